@@ -1,0 +1,158 @@
+//! Writing generated files to a folder, and checking that a folder is current.
+//!
+//! The pipeline (`generate`) never writes; the two front ends (the `generator` binary and
+//! `cargo xtask generate`) call this module once generation has succeeded, so a failed run
+//! leaves the output folder exactly as it was.
+
+use crate::output::{Files, COMMAND, MARKER};
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Files that may stand in the output folder without being generated.
+pub const HAND_WRITTEN: &[&str] = &[];
+
+/// What differs between the folder and the generated files.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    pub stale: Vec<String>,
+    pub missing: Vec<String>,
+    pub orphaned: Vec<String>,
+}
+
+impl Drift {
+    pub fn is_empty(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.orphaned.is_empty()
+    }
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for path in &self.stale {
+            writeln!(f, "stale: {path}")?;
+        }
+        for path in &self.missing {
+            writeln!(f, "missing: {path}")?;
+        }
+        for path in &self.orphaned {
+            writeln!(f, "orphaned (not generated): {path}")?;
+        }
+        write!(f, "run `{COMMAND}` and commit the result")
+    }
+}
+
+/// Compares `out` with `files`, ignoring `\r\n` versus `\n`.
+pub fn check(out: &Path, files: &Files) -> io::Result<Drift> {
+    let mut drift = Drift::default();
+    for (path, expected) in files {
+        match std::fs::read_to_string(out.join(path)) {
+            Ok(actual) if normalize_newlines(&actual) == normalize_newlines(expected) => {}
+            Ok(_) => drift.stale.push(path.clone()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => drift.missing.push(path.clone()),
+            Err(e) => return Err(e),
+        }
+    }
+    for path in existing_files(out)? {
+        if !files.contains_key(&path) && !HAND_WRITTEN.contains(&path.as_str()) && !ignored(&path) {
+            drift.orphaned.push(path);
+        }
+    }
+    Ok(drift)
+}
+
+/// Build products and editor files are not part of the generated tree.
+fn ignored(path: &str) -> bool {
+    path.starts_with("target/") || path == "Cargo.lock"
+}
+
+fn normalize_newlines(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+/// Writes `files` under `out`: changed files are replaced through a temporary file and a
+/// rename, and generated files that are no longer produced are removed. Files that do not
+/// carry the generated marker are never removed.
+pub fn write(out: &Path, files: &Files) -> io::Result<WriteReport> {
+    let mut report = WriteReport::default();
+    for (path, text) in files {
+        let target = out.join(path);
+        if std::fs::read_to_string(&target).is_ok_and(|current| current == *text) {
+            report.unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let temporary = temporary_path(&target);
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, &target)?;
+        report.written += 1;
+    }
+    for path in existing_files(out)? {
+        if files.contains_key(&path) || ignored(&path) {
+            continue;
+        }
+        let full = out.join(&path);
+        let generated = std::fs::read_to_string(&full).is_ok_and(|t| t.lines().next().is_some_and(|l| l.contains(MARKER)));
+        if generated {
+            std::fs::remove_file(&full)?;
+            report.removed += 1;
+        }
+    }
+    remove_empty_dirs(out)?;
+    Ok(report)
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+fn temporary_path(target: &Path) -> PathBuf {
+    let mut name = target.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".tmp-generate");
+    target.with_file_name(name)
+}
+
+/// Every file below `dir`, relative and with `/` separators, sorted; none when it is absent.
+fn existing_files(dir: &Path) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current)? {
+            let entry = entry?;
+            let path = entry.path();
+            let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if entry.file_type()?.is_dir() {
+                if relative != "target" {
+                    stack.push(path);
+                }
+            } else {
+                out.push(relative);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() && path.file_name().is_some_and(|n| n != "target") {
+            remove_empty_dirs(&path)?;
+            if std::fs::read_dir(&path)?.next().is_none() {
+                std::fs::remove_dir(&path)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! Template contexts for the API types and their request builders.
+
+use super::doc::doc_lines;
+use super::types::{argument, literal, option, rust_type, text_expr};
+use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct TagContext {
+    pub name: String,
+    pub module: String,
+    pub file: String,
+    pub docs: Vec<String>,
+    pub ops: Vec<OpContext>,
+}
+
+#[derive(Serialize)]
+pub struct OpContext {
+    pub method: String,
+    pub wire_id: String,
+    pub builder: String,
+    pub error: String,
+    pub docs: Vec<String>,
+    pub deprecated: Option<String>,
+    pub http_method: &'static str,
+    pub path: String,
+    pub accept: String,
+    pub args: Vec<Arg>,
+    pub fields: Vec<BuilderField>,
+    pub setters: Vec<Setter>,
+    pub steps: Vec<String>,
+    pub success_ty: String,
+    pub success_arms: Vec<Arm>,
+    pub error_variants: Vec<ErrorVariant>,
+    /// A `default` response takes every status not declared.
+    pub error_has_default: bool,
+    pub pagination: Option<PageContext>,
+}
+
+#[derive(Serialize)]
+pub struct Arg {
+    pub name: String,
+    pub ty: String,
+}
+
+#[derive(Serialize)]
+pub struct BuilderField {
+    pub name: String,
+    pub ty: String,
+    pub init: String,
+}
+
+#[derive(Serialize)]
+pub struct Setter {
+    pub name: String,
+    pub field: String,
+    pub ty: String,
+    pub value: String,
+    pub docs: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Arm {
+    pub pattern: String,
+    pub expr: String,
+}
+
+#[derive(Serialize)]
+pub struct ErrorVariant {
+    pub name: String,
+    pub ty: Option<String>,
+    pub pattern: String,
+    pub doc: String,
+}
+
+#[derive(Serialize)]
+pub struct PageContext {
+    pub item: String,
+    pub limit: String,
+    pub offset: String,
+    pub limit_setter: String,
+    pub offset_setter: String,
+    pub limit_ty: String,
+    pub offset_ty: String,
+}
+
+pub fn tag_context(api: &Api, index: usize, tag: &Tag) -> TagContext {
+    let docs = match &tag.description {
+        Some(d) => doc_lines(d),
+        None => vec![format!("The operations tagged `{}`.", tag.name.wire.replace('`', "'"))],
+    };
+    TagContext {
+        name: tag.name.rust.clone(),
+        file: format!("{}.rs", crate::names::unraw(&tag.module)),
+        module: tag.module.clone(),
+        docs,
+        ops: api.operations_of(index).map(op_context).collect(),
+    }
+}
+
+fn op_context(op: &Operation) -> OpContext {
+    let mut args = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut steps = Vec::new();
+    let mut path_args = Vec::new();
+    for param in &op.parameters {
+        let name = param.name.rust.clone();
+        let stored = rust_type(&param.ty);
+        let (arg_ty, convert) = argument(&param.ty);
+        let mut docs = param.description.as_deref().map(doc_lines).unwrap_or_default();
+        if let Some(default) = &param.default {
+            docs.push(String::new());
+            docs.push(format!("The server's default: `{default}`."));
+        }
+        if param.required {
+            args.push(Arg { name: name.clone(), ty: arg_ty });
+            fields.push(BuilderField { name: name.clone(), ty: stored, init: format!("{name}{convert}") });
+        } else {
+            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: "::std::option::Option::None".into() });
+            setters.push(Setter { name: name.clone(), field: name.clone(), ty: arg_ty, value: format!("value{convert}"), docs });
+        }
+        let wire = literal(&param.name.wire);
+        match param.location {
+            ParamLocation::Path => {
+                let text = text_expr(&param.ty, &format!("&self.{name}"));
+                path_args.push(format!("rt::encode_path_segment(&{text})"));
+            }
+            ParamLocation::Query | ParamLocation::Header | ParamLocation::Cookie => {
+                let call = match param.location {
+                    ParamLocation::Header => "header",
+                    _ => "query",
+                };
+                let add = |value: &str| -> String {
+                    match (&param.ty, param.explode, param.location) {
+                        (TypeRef::Array(item), true, ParamLocation::Query) => format!(
+                            "for item in {value} {{ request = request.{call}({wire}, {}); }}",
+                            text_expr(item, "item")
+                        ),
+                        (TypeRef::Array(item), _, _) => format!(
+                            "request = request.{call}({wire}, {value}.iter().map(|item| {}).collect::<::std::vec::Vec<_>>().join(\",\"));",
+                            text_expr(item, "item")
+                        ),
+                        (ty, _, _) => format!("request = request.{call}({wire}, {});", text_expr(ty, value)),
+                    }
+                };
+                if param.location == ParamLocation::Cookie {
+                    // Cookies are not sent by this SDK; the value is kept for a future runtime.
+                    continue;
+                }
+                if param.required {
+                    steps.push(add(&format!("&self.{name}")));
+                } else {
+                    steps.push(format!("if let ::std::option::Option::Some(value) = &self.{name} {{ {} }}", add("value")));
+                }
+            }
+        }
+    }
+    if let Some(body) = &op.body {
+        let name = body.name.rust.clone();
+        let stored = rust_type(&body.ty);
+        let content_type = literal(&body.content_type);
+        if body.required {
+            let (arg_ty, convert) = argument(&body.ty);
+            args.push(Arg { name: name.clone(), ty: arg_ty });
+            fields.push(BuilderField { name: name.clone(), ty: stored, init: format!("{name}{convert}") });
+            steps.push(format!("request = request.json_body({content_type}, &self.{name});"));
+        } else {
+            let (arg_ty, convert) = argument(&body.ty);
+            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: "::std::option::Option::None".into() });
+            setters.push(Setter {
+                name: name.clone(),
+                field: name.clone(),
+                ty: arg_ty,
+                value: format!("value{convert}"),
+                docs: body.description.as_deref().map(doc_lines).unwrap_or_else(|| vec!["The request body.".into()]),
+            });
+            steps.push(format!("if let ::std::option::Option::Some(body) = &self.{name} {{ request = request.json_body({content_type}, body); }}"));
+        }
+    }
+    if op.experimental {
+        steps.push("request = request.experimental();".to_string());
+    }
+    let path = if path_args.is_empty() {
+        format!("::std::string::String::from({})", literal(&op.path))
+    } else {
+        format!("format!({}, {})", literal(&path_template(&op.path)), path_args.join(", "))
+    };
+    let (success_ty, success_arms) = success(op);
+    let accept = op
+        .responses
+        .iter()
+        .find(|r| r.status.is_success() && r.content_type.is_some())
+        .and_then(|r| r.content_type.clone())
+        .unwrap_or_else(|| "application/json".to_string());
+    let error_variants = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .map(|r| ErrorVariant {
+            name: r.variant.clone(),
+            ty: r.ty.as_ref().map(rust_type),
+            pattern: status_pattern(r.status),
+            doc: format!("{}: {}", r.status.label(), first_line(&r.description)),
+        })
+        .collect();
+    let pagination = op.pagination.as_ref().and_then(|p| {
+        let find = |wire: &str| op.parameters.iter().find(|q| q.name.wire == wire && !q.required);
+        let (limit, offset) = (find("limit")?, find("offset")?);
+        Some(PageContext {
+            item: rust_type(&p.item),
+            limit: limit.name.rust.clone(),
+            offset: offset.name.rust.clone(),
+            limit_setter: limit.name.rust.clone(),
+            offset_setter: offset.name.rust.clone(),
+            limit_ty: rust_type(&limit.ty),
+            offset_ty: rust_type(&offset.ty),
+        })
+    });
+    OpContext {
+        method: op.name.rust.clone(),
+        wire_id: literal(&op.name.wire),
+        builder: op.builder.clone(),
+        error: op.error_type.clone(),
+        docs: op_docs(op),
+        deprecated: op.deprecated.as_ref().map(|d| {
+            literal(d.note.as_deref().map(first_paragraph).unwrap_or("this operation is deprecated by the API").trim())
+        }),
+        http_method: op.method.upper(),
+        path,
+        accept: literal(&accept),
+        args,
+        fields,
+        setters,
+        steps,
+        success_ty,
+        success_arms,
+        error_has_default: op.responses.iter().any(|r| r.status == Status::Default),
+        error_variants,
+        pagination,
+    }
+}
+
+fn op_docs(op: &Operation) -> Vec<String> {
+    let mut docs = Vec::new();
+    if let Some(summary) = &op.summary {
+        docs.extend(doc_lines(summary));
+    }
+    if let Some(description) = &op.description {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.extend(doc_lines(description));
+    }
+    if !docs.is_empty() {
+        docs.push(String::new());
+    }
+    docs.push(format!("`{} {}`", op.method.upper(), op.path.replace('`', "'")));
+    docs
+}
+
+/// The success type and the match arms that decode it. Statuses with and without a body make
+/// the body an `Option`; statuses with different body types decode as JSON values.
+fn success(op: &Operation) -> (String, Vec<Arm>) {
+    let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    if successes.is_empty() {
+        return (
+            "::serde_json::Value".into(),
+            vec![Arm { pattern: "200..=299".into(), expr: format!("response.json::<::serde_json::Value, {}>()", op.error_type) }],
+        );
+    }
+    let mut body_types: Vec<&TypeRef> = successes.iter().filter_map(|r| r.ty.as_ref()).collect();
+    body_types.dedup();
+    let error = &op.error_type;
+    let body_ty = match body_types.as_slice() {
+        [] => None,
+        [one] => Some(rust_type(one)),
+        _ => Some("::serde_json::Value".to_string()),
+    };
+    let some_empty = successes.iter().any(|r| r.ty.is_none());
+    let arms = successes
+        .iter()
+        .map(|r| {
+            let pattern = status_pattern(r.status);
+            let expr = match (&body_ty, r.ty.is_some(), some_empty) {
+                (Some(ty), true, false) => format!("response.json::<{ty}, {error}>()"),
+                (Some(ty), true, true) => format!("response.json::<{ty}, {error}>().map(::std::option::Option::Some)"),
+                (Some(_), false, _) => format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)"),
+                (None, _, _) => format!("response.empty::<{error}>()"),
+            };
+            Arm { pattern, expr }
+        })
+        .collect();
+    let ty = match (body_ty, some_empty) {
+        (Some(ty), true) => option(&ty),
+        (Some(ty), false) => ty,
+        (None, _) => "()".to_string(),
+    };
+    (ty, arms)
+}
+
+fn status_pattern(status: Status) -> String {
+    match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(class) => format!("{0}00..={0}99", class),
+        Status::Default => "_".to_string(),
+    }
+}
+
+/// `/accounts/{id}` → `/accounts/{}`, with other braces escaped for `format!`.
+fn path_template(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open].replace('}', "}}"));
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push_str("{}");
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..].replace('{', "{{"));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(&rest.replace('}', "}}"));
+    out
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().replace('`', "'").replace('<', "&lt;").replace('[', "\\[").replace(']', "\\]")
+}
+
+fn first_paragraph(text: &str) -> &str {
+    text.split("\n\n").next().unwrap_or(text)
+}

@@ -1,0 +1,83 @@
+//! Rust spellings of IR types and values. Generated code never trusts the prelude, so every
+//! path is absolute.
+
+use crate::ir::{Api, IntWidth, ModelKind, TypeRef};
+use serde_json::Value;
+
+pub const STRING: &str = "::std::string::String";
+
+/// The Rust type of `ty`.
+pub fn rust_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String | TypeRef::FormattedString(_) => STRING.to_string(),
+        TypeRef::Integer(IntWidth::I32) => "i32".to_string(),
+        TypeRef::Integer(IntWidth::I64) => "i64".to_string(),
+        TypeRef::Number => "f64".to_string(),
+        TypeRef::Boolean => "bool".to_string(),
+        TypeRef::Any => "::serde_json::Value".to_string(),
+        TypeRef::Named(name) => format!("crate::models::{name}"),
+        TypeRef::Array(item) => format!("::std::vec::Vec<{}>", rust_type(item)),
+        TypeRef::Map(value) => format!("::std::collections::BTreeMap<{STRING}, {}>", rust_type(value)),
+    }
+}
+
+pub fn option(ty: &str) -> String {
+    format!("::std::option::Option<{ty}>")
+}
+
+pub fn boxed(ty: &str) -> String {
+    format!("::std::boxed::Box<{ty}>")
+}
+
+/// A Rust string literal for `text`; Rust's `Debug` escaping is valid literal syntax.
+pub fn literal(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// The Rust expression for a schema default that `normalize::default_fits` accepted.
+pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
+    Some(match (ty, value) {
+        (TypeRef::String | TypeRef::FormattedString(_), Value::String(s)) => {
+            format!("{STRING}::from({})", literal(s))
+        }
+        (TypeRef::Integer(_), Value::Number(n)) => n.as_i64()?.to_string(),
+        (TypeRef::Number, Value::Number(n)) => {
+            let v = n.as_f64()?;
+            if v.fract() == 0.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v}")
+            }
+        }
+        (TypeRef::Boolean, Value::Bool(b)) => b.to_string(),
+        (TypeRef::Array(_), Value::Array(items)) if items.is_empty() => "::std::vec::Vec::new()".to_string(),
+        (TypeRef::Named(name), Value::String(s)) => {
+            let model = api.model(name)?;
+            let ModelKind::Enum(e) = &model.kind else { return None };
+            let variant = e.variants.iter().find(|v| v.name.wire == *s)?;
+            format!("crate::models::{name}::{}", variant.name.rust)
+        }
+        _ => return None,
+    })
+}
+
+/// How a value of `ty` becomes the text of a query or header parameter, given an expression
+/// that borrows it.
+pub fn text_expr(ty: &TypeRef, value: &str) -> String {
+    match ty {
+        TypeRef::String | TypeRef::FormattedString(_) => format!("::std::clone::Clone::clone({value})"),
+        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => format!("::std::string::ToString::to_string({value})"),
+        _ => format!("crate::apis::parameter_text({value})"),
+    }
+}
+
+/// The argument type a builder takes for a value stored as `ty`: strings accept anything that
+/// converts into one.
+pub fn argument(ty: &TypeRef) -> (String, &'static str) {
+    match ty {
+        TypeRef::String | TypeRef::FormattedString(_) => {
+            (format!("impl ::std::convert::Into<{STRING}>"), ".into()")
+        }
+        other => (rust_type(other), ""),
+    }
+}

@@ -1,0 +1,77 @@
+//! The generator's command line: `generator --spec FILE --out DIR [--check] [--strict]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: generator --spec FILE --out DIR [--check] [--strict] [--package-name NAME] [--runtime-path PATH]";
+
+fn main() -> ExitCode {
+    let mut spec = None;
+    let mut out = None;
+    let mut check = false;
+    let mut strict = false;
+    let mut package_name = None;
+    let mut runtime_path = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--spec" => spec = args.next().map(PathBuf::from),
+            "--out" => out = args.next().map(PathBuf::from),
+            "--check" => check = true,
+            "--strict" => strict = true,
+            "--package-name" => package_name = args.next(),
+            "--runtime-path" => runtime_path = args.next(),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("error: unknown argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(spec), Some(out)) = (spec, out) else {
+        eprintln!("error: --spec and --out are required\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let mut options = generator::Options::new(&spec).with_strict(strict).with_standalone(true);
+    options.package_name = package_name;
+    if let Some(path) = runtime_path {
+        options = options.with_runtime_path(path);
+    }
+    let output = match generator::generate(&options) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for warning in &output.warnings.items {
+        eprintln!("{warning}");
+    }
+    if check {
+        match generator::disk::check(&out, &output.files) {
+            Ok(drift) if drift.is_empty() => ExitCode::SUCCESS,
+            Ok(drift) => {
+                eprintln!("{drift}");
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", out.display());
+                ExitCode::FAILURE
+            }
+        }
+    } else {
+        match generator::disk::write(&out, &output.files) {
+            Ok(report) => {
+                eprintln!("{} file(s) written, {} unchanged, {} removed", report.written, report.unchanged, report.removed);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", out.display());
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

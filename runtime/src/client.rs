@@ -1,0 +1,396 @@
+//! `Client::execute`: authentication, retries, timeouts and limits around one API call.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::header::{HeaderName, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use tracing::Instrument;
+
+use crate::auth::{Auth, TokenContext};
+use crate::clock::{Clock, Jitter};
+use crate::config::{ClientBuilder, Timeouts};
+use crate::error::{
+    header_str, AuthError, EncodeError, Error, ErrorBody, Failure, TimeoutError, TimeoutKind,
+    TransportError, TransportErrorKind, REQUEST_ID_HEADER,
+};
+use crate::loader::ConfigLoader;
+use crate::ratelimit::RateLimiter;
+use crate::request::{Request, RequestBody};
+use crate::response::Response;
+use crate::retry::{is_idempotent, parse_retry_after, status_is_retryable, RetryPolicy};
+use crate::secret::Secret;
+use crate::transport::{classify_send_error, read_body, BodyError, Classified};
+
+/// The header experimental operations need.
+pub const EXPERIMENTAL_HEADER: &str = "x-sailpoint-experimental";
+
+/// A configured API client. Cheap to clone (an `Arc` inside), `Send + Sync`, and its `Debug`
+/// output never shows credentials.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) api_root: String,
+    pub(crate) auth: Auth,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) rate_limiter: Option<RateLimiter>,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) experimental: bool,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) jitter: Arc<dyn Jitter>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("api_root", &inner.api_root)
+            .field("auth", &inner.auth)
+            .field("retry", &inner.retry)
+            .field("timeouts", &inner.timeouts)
+            .field("rate_limited", &inner.rate_limiter.is_some())
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("experimental", &inner.experimental)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why one attempt failed, and whether sending it again is safe.
+struct AttemptFailure {
+    failure: Failure,
+    retryable: bool,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Builds a client from the environment, `./config.json` or the SailPoint CLI's
+    /// `~/.sailpoint/config.yaml`, in that order; see [`ConfigLoader`].
+    pub fn from_env() -> Result<Client, crate::error::ConfigError> {
+        ConfigLoader::new().load()?.into_builder().build()
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The API root requests are sent under, without trailing `/`.
+    pub fn api_root(&self) -> &str {
+        &self.inner.api_root
+    }
+
+    /// Whether experimental operations are allowed.
+    pub fn is_experimental(&self) -> bool {
+        self.inner.experimental
+    }
+
+    /// Sends `request` with authentication, retries and timeouts, and returns the final
+    /// response whatever its status: generated code maps statuses to types.
+    pub async fn execute<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
+        self.send(request).await.map_err(Error::from)
+    }
+
+    async fn send(&self, request: Request) -> Result<Response, Failure> {
+        let span = tracing::info_span!(
+            "sailpoint_request",
+            operation = request.operation,
+            method = %request.method,
+            path = %request.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.send_in_span(request, span.clone()).instrument(span).await
+    }
+
+    async fn send_in_span(&self, request: Request, span: tracing::Span) -> Result<Response, Failure> {
+        let inner = &*self.inner;
+        let op = request.operation;
+        if request.experimental && !inner.experimental {
+            return Err(Failure::ExperimentalNotEnabled { operation: op });
+        }
+        let encode = |message: String| Failure::Encode(EncodeError { operation: op, message });
+        let path_and_query = request.path_and_query().map_err(encode)?;
+        let url = reqwest::Url::parse(&format!("{}{path_and_query}", inner.api_root))
+            .map_err(|e| encode(format!("the URL is invalid: {e}")))?;
+        let body = request.body.clone().transpose().map_err(encode)?;
+        let headers = self.fixed_headers(&request, body.as_ref()).map_err(encode)?;
+        let token_cx = TokenContext {
+            http: &inner.http,
+            clock: &*inner.clock,
+            timeout: inner.timeouts.attempt,
+        };
+        let deadline = inner.timeouts.deadline.map(|d| (inner.clock.now() + d, d));
+
+        let mut attempt: u32 = 0;
+        let mut sends: u32 = 0;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            sends += 1;
+            if let Some(limiter) = &inner.rate_limiter {
+                limiter.acquire(&*inner.clock).await;
+            }
+            let token = inner.auth.token(&token_cx).await.map_err(Failure::Auth)?;
+            let (timeout, timeout_kind) = self.attempt_budget(op, deadline)?;
+            span.record("attempt", sends);
+            tracing::debug!(attempt = sends, "sending request");
+
+            let outcome = self
+                .attempt(&request, &url, &headers, body.as_ref(), &token, timeout, timeout_kind)
+                .await;
+            let retry_reason = match outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    tracing::debug!(status = status.as_u16(), "received response");
+                    if status == StatusCode::UNAUTHORIZED && inner.auth.can_refresh() && !refreshed {
+                        // The token may have been revoked or expired early: fetch a new one and
+                        // resend once, outside the retry budget. A second 401 is returned.
+                        refreshed = true;
+                        attempt -= 1;
+                        inner.auth.invalidate(&token).await;
+                        tracing::debug!("access token rejected; refreshing it and resending once");
+                        continue;
+                    }
+                    if attempt >= inner.retry.max_attempts || !status_is_retryable(&request.method, status) {
+                        return Ok(response);
+                    }
+                    let backoff = inner.retry.backoff(attempt, &*inner.jitter);
+                    let delay = match self.retry_after(&response) {
+                        Some((raw, wait)) if wait > inner.retry.max_retry_after => {
+                            return Err(Failure::RetryAfterTooLong {
+                                operation: op,
+                                status,
+                                retry_after: raw,
+                                delay: wait,
+                                limit: inner.retry.max_retry_after,
+                                request_id: header_str(response.headers(), REQUEST_ID_HEADER)
+                                    .map(str::to_owned),
+                            });
+                        }
+                        // The server's wait is a floor: never retry sooner than it asked.
+                        Some((_, wait)) => backoff.max(wait),
+                        None => backoff,
+                    };
+                    self.wait(op, delay, deadline, status.as_str()).await?;
+                    continue;
+                }
+                Err(AttemptFailure { failure, retryable }) => {
+                    if !retryable || attempt >= inner.retry.max_attempts {
+                        return Err(failure);
+                    }
+                    failure_reason(&failure)
+                }
+            };
+            let delay = inner.retry.backoff(attempt, &*inner.jitter);
+            self.wait(op, delay, deadline, retry_reason).await?;
+        }
+    }
+
+    /// Headers that are the same on every attempt.
+    fn fixed_headers(&self, request: &Request, body: Option<&RequestBody>) -> Result<HeaderMap, String> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &request.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("`{name}` is not a valid header name"))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
+            headers.append(name, value);
+        }
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static(request.accept.unwrap_or("application/json")),
+        );
+        if let Some(body) = body {
+            let content_type = HeaderValue::from_str(body.content_type)
+                .map_err(|_| format!("`{}` is not a valid content type", body.content_type))?;
+            headers.insert(CONTENT_TYPE, content_type);
+        }
+        if request.experimental {
+            headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
+        }
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        Ok(headers)
+    }
+
+    /// The time this attempt may take: the per-attempt timeout, or less if the deadline is near.
+    fn attempt_budget(
+        &self,
+        op: &'static str,
+        deadline: Option<(Instant, Duration)>,
+    ) -> Result<(Duration, TimeoutKind), Failure> {
+        let per_attempt = self.inner.timeouts.attempt;
+        let Some((at, total)) = deadline else {
+            return Ok((per_attempt, TimeoutKind::Attempt));
+        };
+        let left = at.saturating_duration_since(self.inner.clock.now());
+        if left.is_zero() {
+            return Err(deadline_failure(op, total));
+        }
+        Ok(if left < per_attempt {
+            (left, TimeoutKind::Deadline)
+        } else {
+            (per_attempt, TimeoutKind::Attempt)
+        })
+    }
+
+    /// `Retry-After` as (raw value, wait), if present and parseable.
+    fn retry_after(&self, response: &Response) -> Option<(String, Duration)> {
+        let raw = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+        match parse_retry_after(raw, self.inner.clock.wall()) {
+            Some(wait) => Some((raw.to_owned(), wait)),
+            None => {
+                tracing::debug!(retry_after = raw, "ignoring an unparseable Retry-After");
+                None
+            }
+        }
+    }
+
+    async fn wait(
+        &self,
+        op: &'static str,
+        delay: Duration,
+        deadline: Option<(Instant, Duration)>,
+        reason: &str,
+    ) -> Result<(), Failure> {
+        if let Some((at, total)) = deadline {
+            // Sleeping past the deadline only to fail afterwards helps nobody.
+            if self.inner.clock.now() + delay >= at {
+                return Err(deadline_failure(op, total));
+            }
+        }
+        tracing::info!(delay_ms = delay.as_millis() as u64, reason, "retrying after a delay");
+        self.inner.clock.sleep(delay).await;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)] // All per-attempt state; a struct would only rename it.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        headers: &HeaderMap,
+        body: Option<&RequestBody>,
+        token: &Secret,
+        timeout: Duration,
+        timeout_kind: TimeoutKind,
+    ) -> Result<Response, AttemptFailure> {
+        let inner = &*self.inner;
+        let op = request.operation;
+        let idempotent = is_idempotent(&request.method);
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+            .map_err(|_| AttemptFailure {
+                failure: Failure::Auth(AuthError {
+                    status: None,
+                    message: "the access token has characters not allowed in a header".to_owned(),
+                    excerpt: None,
+                    source: None,
+                }),
+                retryable: false,
+            })?;
+        // Keeps the token out of any debug output of the header map (hyper, reqwest, us).
+        authorization.set_sensitive(true);
+        let mut builder = inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(headers.clone())
+            .header(AUTHORIZATION, authorization);
+        if let Some(body) = body {
+            builder = builder.body(body.bytes.clone());
+        }
+        let exchange = async {
+            let response = builder.send().await.map_err(|e| {
+                let (failure, provably_unsent) = match classify_send_error(&e) {
+                    Classified::Timeout(kind) => (
+                        Failure::Timeout(TimeoutError {
+                            operation: op,
+                            kind,
+                            after: if kind == TimeoutKind::Connect {
+                                inner.timeouts.connect
+                            } else {
+                                timeout
+                            },
+                        }),
+                        kind == TimeoutKind::Connect,
+                    ),
+                    Classified::Transport(kind) => (
+                        Failure::Transport(TransportError::new(op, kind, e)),
+                        kind == TransportErrorKind::Connect,
+                    ),
+                };
+                AttemptFailure {
+                    failure,
+                    retryable: provably_unsent || idempotent,
+                }
+            })?;
+            let status = response.status();
+            let response_headers = response.headers().clone();
+            let bytes = read_body(response, inner.max_response_bytes)
+                .await
+                .map_err(|e| match e {
+                    BodyError::TooLarge => AttemptFailure {
+                        failure: Failure::BodyTooLarge {
+                            operation: op,
+                            status,
+                            limit: inner.max_response_bytes,
+                        },
+                        retryable: false,
+                    },
+                    BodyError::Transport(e) => AttemptFailure {
+                        failure: Failure::Transport(TransportError::new(op, TransportErrorKind::Body, e)),
+                        retryable: idempotent,
+                    },
+                })?;
+            Ok(Response::new(op, status, response_headers, bytes))
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(AttemptFailure {
+                failure: Failure::Timeout(TimeoutError {
+                    operation: op,
+                    kind: timeout_kind,
+                    after: if timeout_kind == TimeoutKind::Deadline {
+                        inner.timeouts.deadline.unwrap_or(timeout)
+                    } else {
+                        timeout
+                    },
+                }),
+                // Past the deadline nothing may be retried; otherwise the request may have
+                // reached the server, so only idempotent methods are resent.
+                retryable: timeout_kind == TimeoutKind::Attempt && idempotent,
+            }),
+        }
+    }
+}
+
+fn deadline_failure(op: &'static str, total: Duration) -> Failure {
+    Failure::Timeout(TimeoutError {
+        operation: op,
+        kind: TimeoutKind::Deadline,
+        after: total,
+    })
+}
+
+fn failure_reason(failure: &Failure) -> &'static str {
+    match failure {
+        Failure::Transport(e) => match e.kind {
+            TransportErrorKind::Connect => "connect error",
+            TransportErrorKind::Request => "connection error",
+            TransportErrorKind::Body => "body read error",
+        },
+        Failure::Timeout(_) => "timeout",
+        _ => "error",
+    }
+}

@@ -1,0 +1,177 @@
+//! JSON decoding with the path of the failing field, and bounded body excerpts for errors.
+
+use std::fmt;
+
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// How much of a body an error keeps: enough to recognise an HTML error page or a JSON error
+/// message, small enough that errors stay cheap to log.
+pub const EXCERPT_LIMIT: usize = 512;
+
+/// A body that did not decode into the expected type.
+// Boxed so that `Result<_, Error<E>>` stays small.
+pub struct DecodeError(Box<DecodeInner>);
+
+struct DecodeInner {
+    path: String,
+    message: String,
+    operation: Option<&'static str>,
+    status: Option<StatusCode>,
+    excerpt: Option<String>,
+}
+
+impl DecodeError {
+    /// A decode error at `path` (a serde path such as `items[0].id`; `.` for the root).
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(Box::new(DecodeInner {
+            path: path.into(),
+            message: message.into(),
+            operation: None,
+            status: None,
+            excerpt: None,
+        }))
+    }
+
+    /// Adds what is known about the response the body came from.
+    pub fn with_response(mut self, operation: &'static str, status: StatusCode, body: &[u8]) -> Self {
+        self.0.operation = Some(operation);
+        self.0.status = Some(status);
+        self.0.excerpt = Some(excerpt(body));
+        self
+    }
+
+    /// The JSON path of the value that failed, `.` for the document itself.
+    pub fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// The decoder's message.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The operation id, when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.0.operation
+    }
+
+    /// The response status, when known.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.0.status
+    }
+
+    /// The start of the body, when known.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.0.excerpt.as_deref()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.0.path)
+            .field("message", &self.0.message)
+            .field("operation", &self.0.operation)
+            .field("status", &self.0.status)
+            .field("excerpt", &self.0.excerpt)
+            .finish()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("could not decode ")?;
+        match (self.0.operation, self.0.status) {
+            (Some(op), Some(status)) => write!(f, "the {status} response of {op}")?,
+            (Some(op), None) => write!(f, "the response of {op}")?,
+            _ => f.write_str("the response")?,
+        }
+        write!(f, " at `{}`: {}", self.0.path, self.0.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes a JSON body into `T`; on failure the error names the JSON path of the bad value.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        DecodeError::new(path, e.into_inner().to_string())
+    })?;
+    // Trailing garbage after a valid document means the body is not what we think it is.
+    de.end()
+        .map_err(|e| DecodeError::new(".", e.to_string()))?;
+    Ok(value)
+}
+
+/// The start of `body` as text: at most [`EXCERPT_LIMIT`] bytes, cut on a UTF-8 boundary, with
+/// `…` appended when something was cut.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    if body.len() <= EXCERPT_LIMIT {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut end = EXCERPT_LIMIT;
+    // Step back over continuation bytes so a multi-byte character is not split.
+    while end > 0 && (body[end] & 0b1100_0000) == 0b1000_0000 {
+        end -= 1;
+    }
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    text.push('…');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Page {
+        #[allow(dead_code)] // Read through Debug only; the test is about decoding.
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        #[allow(dead_code)] // Read through Debug only; the test is about decoding.
+        id: u32,
+    }
+
+    #[test]
+    fn decode_error_names_the_json_path() {
+        let err = decode_json::<Page>(br#"{"items":[{"id":1},{"id":"x"}]}"#).unwrap_err();
+        assert_eq!(err.path(), "items[1].id");
+        assert!(err.message().contains("invalid type"), "{}", err.message());
+    }
+
+    #[test]
+    fn trailing_garbage_is_an_error() {
+        let err = decode_json::<Item>(br#"{"id":1} <html>"#).unwrap_err();
+        assert_eq!(err.path(), ".");
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_char_safe() {
+        assert_eq!(excerpt(b"short"), "short");
+        // 511 ASCII bytes, then a 3-byte character straddling the limit.
+        let mut body = vec![b'a'; 511];
+        body.extend_from_slice("€€".as_bytes());
+        let text = excerpt(&body);
+        assert_eq!(text, format!("{}…", "a".repeat(511)));
+        assert!(excerpt(&vec![b'x'; 10_000]).len() <= EXCERPT_LIMIT + '…'.len_utf8());
+    }
+
+    #[test]
+    fn display_includes_context() {
+        let err = DecodeError::new("a.b", "missing field `c`").with_response(
+            "getAccount",
+            StatusCode::OK,
+            b"{}",
+        );
+        assert_eq!(
+            err.to_string(),
+            "could not decode the 200 OK response of getAccount at `a.b`: missing field `c`"
+        );
+    }
+}

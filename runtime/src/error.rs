@@ -1,0 +1,490 @@
+//! The error type every operation returns, and the error bodies generated code decodes.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+
+use crate::decode::DecodeError;
+
+/// The header SailPoint uses to identify a request in its logs; worth quoting in a support case.
+pub const REQUEST_ID_HEADER: &str = "slpt-request-id";
+
+/// Decodes an operation's error response body into the generated error enum.
+///
+/// Generated code implements this for each operation's error type, matching on the status it
+/// documents and keeping anything else as raw bytes.
+pub trait ErrorBody: Sized + Send + Sync + fmt::Debug + 'static {
+    /// Decodes `body`, received with `status`.
+    fn decode(status: StatusCode, body: &[u8]) -> Result<Self, DecodeError>;
+}
+
+/// Ignores the body: for callers that only care about the status.
+impl ErrorBody for () {
+    fn decode(_status: StatusCode, _body: &[u8]) -> Result<Self, DecodeError> {
+        Ok(())
+    }
+}
+
+/// Any JSON; an empty body becomes `null` since many error responses have none.
+impl ErrorBody for serde_json::Value {
+    fn decode(_status: StatusCode, body: &[u8]) -> Result<Self, DecodeError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(serde_json::Value::Null);
+        }
+        crate::decode::decode_json(body)
+    }
+}
+
+/// Everything that can go wrong with an API call. `E` is the operation's error body type.
+///
+/// Neither `Display` nor `Debug` shows credentials: they are never stored here.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with a status the caller treats as an error.
+    Api(ApiError<E>),
+    /// The request could not be sent, or the response could not be read.
+    Transport(TransportError),
+    /// A connect, per-attempt or overall timeout expired.
+    Timeout(TimeoutError),
+    /// A response body did not have the expected shape.
+    Decode(DecodeError),
+    /// The client configuration is missing or invalid.
+    Config(ConfigError),
+    /// An access token could not be obtained.
+    Auth(AuthError),
+    /// The request could not be encoded (body serialisation, header value, path).
+    Encode(EncodeError),
+    /// The operation is experimental and the client was not built with `experimental(true)`.
+    ExperimentalNotEnabled {
+        /// The operation id.
+        operation: &'static str,
+    },
+    /// The server asked to wait longer than the configured limit before retrying.
+    RetryAfterTooLong {
+        /// The operation id.
+        operation: &'static str,
+        /// The status that carried the header (usually 429 or 503).
+        status: StatusCode,
+        /// The raw `Retry-After` value.
+        retry_after: String,
+        /// The delay it asked for.
+        delay: Duration,
+        /// The configured upper bound.
+        limit: Duration,
+        /// The `Slpt-Request-Id` of the response, if any.
+        request_id: Option<String>,
+    },
+    /// The response body was larger than the configured limit.
+    BodyTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The configured limit in bytes.
+        limit: u64,
+    },
+    /// A paginated listing went wrong (for example a server that ignores `offset`).
+    Pagination {
+        /// The offset of the page that showed the problem.
+        offset: u32,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl<E> Error<E> {
+    /// The HTTP status of the response behind this error, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status()),
+            Error::Decode(e) => e.status(),
+            Error::RetryAfterTooLong { status, .. } | Error::BodyTooLarge { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+
+    /// The operation id, when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Api(e) => Some(e.operation()),
+            Error::Transport(e) => Some(e.operation),
+            Error::Timeout(e) => Some(e.operation),
+            Error::Decode(e) => e.operation(),
+            Error::Encode(e) => Some(e.operation),
+            Error::ExperimentalNotEnabled { operation }
+            | Error::RetryAfterTooLong { operation, .. }
+            | Error::BodyTooLarge { operation, .. } => Some(operation),
+            Error::Config(_) | Error::Auth(_) | Error::Pagination { .. } => None,
+        }
+    }
+
+    /// The error body, for [`Error::Api`].
+    pub fn api_body(&self) -> Option<&E> {
+        match self {
+            Error::Api(e) => Some(e.body()),
+            _ => None,
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => fmt::Display::fmt(e, f),
+            Error::Transport(e) => fmt::Display::fmt(e, f),
+            Error::Timeout(e) => fmt::Display::fmt(e, f),
+            Error::Decode(e) => fmt::Display::fmt(e, f),
+            Error::Config(e) => fmt::Display::fmt(e, f),
+            Error::Auth(e) => fmt::Display::fmt(e, f),
+            Error::Encode(e) => fmt::Display::fmt(e, f),
+            Error::ExperimentalNotEnabled { operation } => write!(
+                f,
+                "{operation} is an experimental operation; build the client with experimental(true) to call it"
+            ),
+            Error::RetryAfterTooLong {
+                operation,
+                status,
+                retry_after,
+                limit,
+                ..
+            } => write!(
+                f,
+                "{operation} returned {status} with Retry-After `{retry_after}`, longer than the {}s limit",
+                limit.as_secs()
+            ),
+            Error::BodyTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{operation} returned {status} with a body larger than the {limit}-byte limit"
+            ),
+            Error::Pagination { offset, reason } => {
+                write!(f, "pagination failed at offset {offset}: {reason}")
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug> StdError for Error<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::Timeout(e) => Some(e),
+            Error::Decode(e) => Some(e),
+            Error::Config(e) => Some(e),
+            Error::Auth(e) => Some(e),
+            Error::Encode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<ConfigError> for Error<E> {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl<E> From<DecodeError> for Error<E> {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(e)
+    }
+}
+
+/// A response whose status the caller maps to an error, with its decoded body.
+// Boxed so that `Result<_, Error<E>>` stays small whatever `E` is.
+pub struct ApiError<E>(Box<ApiErrorInner<E>>);
+
+struct ApiErrorInner<E> {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: E,
+    excerpt: String,
+}
+
+impl<E> ApiError<E> {
+    /// Builds an API error; `raw_body` is kept only as a bounded excerpt.
+    pub fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: E,
+        raw_body: &[u8],
+    ) -> Self {
+        Self(Box::new(ApiErrorInner {
+            operation,
+            status,
+            headers,
+            body,
+            excerpt: crate::decode::excerpt(raw_body),
+        }))
+    }
+
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
+    }
+
+    /// The decoded error body.
+    pub fn body(&self) -> &E {
+        &self.0.body
+    }
+
+    /// Takes the decoded error body.
+    pub fn into_body(self) -> E {
+        self.0.body
+    }
+
+    /// The operation id.
+    pub fn operation(&self) -> &'static str {
+        self.0.operation
+    }
+
+    /// The `Slpt-Request-Id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        header_str(&self.0.headers, REQUEST_ID_HEADER)
+    }
+
+    /// The raw `Retry-After` header.
+    pub fn retry_after(&self) -> Option<&str> {
+        header_str(&self.0.headers, http::header::RETRY_AFTER.as_str())
+    }
+
+    /// The start of the raw body (at most 512 bytes, cut on a character boundary).
+    pub fn body_excerpt(&self) -> &str {
+        &self.0.excerpt
+    }
+}
+
+pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+// Headers are left out on purpose: only the two that matter for support are shown.
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.0.operation)
+            .field("status", &self.0.status)
+            .field("request_id", &self.request_id())
+            .field("retry_after", &self.retry_after())
+            .field("body", &self.0.body)
+            .field("excerpt", &self.0.excerpt)
+            .finish()
+    }
+}
+
+impl<E> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with status {}", self.0.operation, self.0.status)?;
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a transport failure interrupted, which decides whether a retry is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was made: the request provably did not reach the server.
+    Connect,
+    /// The connection failed while sending or before the response head arrived.
+    Request,
+    /// The response head arrived but its body could not be read.
+    Body,
+}
+
+/// A network-level failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation}: {}", match .kind {
+    TransportErrorKind::Connect => "could not connect to the server",
+    TransportErrorKind::Request => "the connection failed before a response arrived",
+    TransportErrorKind::Body => "the connection failed while reading the response body",
+})]
+pub struct TransportError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// What the failure interrupted.
+    pub kind: TransportErrorKind,
+    #[source]
+    pub(crate) source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(operation: &'static str, kind: TransportErrorKind, source: reqwest::Error) -> Self {
+        Self {
+            operation,
+            kind,
+            source,
+        }
+    }
+}
+
+/// Which timeout expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the connection.
+    Connect,
+    /// One attempt (send plus reading the whole body).
+    Attempt,
+    /// The overall deadline across all attempts and waits.
+    Deadline,
+}
+
+/// A timeout.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: {} timed out after {}ms", match .kind {
+    TimeoutKind::Connect => "connecting",
+    TimeoutKind::Attempt => "the attempt",
+    TimeoutKind::Deadline => "the call",
+}, .after.as_millis())]
+pub struct TimeoutError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// Which timeout expired.
+    pub kind: TimeoutKind,
+    /// The configured duration.
+    pub after: Duration,
+}
+
+/// The request could not be encoded.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: could not encode the request: {message}")]
+pub struct EncodeError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// An access token could not be obtained from the token endpoint.
+///
+/// The excerpt has the client secret masked in case a server echoes the form back.
+#[derive(Debug, thiserror::Error)]
+#[error("could not obtain an access token: {message}{}", .status.map(|s| format!(" (status {s})")).unwrap_or_default())]
+pub struct AuthError {
+    /// The token endpoint's status, if it answered.
+    pub status: Option<StatusCode>,
+    /// What went wrong.
+    pub message: String,
+    /// The start of the token endpoint's body, if it answered.
+    pub excerpt: Option<String>,
+    #[source]
+    pub(crate) source: Option<reqwest::Error>,
+}
+
+/// Missing or invalid client configuration. Messages name the source that was read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No source had any configuration.
+    #[error("no SailPoint configuration found; looked at {tried}")]
+    NotFound {
+        /// Every source consulted, with why it was skipped.
+        tried: String,
+    },
+    /// A source was found but lacks required settings.
+    #[error("configuration from {source_name} is incomplete: missing {missing}")]
+    Missing {
+        /// The source that was read.
+        source_name: String,
+        /// The settings that are missing.
+        missing: String,
+    },
+    /// A source could not be read or parsed.
+    #[error("configuration from {source_name} is malformed: {message}")]
+    Malformed {
+        /// The source that was read.
+        source_name: String,
+        /// What was wrong (never includes credential values).
+        message: String,
+    },
+    /// A setting has an invalid value.
+    #[error("invalid {field}: {reason}")]
+    Invalid {
+        /// The setting.
+        field: &'static str,
+        /// Why it is invalid.
+        reason: String,
+    },
+}
+
+/// The failures of `Client::execute`, which do not depend on the caller's error body type.
+/// Keeping the transport loop non-generic avoids compiling it once per operation.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Transport(TransportError),
+    Timeout(TimeoutError),
+    Auth(AuthError),
+    Encode(EncodeError),
+    ExperimentalNotEnabled {
+        operation: &'static str,
+    },
+    RetryAfterTooLong {
+        operation: &'static str,
+        status: StatusCode,
+        retry_after: String,
+        delay: Duration,
+        limit: Duration,
+        request_id: Option<String>,
+    },
+    BodyTooLarge {
+        operation: &'static str,
+        status: StatusCode,
+        limit: u64,
+    },
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Transport(e) => Error::Transport(e),
+            Failure::Timeout(e) => Error::Timeout(e),
+            Failure::Auth(e) => Error::Auth(e),
+            Failure::Encode(e) => Error::Encode(e),
+            Failure::ExperimentalNotEnabled { operation } => {
+                Error::ExperimentalNotEnabled { operation }
+            }
+            Failure::RetryAfterTooLong {
+                operation,
+                status,
+                retry_after,
+                delay,
+                limit,
+                request_id,
+            } => Error::RetryAfterTooLong {
+                operation,
+                status,
+                retry_after,
+                delay,
+                limit,
+                request_id,
+            },
+            Failure::BodyTooLarge {
+                operation,
+                status,
+                limit,
+            } => Error::BodyTooLarge {
+                operation,
+                status,
+                limit,
+            },
+        }
+    }
+}

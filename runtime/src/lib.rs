@@ -1,0 +1,60 @@
+//! Runtime for the generated SailPoint Identity Security Cloud SDK.
+//!
+//! Generated code builds a [`Request`] per operation and hands it to [`Client::execute`], which
+//! adds authentication, retries, timeouts, rate limiting and size limits, and returns the final
+//! [`Response`] whatever its status. Generated code then maps the status to a typed body with
+//! [`Response::json`], [`Response::empty`] or [`Response::into_error`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), sailpoint_sdk_runtime::Error<serde_json::Value>> {
+//! use sailpoint_sdk_runtime as rt;
+//!
+//! let client = rt::Client::builder()
+//!     .base_url("https://acme.api.identitynow.com")
+//!     .client_credentials("client-id", "client-secret")
+//!     .build()?;
+//! let request = rt::Request::new("listAccounts", rt::Method::GET, "/accounts").query("limit", "10");
+//! let response = client.execute::<serde_json::Value>(request).await?;
+//! let accounts: serde_json::Value = match response.status().as_u16() {
+//!     200 => response.json()?,
+//!     _ => return Err(response.into_error()),
+//! };
+//! # let _ = accounts;
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+
+mod auth;
+mod client;
+pub mod clock;
+mod config;
+mod decode;
+mod error;
+mod loader;
+mod pagination;
+mod ratelimit;
+mod request;
+mod response;
+mod retry;
+mod secret;
+mod transport;
+
+pub use bytes::Bytes;
+pub use http::{HeaderMap, Method, StatusCode};
+
+pub use client::{Client, EXPERIMENTAL_HEADER};
+pub use clock::{Clock, FakeClock, FixedJitter, Jitter, RandomJitter, SystemClock};
+pub use config::{ClientBuilder, Timeouts, DEFAULT_API_VERSION_PATH, DEFAULT_MAX_RESPONSE_BYTES};
+pub use decode::{decode_json, DecodeError, EXCERPT_LIMIT};
+pub use error::{
+    ApiError, AuthError, ConfigError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
+    TransportError, TransportErrorKind, REQUEST_ID_HEADER,
+};
+pub use loader::{ConfigLoader, LoadedConfig};
+pub use pagination::{paginate, ItemStream, PageOptions, MAX_PAGE_SIZE};
+pub use ratelimit::RateLimit;
+pub use request::{encode_path_segment, Request};
+pub use response::{ApiResponse, Response};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
