@@ -131,12 +131,6 @@ async fn max_items_and_start_offset_are_honoured() {
 async fn page_size_is_clamped() {
     for (asked, used) in [(0, 1), (1000, 250)] {
         let calls = Calls::default();
-        let _: Vec<u32> = paginate(PageOptions::default().page_size(asked).max_items(1), listing(5, calls.clone()))
-            .try_collect()
-            .await
-            .unwrap();
-        assert_eq!(calls.lock().unwrap()[0].1, used.min(1), "{asked}");
-        let calls = Calls::default();
         let _: Vec<u32> = paginate(PageOptions::default().page_size(asked), listing(0, calls.clone()))
             .try_collect()
             .await

@@ -1,13 +1,14 @@
 //! Template contexts for the API types and their request builders.
 
 use super::doc::doc_lines;
-use super::types::{argument, literal, option, rust_type, text_expr};
+use super::types::{argument, literal, member_init, option, rust_type, text_expr};
 use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
 use serde::Serialize;
 
 #[derive(Serialize)]
 pub struct TagContext {
     pub name: String,
+    pub wire: String,
     pub module: String,
     pub file: String,
     pub docs: Vec<String>,
@@ -91,6 +92,7 @@ pub fn tag_context(api: &Api, index: usize, tag: &Tag) -> TagContext {
     };
     TagContext {
         name: tag.name.rust.clone(),
+        wire: tag.name.wire.replace('`', "'"),
         file: format!("{}.rs", crate::names::unraw(&tag.module)),
         module: tag.module.clone(),
         docs,
@@ -115,9 +117,9 @@ fn op_context(op: &Operation) -> OpContext {
         }
         if param.required {
             args.push(Arg { name: name.clone(), ty: arg_ty });
-            fields.push(BuilderField { name: name.clone(), ty: stored, init: format!("{name}{convert}") });
+            fields.push(BuilderField { name: name.clone(), ty: stored, init: member_init(&name, &format!("{name}{convert}")) });
         } else {
-            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: "::std::option::Option::None".into() });
+            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: member_init(&name, "::std::option::Option::None") });
             setters.push(Setter { name: name.clone(), field: name.clone(), ty: arg_ty, value: format!("value{convert}"), docs });
         }
         let wire = literal(&param.name.wire);
@@ -163,11 +165,11 @@ fn op_context(op: &Operation) -> OpContext {
         if body.required {
             let (arg_ty, convert) = argument(&body.ty);
             args.push(Arg { name: name.clone(), ty: arg_ty });
-            fields.push(BuilderField { name: name.clone(), ty: stored, init: format!("{name}{convert}") });
+            fields.push(BuilderField { name: name.clone(), ty: stored, init: member_init(&name, &format!("{name}{convert}")) });
             steps.push(format!("request = request.json_body({content_type}, &self.{name});"));
         } else {
             let (arg_ty, convert) = argument(&body.ty);
-            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: "::std::option::Option::None".into() });
+            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: member_init(&name, "::std::option::Option::None") });
             setters.push(Setter {
                 name: name.clone(),
                 field: name.clone(),

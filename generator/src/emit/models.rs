@@ -1,7 +1,7 @@
 //! Template contexts for models.
 
 use super::doc::doc_lines;
-use super::types::{argument, boxed, default_expr, literal, option, rust_type};
+use super::types::{argument, boxed, default_expr, literal, member_init, option, rust_type};
 use crate::ir::{Api, Field, Model, ModelKind, StructModel};
 use crate::names;
 use crate::normalize::additional_field_name;
@@ -202,16 +202,17 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
         let mut docs = field.description.as_deref().map(doc_lines).unwrap_or_default();
         notes(model, field, &mut docs);
         let attrs = if attrs.is_empty() { Vec::new() } else { vec![format!("#[serde({})]", attrs.join(", "))] };
+        let init = member_init(&field.name.rust, &init);
         context.fields.push(FieldContext { name: field.name.rust.clone(), ty, docs, attrs, init });
     }
     if let Some(extra) = &s.additional {
         let name = additional_field_name(&s.fields);
         context.fields.push(FieldContext {
-            name,
+            name: name.clone(),
             ty: format!("::std::collections::BTreeMap<{}, {}>", super::types::STRING, rust_type(extra)),
             docs: vec!["Members the schema does not name (`additionalProperties`).".to_string()],
             attrs: vec!["#[serde(flatten)]".to_string()],
-            init: "::std::collections::BTreeMap::new()".to_string(),
+            init: format!("{name}: ::std::collections::BTreeMap::new()"),
         });
     }
     context.many_args = context.ctor_args.len() > 7;

@@ -81,3 +81,12 @@ pub fn argument(ty: &TypeRef) -> (String, &'static str) {
         other => (rust_type(other), ""),
     }
 }
+
+/// A member of a struct expression, in shorthand when the value is a variable of the same name.
+pub fn member_init(name: &str, value: &str) -> String {
+    if name == value {
+        name.to_string()
+    } else {
+        format!("{name}: {value}")
+    }
+}

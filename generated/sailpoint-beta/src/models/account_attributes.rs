@@ -16,6 +16,6 @@ impl AccountAttributes {
             ::serde_json::Value,
         >,
     ) -> Self {
-        Self { attributes: attributes }
+        Self { attributes }
     }
 }

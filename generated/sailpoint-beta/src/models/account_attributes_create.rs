@@ -8,6 +8,6 @@ pub struct AccountAttributesCreate {
 impl AccountAttributesCreate {
     /// A value with every required field given and every other field at its default or `None`.
     pub fn new(attributes: crate::models::AccountAttributesCreateAttributes) -> Self {
-        Self { attributes: attributes }
+        Self { attributes }
     }
 }

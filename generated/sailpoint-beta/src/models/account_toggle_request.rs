@@ -5,12 +5,18 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountToggleRequest {
     /// If set, an external process validates that the user wants to proceed with this request.
-    #[serde(rename = "externalVerificationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "externalVerificationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub external_verification_id: ::std::option::Option<::std::string::String>,
     /// If set, provisioning updates the account attribute at the source. This option is used when the account is not synced to ensure the attribute is updated. Providing 'true' for an unlocked account will add and process 'Unlock' operation by the workflow.
-    #[serde(rename = "forceProvisioning")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "forceProvisioning",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub force_provisioning: ::std::option::Option<bool>,
 }
 impl AccountToggleRequest {

@@ -16,8 +16,11 @@ pub struct AttributeDto {
     /// Indicates whether the attribute accepts ad hoc values.
     ///
     /// Default: `false`.
-    #[serde(rename = "isAdhoc")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "isAdhoc",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub is_adhoc: ::std::option::Option<bool>,
     /// The status of the attribute.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -26,8 +29,11 @@ pub struct AttributeDto {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// An array of object types this attribute can be applied to.
-    #[serde(rename = "objectTypes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "objectTypes",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub object_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The description of the attribute.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

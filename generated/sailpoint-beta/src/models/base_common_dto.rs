@@ -26,7 +26,7 @@ impl BaseCommonDto {
     pub fn new(name: ::std::option::Option<::std::string::String>) -> Self {
         Self {
             id: ::std::option::Option::None,
-            name: name,
+            name,
             created: ::std::option::Option::None,
             modified: ::std::option::Option::None,
         }

@@ -8,8 +8,11 @@ pub struct BulkIdentitiesAccountsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// HTTP status code of the operation for this identity.
-    #[serde(rename = "statusCode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "statusCode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status_code: ::std::option::Option<i32>,
     /// Message describing the result of the operation for this identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -23,8 +23,11 @@ pub struct Entitlement {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The object type of the entitlement from the source schema
-    #[serde(rename = "sourceSchemaObjectType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "sourceSchemaObjectType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     /// True if the entitlement is privileged
     ///
@@ -34,8 +37,7 @@ pub struct Entitlement {
     /// True if the entitlement is cloud governed
     ///
     /// Default: `false`.
-    #[serde(rename = "cloudGoverned")]
-    #[serde(default = "default_cloud_governed")]
+    #[serde(rename = "cloudGoverned", default = "default_cloud_governed")]
     pub cloud_governed: bool,
     /// The description of the entitlement
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -57,14 +59,20 @@ pub struct Entitlement {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::models::OwnerReferenceDto>,
     /// Additional owners of the entitlement besides the primary owner
-    #[serde(rename = "additionalOwners")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "additionalOwners",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub additional_owners: ::std::option::Option<
         ::std::vec::Vec<crate::models::AdditionalOwnerRef>,
     >,
     /// Permissions that the entitlement grants directly on the target system
-    #[serde(rename = "directPermissions")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "directPermissions",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub direct_permissions: ::std::option::Option<
         ::std::vec::Vec<crate::models::PermissionDto>,
     >,
@@ -72,14 +80,20 @@ pub struct Entitlement {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Fields of the entitlement that were updated manually and are no longer overwritten by aggregation
-    #[serde(rename = "manuallyUpdatedFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "manuallyUpdatedFields",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub manually_updated_fields: ::std::option::Option<
         crate::models::ManuallyUpdatedFieldsDto,
     >,
     /// Access model metadata (governance attributes) assigned to the entitlement
-    #[serde(rename = "accessModelMetadata")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "accessModelMetadata",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub access_model_metadata: ::std::option::Option<crate::models::AttributeDtoList>,
 }
 impl Entitlement {

@@ -8,8 +8,11 @@ pub struct ErrorMessageDto {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
-    #[serde(rename = "localeOrigin")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "localeOrigin",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub locale_origin: ::std::option::Option<crate::models::LocaleOrigin>,
     /// Actual text of the error message in the indicated locale.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,12 +5,18 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponseDto {
     /// Fine-grained error code providing more detail of the error.
-    #[serde(rename = "detailCode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "detailCode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub detail_code: ::std::option::Option<::std::string::String>,
     /// Unique tracking id for the error.
-    #[serde(rename = "trackingId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "trackingId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub tracking_id: ::std::option::Option<::std::string::String>,
     /// Generic localized reason for error
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,8 +5,11 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentitiesAccountsBulkRequest {
     /// The IDs of the identities the request is made for.
-    #[serde(rename = "identityIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "identityIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl IdentitiesAccountsBulkRequest {

@@ -5,14 +5,12 @@ pub struct ManuallyUpdatedFieldsDto {
     /// True if the entitlement's display name was updated manually; aggregation then no longer overwrites it.
     ///
     /// Default: `false`.
-    #[serde(rename = "DISPLAY_NAME")]
-    #[serde(default = "default_display_name")]
+    #[serde(rename = "DISPLAY_NAME", default = "default_display_name")]
     pub display_name: bool,
     /// True if the entitlement's description was updated manually; aggregation then no longer overwrites it.
     ///
     /// Default: `false`.
-    #[serde(rename = "DESCRIPTION")]
-    #[serde(default = "default_description")]
+    #[serde(rename = "DESCRIPTION", default = "default_description")]
     pub description: bool,
 }
 impl ManuallyUpdatedFieldsDto {
