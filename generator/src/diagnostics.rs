@@ -81,7 +81,12 @@ impl Diagnostics {
     }
 
     /// A defect the generator works around; `action` says what it did instead.
-    pub fn warn(&mut self, location: Location, message: impl Into<String>, action: impl Into<String>) {
+    pub fn warn(
+        &mut self,
+        location: Location,
+        message: impl Into<String>,
+        action: impl Into<String>,
+    ) {
         self.push(
             Severity::Warning,
             location,
@@ -90,7 +95,13 @@ impl Diagnostics {
         );
     }
 
-    fn push(&mut self, severity: Severity, location: Location, message: String, hint: Option<String>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        location: Location,
+        message: String,
+        hint: Option<String>,
+    ) {
         self.items.push(Diagnostic {
             severity,
             location,
@@ -108,7 +119,9 @@ impl Diagnostics {
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

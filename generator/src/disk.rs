@@ -93,7 +93,8 @@ pub fn write(out: &Path, files: &Files) -> io::Result<WriteReport> {
             continue;
         }
         let full = out.join(&path);
-        let generated = std::fs::read_to_string(&full).is_ok_and(|t| t.lines().next().is_some_and(|l| l.contains(MARKER)));
+        let generated = std::fs::read_to_string(&full)
+            .is_ok_and(|t| t.lines().next().is_some_and(|l| l.contains(MARKER)));
         if generated {
             std::fs::remove_file(&full)?;
             report.removed += 1;
@@ -111,7 +112,10 @@ pub struct WriteReport {
 }
 
 fn temporary_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = target
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".tmp-generate");
     target.with_file_name(name)
 }
@@ -127,7 +131,11 @@ fn existing_files(dir: &Path) -> io::Result<Vec<String>> {
         for entry in std::fs::read_dir(&current)? {
             let entry = entry?;
             let path = entry.path();
-            let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             if entry.file_type()?.is_dir() {
                 if relative != "target" {
                     stack.push(path);

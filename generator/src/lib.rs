@@ -56,5 +56,9 @@ pub fn analyze(options: &Options) -> Result<(ir::Api, Diagnostics), Error> {
 pub fn generate(options: &Options) -> Result<Output, Error> {
     let (api, warnings) = analyze(options)?;
     let files = emit::emit(&api, options)?;
-    Ok(Output { files, warnings, api })
+    Ok(Output {
+        files,
+        warnings,
+        api,
+    })
 }

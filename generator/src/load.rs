@@ -127,7 +127,9 @@ fn read_source(
 ) -> Option<Source> {
     let path = root_dir.join(key);
     let here = Location::new(key, "");
-    let blame = referrer.map(Place::location).unwrap_or_else(|| here.clone());
+    let blame = referrer
+        .map(Place::location)
+        .unwrap_or_else(|| here.clone());
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -157,7 +159,11 @@ fn read_source(
     match parsed {
         Ok(value) => Some(Source { text, value }),
         Err((message, line)) => {
-            let kind = if key.ends_with(".json") { "JSON" } else { "YAML" };
+            let kind = if key.ends_with(".json") {
+                "JSON"
+            } else {
+                "YAML"
+            };
             let mut location = here;
             location.line = line;
             diags.error(location, format!("invalid {kind}: {message}"));
@@ -279,15 +285,22 @@ impl Sources {
             let Some(reference) = reference.as_str() else {
                 return Err((here, "`$ref` is not a string".to_string()));
             };
-            let (file, pointer) = split_reference(&current.file, reference).map_err(|m| (here.clone(), m))?;
+            let (file, pointer) =
+                split_reference(&current.file, reference).map_err(|m| (here.clone(), m))?;
             if !self.files.contains_key(&file) {
-                return Err((here, format!("`$ref` `{reference}` names a file that was not loaded")));
+                return Err((
+                    here,
+                    format!("`$ref` `{reference}` names a file that was not loaded"),
+                ));
             }
             let target = Place::new(file, pointer);
             if self.get(&target).is_none() {
                 return Err((
                     here,
-                    format!("unresolved `$ref` `{reference}`: nothing at `#{}` in `{}`", target.pointer, target.file),
+                    format!(
+                        "unresolved `$ref` `{reference}`: nothing at `#{}` in `{}`",
+                        target.pointer, target.file
+                    ),
                 ));
             }
             if seen.contains(&target) || target == *place {
@@ -323,18 +336,36 @@ mod tests {
     fn references_are_split_relative_to_their_file() {
         let r = split_reference("beta/paths/a.yaml", "../schemas/A.yaml").unwrap();
         assert_eq!(r, ("beta/schemas/A.yaml".to_string(), String::new()));
-        let r = split_reference("beta/paths/a.yaml", "../../v3/x.yaml#/components/schemas/X").unwrap();
-        assert_eq!(r, ("v3/x.yaml".to_string(), "/components/schemas/X".to_string()));
+        let r =
+            split_reference("beta/paths/a.yaml", "../../v3/x.yaml#/components/schemas/X").unwrap();
+        assert_eq!(
+            r,
+            ("v3/x.yaml".to_string(), "/components/schemas/X".to_string())
+        );
         let r = split_reference("root.yaml", "#/components/schemas/A%20B").unwrap();
-        assert_eq!(r, ("root.yaml".to_string(), "/components/schemas/A B".to_string()));
+        assert_eq!(
+            r,
+            (
+                "root.yaml".to_string(),
+                "/components/schemas/A B".to_string()
+            )
+        );
     }
 
     #[test]
     fn escaping_and_remote_references_are_refused() {
-        assert!(split_reference("a.yaml", "../outside.yaml").unwrap_err().contains("leaves"));
-        assert!(split_reference("a.yaml", "https://example.com/x.yaml").unwrap_err().contains("remote"));
-        assert!(split_reference("a.yaml", "//example.com/x.yaml").unwrap_err().contains("remote"));
-        assert!(split_reference("a.yaml", "/etc/passwd").unwrap_err().contains("absolute"));
+        assert!(split_reference("a.yaml", "../outside.yaml")
+            .unwrap_err()
+            .contains("leaves"));
+        assert!(split_reference("a.yaml", "https://example.com/x.yaml")
+            .unwrap_err()
+            .contains("remote"));
+        assert!(split_reference("a.yaml", "//example.com/x.yaml")
+            .unwrap_err()
+            .contains("remote"));
+        assert!(split_reference("a.yaml", "/etc/passwd")
+            .unwrap_err()
+            .contains("absolute"));
     }
 
     #[test]

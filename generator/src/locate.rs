@@ -69,7 +69,10 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
         }
         let starts_node = matches!(
             event,
-            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(..)
+            Event::Scalar(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+                | Event::Alias(..)
         );
         if starts_node {
             if let Some(depth) = path_matches(&stack, None) {
@@ -114,9 +117,18 @@ mod tests {
         assert_eq!(line_of(YAML, "/openapi"), Some(1));
         assert_eq!(line_of(YAML, "/paths"), Some(2));
         assert_eq!(line_of(YAML, "/paths/~1a~0b~1{id}/get"), Some(4));
-        assert_eq!(line_of(YAML, "/paths/~1a~0b~1{id}/get/responses/200/description"), Some(7));
-        assert_eq!(line_of(YAML, "/paths/~1a~0b~1{id}/get/parameters/1"), Some(10));
-        assert_eq!(line_of(YAML, "/paths/~1a~0b~1{id}/get/parameters/1/in"), Some(11));
+        assert_eq!(
+            line_of(YAML, "/paths/~1a~0b~1{id}/get/responses/200/description"),
+            Some(7)
+        );
+        assert_eq!(
+            line_of(YAML, "/paths/~1a~0b~1{id}/get/parameters/1"),
+            Some(10)
+        );
+        assert_eq!(
+            line_of(YAML, "/paths/~1a~0b~1{id}/get/parameters/1/in"),
+            Some(11)
+        );
     }
 
     #[test]

@@ -35,7 +35,9 @@ fn main() -> ExitCode {
         eprintln!("error: --spec and --out are required\n{USAGE}");
         return ExitCode::from(2);
     };
-    let mut options = generator::Options::new(&spec).with_strict(strict).with_standalone(true);
+    let mut options = generator::Options::new(&spec)
+        .with_strict(strict)
+        .with_standalone(true);
     options.package_name = package_name;
     if let Some(path) = runtime_path {
         options = options.with_runtime_path(path);
@@ -65,7 +67,10 @@ fn main() -> ExitCode {
     } else {
         match generator::disk::write(&out, &output.files) {
             Ok(report) => {
-                eprintln!("{} file(s) written, {} unchanged, {} removed", report.written, report.unchanged, report.removed);
+                eprintln!(
+                    "{} file(s) written, {} unchanged, {} removed",
+                    report.written, report.unchanged, report.removed
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {

@@ -42,13 +42,36 @@ fn ascii_words(wire: &str) -> String {
                 out.push_str(" minus")
             }
             c if c.is_ascii() => out.push(' '),
-            c => {
-                // A non-ASCII character keeps its identity as a hex word.
-                out.push_str(&format!(" u{:x} ", c as u32));
-            }
+            c => match latin(c) {
+                // Accented Latin letters read best as their base letter; a name that then
+                // equals another is told apart by `Scope::claim`.
+                Some(plain) => out.push_str(plain),
+                // Any other character keeps its identity as a hex word.
+                None => out.push_str(&format!(" u{:x} ", c as u32)),
+            },
         }
     }
     out
+}
+
+/// The ASCII spelling of a Latin-1 letter.
+fn latin(c: char) -> Option<&'static str> {
+    const UPPER: [&str; 31] = [
+        "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I", "D", "N", "O", "O", "O",
+        "O", "O", "", "O", "U", "U", "U", "U", "Y", "TH",
+    ];
+    const LOWER: [&str; 32] = [
+        "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o", "o",
+        "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th",
+    ];
+    let code = c as u32;
+    let plain = match code {
+        0xC0..=0xDE => UPPER[(code - 0xC0) as usize],
+        0xDF..=0xFE => LOWER[(code - 0xDF) as usize],
+        0xFF => "y",
+        _ => return None,
+    };
+    (!plain.is_empty()).then_some(plain)
 }
 
 fn escape_keyword(ident: String) -> String {
@@ -96,6 +119,12 @@ pub fn kebab(wire: &str) -> String {
     }
 }
 
+/// A type name derived from another (`ListAccounts` + `Error`): the base loses its `r#` and the
+/// `_` that escaped a keyword, since the longer name is no keyword.
+pub fn suffixed(ident: &str, suffix: &str) -> String {
+    format!("{}{suffix}", unraw(ident).trim_end_matches('_'))
+}
+
 /// A Rust identifier without its `r#` prefix, for building derived names.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -128,7 +157,7 @@ impl Scope {
             self.taken.insert(key, wire.to_string());
             return ident;
         }
-        let base = unraw(&ident).to_string();
+        let base = unraw(&ident).trim_end_matches('_').to_string();
         let separator = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
             ""
         } else {
@@ -163,7 +192,9 @@ pub fn rename_reason(wire: &str, rust: &str) -> Option<&'static str> {
         return Some("keyword, written as a raw identifier");
     }
     if NOT_RAW.iter().any(|kw| format!("{kw}_") == plain)
-        && NOT_RAW.iter().any(|kw| kw.eq_ignore_ascii_case(&wire.to_snake_case()))
+        && NOT_RAW
+            .iter()
+            .any(|kw| kw.eq_ignore_ascii_case(&wire.to_snake_case()))
     {
         return Some("keyword that cannot be a raw identifier, suffixed with `_`");
     }
@@ -223,12 +254,42 @@ mod tests {
     #[test]
     fn case_conversion() {
         let cases = [
-            ("listAccounts", "list_accounts", "ListAccounts", "list-accounts"),
-            ("OAuthClient", "o_auth_client", "OAuthClient", "o-auth-client"),
-            ("Attribute401Response", "attribute401_response", "Attribute401Response", "attribute401-response"),
-            ("DISPLAY_NAME", "display_name", "DisplayName", "display-name"),
-            ("unlockIDNAccount", "unlock_idn_account", "UnlockIdnAccount", "unlock-idn-account"),
-            ("sp:scopes:all", "sp_scopes_all", "SpScopesAll", "sp-scopes-all"),
+            (
+                "listAccounts",
+                "list_accounts",
+                "ListAccounts",
+                "list-accounts",
+            ),
+            (
+                "OAuthClient",
+                "o_auth_client",
+                "OAuthClient",
+                "o-auth-client",
+            ),
+            (
+                "Attribute401Response",
+                "attribute401_response",
+                "Attribute401Response",
+                "attribute401-response",
+            ),
+            (
+                "DISPLAY_NAME",
+                "display_name",
+                "DisplayName",
+                "display-name",
+            ),
+            (
+                "unlockIDNAccount",
+                "unlock_idn_account",
+                "UnlockIdnAccount",
+                "unlock-idn-account",
+            ),
+            (
+                "sp:scopes:all",
+                "sp_scopes_all",
+                "SpScopesAll",
+                "sp-scopes-all",
+            ),
         ];
         for (wire, s, p, k) in cases {
             assert_eq!(snake(wire), s, "snake {wire}");
@@ -248,8 +309,11 @@ mod tests {
         assert_eq!(snake(""), "empty");
         assert_eq!(pascal("   "), "Empty");
         assert_eq!(snake("_"), "empty");
-        assert_eq!(snake("café"), "caf_ue9");
-        assert_ne!(snake("naïve"), snake("naive"));
+        assert_eq!(snake("café"), "cafe");
+        assert_eq!(pascal("Ünïcödé"), "Unicode");
+        assert_eq!(snake("größe"), "grosse");
+        assert_eq!(snake("名前"), "u540d_u524d");
+        assert_eq!(snake("naïve"), snake("naive"));
         assert_eq!(snake("$count"), "count");
         assert_eq!(snake("a.b"), "a_b");
     }
@@ -264,6 +328,11 @@ mod tests {
         assert_eq!(types.claim(pascal("Foo"), "Foo"), "Foo");
         assert_eq!(types.claim(pascal("FOO"), "FOO"), "Foo2");
         assert_eq!(types.owner("Foo"), Some("Foo"));
+        let mut fields = Scope::new();
+        assert_eq!(fields.claim(snake("self"), "self"), "self_");
+        assert_eq!(fields.claim(snake("Self"), "Self"), "self_2");
+        assert_eq!(suffixed("Self_", "Api"), "SelfApi");
+        assert_eq!(suffixed("Type", "Error"), "TypeError");
     }
 
     #[test]

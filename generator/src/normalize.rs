@@ -154,11 +154,22 @@ pub fn box_recursive_fields(api: &mut Api) {
 /// Drops a `default` that does not fit its field's type, with a warning: emitting it would not
 /// compile, and guessing a conversion would invent a value.
 pub fn check_defaults(api: &mut Api, diags: &mut Diagnostics) {
+    let aliases: BTreeMap<String, TypeRef> = api
+        .models
+        .iter()
+        .filter_map(|m| match &m.kind {
+            ModelKind::Alias(ty) => Some((m.name.rust.clone(), ty.clone())),
+            _ => None,
+        })
+        .collect();
     let enum_values: BTreeMap<String, Vec<String>> = api
         .models
         .iter()
         .filter_map(|m| match &m.kind {
-            ModelKind::Enum(e) => Some((m.name.rust.clone(), e.variants.iter().map(|v| v.name.wire.clone()).collect())),
+            ModelKind::Enum(e) => Some((
+                m.name.rust.clone(),
+                e.variants.iter().map(|v| v.name.wire.clone()).collect(),
+            )),
             _ => None,
         })
         .collect();
@@ -166,11 +177,24 @@ pub fn check_defaults(api: &mut Api, diags: &mut Diagnostics) {
         let origin = model.origin.clone();
         if let ModelKind::Struct(s) = &mut model.kind {
             for field in &mut s.fields {
-                let Some(default) = &field.default else { continue };
-                if !default_fits(&field.ty, default, &enum_values) {
+                let Some(default) = &field.default else {
+                    continue;
+                };
+                // `default: null` says no more than leaving the member out.
+                if default.is_null() {
+                    field.default = None;
+                    continue;
+                }
+                if !default_fits(&resolve_alias(&field.ty, &aliases), default, &enum_values) {
                     diags.warn(
-                        Location::new(origin.file.clone(), format!("{}/properties/{}/default", origin.pointer, field.name.wire)),
-                        format!("the default `{default}` of `{}.{}` does not match its type", model.name.wire, field.name.wire),
+                        Location::new(
+                            origin.file.clone(),
+                            format!("{}/properties/{}/default", origin.pointer, field.name.wire),
+                        ),
+                        format!(
+                            "the default `{default}` of `{}.{}` does not match its type",
+                            model.name.wire, field.name.wire
+                        ),
                         "the default is ignored",
                     );
                     field.default = None;
@@ -180,11 +204,23 @@ pub fn check_defaults(api: &mut Api, diags: &mut Diagnostics) {
     }
     for op in &mut api.operations {
         for param in &mut op.parameters {
-            let Some(default) = &param.default else { continue };
-            if !default_fits(&param.ty, default, &enum_values) {
+            let Some(default) = &param.default else {
+                continue;
+            };
+            if default.is_null() {
+                param.default = None;
+                continue;
+            }
+            if !default_fits(&resolve_alias(&param.ty, &aliases), default, &enum_values) {
                 diags.warn(
-                    Location::new(op.origin.file.clone(), format!("{}/parameters", op.origin.pointer)),
-                    format!("the default `{default}` of parameter `{}` does not match its type", param.name.wire),
+                    Location::new(
+                        op.origin.file.clone(),
+                        format!("{}/parameters", op.origin.pointer),
+                    ),
+                    format!(
+                        "the default `{default}` of parameter `{}` does not match its type",
+                        param.name.wire
+                    ),
                     "the default is ignored",
                 );
                 param.default = None;
@@ -193,24 +229,48 @@ pub fn check_defaults(api: &mut Api, diags: &mut Diagnostics) {
     }
 }
 
+/// The type behind a chain of named aliases.
+fn resolve_alias(ty: &TypeRef, aliases: &BTreeMap<String, TypeRef>) -> TypeRef {
+    let mut current = ty.clone();
+    for _ in 0..16 {
+        match &current {
+            TypeRef::Named(name) => match aliases.get(name) {
+                Some(target) => current = target.clone(),
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    current
+}
+
 /// Whether a default can be written as a Rust value of `ty`.
-pub fn default_fits(ty: &TypeRef, value: &serde_json::Value, enums: &BTreeMap<String, Vec<String>>) -> bool {
+pub fn default_fits(
+    ty: &TypeRef,
+    value: &serde_json::Value,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> bool {
     use serde_json::Value;
     match (ty, value) {
         (TypeRef::String | TypeRef::FormattedString(_), Value::String(_)) => true,
-        (TypeRef::Integer(crate::ir::IntWidth::I32), Value::Number(n)) => n.as_i64().is_some_and(|v| i32::try_from(v).is_ok()),
+        (TypeRef::Integer(crate::ir::IntWidth::I32), Value::Number(n)) => {
+            n.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
+        }
         (TypeRef::Integer(crate::ir::IntWidth::I64), Value::Number(n)) => n.as_i64().is_some(),
         (TypeRef::Number, Value::Number(_)) => true,
         (TypeRef::Boolean, Value::Bool(_)) => true,
         (TypeRef::Array(_), Value::Array(items)) => items.is_empty(),
-        (TypeRef::Named(name), Value::String(s)) => enums.get(name).is_some_and(|values| values.contains(s)),
+        (TypeRef::Named(name), Value::String(s)) => {
+            enums.get(name).is_some_and(|values| values.contains(s))
+        }
         _ => false,
     }
 }
 
 /// Operations in the order of their tag, then by kebab-case id: the source document's order.
 pub fn order_operations(api: &mut Api) {
-    api.operations.sort_by(|a, b| (a.tag, &a.kebab).cmp(&(b.tag, &b.kebab)));
+    api.operations
+        .sort_by(|a, b| (a.tag, &a.kebab).cmp(&(b.tag, &b.kebab)));
 }
 
 /// Records every name that had to change beyond case conversion, for the docs.
@@ -218,7 +278,12 @@ pub fn collect_renames(api: &mut Api) {
     let mut renames = BTreeSet::new();
     let mut note = |wire: &str, rust: &str, context: String| {
         if let Some(reason) = names::rename_reason(wire, rust) {
-            renames.insert(Rename { wire: wire.to_string(), rust: rust.to_string(), context, reason: reason.to_string() });
+            renames.insert(Rename {
+                wire: wire.to_string(),
+                rust: rust.to_string(),
+                context,
+                reason: reason.to_string(),
+            });
         }
     };
     for model in &api.models {
@@ -226,12 +291,20 @@ pub fn collect_renames(api: &mut Api) {
         match &model.kind {
             ModelKind::Struct(s) => {
                 for field in &s.fields {
-                    note(&field.name.wire, &field.name.rust, format!("field of {}", model.name.rust));
+                    note(
+                        &field.name.wire,
+                        &field.name.rust,
+                        format!("field of {}", model.name.rust),
+                    );
                 }
             }
             ModelKind::Enum(e) => {
                 for variant in &e.variants {
-                    note(&variant.name.wire, &variant.name.rust, format!("value of {}", model.name.rust));
+                    note(
+                        &variant.name.wire,
+                        &variant.name.rust,
+                        format!("value of {}", model.name.rust),
+                    );
                 }
             }
             _ => {}
@@ -240,7 +313,11 @@ pub fn collect_renames(api: &mut Api) {
     for op in &api.operations {
         note(&op.name.wire, &op.name.rust, "operation".to_string());
         for param in &op.parameters {
-            note(&param.name.wire, &param.name.rust, format!("parameter of {}", op.name.rust));
+            note(
+                &param.name.wire,
+                &param.name.rust,
+                format!("parameter of {}", op.name.rust),
+            );
         }
     }
     api.renames = renames.into_iter().collect();

@@ -74,7 +74,10 @@ impl Options {
         let mut diags = Diagnostics::default();
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            diags.error(Location::new(file.clone(), ""), format!("cannot read the settings: {e}"));
+            diags.error(
+                Location::new(file.clone(), ""),
+                format!("cannot read the settings: {e}"),
+            );
             diags.clone()
         })?;
         let settings: Settings = serde_yaml::from_str(&text).map_err(|e| {

@@ -13,20 +13,29 @@ pub fn validate(sources: &Sources, diags: &mut Diagnostics) -> Option<openapiv3:
     let root = &sources.root;
     let value = &sources.files.get(root)?.value;
     let Some(map) = value.as_object() else {
-        diags.error(Location::new(root.clone(), ""), "the description is not a mapping (an OpenAPI document is an object)");
+        diags.error(
+            Location::new(root.clone(), ""),
+            "the description is not a mapping (an OpenAPI document is an object)",
+        );
         return None;
     };
     if let Some(swagger) = map.get("swagger") {
         diags.error_hint(
             Location::new(root.clone(), "/swagger"),
-            format!("Swagger {} is not supported; this generator reads OpenAPI 3.0", display(swagger)),
+            format!(
+                "Swagger {} is not supported; this generator reads OpenAPI 3.0",
+                display(swagger)
+            ),
             "convert the description to OpenAPI 3.0 first (for example with swagger2openapi)",
         );
         return None;
     }
     match map.get("openapi") {
         None => {
-            diags.error(Location::new(root.clone(), ""), "the `openapi` version field is missing");
+            diags.error(
+                Location::new(root.clone(), ""),
+                "the `openapi` version field is missing",
+            );
             return None;
         }
         Some(Value::String(version)) if version.starts_with("3.0.") || version == "3.0" => {}
@@ -40,14 +49,20 @@ pub fn validate(sources: &Sources, diags: &mut Diagnostics) -> Option<openapiv3:
         Some(other) => {
             diags.error(
                 Location::new(root.clone(), "/openapi"),
-                format!("unsupported OpenAPI version {}; this generator reads 3.0.x", display(other)),
+                format!(
+                    "unsupported OpenAPI version {}; this generator reads 3.0.x",
+                    display(other)
+                ),
             );
             return None;
         }
     }
     for key in ["info", "paths"] {
         if !map.get(key).is_some_and(Value::is_object) {
-            diags.error(Location::new(root.clone(), ""), format!("the required `{key}` object is missing"));
+            diags.error(
+                Location::new(root.clone(), ""),
+                format!("the required `{key}` object is missing"),
+            );
         }
     }
     if diags.has_errors() {
@@ -60,9 +75,17 @@ pub fn validate(sources: &Sources, diags: &mut Diagnostics) -> Option<openapiv3:
             let pointer = e
                 .path()
                 .iter()
-                .map(|segment| format!("/{}", segment.to_string().replace('~', "~0").replace('/', "~1")))
+                .map(|segment| {
+                    format!(
+                        "/{}",
+                        segment.to_string().replace('~', "~0").replace('/', "~1")
+                    )
+                })
                 .collect::<String>();
-            diags.error(Location::new(root.clone(), pointer), format!("invalid document: {}", e.inner()));
+            diags.error(
+                Location::new(root.clone(), pointer),
+                format!("invalid document: {}", e.inner()),
+            );
             None
         }
     }
@@ -97,7 +120,11 @@ fn skeleton(map: &Map<String, Value>) -> Value {
 fn empty_members(value: &Value) -> Map<String, Value> {
     value
         .as_object()
-        .map(|m| m.keys().map(|k| (k.clone(), Value::Object(Map::new()))).collect())
+        .map(|m| {
+            m.keys()
+                .map(|k| (k.clone(), Value::Object(Map::new())))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -107,5 +134,3 @@ fn display(value: &Value) -> String {
         other => format!("`{other}`"),
     }
 }
-
-

@@ -15,6 +15,8 @@ use crate::transport::{read_body, BodyError};
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// Used when the token endpoint omits `expires_in`; shorter than SailPoint's usual 749 s.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+/// Longer than any token SailPoint issues; a guard against nonsense, not a policy.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// A token response is a few hundred bytes; anything much bigger is not one.
 const TOKEN_BODY_LIMIT: u64 = 64 * 1024;
 
@@ -112,7 +114,11 @@ impl TokenProvider {
         }
         let fetched_at = cx.clock.now();
         let response = self.fetch(cx).await?;
-        let lifetime = response.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs);
+        // Capped so that an absurd `expires_in` cannot overflow the expiry instant.
+        let lifetime = response
+            .expires_in
+            .map_or(DEFAULT_LIFETIME, Duration::from_secs)
+            .min(MAX_LIFETIME);
         let token = Secret::new(response.access_token);
         *cache = Some(CachedToken {
             token: token.clone(),
@@ -137,26 +143,36 @@ impl TokenProvider {
                 .await
                 .map_err(|e| auth_error(None, "the token request failed", None, Some(e)))?;
             let status = response.status();
-            let body = read_body(response, TOKEN_BODY_LIMIT).await.map_err(|e| match e {
-                BodyError::TooLarge => auth_error(Some(status), "the token response is too large", None, None),
-                BodyError::Transport(e) => {
-                    auth_error(Some(status), "the token response could not be read", None, Some(e))
-                }
-            })?;
+            let body = read_body(response, TOKEN_BODY_LIMIT)
+                .await
+                .map_err(|e| match e {
+                    BodyError::TooLarge => {
+                        auth_error(Some(status), "the token response is too large", None, None)
+                    }
+                    BodyError::Transport(e) => auth_error(
+                        Some(status),
+                        "the token response could not be read",
+                        None,
+                        Some(e),
+                    ),
+                })?;
             Ok((status, body))
         };
         let (status, body) = tokio::time::timeout(cx.timeout, send).await.map_err(|_| {
             auth_error(
                 None,
-                &format!("the token request timed out after {}ms", cx.timeout.as_millis()),
+                &format!(
+                    "the token request timed out after {}ms",
+                    cx.timeout.as_millis()
+                ),
                 None,
                 None,
             )
         })??;
         if !status.is_success() {
             // Mask the credentials in case the endpoint echoes the form back.
-            let excerpt = crate::decode::excerpt(&body)
-                .replace(self.client_secret.expose(), "[redacted]");
+            let excerpt =
+                crate::decode::excerpt(&body).replace(self.client_secret.expose(), "[redacted]");
             return Err(auth_error(
                 Some(status),
                 "the token endpoint refused the request",

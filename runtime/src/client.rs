@@ -103,35 +103,52 @@ impl Client {
     }
 
     async fn send(&self, request: Request) -> Result<Response, Failure> {
+        // The final status is recorded on this span; each attempt gets a child span.
         let span = tracing::info_span!(
             "sailpoint_request",
             operation = request.operation,
             method = %request.method,
             path = %request.path,
-            attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.send_in_span(request, span.clone()).instrument(span).await
+        self.send_in_span(request, span.clone())
+            .instrument(span)
+            .await
     }
 
-    async fn send_in_span(&self, request: Request, span: tracing::Span) -> Result<Response, Failure> {
+    async fn send_in_span(
+        &self,
+        request: Request,
+        span: tracing::Span,
+    ) -> Result<Response, Failure> {
         let inner = &*self.inner;
         let op = request.operation;
         if request.experimental && !inner.experimental {
             return Err(Failure::ExperimentalNotEnabled { operation: op });
         }
-        let encode = |message: String| Failure::Encode(EncodeError { operation: op, message });
+        let encode = |message: String| {
+            Failure::Encode(EncodeError {
+                operation: op,
+                message,
+            })
+        };
         let path_and_query = request.path_and_query().map_err(encode)?;
         let url = reqwest::Url::parse(&format!("{}{path_and_query}", inner.api_root))
             .map_err(|e| encode(format!("the URL is invalid: {e}")))?;
         let body = request.body.clone().transpose().map_err(encode)?;
-        let headers = self.fixed_headers(&request, body.as_ref()).map_err(encode)?;
+        let headers = self
+            .fixed_headers(&request, body.as_ref())
+            .map_err(encode)?;
         let token_cx = TokenContext {
             http: &inner.http,
             clock: &*inner.clock,
             timeout: inner.timeouts.attempt,
         };
-        let deadline = inner.timeouts.deadline.map(|d| (inner.clock.now() + d, d));
+        // A deadline too far away to represent is no deadline.
+        let deadline = inner
+            .timeouts
+            .deadline
+            .and_then(|d| Some((inner.clock.now().checked_add(d)?, d)));
 
         let mut attempt: u32 = 0;
         let mut sends: u32 = 0;
@@ -142,20 +159,42 @@ impl Client {
             if let Some(limiter) = &inner.rate_limiter {
                 limiter.acquire(&*inner.clock).await;
             }
-            let token = inner.auth.token(&token_cx).await.map_err(Failure::Auth)?;
+            let token = match inner.auth.token(&token_cx).await {
+                Ok(token) => token,
+                // A token endpoint that is briefly down is as transient as the API being down.
+                Err(e) if e.is_transient() && attempt < inner.retry.max_attempts => {
+                    let delay = inner.retry.backoff(attempt, &*inner.jitter);
+                    self.wait(op, delay, deadline, "token endpoint error")
+                        .await?;
+                    continue;
+                }
+                Err(e) => return Err(Failure::Auth(e)),
+            };
             let (timeout, timeout_kind) = self.attempt_budget(op, deadline)?;
-            span.record("attempt", sends);
-            tracing::debug!(attempt = sends, "sending request");
+            let attempt_span =
+                tracing::debug_span!("attempt", n = sends, status = tracing::field::Empty);
+            tracing::debug!(parent: &attempt_span, "sending request");
 
             let outcome = self
-                .attempt(&request, &url, &headers, body.as_ref(), &token, timeout, timeout_kind)
+                .attempt(
+                    &request,
+                    &url,
+                    &headers,
+                    body.as_ref(),
+                    &token,
+                    timeout,
+                    timeout_kind,
+                )
+                .instrument(attempt_span.clone())
                 .await;
             let retry_reason = match outcome {
                 Ok(response) => {
                     let status = response.status();
+                    attempt_span.record("status", status.as_u16());
                     span.record("status", status.as_u16());
-                    tracing::debug!(status = status.as_u16(), "received response");
-                    if status == StatusCode::UNAUTHORIZED && inner.auth.can_refresh() && !refreshed {
+                    tracing::debug!(parent: &attempt_span, "received response");
+                    if status == StatusCode::UNAUTHORIZED && inner.auth.can_refresh() && !refreshed
+                    {
                         // The token may have been revoked or expired early: fetch a new one and
                         // resend once, outside the retry budget. A second 401 is returned.
                         refreshed = true;
@@ -164,7 +203,9 @@ impl Client {
                         tracing::debug!("access token rejected; refreshing it and resending once");
                         continue;
                     }
-                    if attempt >= inner.retry.max_attempts || !status_is_retryable(&request.method, status) {
+                    if attempt >= inner.retry.max_attempts
+                        || !status_is_retryable(&request.method, status)
+                    {
                         return Ok(response);
                     }
                     let backoff = inner.retry.backoff(attempt, &*inner.jitter);
@@ -200,7 +241,11 @@ impl Client {
     }
 
     /// Headers that are the same on every attempt.
-    fn fixed_headers(&self, request: &Request, body: Option<&RequestBody>) -> Result<HeaderMap, String> {
+    fn fixed_headers(
+        &self,
+        request: &Request,
+        body: Option<&RequestBody>,
+    ) -> Result<HeaderMap, String> {
         let mut headers = HeaderMap::new();
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
@@ -209,10 +254,10 @@ impl Client {
                 .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
             headers.append(name, value);
         }
-        headers.insert(
-            ACCEPT,
-            HeaderValue::from_static(request.accept.unwrap_or("application/json")),
-        );
+        let accept = request.accept.unwrap_or("application/json");
+        let accept = HeaderValue::from_str(accept)
+            .map_err(|_| format!("`{accept}` is not a valid media type"))?;
+        headers.insert(ACCEPT, accept);
         if let Some(body) = body {
             let content_type = HeaderValue::from_str(body.content_type)
                 .map_err(|_| format!("`{}` is not a valid content type", body.content_type))?;
@@ -267,11 +312,21 @@ impl Client {
     ) -> Result<(), Failure> {
         if let Some((at, total)) = deadline {
             // Sleeping past the deadline only to fail afterwards helps nobody.
-            if self.inner.clock.now() + delay >= at {
+            if self
+                .inner
+                .clock
+                .now()
+                .checked_add(delay)
+                .is_none_or(|end| end >= at)
+            {
                 return Err(deadline_failure(op, total));
             }
         }
-        tracing::info!(delay_ms = delay.as_millis() as u64, reason, "retrying after a delay");
+        tracing::info!(
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            reason,
+            "retrying after a delay"
+        );
         self.inner.clock.sleep(delay).await;
         Ok(())
     }
@@ -349,7 +404,11 @@ impl Client {
                         retryable: false,
                     },
                     BodyError::Transport(e) => AttemptFailure {
-                        failure: Failure::Transport(TransportError::new(op, TransportErrorKind::Body, e)),
+                        failure: Failure::Transport(TransportError::new(
+                            op,
+                            TransportErrorKind::Body,
+                            e,
+                        )),
                         retryable: idempotent,
                     },
                 })?;

@@ -192,7 +192,10 @@ mod tests {
             assert!(RandomJitter.jitter(max) <= max);
         }
         assert_eq!(FixedJitter::full().jitter(max), max);
-        assert_eq!(FixedJitter::ratio(0.5).jitter(max), Duration::from_millis(5));
+        assert_eq!(
+            FixedJitter::ratio(0.5).jitter(max),
+            Duration::from_millis(5)
+        );
         assert_eq!(FixedJitter::ratio(7.0).jitter(max), max);
     }
 }

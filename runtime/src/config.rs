@@ -121,7 +121,11 @@ impl ClientBuilder {
     }
 
     /// OAuth2 client credentials (a personal access token's id and secret).
-    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
         self.client_credentials = Some((Secret::new(client_id), Secret::new(client_secret)));
         self
     }
@@ -245,7 +249,8 @@ impl ClientBuilder {
                     (None, Some(base)) => format!("{base}/oauth/token"),
                     (None, None) => format!("{}/oauth/token", origin(&api_root)?),
                 };
-                let token_url = reqwest::Url::parse(&token_url).map_err(|e| invalid("token_url", e))?;
+                let token_url =
+                    reqwest::Url::parse(&token_url).map_err(|e| invalid("token_url", e))?;
                 Auth::ClientCredentials(TokenProvider::new(token_url, id, secret))
             }
             _ => {
@@ -320,11 +325,16 @@ fn invalid(field: &'static str, reason: impl std::fmt::Display) -> ConfigError {
 /// Checks an http(s) URL and returns it without trailing `/`.
 fn parse_url(field: &'static str, raw: &str) -> Result<String, ConfigError> {
     let trimmed = raw.trim().trim_end_matches('/');
-    let url = reqwest::Url::parse(trimmed).map_err(|e| invalid(field, format!("`{trimmed}` is not a URL: {e}")))?;
+    let url = reqwest::Url::parse(trimmed)
+        .map_err(|e| invalid(field, format!("`{trimmed}` is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(invalid(field, format!("`{trimmed}` is not an http(s) URL")));
     }
-    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() {
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
         return Err(invalid(
             field,
             "must not contain credentials, a query or a fragment".to_owned(),
@@ -384,7 +394,10 @@ mod tests {
 
     #[test]
     fn missing_settings_are_named() {
-        let err = ClientBuilder::default().access_token("t").build().unwrap_err();
+        let err = ClientBuilder::default()
+            .access_token("t")
+            .build()
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "configuration from the client builder is incomplete: missing base_url or api_url"
@@ -407,12 +420,22 @@ mod tests {
             (base().base_url("acme.api.identitynow.com"), "base_url"),
             (base().base_url("ftp://x.example"), "base_url"),
             (base().api_url("https://user:pw@x.example"), "api_url"),
-            (base().base_url("https://x.example").max_response_bytes(0), "max_response_bytes"),
             (
-                base().base_url("https://x.example").rate_limit(RateLimit::new(0, Duration::from_secs(1))),
+                base().base_url("https://x.example").max_response_bytes(0),
+                "max_response_bytes",
+            ),
+            (
+                base()
+                    .base_url("https://x.example")
+                    .rate_limit(RateLimit::new(0, Duration::from_secs(1))),
                 "rate_limit",
             ),
-            (base().base_url("https://x.example").user_agent_suffix("bad\nvalue"), "user_agent_suffix"),
+            (
+                base()
+                    .base_url("https://x.example")
+                    .user_agent_suffix("bad\nvalue"),
+                "user_agent_suffix",
+            ),
         ] {
             match builder.build() {
                 Err(ConfigError::Invalid { field: f, .. }) => assert_eq!(f, field),

@@ -18,6 +18,7 @@ struct DecodeInner {
     message: String,
     operation: Option<&'static str>,
     status: Option<StatusCode>,
+    request_id: Option<String>,
     excerpt: Option<String>,
 }
 
@@ -29,16 +30,33 @@ impl DecodeError {
             message: message.into(),
             operation: None,
             status: None,
+            request_id: None,
             excerpt: None,
         }))
     }
 
     /// Adds what is known about the response the body came from.
-    pub fn with_response(mut self, operation: &'static str, status: StatusCode, body: &[u8]) -> Self {
+    pub fn with_response(
+        mut self,
+        operation: &'static str,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Self {
         self.0.operation = Some(operation);
         self.0.status = Some(status);
         self.0.excerpt = Some(excerpt(body));
         self
+    }
+
+    /// Adds the response's `Slpt-Request-Id`, which SailPoint support asks for.
+    pub fn with_request_id(mut self, request_id: Option<&str>) -> Self {
+        self.0.request_id = request_id.map(str::to_owned);
+        self
+    }
+
+    /// The `Slpt-Request-Id` of the response, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
     }
 
     /// The JSON path of the value that failed, `.` for the document itself.
@@ -74,6 +92,7 @@ impl fmt::Debug for DecodeError {
             .field("message", &self.0.message)
             .field("operation", &self.0.operation)
             .field("status", &self.0.status)
+            .field("request_id", &self.0.request_id)
             .field("excerpt", &self.0.excerpt)
             .finish()
     }
@@ -101,8 +120,7 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
         DecodeError::new(path, e.into_inner().to_string())
     })?;
     // Trailing garbage after a valid document means the body is not what we think it is.
-    de.end()
-        .map_err(|e| DecodeError::new(".", e.to_string()))?;
+    de.end().map_err(|e| DecodeError::new(".", e.to_string()))?;
     Ok(value)
 }
 

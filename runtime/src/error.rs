@@ -289,7 +289,11 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
 
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with status {}", self.0.operation, self.0.status)?;
+        write!(
+            f,
+            "{} failed with status {}",
+            self.0.operation, self.0.status
+        )?;
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
         }
@@ -326,7 +330,11 @@ pub struct TransportError {
 }
 
 impl TransportError {
-    pub(crate) fn new(operation: &'static str, kind: TransportErrorKind, source: reqwest::Error) -> Self {
+    pub(crate) fn new(
+        operation: &'static str,
+        kind: TransportErrorKind,
+        source: reqwest::Error,
+    ) -> Self {
         Self {
             operation,
             kind,
@@ -387,6 +395,14 @@ pub struct AuthError {
     pub excerpt: Option<String>,
     #[source]
     pub(crate) source: Option<reqwest::Error>,
+}
+
+impl AuthError {
+    /// Whether trying again later may help: no answer at all, or a 408, 429 or 5xx.
+    pub fn is_transient(&self) -> bool {
+        self.status
+            .is_none_or(|s| s.is_server_error() || matches!(s.as_u16(), 408 | 429))
+    }
 }
 
 /// Missing or invalid client configuration. Messages name the source that was read.

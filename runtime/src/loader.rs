@@ -96,7 +96,11 @@ impl ConfigLoader {
         K: Into<String>,
         V: Into<String>,
     {
-        self.env = Some(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self.env = Some(
+            vars.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
         self
     }
 
@@ -127,10 +131,13 @@ impl ConfigLoader {
     /// Reads the first source that has configuration and checks it is complete.
     pub fn load(&self) -> Result<LoadedConfig, ConfigError> {
         let mut tried = Vec::new();
-        if let Some(config) = self.from_env() {
+        if let Some(config) = self.read_env() {
             return check(config, &EnvNames);
         }
-        tried.push(format!("environment variables (none of {} set)", ENV_VARS[..5].join(", ")));
+        tried.push(format!(
+            "environment variables (none of {} set)",
+            ENV_VARS[..5].join(", ")
+        ));
 
         if let Some(path) = &self.config_json {
             match read(path)? {
@@ -152,7 +159,7 @@ impl ConfigLoader {
         })
     }
 
-    fn from_env(&self) -> Option<LoadedConfig> {
+    fn read_env(&self) -> Option<LoadedConfig> {
         let get = |name: &str| -> Option<String> {
             let value = match &self.env {
                 Some(map) => map.get(name).cloned(),
@@ -282,15 +289,21 @@ fn malformed(path: &Path, message: impl Into<String>) -> ConfigError {
 fn parse_config_json(path: &Path, text: &str) -> Result<LoadedConfig, ConfigError> {
     // Syntax errors give a line and column only, never the text around them, so a secret in a
     // broken file cannot end up in the message.
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| malformed(path, format!("not valid JSON (line {}, column {})", e.line(), e.column())))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        malformed(
+            path,
+            format!("not valid JSON (line {}, column {})", e.line(), e.column()),
+        )
+    })?;
     let serde_json::Value::Object(object) = value else {
         return Err(malformed(path, "expected a JSON object"));
     };
     let get = |key: &str| -> Result<Option<String>, ConfigError> {
         match object.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
             None | Some((_, serde_json::Value::Null)) => Ok(None),
-            Some((_, serde_json::Value::String(s))) => Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
+            Some((_, serde_json::Value::String(s))) => {
+                Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty()))
+            }
             Some((k, _)) => Err(malformed(path, format!("`{k}` must be a string"))),
         }
     };
@@ -383,5 +396,10 @@ fn parse_legacy_yaml(path: &Path, text: &str) -> Result<(LoadedConfig, YamlNames
         .map(Secret::new),
         access_token: None,
     };
-    Ok((config, YamlNames { environment: active }))
+    Ok((
+        config,
+        YamlNames {
+            environment: active,
+        },
+    ))
 }

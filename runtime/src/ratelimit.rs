@@ -71,7 +71,10 @@ impl RateLimiter {
                 }
                 self.per_token.mul_f64(1.0 - bucket.tokens)
             };
-            tracing::debug!(wait_ms = wait.as_millis() as u64, "client-side rate limit reached");
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "client-side rate limit reached"
+            );
             clock.sleep(wait).await;
         }
     }

@@ -36,10 +36,21 @@ pub struct Request {
 }
 
 /// An encoded request body.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct RequestBody {
     pub(crate) content_type: &'static str,
     pub(crate) bytes: Bytes,
+}
+
+// Bodies can carry credentials (a source's connection settings, say), so `Debug` shows their
+// size only.
+impl std::fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestBody")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
 }
 
 impl Request {
@@ -78,7 +89,11 @@ impl Request {
 
     /// Serialises `body` as JSON now. A serialisation error is kept and returned by `execute`,
     /// so builders stay infallible.
-    pub fn json_body<T: serde::Serialize + ?Sized>(mut self, content_type: &'static str, body: &T) -> Self {
+    pub fn json_body<T: serde::Serialize + ?Sized>(
+        mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Self {
         self.body = Some(
             serde_json::to_vec(body)
                 .map(|bytes| RequestBody {
@@ -148,7 +163,10 @@ impl Request {
 
 fn is_dot_segment(segment: &str) -> bool {
     let lower = segment.to_ascii_lowercase();
-    matches!(lower.as_str(), "." | ".." | "%2e" | "%2e." | ".%2e" | "%2e%2e")
+    matches!(
+        lower.as_str(),
+        "." | ".." | "%2e" | "%2e." | ".%2e" | "%2e%2e"
+    )
 }
 
 #[cfg(test)]
@@ -182,10 +200,16 @@ mod tests {
             assert!(r.path_and_query().is_err(), "{id}");
         }
         let encoded = format!("/accounts/{}", encode_path_segment(".."));
-        assert!(Request::new("op", Method::GET, encoded).path_and_query().is_err());
-        assert!(Request::new("op", Method::GET, "/a?b=c").path_and_query().is_err());
+        assert!(Request::new("op", Method::GET, encoded)
+            .path_and_query()
+            .is_err());
+        assert!(Request::new("op", Method::GET, "/a?b=c")
+            .path_and_query()
+            .is_err());
         assert_eq!(
-            Request::new("op", Method::GET, "a/...").path_and_query().unwrap(),
+            Request::new("op", Method::GET, "a/...")
+                .path_and_query()
+                .unwrap(),
             "/a/..."
         );
     }
@@ -200,5 +224,13 @@ mod tests {
         }
         let r = Request::new("op", Method::POST, "/x").json_body("application/json", &Bad);
         assert!(matches!(r.body, Some(Err(ref m)) if m.contains("nope")));
+    }
+
+    #[test]
+    fn debug_hides_body_content() {
+        let r = Request::new("op", Method::POST, "/x").json_body("application/json", &"hunter2");
+        let debug = format!("{r:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("len: 9"), "{debug}");
     }
 }

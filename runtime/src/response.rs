@@ -5,8 +5,8 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::decode::decode_json;
-use crate::error::{ApiError, Error, ErrorBody};
+use crate::decode::{decode_json, DecodeError};
+use crate::error::{header_str, ApiError, Error, ErrorBody, REQUEST_ID_HEADER};
 
 /// A fully read response. Non-2xx statuses are not errors at this level: generated code maps
 /// each status to its documented type.
@@ -44,7 +44,12 @@ impl<T> ApiResponse<T> {
 
 impl Response {
     /// Builds a response; used by the client and handy in tests of generated code.
-    pub fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+    pub fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
         Self {
             operation,
             status,
@@ -81,8 +86,7 @@ impl Response {
     /// Decodes the body as JSON. A failure is [`Error::Decode`] naming the JSON path, with the
     /// operation, status and a bounded body excerpt.
     pub fn json<T: DeserializeOwned, E: ErrorBody>(&self) -> Result<T, Error<E>> {
-        decode_json(&self.body)
-            .map_err(|e| Error::Decode(e.with_response(self.operation, self.status, &self.body)))
+        decode_json(&self.body).map_err(|e| Error::Decode(self.decode_context(e)))
     }
 
     /// Like [`Response::json`], keeping the status and headers.
@@ -111,8 +115,14 @@ impl Response {
                 body,
                 &self.body,
             )),
-            Err(e) => Error::Decode(e.with_response(self.operation, self.status, &self.body)),
+            Err(e) => Error::Decode(self.decode_context(e)),
         }
+    }
+
+    fn decode_context(&self, error: DecodeError) -> DecodeError {
+        error
+            .with_response(self.operation, self.status, &self.body)
+            .with_request_id(header_str(&self.headers, REQUEST_ID_HEADER))
     }
 }
 
@@ -159,6 +169,7 @@ mod tests {
         };
         assert_eq!(decode.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
         assert_eq!(decode.body_excerpt(), Some("<html>oops</html>"));
+        assert_eq!(decode.request_id(), Some("req-1"));
         assert_eq!(err.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
     }
 }

@@ -71,7 +71,9 @@ impl RetryPolicy {
     /// The backoff before retry number `retry` (1 for the first retry): full jitter over
     /// `min(max_delay, base_delay * 2^(retry - 1))`.
     pub(crate) fn backoff(&self, retry: u32, jitter: &dyn Jitter) -> Duration {
-        let factor = 2u32.checked_pow(retry.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 2u32
+            .checked_pow(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         let bound = self.base_delay.saturating_mul(factor).min(self.max_delay);
         jitter.jitter(bound).min(bound)
     }
@@ -129,18 +131,34 @@ mod tests {
     #[test]
     fn retryable_statuses_depend_on_method() {
         for code in [408, 429, 500, 502, 503, 504] {
-            assert!(status_is_retryable(&Method::GET, StatusCode::from_u16(code).unwrap()));
+            assert!(status_is_retryable(
+                &Method::GET,
+                StatusCode::from_u16(code).unwrap()
+            ));
         }
         for code in [400, 401, 403, 404, 409, 501] {
-            assert!(!status_is_retryable(&Method::GET, StatusCode::from_u16(code).unwrap()));
+            assert!(!status_is_retryable(
+                &Method::GET,
+                StatusCode::from_u16(code).unwrap()
+            ));
         }
-        for (code, retry) in [(429, true), (503, true), (500, false), (502, false), (504, false), (408, false)] {
+        for (code, retry) in [
+            (429, true),
+            (503, true),
+            (500, false),
+            (502, false),
+            (504, false),
+            (408, false),
+        ] {
             let status = StatusCode::from_u16(code).unwrap();
             assert_eq!(status_is_retryable(&Method::POST, status), retry, "{code}");
             assert_eq!(status_is_retryable(&Method::PATCH, status), retry, "{code}");
         }
         assert!(status_is_retryable(&Method::PUT, StatusCode::BAD_GATEWAY));
-        assert!(status_is_retryable(&Method::DELETE, StatusCode::BAD_GATEWAY));
+        assert!(status_is_retryable(
+            &Method::DELETE,
+            StatusCode::BAD_GATEWAY
+        ));
     }
 
     #[test]

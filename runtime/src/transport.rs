@@ -14,11 +14,18 @@ pub(crate) enum BodyError {
 /// Reads the whole body, refusing it as soon as it passes `limit` bytes: a declared
 /// `Content-Length` over the limit is refused before reading, and a chunked body is counted
 /// as it streams, so a huge body is never buffered.
-pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Bytes, BodyError> {
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> Result<Bytes, BodyError> {
     if response.content_length().is_some_and(|len| len > limit) {
         return Err(BodyError::TooLarge);
     }
-    let capacity = response.content_length().unwrap_or(0).min(limit).min(1 << 20);
+    let capacity = response
+        .content_length()
+        .unwrap_or(0)
+        .min(limit)
+        .min(1 << 20);
     let mut body = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if body.len() as u64 + chunk.len() as u64 > limit {

@@ -6,8 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{received, secs, Sequence};
-use sailpoint_sdk_runtime as rt;
 use rt::{Client, Error, FakeClock, FixedJitter, Method, Request};
+use sailpoint_sdk_runtime as rt;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -51,11 +51,21 @@ fn get() -> Request {
 /// (token requests, bearer tokens sent to the API in order)
 async fn traffic(server: &MockServer) -> (usize, Vec<String>) {
     let requests = received(server).await;
-    let tokens = requests.iter().filter(|r| r.url.path() == "/oauth/token").count();
+    let tokens = requests
+        .iter()
+        .filter(|r| r.url.path() == "/oauth/token")
+        .count();
     let bearers = requests
         .iter()
         .filter(|r| r.url.path() == "/beta/things")
-        .map(|r| r.headers.get("authorization").unwrap().to_str().unwrap().to_owned())
+        .map(|r| {
+            r.headers
+                .get("authorization")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     (tokens, bearers)
 }
@@ -139,7 +149,11 @@ async fn a_401_refreshes_the_token_and_resends_once() {
 #[tokio::test]
 async fn a_second_401_is_returned_without_looping() {
     let server = tenant(
-        vec![token("tok-1", 749), token("tok-2", 749), token("tok-3", 749)],
+        vec![
+            token("tok-1", 749),
+            token("tok-2", 749),
+            token("tok-3", 749),
+        ],
         vec![ResponseTemplate::new(401)],
     )
     .await;
@@ -216,7 +230,10 @@ async fn token_endpoint_refusal_is_an_auth_error_without_the_secret() {
     )
     .await;
     let clock = FakeClock::default();
-    let err = client(&server, &clock).execute::<()>(get()).await.unwrap_err();
+    let err = client(&server, &clock)
+        .execute::<()>(get())
+        .await
+        .unwrap_err();
     let Error::Auth(auth) = &err else {
         panic!("expected an auth error, got {err:?}")
     };
@@ -240,7 +257,10 @@ async fn malformed_token_response_is_an_auth_error() {
     )
     .await;
     let clock = FakeClock::default();
-    let err = client(&server, &clock).execute::<()>(get()).await.unwrap_err();
+    let err = client(&server, &clock)
+        .execute::<()>(get())
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Auth(a) if a.excerpt.is_none() && a.status == Some(rt::StatusCode::OK)),
         "{err:?}"
@@ -249,16 +269,38 @@ async fn malformed_token_response_is_an_auth_error() {
 }
 
 #[tokio::test]
-async fn unreachable_token_endpoint_is_an_auth_error() {
+async fn unreachable_token_endpoint_is_retried_then_an_auth_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
+    let clock = FakeClock::default();
     let client = Client::builder()
         .api_url(format!("http://{addr}/beta"))
         .client_credentials("id", "secret")
+        .clock(clock.clone())
+        .jitter(FixedJitter::full())
         .build()
         .unwrap();
     let err = client.execute::<()>(get()).await.unwrap_err();
-    assert!(matches!(&err, Error::Auth(a) if a.status.is_none()), "{err:?}");
+    assert!(
+        matches!(&err, Error::Auth(a) if a.status.is_none()),
+        "{err:?}"
+    );
     assert!(std::error::Error::source(&err).is_some());
+    assert_eq!(clock.sleeps(), [secs(1), secs(2)]);
+}
+
+#[tokio::test]
+async fn a_briefly_unavailable_token_endpoint_is_retried() {
+    let server = tenant(
+        vec![ResponseTemplate::new(503), token("tok-1", 749)],
+        vec![ResponseTemplate::new(200)],
+    )
+    .await;
+    let clock = FakeClock::default();
+    let response = client(&server, &clock).execute::<()>(get()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(clock.sleeps(), [secs(1)]);
+    let (tokens, bearers) = traffic(&server).await;
+    assert_eq!((tokens, bearers), (2, vec!["Bearer tok-1".to_owned()]));
 }

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use sailpoint_sdk_runtime as rt;
 use rt::{ConfigError, ConfigLoader};
+use sailpoint_sdk_runtime as rt;
 
 struct Dir(tempfile::TempDir);
 
@@ -58,11 +58,18 @@ fn environment_comes_first() {
         ("SAIL_CLIENT_ID", "env-id"),
         ("SAIL_CLIENT_SECRET", "env-secret"),
     ];
-    let config = loader(&env, &dir.file("config.json", JSON), &dir.file("config.yaml", YAML))
-        .load()
-        .unwrap();
+    let config = loader(
+        &env,
+        &dir.file("config.json", JSON),
+        &dir.file("config.yaml", YAML),
+    )
+    .load()
+    .unwrap();
     assert_eq!(config.source, "environment variables");
-    assert_eq!(config.base_url.as_deref(), Some("https://env.api.identitynow.com"));
+    assert_eq!(
+        config.base_url.as_deref(),
+        Some("https://env.api.identitynow.com")
+    );
     assert_eq!(config.client_id.unwrap().expose(), "env-id");
     assert_eq!(config.client_secret.unwrap().expose(), "env-secret");
 }
@@ -74,9 +81,13 @@ fn access_token_replaces_client_credentials() {
         ("SAIL_API_URL", "http://127.0.0.1:4010/"),
         ("SAIL_ACCESS_TOKEN", "env-token"),
     ];
-    let config = loader(&env, &dir.missing("config.json"), &dir.missing("config.yaml"))
-        .load()
-        .unwrap();
+    let config = loader(
+        &env,
+        &dir.missing("config.json"),
+        &dir.missing("config.yaml"),
+    )
+    .load()
+    .unwrap();
     assert_eq!(config.access_token.as_ref().unwrap().expose(), "env-token");
     let client = config.into_builder().build().unwrap();
     assert_eq!(client.api_root(), "http://127.0.0.1:4010");
@@ -86,9 +97,14 @@ fn access_token_replaces_client_credentials() {
 fn config_json_comes_second() {
     let dir = Dir::new();
     let json = dir.file("config.json", JSON);
-    let config = loader(&[], &json, &dir.file("config.yaml", YAML)).load().unwrap();
+    let config = loader(&[], &json, &dir.file("config.yaml", YAML))
+        .load()
+        .unwrap();
     assert_eq!(config.source, json.display().to_string());
-    assert_eq!(config.base_url.as_deref(), Some("https://json.api.identitynow.com/"));
+    assert_eq!(
+        config.base_url.as_deref(),
+        Some("https://json.api.identitynow.com/")
+    );
     let client = config.into_builder().build().unwrap();
     assert_eq!(client.api_root(), "https://json.api.identitynow.com/beta");
 }
@@ -100,7 +116,9 @@ fn config_json_keys_are_case_insensitive() {
         "config.json",
         r#"{"baseUrl": "https://x.api.identitynow.com", "clientid": "i", "CLIENTSECRET": "s", "Extra": 1}"#,
     );
-    let config = loader(&[], &json, &dir.missing("config.yaml")).load().unwrap();
+    let config = loader(&[], &json, &dir.missing("config.yaml"))
+        .load()
+        .unwrap();
     assert_eq!(config.client_id.unwrap().expose(), "i");
 }
 
@@ -108,9 +126,17 @@ fn config_json_keys_are_case_insensitive() {
 fn legacy_yaml_uses_the_active_environment() {
     let dir = Dir::new();
     let yaml = dir.file("config.yaml", YAML);
-    let config = loader(&[], &dir.missing("config.json"), &yaml).load().unwrap();
-    assert_eq!(config.source, format!("{} (environment `prod`)", yaml.display()));
-    assert_eq!(config.base_url.as_deref(), Some("https://prod.api.identitynow.com"));
+    let config = loader(&[], &dir.missing("config.json"), &yaml)
+        .load()
+        .unwrap();
+    assert_eq!(
+        config.source,
+        format!("{} (environment `prod`)", yaml.display())
+    );
+    assert_eq!(
+        config.base_url.as_deref(),
+        Some("https://prod.api.identitynow.com")
+    );
     assert_eq!(config.client_id.unwrap().expose(), "prod-id");
     assert_eq!(config.client_secret.unwrap().expose(), "prod-secret");
 }
@@ -123,15 +149,22 @@ fn legacy_yaml_is_lenient() {
         "single.yaml",
         "Environments:\n  Acme:\n    BaseURL: https://acme.api.identitynow.com\n    PAT:\n      ClientID: a\n      ClientSecret: b\n",
     );
-    let config = loader(&[], &dir.missing("config.json"), &single).load().unwrap();
+    let config = loader(&[], &dir.missing("config.json"), &single)
+        .load()
+        .unwrap();
     assert_eq!(config.client_id.unwrap().expose(), "a");
     // Older CLI versions kept everything at the top level.
     let flat = dir.file(
         "flat.yaml",
         "baseurl: https://flat.api.identitynow.com\nclientid: f-id\nclientsecret: f-secret\n",
     );
-    let config = loader(&[], &dir.missing("config.json"), &flat).load().unwrap();
-    assert_eq!(config.base_url.as_deref(), Some("https://flat.api.identitynow.com"));
+    let config = loader(&[], &dir.missing("config.json"), &flat)
+        .load()
+        .unwrap();
+    assert_eq!(
+        config.base_url.as_deref(),
+        Some("https://flat.api.identitynow.com")
+    );
     assert_eq!(config.client_secret.unwrap().expose(), "f-secret");
 }
 
@@ -139,7 +172,9 @@ fn legacy_yaml_is_lenient() {
 fn nothing_found_lists_every_source() {
     let dir = Dir::new();
     let (json, yaml) = (dir.missing("config.json"), dir.missing("config.yaml"));
-    let err = loader(&[("UNRELATED", "x")], &json, &yaml).load().unwrap_err();
+    let err = loader(&[("UNRELATED", "x")], &json, &yaml)
+        .load()
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
@@ -155,7 +190,10 @@ fn incomplete_environment_names_what_is_missing() {
     let dir = Dir::new();
     // The file is complete, but the environment is read first and used alone.
     let err = loader(
-        &[("SAIL_BASE_URL", "https://env.api.identitynow.com"), ("SAIL_CLIENT_ID", "id")],
+        &[
+            ("SAIL_BASE_URL", "https://env.api.identitynow.com"),
+            ("SAIL_CLIENT_ID", "id"),
+        ],
         &dir.file("config.json", JSON),
         &dir.missing("config.yaml"),
     )
@@ -165,9 +203,13 @@ fn incomplete_environment_names_what_is_missing() {
         err.to_string(),
         "configuration from environment variables is incomplete: missing SAIL_CLIENT_SECRET (or SAIL_ACCESS_TOKEN instead of client credentials)"
     );
-    let err = loader(&[("SAIL_CLIENT_ID", "id"), ("SAIL_CLIENT_SECRET", "s")], &dir.missing("c.json"), &dir.missing("c.yaml"))
-        .load()
-        .unwrap_err();
+    let err = loader(
+        &[("SAIL_CLIENT_ID", "id"), ("SAIL_CLIENT_SECRET", "s")],
+        &dir.missing("c.json"),
+        &dir.missing("c.yaml"),
+    )
+    .load()
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "configuration from environment variables is incomplete: missing SAIL_BASE_URL (or SAIL_API_URL)"
@@ -177,8 +219,13 @@ fn incomplete_environment_names_what_is_missing() {
 #[test]
 fn incomplete_config_json_names_its_keys() {
     let dir = Dir::new();
-    let json = dir.file("config.json", r#"{"BaseURL": "https://x.api.identitynow.com", "ClientId": ""}"#);
-    let err = loader(&[], &json, &dir.missing("config.yaml")).load().unwrap_err();
+    let json = dir.file(
+        "config.json",
+        r#"{"BaseURL": "https://x.api.identitynow.com", "ClientId": ""}"#,
+    );
+    let err = loader(&[], &json, &dir.missing("config.yaml"))
+        .load()
+        .unwrap_err();
     assert_eq!(
         err,
         ConfigError::Missing {
@@ -195,9 +242,14 @@ fn legacy_yaml_without_credentials_points_at_the_keyring() {
         "config.yaml",
         "activeenvironment: prod\nenvironments:\n  prod:\n    baseurl: https://prod.api.identitynow.com\n",
     );
-    let err = loader(&[], &dir.missing("config.json"), &yaml).load().unwrap_err();
+    let err = loader(&[], &dir.missing("config.json"), &yaml)
+        .load()
+        .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("environments.prod.pat.clientid, environments.prod.pat.clientsecret"), "{text}");
+    assert!(
+        text.contains("environments.prod.pat.clientid, environments.prod.pat.clientsecret"),
+        "{text}"
+    );
     assert!(text.contains("OS keyring"), "{text}");
     assert!(text.contains(&yaml.display().to_string()), "{text}");
 }
@@ -205,30 +257,67 @@ fn legacy_yaml_without_credentials_points_at_the_keyring() {
 #[test]
 fn malformed_files_are_reported_without_their_content() {
     let dir = Dir::new();
-    let json = dir.file("config.json", r#"{"BaseURL": "https://x", "ClientSecret": "s3cr3t-value"#);
-    let err = loader(&[], &json, &dir.missing("config.yaml")).load().unwrap_err();
+    let json = dir.file(
+        "config.json",
+        r#"{"BaseURL": "https://x", "ClientSecret": "s3cr3t-value"#,
+    );
+    let err = loader(&[], &json, &dir.missing("config.yaml"))
+        .load()
+        .unwrap_err();
     assert!(matches!(&err, ConfigError::Malformed { .. }), "{err:?}");
-    assert!(err.to_string().starts_with(&format!("configuration from {} is malformed: not valid JSON (line 1", json.display())));
+    assert!(err.to_string().starts_with(&format!(
+        "configuration from {} is malformed: not valid JSON (line 1",
+        json.display()
+    )));
     assert!(!err.to_string().contains("s3cr3t"));
 
-    let json = dir.file("wrong-type.json", r#"{"BaseURL": "https://x", "ClientId": "i", "ClientSecret": 12345}"#);
-    let err = loader(&[], &json, &dir.missing("config.yaml")).load().unwrap_err();
-    assert!(err.to_string().ends_with("is malformed: `ClientSecret` must be a string"), "{err}");
+    let json = dir.file(
+        "wrong-type.json",
+        r#"{"BaseURL": "https://x", "ClientId": "i", "ClientSecret": 12345}"#,
+    );
+    let err = loader(&[], &json, &dir.missing("config.yaml"))
+        .load()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("is malformed: `ClientSecret` must be a string"),
+        "{err}"
+    );
 
-    let yaml = dir.file("config.yaml", "environments: [unclosed\n  clientsecret: s3cr3t-value");
-    let err = loader(&[], &dir.missing("absent.json"), &yaml).load().unwrap_err();
-    assert!(err.to_string().contains("is malformed: not valid YAML"), "{err}");
+    let yaml = dir.file(
+        "config.yaml",
+        "environments: [unclosed\n  clientsecret: s3cr3t-value",
+    );
+    let err = loader(&[], &dir.missing("absent.json"), &yaml)
+        .load()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("is malformed: not valid YAML"),
+        "{err}"
+    );
     assert!(!err.to_string().contains("s3cr3t"));
 
     let not_object = dir.file("array.json", "[1, 2]");
-    let err = loader(&[], &not_object, &dir.missing("config.yaml")).load().unwrap_err();
-    assert!(err.to_string().ends_with("is malformed: expected a JSON object"), "{err}");
+    let err = loader(&[], &not_object, &dir.missing("config.yaml"))
+        .load()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("is malformed: expected a JSON object"),
+        "{err}"
+    );
 }
 
 #[test]
 fn loaded_config_debug_redacts_credentials() {
     let dir = Dir::new();
-    let config = loader(&[], &dir.file("config.json", JSON), &dir.missing("config.yaml")).load().unwrap();
+    let config = loader(
+        &[],
+        &dir.file("config.json", JSON),
+        &dir.missing("config.yaml"),
+    )
+    .load()
+    .unwrap();
     let debug = format!("{config:?}");
     assert!(!debug.contains("json-secret"), "{debug}");
     assert!(debug.contains("[redacted]"));

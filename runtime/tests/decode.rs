@@ -4,8 +4,8 @@
 mod common;
 
 use common::client;
-use sailpoint_sdk_runtime as rt;
 use rt::{Error, FakeClock, Method, Request, Response};
+use sailpoint_sdk_runtime as rt;
 use serde::Deserialize;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -34,7 +34,10 @@ impl rt::ErrorBody for GetAccountError {
 
 async fn respond(template: ResponseTemplate) -> Response {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(template).mount(&server).await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
     let clock = FakeClock::default();
     client(&server.uri(), &clock)
         .execute::<GetAccountError>(Request::new("getAccount", Method::GET, "/accounts/1"))
@@ -51,7 +54,8 @@ fn decode_error<T: std::fmt::Debug>(result: Result<T, Error<GetAccountError>>) -
 
 #[tokio::test]
 async fn malformed_json_is_a_decode_error_with_context() {
-    let response = respond(ResponseTemplate::new(200).set_body_string(r#"{"id": "a", "name": "#)).await;
+    let response =
+        respond(ResponseTemplate::new(200).set_body_string(r#"{"id": "a", "name": "#)).await;
     let err = decode_error(response.json::<Account, GetAccountError>());
     assert_eq!(err.operation(), Some("getAccount"));
     assert_eq!(err.status(), Some(rt::StatusCode::OK));
@@ -89,19 +93,27 @@ async fn declared_error_body_is_decoded() {
     )
     .await;
     let err = response.into_error::<GetAccountError>();
-    assert_eq!(err.to_string(), "getAccount failed with status 404 Not Found (request id abc123)");
+    assert_eq!(
+        err.to_string(),
+        "getAccount failed with status 404 Not Found (request id abc123)"
+    );
     let Error::Api(api) = err else {
         panic!("expected an API error")
     };
     assert_eq!(api.request_id(), Some("abc123"));
-    assert!(matches!(api.into_body(), GetAccountError::NotFound(v) if v["detailCode"] == "404 Not found"));
+    assert!(
+        matches!(api.into_body(), GetAccountError::NotFound(v) if v["detailCode"] == "404 Not found")
+    );
 }
 
 #[tokio::test]
 async fn undecodable_declared_error_body_is_a_decode_error() {
     let response = respond(ResponseTemplate::new(404).set_body_string("not json")).await;
     let err = response.into_error::<GetAccountError>();
-    assert!(matches!(&err, Error::Decode(d) if d.status() == Some(rt::StatusCode::NOT_FOUND)), "{err:?}");
+    assert!(
+        matches!(&err, Error::Decode(d) if d.status() == Some(rt::StatusCode::NOT_FOUND)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -113,8 +125,13 @@ async fn empty_body_fails_json_but_suits_empty() {
     let no_content = respond(ResponseTemplate::new(204)).await;
     no_content.empty::<GetAccountError>().unwrap();
     // An empty error body still gives a JSON error type something to hold.
-    let err = respond(ResponseTemplate::new(500)).await.into_error::<serde_json::Value>();
-    assert!(matches!(&err, Error::Api(a) if a.body().is_null()), "{err:?}");
+    let err = respond(ResponseTemplate::new(500))
+        .await
+        .into_error::<serde_json::Value>();
+    assert!(
+        matches!(&err, Error::Api(a) if a.body().is_null()),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -144,7 +161,11 @@ async fn wrong_value_type_names_its_json_path() {
     .await;
     let err = decode_error(response.json::<Vec<Account>, GetAccountError>());
     assert_eq!(err.path(), "[1].name");
-    assert!(err.to_string().contains("at `[1].name`: invalid type: integer `42`, expected a string"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("at `[1].name`: invalid type: integer `42`, expected a string"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -155,7 +176,9 @@ async fn json_full_keeps_status_and_total_count() {
             .set_body_json(serde_json::json!([])),
     )
     .await;
-    let full = response.json_full::<Vec<Account>, GetAccountError>().unwrap();
+    let full = response
+        .json_full::<Vec<Account>, GetAccountError>()
+        .unwrap();
     assert_eq!(full.status, 200);
     assert_eq!(full.total_count(), Some(1234));
     assert!(full.body.is_empty());

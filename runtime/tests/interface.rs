@@ -38,7 +38,8 @@ struct ListAccounts {
 
 impl ListAccounts {
     async fn send(self) -> Result<Vec<Account>, rt::Error<ListAccountsError>> {
-        let mut request = rt::Request::new("listAccounts", rt::Method::GET, "/accounts".to_string());
+        let mut request =
+            rt::Request::new("listAccounts", rt::Method::GET, "/accounts".to_string());
         if let Some(value) = &self.filters {
             request = request.query("filters", value.to_string());
         }
@@ -82,10 +83,16 @@ fn assert_send<T: Send>(_: &T) {}
 #[test]
 fn client_and_futures_are_thread_safe() {
     assert_send_sync::<rt::Client>();
-    let client = rt::Client::builder().api_url("http://127.0.0.1:1").access_token("t").build().unwrap();
+    let client = rt::Client::builder()
+        .api_url("http://127.0.0.1:1")
+        .access_token("t")
+        .build()
+        .unwrap();
     let future = client.execute::<ListAccountsError>(rt::Request::new("op", rt::Method::GET, "/"));
     assert_send(&future);
-    let stream = rt::paginate::<Account, (), _, _>(rt::PageOptions::default(), |_, _| async { Ok(Vec::new()) });
+    let stream = rt::paginate::<Account, (), _, _>(rt::PageOptions::default(), |_, _| async {
+        Ok(Vec::new())
+    });
     assert_send(&stream);
 }
 
@@ -108,16 +115,25 @@ async fn query_values_are_encoded_and_ordered() {
     };
     assert_eq!(op.send().await.unwrap(), [Account { id: "1".into() }]);
     let sent = common::received(&server).await;
-    assert_eq!(sent[0].url.query(), Some("filters=name%20eq%20%22A%26B%22&limit=10"));
+    assert_eq!(
+        sent[0].url.query(),
+        Some("filters=name%20eq%20%22A%26B%22&limit=10")
+    );
     let agent = sent[0].headers.get("user-agent").unwrap().to_str().unwrap();
-    assert_eq!(agent, format!("SailPoint-SDK-Rust/{}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        agent,
+        format!("SailPoint-SDK-Rust/{}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[tokio::test]
 async fn declared_error_status_maps_to_the_error_enum() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({"detailCode": "400.1 Bad Request"})))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"detailCode": "400.1 Bad Request"})),
+        )
         .mount(&server)
         .await;
     let clock = rt::FakeClock::default();
@@ -129,10 +145,33 @@ async fn declared_error_status_maps_to_the_error_enum() {
     match op.send().await.unwrap_err() {
         rt::Error::Api(api) => {
             assert_eq!(api.status(), 400);
-            assert!(matches!(api.body(), ListAccountsError::BadRequest(v) if v["detailCode"] == "400.1 Bad Request"));
+            assert!(
+                matches!(api.body(), ListAccountsError::BadRequest(v) if v["detailCode"] == "400.1 Bad Request")
+            );
         }
         other => panic!("expected an API error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn undeclared_error_status_keeps_the_raw_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(409).set_body_string("conflict"))
+        .mount(&server)
+        .await;
+    let clock = rt::FakeClock::default();
+    let op = ListAccounts {
+        client: common::client(&server.uri(), &clock),
+        filters: None,
+        limit: None,
+    };
+    let err = op.send().await.unwrap_err();
+    assert_eq!(err.status(), Some(rt::StatusCode::CONFLICT));
+    assert!(
+        matches!(err.api_body(), Some(ListAccountsError::Undeclared(b)) if b == "conflict"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -145,7 +184,15 @@ async fn experimental_operation_without_opt_in_sends_nothing() {
         body: vec![],
     };
     let err = op.send().await.unwrap_err();
-    assert!(matches!(err, rt::Error::ExperimentalNotEnabled { operation: "updateAccount" }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            rt::Error::ExperimentalNotEnabled {
+                operation: "updateAccount"
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         "updateAccount is an experimental operation; build the client with experimental(true) to call it"
@@ -181,8 +228,18 @@ async fn experimental_operation_with_opt_in_sends_the_header_and_body() {
     op.send().await.unwrap();
     let sent = common::received(&server).await;
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].headers.get_all("x-sailpoint-experimental").iter().count(), 1);
-    assert!(sent[0].headers["user-agent"].to_str().unwrap().ends_with(" my-app/1.2"));
+    assert_eq!(
+        sent[0]
+            .headers
+            .get_all("x-sailpoint-experimental")
+            .iter()
+            .count(),
+        1
+    );
+    assert!(sent[0].headers["user-agent"]
+        .to_str()
+        .unwrap()
+        .ends_with(" my-app/1.2"));
 }
 
 #[tokio::test]
@@ -194,7 +251,10 @@ async fn dot_segment_ids_are_refused_before_sending() {
         .execute::<()>(rt::Request::new("deleteAccount", rt::Method::DELETE, path))
         .await
         .unwrap_err();
-    assert!(matches!(err, rt::Error::Encode(ref e) if e.operation == "deleteAccount"), "{err:?}");
+    assert!(
+        matches!(err, rt::Error::Encode(ref e) if e.operation == "deleteAccount"),
+        "{err:?}"
+    );
     assert!(common::received(&server).await.is_empty());
 }
 
@@ -204,7 +264,10 @@ async fn body_serialisation_errors_surface_from_execute() {
     map.insert(vec![1u8], 1);
     let clock = rt::FakeClock::default();
     let err = common::client("http://127.0.0.1:1", &clock)
-        .execute::<()>(rt::Request::new("createThing", rt::Method::POST, "/things").json_body("application/json", &map))
+        .execute::<()>(
+            rt::Request::new("createThing", rt::Method::POST, "/things")
+                .json_body("application/json", &map),
+        )
         .await
         .unwrap_err();
     match err {
@@ -216,19 +279,27 @@ async fn body_serialisation_errors_surface_from_execute() {
 #[tokio::test]
 async fn rate_limiter_paces_requests_on_the_clock() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     let clock = rt::FakeClock::default();
     let client = common::builder(&server.uri(), &clock)
         .rate_limit(rt::RateLimit::new(2, std::time::Duration::from_secs(1)))
         .build()
         .unwrap();
-    let stream = rt::paginate::<u8, (), _, _>(rt::PageOptions::default().page_size(1).max_items(4), move |offset, _| {
-        let client = client.clone();
-        async move {
-            client.execute::<()>(rt::Request::new("ping", rt::Method::GET, "/ping")).await?;
-            Ok(vec![u8::try_from(offset).unwrap_or(0)])
-        }
-    });
+    let stream = rt::paginate::<u8, (), _, _>(
+        rt::PageOptions::default().page_size(1).max_items(4),
+        move |offset, _| {
+            let client = client.clone();
+            async move {
+                client
+                    .execute::<()>(rt::Request::new("ping", rt::Method::GET, "/ping"))
+                    .await?;
+                Ok(vec![u8::try_from(offset).unwrap_or(0)])
+            }
+        },
+    );
     let items: Vec<u8> = stream.try_collect().await.unwrap();
     assert_eq!(items, [0, 1, 2, 3]);
     let half = std::time::Duration::from_millis(500);

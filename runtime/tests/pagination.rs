@@ -5,14 +5,19 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use futures_util::{StreamExt, TryStreamExt};
+use rt::{
+    paginate, ApiError, Error, FakeClock, HeaderMap, Method, PageOptions, Request, StatusCode,
+};
 use sailpoint_sdk_runtime as rt;
-use rt::{paginate, ApiError, Error, FakeClock, HeaderMap, Method, PageOptions, Request, StatusCode};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 type Calls = Arc<Mutex<Vec<(u32, u32)>>>;
 
 /// A listing of `total` numbered items served from memory, recording each (offset, limit).
-fn listing(total: u32, calls: Calls) -> impl FnMut(u32, u32) -> std::future::Ready<Result<Vec<u32>, Error<()>>> + Send {
+fn listing(
+    total: u32,
+    calls: Calls,
+) -> impl FnMut(u32, u32) -> std::future::Ready<Result<Vec<u32>, Error<()>>> + Send {
     move |offset, limit| {
         calls.lock().unwrap().push((offset, limit));
         let end = offset.saturating_add(limit).min(total);
@@ -66,25 +71,35 @@ async fn an_empty_listing_yields_nothing() {
 #[tokio::test]
 async fn a_failing_second_page_yields_the_error_then_ends() {
     let mut page = 0;
-    let stream = paginate(PageOptions::default().page_size(2), move |offset, _limit| {
-        page += 1;
-        std::future::ready(if page == 1 {
-            Ok(vec![offset, offset + 1])
-        } else {
-            Err(api_error(500))
-        })
-    });
+    let stream = paginate(
+        PageOptions::default().page_size(2),
+        move |offset, _limit| {
+            page += 1;
+            std::future::ready(if page == 1 {
+                Ok(vec![offset, offset + 1])
+            } else {
+                Err(api_error(500))
+            })
+        },
+    );
     let results: Vec<Result<u32, Error<()>>> = stream.collect().await;
     assert_eq!(results.len(), 3);
     assert_eq!(*results[0].as_ref().unwrap(), 0);
     assert_eq!(*results[1].as_ref().unwrap(), 1);
-    assert_eq!(results[2].as_ref().unwrap_err().status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(
+        results[2].as_ref().unwrap_err().status(),
+        Some(StatusCode::INTERNAL_SERVER_ERROR)
+    );
 }
 
 #[tokio::test]
 async fn a_400_after_a_full_page_is_the_end() {
     let stream = paginate(PageOptions::default().page_size(2), |offset, _| {
-        std::future::ready(if offset == 0 { Ok(vec![1, 2]) } else { Err(api_error(400)) })
+        std::future::ready(if offset == 0 {
+            Ok(vec![1, 2])
+        } else {
+            Err(api_error(400))
+        })
     });
     let items: Vec<u32> = stream.try_collect().await.unwrap();
     assert_eq!(items, [1, 2]);
@@ -92,10 +107,15 @@ async fn a_400_after_a_full_page_is_the_end() {
 
 #[tokio::test]
 async fn a_400_on_the_first_page_is_an_error() {
-    let stream = paginate::<u32, (), _, _>(PageOptions::default(), |_, _| std::future::ready(Err(api_error(400))));
+    let stream = paginate::<u32, (), _, _>(PageOptions::default(), |_, _| {
+        std::future::ready(Err(api_error(400)))
+    });
     let results: Vec<_> = stream.collect().await;
     assert_eq!(results.len(), 1);
-    assert_eq!(results[0].as_ref().unwrap_err().status(), Some(StatusCode::BAD_REQUEST));
+    assert_eq!(
+        results[0].as_ref().unwrap_err().status(),
+        Some(StatusCode::BAD_REQUEST)
+    );
 }
 
 #[tokio::test]
@@ -121,8 +141,14 @@ async fn a_server_ignoring_offset_is_detected() {
 #[tokio::test]
 async fn max_items_and_start_offset_are_honoured() {
     let calls = Calls::default();
-    let options = PageOptions::default().page_size(100).start_offset(10).max_items(150);
-    let items: Vec<u32> = paginate(options, listing(1000, calls.clone())).try_collect().await.unwrap();
+    let options = PageOptions::default()
+        .page_size(100)
+        .start_offset(10)
+        .max_items(150);
+    let items: Vec<u32> = paginate(options, listing(1000, calls.clone()))
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items, (10..160).collect::<Vec<_>>());
     assert_eq!(*calls.lock().unwrap(), [(10, 100), (110, 50)]);
 }
@@ -131,10 +157,13 @@ async fn max_items_and_start_offset_are_honoured() {
 async fn page_size_is_clamped() {
     for (asked, used) in [(0, 1), (1000, 250)] {
         let calls = Calls::default();
-        let _: Vec<u32> = paginate(PageOptions::default().page_size(asked), listing(0, calls.clone()))
-            .try_collect()
-            .await
-            .unwrap();
+        let _: Vec<u32> = paginate(
+            PageOptions::default().page_size(asked),
+            listing(0, calls.clone()),
+        )
+        .try_collect()
+        .await
+        .unwrap();
         assert_eq!(calls.lock().unwrap()[0].1, used, "{asked}");
     }
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::{builder, client, received, secs, Sequence};
-use sailpoint_sdk_runtime as rt;
 use rt::{Clock, Error, FakeClock, Method, Request, RetryPolicy, TimeoutKind};
+use sailpoint_sdk_runtime as rt;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -66,7 +66,10 @@ async fn retry_after_http_date_is_honoured() {
     let clock = FakeClock::default();
     let date = httpdate::fmt_http_date(clock.wall() + secs(7));
     let server = server_with(vec![too_many(&date), status(200)]).await;
-    let response = client(&server.uri(), &clock).execute::<()>(get()).await.unwrap();
+    let response = client(&server.uri(), &clock)
+        .execute::<()>(get())
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(clock.sleeps(), [secs(7)]);
 }
@@ -87,11 +90,15 @@ async fn garbage_retry_after_is_ignored() {
 
 #[tokio::test]
 async fn retry_after_beyond_the_cap_fails_at_once() {
-    let server = server_with(vec![too_many("3600")
-        .insert_header("slpt-request-id", "req-42")])
+    let server = server_with(vec![
+        too_many("3600").insert_header("slpt-request-id", "req-42")
+    ])
     .await;
     let clock = FakeClock::default();
-    let err = client(&server.uri(), &clock).execute::<()>(get()).await.unwrap_err();
+    let err = client(&server.uri(), &clock)
+        .execute::<()>(get())
+        .await
+        .unwrap_err();
     match &err {
         Error::RetryAfterTooLong {
             operation,
@@ -130,7 +137,14 @@ async fn endless_429_stops_after_the_attempt_limit() {
 
 #[tokio::test]
 async fn server_errors_then_success_follow_the_backoff_sequence() {
-    let server = server_with(vec![status(500), status(502), status(503), status(504), status(200)]).await;
+    let server = server_with(vec![
+        status(500),
+        status(502),
+        status(503),
+        status(504),
+        status(200),
+    ])
+    .await;
     let clock = FakeClock::default();
     let response = builder(&server.uri(), &clock)
         .retry_policy(RetryPolicy::default().with_max_attempts(5))
@@ -161,7 +175,12 @@ async fn backoff_is_capped() {
         .unwrap();
     assert_eq!(
         clock.sleeps(),
-        [Duration::from_millis(300), Duration::from_millis(600), secs(1), secs(1)]
+        [
+            Duration::from_millis(300),
+            Duration::from_millis(600),
+            secs(1),
+            secs(1)
+        ]
     );
 }
 
@@ -190,7 +209,10 @@ async fn post_is_retried_only_on_429_and_503() {
         for method in [Method::POST, Method::PATCH] {
             let request = Request::new("createThing", method.clone(), "/things")
                 .json_body("application/json", &serde_json::json!({}));
-            client(&server.uri(), &clock).execute::<()>(request).await.unwrap();
+            client(&server.uri(), &clock)
+                .execute::<()>(request)
+                .await
+                .unwrap();
         }
         let requests = received(&server).await;
         // The POST consumed the scripted failure; the PATCH got the repeated 201.
@@ -204,7 +226,10 @@ async fn put_and_delete_are_retried_like_get() {
         let server = server_with(vec![status(502), status(204)]).await;
         let clock = FakeClock::default();
         let request = Request::new("replaceThing", method.clone(), "/things/1");
-        let response = client(&server.uri(), &clock).execute::<()>(request).await.unwrap();
+        let response = client(&server.uri(), &clock)
+            .execute::<()>(request)
+            .await
+            .unwrap();
         assert_eq!(response.status(), 204, "{method}");
         assert_eq!(clock.sleeps(), [secs(1)], "{method}");
     }

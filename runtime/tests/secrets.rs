@@ -3,8 +3,8 @@
 mod common;
 
 use common::{LogCapture, Sequence};
-use sailpoint_sdk_runtime as rt;
 use rt::{Client, FakeClock, FixedJitter, Method, Request};
+use sailpoint_sdk_runtime as rt;
 use serde_json::json;
 use tracing_subscriber::filter::LevelFilter;
 use wiremock::matchers::{method, path};
@@ -68,7 +68,10 @@ async fn canary_credentials_never_leak() {
     texts.push(format!("{api_error} {api_error:?}"));
     // An expired token and a refused token request.
     clock.advance(std::time::Duration::from_secs(3600));
-    let auth_error = client.execute::<serde_json::Value>(list()).await.unwrap_err();
+    let auth_error = client
+        .execute::<serde_json::Value>(list())
+        .await
+        .unwrap_err();
     assert!(matches!(auth_error, rt::Error::Auth(_)), "{auth_error:?}");
     texts.push(format!("{auth_error} {auth_error:?}"));
     // A static token in a client of its own.
@@ -80,7 +83,10 @@ async fn canary_credentials_never_leak() {
     texts.push(format!("{static_client:?}"));
 
     let logs = logs.text();
-    assert!(logs.contains("sailpoint_request"), "no request spans were logged:\n{logs}");
+    assert!(
+        logs.contains("sailpoint_request"),
+        "no request spans were logged:\n{logs}"
+    );
     assert!(logs.contains("retrying after a delay"), "{logs}");
     assert!(logs.contains("requesting an access token"), "{logs}");
     assert_eq!(logs.matches(CANARY).count(), 0, "{logs}");
@@ -89,9 +95,10 @@ async fn canary_credentials_never_leak() {
     }
     // The requests really carried the canaries, so the checks above are meaningful.
     let sent = common::received(&server).await;
-    assert!(sent
-        .iter()
-        .any(|r| r.headers.get("authorization").is_some_and(|v| v == "Bearer CANARY-token-2")));
+    assert!(sent.iter().any(|r| r
+        .headers
+        .get("authorization")
+        .is_some_and(|v| v == "Bearer CANARY-token-2")));
 }
 
 #[test]

@@ -6,8 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{assert_count, builder, client, raw_server, secs, Misbehaviour};
-use sailpoint_sdk_runtime as rt;
 use rt::{Error, FakeClock, Method, Request, RetryPolicy, TimeoutKind, TransportErrorKind};
+use sailpoint_sdk_runtime as rt;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -16,7 +16,8 @@ fn get() -> Request {
 }
 
 fn post() -> Request {
-    Request::new("createThing", Method::POST, "/things").json_body("application/json", &serde_json::json!({"a": 1}))
+    Request::new("createThing", Method::POST, "/things")
+        .json_body("application/json", &serde_json::json!({"a": 1}))
 }
 
 #[tokio::test]
@@ -167,7 +168,10 @@ async fn streamed_body_over_the_limit_is_refused_without_reading_it_all() {
         .execute::<()>(get())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1000, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1000, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,9 @@
 //!
 //! Beta endpoints of the SailPoint Identity Security Cloud (ISC) API. This description covers only the Accounts endpoints. Beta endpoints may change without notice and are not recommended for production use.
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod apis;
+#[rustfmt::skip]
 pub mod models;
 pub use apis::AccountsApi;
 /// The runtime under the generated code: client configuration, authentication, retries,

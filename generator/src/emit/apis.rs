@@ -88,7 +88,10 @@ pub struct PageContext {
 pub fn tag_context(api: &Api, index: usize, tag: &Tag) -> TagContext {
     let docs = match &tag.description {
         Some(d) => doc_lines(d),
-        None => vec![format!("The operations tagged `{}`.", tag.name.wire.replace('`', "'"))],
+        None => vec![format!(
+            "The operations tagged `{}`.",
+            tag.name.wire.replace('`', "'")
+        )],
     };
     TagContext {
         name: tag.name.rust.clone(),
@@ -110,17 +113,38 @@ fn op_context(op: &Operation) -> OpContext {
         let name = param.name.rust.clone();
         let stored = rust_type(&param.ty);
         let (arg_ty, convert) = argument(&param.ty);
-        let mut docs = param.description.as_deref().map(doc_lines).unwrap_or_default();
+        let mut docs = param
+            .description
+            .as_deref()
+            .map(doc_lines)
+            .unwrap_or_default();
         if let Some(default) = &param.default {
             docs.push(String::new());
             docs.push(format!("The server's default: `{default}`."));
         }
         if param.required {
-            args.push(Arg { name: name.clone(), ty: arg_ty });
-            fields.push(BuilderField { name: name.clone(), ty: stored, init: member_init(&name, &format!("{name}{convert}")) });
+            args.push(Arg {
+                name: name.clone(),
+                ty: arg_ty,
+            });
+            fields.push(BuilderField {
+                name: name.clone(),
+                ty: stored,
+                init: member_init(&name, &format!("{name}{convert}")),
+            });
         } else {
-            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: member_init(&name, "::std::option::Option::None") });
-            setters.push(Setter { name: name.clone(), field: name.clone(), ty: arg_ty, value: format!("value{convert}"), docs });
+            fields.push(BuilderField {
+                name: name.clone(),
+                ty: option(&stored),
+                init: member_init(&name, "::std::option::Option::None"),
+            });
+            setters.push(Setter {
+                name: name.clone(),
+                field: name.clone(),
+                ty: arg_ty,
+                value: format!("value{convert}"),
+                docs,
+            });
         }
         let wire = literal(&param.name.wire);
         match param.location {
@@ -139,6 +163,9 @@ fn op_context(op: &Operation) -> OpContext {
                             "for item in {value} {{ request = request.{call}({wire}, {}); }}",
                             text_expr(item, "item")
                         ),
+                        (TypeRef::Array(item), _, _) if matches!(**item, TypeRef::String | TypeRef::FormattedString(_)) => {
+                            format!("request = request.{call}({wire}, {value}.join(\",\"));")
+                        }
                         (TypeRef::Array(item), _, _) => format!(
                             "request = request.{call}({wire}, {value}.iter().map(|item| {}).collect::<::std::vec::Vec<_>>().join(\",\"));",
                             text_expr(item, "item")
@@ -153,7 +180,10 @@ fn op_context(op: &Operation) -> OpContext {
                 if param.required {
                     steps.push(add(&format!("&self.{name}")));
                 } else {
-                    steps.push(format!("if let ::std::option::Option::Some(value) = &self.{name} {{ {} }}", add("value")));
+                    steps.push(format!(
+                        "if let ::std::option::Option::Some(value) = &self.{name} {{ {} }}",
+                        add("value")
+                    ));
                 }
             }
         }
@@ -164,18 +194,35 @@ fn op_context(op: &Operation) -> OpContext {
         let content_type = literal(&body.content_type);
         if body.required {
             let (arg_ty, convert) = argument(&body.ty);
-            args.push(Arg { name: name.clone(), ty: arg_ty });
-            fields.push(BuilderField { name: name.clone(), ty: stored, init: member_init(&name, &format!("{name}{convert}")) });
-            steps.push(format!("request = request.json_body({content_type}, &self.{name});"));
+            args.push(Arg {
+                name: name.clone(),
+                ty: arg_ty,
+            });
+            fields.push(BuilderField {
+                name: name.clone(),
+                ty: stored,
+                init: member_init(&name, &format!("{name}{convert}")),
+            });
+            steps.push(format!(
+                "request = request.json_body({content_type}, &self.{name});"
+            ));
         } else {
             let (arg_ty, convert) = argument(&body.ty);
-            fields.push(BuilderField { name: name.clone(), ty: option(&stored), init: member_init(&name, "::std::option::Option::None") });
+            fields.push(BuilderField {
+                name: name.clone(),
+                ty: option(&stored),
+                init: member_init(&name, "::std::option::Option::None"),
+            });
             setters.push(Setter {
                 name: name.clone(),
                 field: name.clone(),
                 ty: arg_ty,
                 value: format!("value{convert}"),
-                docs: body.description.as_deref().map(doc_lines).unwrap_or_else(|| vec!["The request body.".into()]),
+                docs: body
+                    .description
+                    .as_deref()
+                    .map(doc_lines)
+                    .unwrap_or_else(|| vec!["The request body.".into()]),
             });
             steps.push(format!("if let ::std::option::Option::Some(body) = &self.{name} {{ request = request.json_body({content_type}, body); }}"));
         }
@@ -186,7 +233,11 @@ fn op_context(op: &Operation) -> OpContext {
     let path = if path_args.is_empty() {
         format!("::std::string::String::from({})", literal(&op.path))
     } else {
-        format!("format!({}, {})", literal(&path_template(&op.path)), path_args.join(", "))
+        format!(
+            "format!({}, {})",
+            literal(&path_template(&op.path)),
+            path_args.join(", ")
+        )
     };
     let (success_ty, success_arms) = success(op);
     let accept = op
@@ -207,7 +258,11 @@ fn op_context(op: &Operation) -> OpContext {
         })
         .collect();
     let pagination = op.pagination.as_ref().and_then(|p| {
-        let find = |wire: &str| op.parameters.iter().find(|q| q.name.wire == wire && !q.required);
+        let find = |wire: &str| {
+            op.parameters
+                .iter()
+                .find(|q| q.name.wire == wire && !q.required)
+        };
         let (limit, offset) = (find("limit")?, find("offset")?);
         Some(PageContext {
             item: rust_type(&p.item),
@@ -226,7 +281,13 @@ fn op_context(op: &Operation) -> OpContext {
         error: op.error_type.clone(),
         docs: op_docs(op),
         deprecated: op.deprecated.as_ref().map(|d| {
-            literal(d.note.as_deref().map(first_paragraph).unwrap_or("this operation is deprecated by the API").trim())
+            literal(
+                d.note
+                    .as_deref()
+                    .map(first_paragraph)
+                    .unwrap_or("this operation is deprecated by the API")
+                    .trim(),
+            )
         }),
         http_method: op.method.upper(),
         path,
@@ -257,18 +318,29 @@ fn op_docs(op: &Operation) -> Vec<String> {
     if !docs.is_empty() {
         docs.push(String::new());
     }
-    docs.push(format!("`{} {}`", op.method.upper(), op.path.replace('`', "'")));
+    docs.push(format!(
+        "`{} {}`",
+        op.method.upper(),
+        op.path.replace('`', "'")
+    ));
     docs
 }
 
 /// The success type and the match arms that decode it. Statuses with and without a body make
 /// the body an `Option`; statuses with different body types decode as JSON values.
 fn success(op: &Operation) -> (String, Vec<Arm>) {
-    let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    let successes: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
     if successes.is_empty() {
         return (
             "::serde_json::Value".into(),
-            vec![Arm { pattern: "200..=299".into(), expr: format!("response.json::<::serde_json::Value, {}>()", op.error_type) }],
+            vec![Arm {
+                pattern: "200..=299".into(),
+                expr: format!("response.json::<::serde_json::Value, {}>()", op.error_type),
+            }],
         );
     }
     let mut body_types: Vec<&TypeRef> = successes.iter().filter_map(|r| r.ty.as_ref()).collect();
@@ -286,8 +358,12 @@ fn success(op: &Operation) -> (String, Vec<Arm>) {
             let pattern = status_pattern(r.status);
             let expr = match (&body_ty, r.ty.is_some(), some_empty) {
                 (Some(ty), true, false) => format!("response.json::<{ty}, {error}>()"),
-                (Some(ty), true, true) => format!("response.json::<{ty}, {error}>().map(::std::option::Option::Some)"),
-                (Some(_), false, _) => format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)"),
+                (Some(ty), true, true) => {
+                    format!("response.json::<{ty}, {error}>().map(::std::option::Option::Some)")
+                }
+                (Some(_), false, _) => {
+                    format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)")
+                }
                 (None, _, _) => format!("response.empty::<{error}>()"),
             };
             Arm { pattern, expr }
@@ -331,7 +407,14 @@ fn path_template(path: &str) -> String {
 }
 
 fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().trim().replace('`', "'").replace('<', "&lt;").replace('[', "\\[").replace(']', "\\]")
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .replace('`', "'")
+        .replace('<', "&lt;")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 fn first_paragraph(text: &str) -> &str {

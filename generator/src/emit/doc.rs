@@ -27,7 +27,11 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             continue;
         }
         // Four leading spaces would start an indented code block, i.e. a doctest.
-        let line = if line.starts_with("    ") { trimmed } else { line };
+        let line = if line.starts_with("    ") {
+            trimmed
+        } else {
+            line
+        };
         out.push(escape_inline(line));
     }
     if in_fence {
@@ -72,9 +76,16 @@ fn escape_inline(line: &str) -> String {
                 brackets.push(!link);
                 out.push_str(if link { "[" } else { "\\[" });
             }
-            ']' => out.push_str(if brackets.pop().unwrap_or(true) { "\\]" } else { "]" }),
+            ']' => out.push_str(if brackets.pop().unwrap_or(true) {
+                "\\]"
+            } else {
+                "]"
+            }),
             'h' if starts_url(&chars[i..]) && !preceded_by_link(&out) => {
-                let end = chars[i..].iter().position(|c| c.is_whitespace() || *c == ')').map_or(chars.len(), |p| i + p);
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| c.is_whitespace() || *c == ')')
+                    .map_or(chars.len(), |p| i + p);
                 let mut url: String = chars[i..end].iter().collect();
                 let mut tail = String::new();
                 while url.ends_with(['.', ',', ';', ':']) {
@@ -95,7 +106,9 @@ fn escape_inline(line: &str) -> String {
 }
 
 fn is_markdown_link(rest: &str) -> bool {
-    let Some(close) = rest.find(']') else { return false };
+    let Some(close) = rest.find(']') else {
+        return false;
+    };
     rest[close + 1..].starts_with('(') && !rest[1..close].contains('[')
 }
 
@@ -121,9 +134,18 @@ mod tests {
 
     #[test]
     fn html_brackets_and_urls_are_escaped() {
-        assert_eq!(doc_lines("<script>alert(1)</script>"), vec!["&lt;script&gt;alert(1)&lt;/script&gt;"]);
-        assert_eq!(doc_lines("see [V3](https://x.y/z) and [x]"), vec!["see [V3](https://x.y/z) and \\[x\\]"]);
-        assert_eq!(doc_lines("go to https://x.y/z."), vec!["go to <https://x.y/z>."]);
+        assert_eq!(
+            doc_lines("<script>alert(1)</script>"),
+            vec!["&lt;script&gt;alert(1)&lt;/script&gt;"]
+        );
+        assert_eq!(
+            doc_lines("see [V3](https://x.y/z) and [x]"),
+            vec!["see [V3](https://x.y/z) and \\[x\\]"]
+        );
+        assert_eq!(
+            doc_lines("go to https://x.y/z."),
+            vec!["go to <https://x.y/z>."]
+        );
         assert_eq!(doc_lines("`<T>` stays"), vec!["`<T>` stays"]);
         assert_eq!(doc_lines(">**NOTE:** quote"), vec![">**NOTE:** quote"]);
     }

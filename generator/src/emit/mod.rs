@@ -16,26 +16,57 @@ use serde::Serialize;
 
 /// Templates are compiled into the generator, so it runs from any folder.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("rust/Cargo.toml.tera", include_str!("../../../templates/rust/Cargo.toml.tera")),
-    ("rust/README.md.tera", include_str!("../../../templates/rust/README.md.tera")),
-    ("rust/lib.rs.tera", include_str!("../../../templates/rust/lib.rs.tera")),
-    ("rust/apis_mod.rs.tera", include_str!("../../../templates/rust/apis_mod.rs.tera")),
-    ("rust/api.rs.tera", include_str!("../../../templates/rust/api.rs.tera")),
-    ("rust/models_mod.rs.tera", include_str!("../../../templates/rust/models_mod.rs.tera")),
-    ("rust/model_struct.rs.tera", include_str!("../../../templates/rust/model_struct.rs.tera")),
-    ("rust/model_enum.rs.tera", include_str!("../../../templates/rust/model_enum.rs.tera")),
-    ("rust/model_alias.rs.tera", include_str!("../../../templates/rust/model_alias.rs.tera")),
-    ("rust/model_union.rs.tera", include_str!("../../../templates/rust/model_union.rs.tera")),
+    (
+        "rust/Cargo.toml.tera",
+        include_str!("../../../templates/rust/Cargo.toml.tera"),
+    ),
+    (
+        "rust/README.md.tera",
+        include_str!("../../../templates/rust/README.md.tera"),
+    ),
+    (
+        "rust/lib.rs.tera",
+        include_str!("../../../templates/rust/lib.rs.tera"),
+    ),
+    (
+        "rust/apis_mod.rs.tera",
+        include_str!("../../../templates/rust/apis_mod.rs.tera"),
+    ),
+    (
+        "rust/api.rs.tera",
+        include_str!("../../../templates/rust/api.rs.tera"),
+    ),
+    (
+        "rust/models_mod.rs.tera",
+        include_str!("../../../templates/rust/models_mod.rs.tera"),
+    ),
+    (
+        "rust/model_struct.rs.tera",
+        include_str!("../../../templates/rust/model_struct.rs.tera"),
+    ),
+    (
+        "rust/model_enum.rs.tera",
+        include_str!("../../../templates/rust/model_enum.rs.tera"),
+    ),
+    (
+        "rust/model_alias.rs.tera",
+        include_str!("../../../templates/rust/model_alias.rs.tera"),
+    ),
+    (
+        "rust/model_union.rs.tera",
+        include_str!("../../../templates/rust/model_union.rs.tera"),
+    ),
 ];
 
 fn engine() -> Result<tera::Tera, Error> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::new());
-    tera.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| Error::Render {
-        template: "(templates)".into(),
-        subject: "the template set".into(),
-        message: render_message(&e),
-    })?;
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| Error::Render {
+            template: "(templates)".into(),
+            subject: "the template set".into(),
+            message: render_message(&e),
+        })?;
     Ok(tera)
 }
 
@@ -56,21 +87,34 @@ struct Renderer {
 }
 
 impl Renderer {
-    fn render(&self, template: &str, subject: &str, context: &impl Serialize) -> Result<String, Error> {
+    fn render(
+        &self,
+        template: &str,
+        subject: &str,
+        context: &impl Serialize,
+    ) -> Result<String, Error> {
         let context = tera::Context::from_serialize(context).map_err(|e| Error::Render {
             template: template.into(),
             subject: subject.into(),
             message: render_message(&e),
         })?;
-        self.tera.render(template, &context).map_err(|e| Error::Render {
-            template: template.into(),
-            subject: subject.into(),
-            message: render_message(&e),
-        })
+        self.tera
+            .render(template, &context)
+            .map_err(|e| Error::Render {
+                template: template.into(),
+                subject: subject.into(),
+                message: render_message(&e),
+            })
     }
 
     /// Renders Rust and checks it parses; see `output::rust_file`.
-    fn rust(&self, template: &str, subject: &str, context: &impl Serialize, spec: &str) -> Result<String, Error> {
+    fn rust(
+        &self,
+        template: &str,
+        subject: &str,
+        context: &impl Serialize,
+        spec: &str,
+    ) -> Result<String, Error> {
         let text = self.render(template, subject, context)?;
         output::rust_file(&text, template, subject, spec)
     }
@@ -106,24 +150,33 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         description: types::literal(&description),
         repository: options.repository.as_deref(),
     };
-    let runtime = RuntimeContext { path: &options.runtime_path, version: &options.runtime_version };
+    let runtime = RuntimeContext {
+        path: &options.runtime_path,
+        version: &options.runtime_version,
+    };
     let mut context = tera::Context::new();
     context.insert("package", &package);
     context.insert("runtime", &runtime);
     context.insert("standalone", &options.standalone);
     context.insert("api", api);
     context.insert("tags", &api.tags);
-    let cargo = renderer.tera.render("rust/Cargo.toml.tera", &context).map_err(|e| Error::Render {
-        template: "rust/Cargo.toml.tera".into(),
-        subject: "Cargo.toml".into(),
-        message: render_message(&e),
-    })?;
+    let cargo = renderer
+        .tera
+        .render("rust/Cargo.toml.tera", &context)
+        .map_err(|e| Error::Render {
+            template: "rust/Cargo.toml.tera".into(),
+            subject: "Cargo.toml".into(),
+            message: render_message(&e),
+        })?;
     files.insert("Cargo.toml".into(), output::hash_header(spec) + &cargo);
-    let readme = renderer.tera.render("rust/README.md.tera", &context).map_err(|e| Error::Render {
-        template: "rust/README.md.tera".into(),
-        subject: "README.md".into(),
-        message: render_message(&e),
-    })?;
+    let readme = renderer
+        .tera
+        .render("rust/README.md.tera", &context)
+        .map_err(|e| Error::Render {
+            template: "rust/README.md.tera".into(),
+            subject: "README.md".into(),
+            message: render_message(&e),
+        })?;
     files.insert("README.md".into(), output::markdown_header(spec) + &readme);
 
     #[derive(Serialize)]
@@ -131,7 +184,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         docs: Vec<String>,
         tags: &'a [crate::ir::Tag],
     }
-    let mut docs = vec![format!("Rust SDK for the {}, version {}.", api.title, api.version)];
+    let mut docs = vec![format!(
+        "Rust SDK for the {}, version {}.",
+        api.title, api.version
+    )];
     if let Some(description) = &api.description {
         docs.push(String::new());
         docs.extend(doc::doc_lines(description));
@@ -143,8 +199,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         .filter(|(i, _)| api.operations_of(*i).next().is_some())
         .map(|(_, t)| t.clone())
         .collect();
-    let lib = LibContext { docs, tags: &tags_with_ops };
-    files.insert("src/lib.rs".into(), renderer.rust("rust/lib.rs.tera", "the crate root", &lib, spec)?);
+    let lib = LibContext {
+        docs,
+        tags: &tags_with_ops,
+    };
+    files.insert(
+        "src/lib.rs".into(),
+        renderer.rust("rust/lib.rs.tera", "the crate root", &lib, spec)?,
+    );
 
     let tag_contexts: Vec<_> = api
         .tags
@@ -160,7 +222,15 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     }
     files.insert(
         "src/apis/mod.rs".into(),
-        renderer.rust("rust/apis_mod.rs.tera", "the apis module", &ModContext { tags: &tag_contexts, models: &[] }, spec)?,
+        renderer.rust(
+            "rust/apis_mod.rs.tera",
+            "the apis module",
+            &ModContext {
+                tags: &tag_contexts,
+                models: &[],
+            },
+            spec,
+        )?,
     );
     for tag in &tag_contexts {
         #[derive(Serialize)]
@@ -168,13 +238,28 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             t: &'a apis::TagContext,
         }
         let subject = format!("the `{}` API", tag.name);
-        files.insert(format!("src/apis/{}", tag.file), renderer.rust("rust/api.rs.tera", &subject, &One { t: tag }, spec)?);
+        files.insert(
+            format!("src/apis/{}", tag.file),
+            renderer.rust("rust/api.rs.tera", &subject, &One { t: tag }, spec)?,
+        );
     }
 
-    let model_contexts: Vec<_> = api.models.iter().map(|m| models::model_context(api, m)).collect();
+    let model_contexts: Vec<_> = api
+        .models
+        .iter()
+        .map(|m| models::model_context(api, m))
+        .collect();
     files.insert(
         "src/models/mod.rs".into(),
-        renderer.rust("rust/models_mod.rs.tera", "the models module", &ModContext { tags: &[], models: &model_contexts }, spec)?,
+        renderer.rust(
+            "rust/models_mod.rs.tera",
+            "the models module",
+            &ModContext {
+                tags: &[],
+                models: &model_contexts,
+            },
+            spec,
+        )?,
     );
     for model in &model_contexts {
         #[derive(Serialize)]
@@ -182,7 +267,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             m: &'a models::ModelContext,
         }
         let subject = format!("the model `{}`", model.name);
-        files.insert(format!("src/models/{}", model.file), renderer.rust(model.template, &subject, &One { m: model }, spec)?);
+        files.insert(
+            format!("src/models/{}", model.file),
+            renderer.rust(model.template, &subject, &One { m: model }, spec)?,
+        );
     }
     Ok(files)
 }

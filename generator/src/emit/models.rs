@@ -122,7 +122,10 @@ fn model_docs(model: &Model) -> Vec<String> {
         docs.extend(doc_lines(description));
     }
     if docs.is_empty() {
-        docs.push(format!("The `{}` schema.", model.name.wire.replace('`', "'")));
+        docs.push(format!(
+            "The `{}` schema.",
+            model.name.wire.replace('`', "'")
+        ));
     }
     docs
 }
@@ -151,7 +154,10 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
     for field in &s.fields {
         let plain = rust_type(&field.ty);
         let base = if field.boxed { boxed(&plain) } else { plain };
-        let default = field.default.as_ref().and_then(|value| default_expr(api, &field.ty, value));
+        let default = field
+            .default
+            .as_ref()
+            .and_then(|value| default_expr(api, &field.ty, value));
         // The arguments of the field's one `#[serde(...)]` attribute.
         let mut attrs = Vec::new();
         if field.name.wire != names::unraw(&field.name.rust) {
@@ -166,7 +172,11 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
             } else {
                 let (arg_ty, convert) = argument(&field.ty);
                 let value = format!("{name}{convert}");
-                let value = if field.boxed { format!("::std::boxed::Box::new({value})") } else { value };
+                let value = if field.boxed {
+                    format!("::std::boxed::Box::new({value})")
+                } else {
+                    value
+                };
                 (arg_ty, value)
             };
             context.ctor_args.push(ArgContext { name, ty });
@@ -175,7 +185,10 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
         let (ty, init) = match storage(model, field, default.is_some()) {
             Storage::Plain => (base.clone(), argument_value.unwrap_or_default()),
             Storage::Defaulted => {
-                let function = format!("default_{}", names::unraw(&field.name.rust).trim_end_matches('_'));
+                let function = format!(
+                    "default_{}",
+                    names::unraw(&field.name.rust).trim_end_matches('_')
+                );
                 attrs.push(format!("default = {}", literal(&function)));
                 context.defaults.push(DefaultContext {
                     function: function.clone(),
@@ -189,7 +202,10 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
                     // The key must be present, so `None` is sent as `null`.
                     attrs.push("default".to_string());
                 } else {
-                    attrs.push("default, skip_serializing_if = \"::std::option::Option::is_none\"".to_string());
+                    attrs.push(
+                        "default, skip_serializing_if = \"::std::option::Option::is_none\""
+                            .to_string(),
+                    );
                 }
                 let init = match argument_value {
                     Some(value) if field.nullable => value,
@@ -199,17 +215,35 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
                 (option(&base), init)
             }
         };
-        let mut docs = field.description.as_deref().map(doc_lines).unwrap_or_default();
+        let mut docs = field
+            .description
+            .as_deref()
+            .map(doc_lines)
+            .unwrap_or_default();
         notes(model, field, &mut docs);
-        let attrs = if attrs.is_empty() { Vec::new() } else { vec![format!("#[serde({})]", attrs.join(", "))] };
+        let attrs = if attrs.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!("#[serde({})]", attrs.join(", "))]
+        };
         let init = member_init(&field.name.rust, &init);
-        context.fields.push(FieldContext { name: field.name.rust.clone(), ty, docs, attrs, init });
+        context.fields.push(FieldContext {
+            name: field.name.rust.clone(),
+            ty,
+            docs,
+            attrs,
+            init,
+        });
     }
     if let Some(extra) = &s.additional {
         let name = additional_field_name(&s.fields);
         context.fields.push(FieldContext {
             name: name.clone(),
-            ty: format!("::std::collections::BTreeMap<{}, {}>", super::types::STRING, rust_type(extra)),
+            ty: format!(
+                "::std::collections::BTreeMap<{}, {}>",
+                super::types::STRING,
+                rust_type(extra)
+            ),
             docs: vec!["Members the schema does not name (`additionalProperties`).".to_string()],
             attrs: vec!["#[serde(flatten)]".to_string()],
             init: format!("{name}: ::std::collections::BTreeMap::new()"),
@@ -222,7 +256,9 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
 fn notes(model: &Model, field: &Field, docs: &mut Vec<String>) {
     let mut notes = Vec::new();
     if field.required && model.in_response && !field.nullable {
-        notes.push("Required by the description; `None` only when a server leaves it out.".to_string());
+        notes.push(
+            "Required by the description; `None` only when a server leaves it out.".to_string(),
+        );
     }
     if field.read_only {
         notes.push("Read-only: set by the server.".to_string());

@@ -17,7 +17,10 @@ pub fn rust_type(ty: &TypeRef) -> String {
         TypeRef::Any => "::serde_json::Value".to_string(),
         TypeRef::Named(name) => format!("crate::models::{name}"),
         TypeRef::Array(item) => format!("::std::vec::Vec<{}>", rust_type(item)),
-        TypeRef::Map(value) => format!("::std::collections::BTreeMap<{STRING}, {}>", rust_type(value)),
+        TypeRef::Map(value) => format!(
+            "::std::collections::BTreeMap<{STRING}, {}>",
+            rust_type(value)
+        ),
     }
 }
 
@@ -50,10 +53,20 @@ pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
             }
         }
         (TypeRef::Boolean, Value::Bool(b)) => b.to_string(),
-        (TypeRef::Array(_), Value::Array(items)) if items.is_empty() => "::std::vec::Vec::new()".to_string(),
+        (TypeRef::Array(_), Value::Array(items)) if items.is_empty() => {
+            "::std::vec::Vec::new()".to_string()
+        }
+        (TypeRef::Named(name), value) if matches!(api.model(name)?.kind, ModelKind::Alias(_)) => {
+            let ModelKind::Alias(target) = &api.model(name)?.kind else {
+                return None;
+            };
+            return default_expr(api, target, value);
+        }
         (TypeRef::Named(name), Value::String(s)) => {
             let model = api.model(name)?;
-            let ModelKind::Enum(e) = &model.kind else { return None };
+            let ModelKind::Enum(e) = &model.kind else {
+                return None;
+            };
             let variant = e.variants.iter().find(|v| v.name.wire == *s)?;
             format!("crate::models::{name}::{}", variant.name.rust)
         }
@@ -65,8 +78,12 @@ pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
 /// that borrows it.
 pub fn text_expr(ty: &TypeRef, value: &str) -> String {
     match ty {
-        TypeRef::String | TypeRef::FormattedString(_) => format!("::std::clone::Clone::clone({value})"),
-        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => format!("::std::string::ToString::to_string({value})"),
+        TypeRef::String | TypeRef::FormattedString(_) => {
+            format!("::std::clone::Clone::clone({value})")
+        }
+        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
+            format!("::std::string::ToString::to_string({value})")
+        }
         _ => format!("crate::apis::parameter_text({value})"),
     }
 }

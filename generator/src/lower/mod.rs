@@ -26,7 +26,12 @@ pub(crate) struct Lowerer<'a> {
 }
 
 /// Lowers the description; findings go to `diags`.
-pub fn lower(sources: &Sources, document: &openapiv3::OpenAPI, options: &Options, diags: &mut Diagnostics) -> Api {
+pub fn lower(
+    sources: &Sources,
+    document: &openapiv3::OpenAPI,
+    options: &Options,
+    diags: &mut Diagnostics,
+) -> Api {
     let mut lowerer = Lowerer {
         sources,
         diags,
@@ -37,7 +42,11 @@ pub fn lower(sources: &Sources, document: &openapiv3::OpenAPI, options: &Options
     };
     let root = Place::new(sources.root.clone(), "");
     // Phase one: every component schema gets its name before anything is converted.
-    let component_names: Vec<String> = document.components.iter().flat_map(|c| c.schemas.keys().cloned()).collect();
+    let component_names: Vec<String> = document
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys().cloned())
+        .collect();
     for name in &component_names {
         let place = root.join("components").join("schemas").join(name);
         match sources.resolve(&place) {
@@ -50,7 +59,10 @@ pub fn lower(sources: &Sources, document: &openapiv3::OpenAPI, options: &Options
     let mut tags = tags(document);
     let operations = lowerer.operations(document, &mut tags);
     lowerer.convert_pending();
-    let package_name = options.package_name.clone().unwrap_or_else(|| names::kebab(&document.info.title));
+    let package_name = options
+        .package_name
+        .clone()
+        .unwrap_or_else(|| names::kebab(&document.info.title));
     Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
@@ -87,12 +99,14 @@ pub(crate) fn tag_index(tags: &mut Vec<Tag>, wire: &str) -> usize {
     for tag in tags.iter() {
         scope.reserve(&tag.name.rust);
     }
-    let base = names::unraw(&names::pascal(wire)).to_string();
-    let rust = scope.claim(format!("{base}Api"), wire);
+    let rust = scope.claim(names::suffixed(&names::pascal(wire), "Api"), wire);
     tags.push(Tag {
         module: names::snake(&rust),
         slug: names::kebab(wire),
-        name: crate::ir::Name { wire: wire.to_string(), rust },
+        name: crate::ir::Name {
+            wire: wire.to_string(),
+            rust,
+        },
         description: None,
     });
     tags.len() - 1
@@ -129,16 +143,32 @@ fn security_schemes(document: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
         .filter_map(|(name, scheme)| scheme.as_item().map(|s| (name, s)))
         .map(|(name, scheme)| {
             let (kind, description, token_url) = match scheme {
-                openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => (
+                openapiv3::SecurityScheme::OAuth2 {
+                    flows, description, ..
+                } => (
                     "oauth2",
                     description.clone(),
-                    flows.client_credentials.as_ref().map(|f| f.token_url.clone()),
+                    flows
+                        .client_credentials
+                        .as_ref()
+                        .map(|f| f.token_url.clone()),
                 ),
-                openapiv3::SecurityScheme::APIKey { description, .. } => ("apiKey", description.clone(), None),
-                openapiv3::SecurityScheme::HTTP { description, .. } => ("http", description.clone(), None),
-                openapiv3::SecurityScheme::OpenIDConnect { description, .. } => ("openIdConnect", description.clone(), None),
+                openapiv3::SecurityScheme::APIKey { description, .. } => {
+                    ("apiKey", description.clone(), None)
+                }
+                openapiv3::SecurityScheme::HTTP { description, .. } => {
+                    ("http", description.clone(), None)
+                }
+                openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                    ("openIdConnect", description.clone(), None)
+                }
             };
-            SecurityScheme { name: name.clone(), kind: kind.to_string(), description, token_url }
+            SecurityScheme {
+                name: name.clone(),
+                kind: kind.to_string(),
+                description,
+                token_url,
+            }
         })
         .collect()
 }

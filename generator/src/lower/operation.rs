@@ -3,7 +3,7 @@
 use super::schema::Typed;
 use super::Lowerer;
 use crate::ir::{
-    Deprecation, Example, Method, Name, Operation, Origin, ParamLocation, Pagination, Parameter,
+    Deprecation, Example, Method, Name, Operation, Origin, Pagination, ParamLocation, Parameter,
     RequestBody, Response, ResponseHeader, SecurityRequirement, Status, Tag, TypeRef,
 };
 use crate::load::Place;
@@ -13,16 +13,27 @@ use std::collections::BTreeMap;
 
 /// Media types whose bodies are JSON.
 pub(crate) fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
 impl Lowerer<'_> {
-    pub(crate) fn operations(&mut self, document: &openapiv3::OpenAPI, tags: &mut Vec<Tag>) -> Vec<Operation> {
+    pub(crate) fn operations(
+        &mut self,
+        document: &openapiv3::OpenAPI,
+        tags: &mut Vec<Tag>,
+    ) -> Vec<Operation> {
         let root = Place::new(self.sources.root.clone(), "");
         let mut operations = Vec::new();
         let mut seen_ids: BTreeMap<String, Place> = BTreeMap::new();
         let mut type_scope = Scope::new();
+        // Method names are unique within their API type.
+        let mut method_scopes: BTreeMap<usize, Scope> = BTreeMap::new();
         let default_security = requirements(document.security.as_deref().unwrap_or(&[]));
         for path in document.paths.paths.keys() {
             let item_place = root.join("paths").join(path);
@@ -42,7 +53,11 @@ impl Lowerer<'_> {
                     Some(id) if !id.trim().is_empty() => id.to_string(),
                     _ => {
                         let derived = derive_operation_id(method, path);
-                        self.diags.warn(op_place.location(), "the operation has no `operationId`", format!("named `{derived}` after its method and path"));
+                        self.diags.warn(
+                            op_place.location(),
+                            "the operation has no `operationId`",
+                            format!("named `{derived}` after its method and path"),
+                        );
                         derived
                     }
                 };
@@ -56,10 +71,22 @@ impl Lowerer<'_> {
                 }
                 seen_ids.insert(wire_id.clone(), op_place.join("operationId"));
                 let builder = type_scope.claim(names::pascal(&wire_id), &wire_id);
-                let error_type = type_scope.claim(format!("{}Error", names::unraw(&builder)), &wire_id);
-                let tag_name = op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str);
+                let error_type =
+                    type_scope.claim(names::suffixed(&builder, "Error"), &wire_id);
+                let tag_name = op
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .and_then(|t| t.first())
+                    .and_then(Value::as_str);
                 let tag = super::tag_index(tags, tag_name.unwrap_or("Default"));
+                let method_scope = method_scopes.entry(tag).or_insert_with(|| {
+                    let mut scope = Scope::new();
+                    scope.reserve("new");
+                    scope
+                });
+                let method_name = method_scope.claim(names::snake(&wire_id), &wire_id);
                 let operation = self.operation(OperationInput {
+                    method_name,
                     wire_id,
                     builder,
                     error_type,
@@ -79,26 +106,53 @@ impl Lowerer<'_> {
     }
 
     fn operation(&mut self, input: OperationInput<'_>) -> Operation {
-        let OperationInput { wire_id, builder, error_type, method, path, tag, op, place, item, item_place, default_security } = input;
-        let (parameters, experimental) = self.parameters(op, place, item, item_place, path, &builder);
+        let OperationInput {
+            wire_id,
+            method_name,
+            builder,
+            error_type,
+            method,
+            path,
+            tag,
+            op,
+            place,
+            item,
+            item_place,
+            default_security,
+        } = input;
+        let (parameters, experimental) =
+            self.parameters(op, place, item, item_place, path, &builder);
         let body = self.request_body(op, place, &builder);
         let responses = self.responses(op, place, &builder);
         let security = match op.get("security") {
-            Some(value) => serde_json::from_value::<Vec<openapiv3::SecurityRequirement>>(value.clone())
-                .map(|s| requirements(&s))
-                .unwrap_or_else(|_| {
-                    self.diags.warn(place.join("security").location(), "`security` is not a list of requirements", "ignored");
-                    default_security.to_vec()
-                }),
+            Some(value) => {
+                serde_json::from_value::<Vec<openapiv3::SecurityRequirement>>(value.clone())
+                    .map(|s| requirements(&s))
+                    .unwrap_or_else(|_| {
+                        self.diags.warn(
+                            place.join("security").location(),
+                            "`security` is not a list of requirements",
+                            "ignored",
+                        );
+                        default_security.to_vec()
+                    })
+            }
             None => default_security.to_vec(),
         };
-        let deprecated = (op.get("deprecated").and_then(Value::as_bool) == Some(true)).then(|| Deprecation {
-            note: op.get("x-deprecated-description").and_then(Value::as_str).map(|s| s.trim().to_string()),
-        });
+        let deprecated =
+            (op.get("deprecated").and_then(Value::as_bool) == Some(true)).then(|| Deprecation {
+                note: op
+                    .get("x-deprecated-description")
+                    .and_then(Value::as_str)
+                    .map(|s| s.trim().to_string()),
+            });
         let pagination = pagination(&parameters, &responses);
         Operation {
             kebab: names::kebab(&wire_id),
-            name: Name { rust: names::snake(&wire_id), wire: wire_id },
+            name: Name {
+                rust: method_name,
+                wire: wire_id,
+            },
             builder,
             error_type,
             method,
@@ -114,11 +168,20 @@ impl Lowerer<'_> {
             user_levels: op
                 .get("x-sailpoint-userLevels")
                 .and_then(Value::as_array)
-                .map(|levels| levels.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .map(|levels| {
+                    levels
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
             experimental,
             pagination,
-            origin: Origin { file: place.file.clone(), pointer: place.pointer.clone() },
+            origin: Origin {
+                file: place.file.clone(),
+                pointer: place.pointer.clone(),
+            },
         }
     }
 
@@ -136,7 +199,10 @@ impl Lowerer<'_> {
     ) -> (Vec<Parameter>, bool) {
         let mut resolved: Vec<(Place, Map<String, Value>)> = Vec::new();
         for (owner, owner_place) in [(item, item_place), (op, place)] {
-            let count = owner.get("parameters").and_then(Value::as_array).map_or(0, Vec::len);
+            let count = owner
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             for i in 0..count {
                 let param_place = owner_place.join("parameters").index(i);
                 match self.sources.resolve(&param_place) {
@@ -152,14 +218,22 @@ impl Lowerer<'_> {
         }
         let template_names = path_template_names(path);
         let mut scope = Scope::new();
-        for reserved in ["client", "send", "send_full", "request", "into_stream", "new"] {
+        for reserved in [
+            "client",
+            "send",
+            "send_full",
+            "request",
+            "into_stream",
+            "new",
+        ] {
             scope.reserve(reserved);
         }
         let mut experimental = false;
         let mut parameters = Vec::new();
         for (at, map) in resolved {
             let (Some(wire), Some(location)) = (text(&map, "name"), text(&map, "in")) else {
-                self.diags.error(at.location(), "a parameter without `name` or `in`");
+                self.diags
+                    .error(at.location(), "a parameter without `name` or `in`");
                 continue;
             };
             let location = match location.as_str() {
@@ -168,11 +242,16 @@ impl Lowerer<'_> {
                 "header" => ParamLocation::Header,
                 "cookie" => ParamLocation::Cookie,
                 other => {
-                    self.diags.error(at.join("in").location(), format!("unknown parameter location `{other}`"));
+                    self.diags.error(
+                        at.join("in").location(),
+                        format!("unknown parameter location `{other}`"),
+                    );
                     continue;
                 }
             };
-            if location == ParamLocation::Header && wire.eq_ignore_ascii_case("X-SailPoint-Experimental") {
+            if location == ParamLocation::Header
+                && wire.eq_ignore_ascii_case("X-SailPoint-Experimental")
+            {
                 experimental = true;
                 continue;
             }
@@ -186,26 +265,44 @@ impl Lowerer<'_> {
             }
             let schema_place = at.join("schema");
             let Typed { ty, .. } = if map.contains_key("schema") {
-                self.schema_type(&schema_place, &format!("{builder}{}", names::unraw(&names::pascal(&wire))))
+                self.schema_type(
+                    &schema_place,
+                    &format!("{builder}{}", names::unraw(&names::pascal(&wire))),
+                )
             } else {
-                Typed { ty: TypeRef::String, nullable: false }
+                Typed {
+                    ty: TypeRef::String,
+                    nullable: false,
+                }
             };
-            let schema = self.sources.resolve(&schema_place).ok().and_then(|(_, v)| v.as_object().cloned()).unwrap_or_default();
+            let schema = self
+                .sources
+                .resolve(&schema_place)
+                .ok()
+                .and_then(|(_, v)| v.as_object().cloned())
+                .unwrap_or_default();
             let rust = scope.claim(names::snake(&wire), &wire);
             parameters.push(Parameter {
                 name: Name { wire, rust },
                 location,
-                required: location == ParamLocation::Path || map.get("required").and_then(Value::as_bool) == Some(true),
+                required: location == ParamLocation::Path
+                    || map.get("required").and_then(Value::as_bool) == Some(true),
                 ty,
                 description: text(&map, "description"),
                 default: schema.get("default").cloned(),
-                example: map.get("example").or_else(|| schema.get("example")).cloned(),
+                example: map
+                    .get("example")
+                    .or_else(|| schema.get("example"))
+                    .cloned(),
                 deprecated: map.get("deprecated").and_then(Value::as_bool) == Some(true),
                 explode: map.get("explode").and_then(Value::as_bool).unwrap_or(true),
             });
         }
         for name in template_names {
-            if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name.wire == name) {
+            if !parameters
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.name.wire == name)
+            {
                 self.diags.warn(
                     place.location(),
                     format!("the path `{path}` names `{{{name}}}`, which no parameter declares"),
@@ -228,7 +325,12 @@ impl Lowerer<'_> {
         (parameters, experimental)
     }
 
-    fn request_body(&mut self, op: &Map<String, Value>, place: &Place, builder: &str) -> Option<RequestBody> {
+    fn request_body(
+        &mut self,
+        op: &Map<String, Value>,
+        place: &Place,
+        builder: &str,
+    ) -> Option<RequestBody> {
         op.get("requestBody")?;
         let (at, value) = match self.sources.resolve(&place.join("requestBody")) {
             Ok(found) => found,
@@ -238,7 +340,11 @@ impl Lowerer<'_> {
             }
         };
         let map = value.as_object().cloned().unwrap_or_default();
-        let content = map.get("content").and_then(Value::as_object).cloned().unwrap_or_default();
+        let content = map
+            .get("content")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         let Some(media) = content.keys().find(|m| is_json(m)).cloned() else {
             let listed: Vec<&String> = content.keys().collect();
             self.diags.warn(
@@ -247,8 +353,15 @@ impl Lowerer<'_> {
                 "the body is sent as JSON of any shape",
             );
             return Some(RequestBody {
-                name: Name { wire: "body".into(), rust: "body".into() },
-                content_type: content.keys().next().cloned().unwrap_or_else(|| "application/json".into()),
+                name: Name {
+                    wire: "body".into(),
+                    rust: "body".into(),
+                },
+                content_type: content
+                    .keys()
+                    .next()
+                    .cloned()
+                    .unwrap_or_else(|| "application/json".into()),
                 ty: TypeRef::Any,
                 required: map.get("required").and_then(Value::as_bool) == Some(true),
                 description: text(&map, "description"),
@@ -256,11 +369,18 @@ impl Lowerer<'_> {
             });
         };
         let media_place = at.join("content").join(&media);
-        let media_map = content.get(&media).and_then(Value::as_object).cloned().unwrap_or_default();
+        let media_map = content
+            .get(&media)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         let typed = if media_map.contains_key("schema") {
             self.schema_type(&media_place.join("schema"), &format!("{builder}Request"))
         } else {
-            Typed { ty: TypeRef::Any, nullable: false }
+            Typed {
+                ty: TypeRef::Any,
+                nullable: false,
+            }
         };
         let argument = match &typed.ty {
             TypeRef::Named(name) => names::snake(name),
@@ -268,7 +388,10 @@ impl Lowerer<'_> {
             _ => "body".to_string(),
         };
         Some(RequestBody {
-            name: Name { wire: "body".into(), rust: argument },
+            name: Name {
+                wire: "body".into(),
+                rust: argument,
+            },
             content_type: media,
             ty: typed.ty,
             required: map.get("required").and_then(Value::as_bool) == Some(true),
@@ -277,9 +400,15 @@ impl Lowerer<'_> {
         })
     }
 
-    fn responses(&mut self, op: &Map<String, Value>, place: &Place, builder: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        op: &Map<String, Value>,
+        place: &Place,
+        builder: &str,
+    ) -> Vec<Response> {
         let Some(declared) = op.get("responses").and_then(Value::as_object) else {
-            self.diags.error(place.location(), "the operation declares no `responses`");
+            self.diags
+                .error(place.location(), "the operation declares no `responses`");
             return Vec::new();
         };
         let mut responses = Vec::new();
@@ -288,7 +417,10 @@ impl Lowerer<'_> {
         for key in declared.keys() {
             let response_place = place.join("responses").join(key);
             let Some(status) = parse_status(key) else {
-                self.diags.error(response_place.location(), format!("`{key}` is not a status code, a range like `4XX`, or `default`"));
+                self.diags.error(
+                    response_place.location(),
+                    format!("`{key}` is not a status code, a range like `4XX`, or `default`"),
+                );
                 continue;
             };
             let (at, value) = match self.sources.resolve(&response_place) {
@@ -300,16 +432,35 @@ impl Lowerer<'_> {
             };
             let map = value.as_object().cloned().unwrap_or_default();
             let shared = at != response_place;
-            let hint = if shared { shared_body_name(&at, status) } else { local_body_name(builder, status) };
-            let content = map.get("content").and_then(Value::as_object).cloned().unwrap_or_default();
-            let media = content.keys().find(|m| is_json(m)).cloned().or_else(|| content.keys().next().cloned());
+            let hint = if shared {
+                shared_body_name(&at, status)
+            } else {
+                local_body_name(builder, status)
+            };
+            let content = map
+                .get("content")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let media = content
+                .keys()
+                .find(|m| is_json(m))
+                .cloned()
+                .or_else(|| content.keys().next().cloned());
             let mut ty = None;
             let mut response_examples = Vec::new();
             if let Some(media) = &media {
-                let media_map = content.get(media).and_then(Value::as_object).cloned().unwrap_or_default();
+                let media_map = content
+                    .get(media)
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
                 response_examples = examples(&media_map);
                 if is_json(media) && media_map.contains_key("schema") {
-                    ty = Some(self.schema_type(&at.join("content").join(media).join("schema"), &hint).ty);
+                    ty = Some(
+                        self.schema_type(&at.join("content").join(media).join("schema"), &hint)
+                            .ty,
+                    );
                 } else if !is_json(media) {
                     ty = Some(TypeRef::Any);
                     self.diags.warn(
@@ -354,7 +505,11 @@ impl Lowerer<'_> {
             } else {
                 TypeRef::String
             };
-            out.push(ResponseHeader { name: name.clone(), description: text(&header, "description"), ty });
+            out.push(ResponseHeader {
+                name: name.clone(),
+                description: text(&header, "description"),
+                ty,
+            });
         }
         out
     }
@@ -362,6 +517,7 @@ impl Lowerer<'_> {
 
 struct OperationInput<'a> {
     wire_id: String,
+    method_name: String,
     builder: String,
     error_type: String,
     method: Method,
@@ -381,7 +537,12 @@ fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
 fn requirements(security: &[openapiv3::SecurityRequirement]) -> Vec<SecurityRequirement> {
     security
         .iter()
-        .flat_map(|req| req.iter().map(|(scheme, scopes)| SecurityRequirement { scheme: scheme.clone(), scopes: scopes.clone() }))
+        .flat_map(|req| {
+            req.iter().map(|(scheme, scopes)| SecurityRequirement {
+                scheme: scheme.clone(),
+                scopes: scopes.clone(),
+            })
+        })
         .collect()
 }
 
@@ -391,14 +552,28 @@ fn examples(media: &Map<String, Value>) -> Vec<Example> {
             .iter()
             .filter_map(|(name, example)| {
                 let value = example.get("value")?.clone();
-                let summary = example.get("summary").or_else(|| example.get("description")).and_then(Value::as_str).map(str::to_string);
-                Some(Example { name: name.clone(), summary, value })
+                let summary = example
+                    .get("summary")
+                    .or_else(|| example.get("description"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                Some(Example {
+                    name: name.clone(),
+                    summary,
+                    value,
+                })
             })
             .collect();
     }
     media
         .get("example")
-        .map(|value| vec![Example { name: "example".into(), summary: None, value: value.clone() }])
+        .map(|value| {
+            vec![Example {
+                name: "example".into(),
+                summary: None,
+                value: value.clone(),
+            }]
+        })
         .unwrap_or_default()
 }
 
@@ -417,7 +592,9 @@ fn parse_status(key: &str) -> Option<Status> {
 /// The reason phrase of a status, as a Rust variant name.
 fn status_variant(status: Status) -> String {
     match status {
-        Status::Code(code) => reason(code).map(str::to_string).unwrap_or_else(|| format!("Status{code}")),
+        Status::Code(code) => reason(code)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("Status{code}")),
         Status::Range(class) => format!("Status{class}xx"),
         Status::Default => "Default".to_string(),
     }
@@ -480,7 +657,10 @@ fn local_body_name(builder: &str, status: Status) -> String {
 
 /// `/accounts/{id}` → `["id"]`.
 fn path_template_names(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string())).collect()
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
 }
 
 fn derive_operation_id(method: Method, path: &str) -> String {
@@ -490,21 +670,38 @@ fn derive_operation_id(method: Method, path: &str) -> String {
         .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
         .collect::<Vec<_>>()
         .join(" ");
-    names::snake(&format!("{} {words}", method.key())).trim_start_matches("r#").to_string()
+    names::snake(&format!("{} {words}", method.key()))
+        .trim_start_matches("r#")
+        .to_string()
 }
 
 /// An operation pages with offset/limit when it takes integer `offset` and `limit` query
 /// parameters and its success body is an array.
 fn pagination(parameters: &[Parameter], responses: &[Response]) -> Option<Pagination> {
     let has = |name: &str| {
-        parameters.iter().any(|p| p.location == ParamLocation::Query && p.name.wire == name && matches!(p.ty, TypeRef::Integer(_)))
+        parameters.iter().any(|p| {
+            p.location == ParamLocation::Query
+                && p.name.wire == name
+                && matches!(p.ty, TypeRef::Integer(_))
+        })
     };
     if !(has("offset") && has("limit")) {
         return None;
     }
-    let success = responses.iter().find(|r| r.status == Status::Code(200))?;
-    match &success.ty {
-        Some(TypeRef::Array(item)) => Some(Pagination { item: (**item).clone() }),
+    // The stream yields the items of the one success body; any other success shape (a second
+    // body type, a status without a body) would not be a page.
+    let mut bodies = responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .map(|r| r.ty.as_ref());
+    let first = bodies.next()??;
+    if bodies.any(|other| other != Some(first)) {
+        return None;
+    }
+    match first {
+        TypeRef::Array(item) => Some(Pagination {
+            item: (**item).clone(),
+        }),
         _ => None,
     }
 }
@@ -524,14 +721,29 @@ mod tests {
 
     #[test]
     fn shared_bodies_are_named_for_what_they_are() {
-        assert_eq!(shared_body_name(&Place::new("responses/401.yaml", ""), Status::Code(401)), "UnauthorizedError");
-        assert_eq!(shared_body_name(&Place::new("responses/429.yaml", ""), Status::Code(429)), "TooManyRequestsError");
-        assert_eq!(shared_body_name(&Place::new("r.yaml", "/components/responses/Problem"), Status::Code(400)), "ProblemBody");
+        assert_eq!(
+            shared_body_name(&Place::new("responses/401.yaml", ""), Status::Code(401)),
+            "UnauthorizedError"
+        );
+        assert_eq!(
+            shared_body_name(&Place::new("responses/429.yaml", ""), Status::Code(429)),
+            "TooManyRequestsError"
+        );
+        assert_eq!(
+            shared_body_name(
+                &Place::new("r.yaml", "/components/responses/Problem"),
+                Status::Code(400)
+            ),
+            "ProblemBody"
+        );
     }
 
     #[test]
     fn derived_operation_ids() {
-        assert_eq!(derive_operation_id(Method::Get, "/accounts/{id}/entitlements"), "get_accounts_id_entitlements");
+        assert_eq!(
+            derive_operation_id(Method::Get, "/accounts/{id}/entitlements"),
+            "get_accounts_id_entitlements"
+        );
         assert_eq!(path_template_names("/a/{x}/b/{y}"), vec!["x", "y"]);
     }
 

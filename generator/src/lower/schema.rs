@@ -21,32 +21,51 @@ pub struct Typed {
     pub nullable: bool,
 }
 
-const KNOWN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array", "object", "null"];
+const KNOWN_TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "array", "object", "null",
+];
 
 impl Lowerer<'_> {
     /// The type of the schema at `place`; inline schemas that need a name become models named
     /// by `hint`.
     pub(crate) fn schema_type(&mut self, place: &Place, hint: &str) -> Typed {
         let Some(value) = self.sources.get(place) else {
-            return Typed { ty: TypeRef::Any, nullable: false };
+            return Typed {
+                ty: TypeRef::Any,
+                nullable: false,
+            };
         };
         let Some(map) = value.as_object() else {
             if value.as_bool() != Some(true) {
-                self.diags.warn(place.location(), "a schema that is not an object", "used any JSON value");
+                self.diags.warn(
+                    place.location(),
+                    "a schema that is not an object",
+                    "used any JSON value",
+                );
             }
-            return Typed { ty: TypeRef::Any, nullable: false };
+            return Typed {
+                ty: TypeRef::Any,
+                nullable: false,
+            };
         };
         let own_nullable = is_nullable(map);
         if map.contains_key("$ref") {
             return match self.sources.resolve(place) {
                 Ok((target, target_value)) => {
-                    let nullable = own_nullable || target_value.as_object().is_some_and(is_nullable);
+                    let nullable =
+                        own_nullable || target_value.as_object().is_some_and(is_nullable);
                     let id = self.model_for(&target, None);
-                    Typed { ty: TypeRef::Named(id), nullable }
+                    Typed {
+                        ty: TypeRef::Named(id),
+                        nullable,
+                    }
                 }
                 Err((at, message)) => {
                     self.diags.error(at.location(), message);
-                    Typed { ty: TypeRef::Any, nullable: own_nullable }
+                    Typed {
+                        ty: TypeRef::Any,
+                        nullable: own_nullable,
+                    }
                 }
             };
         }
@@ -57,22 +76,32 @@ impl Lowerer<'_> {
         }
         if needs_model(map) {
             let id = self.model_for(place, Some(hint));
-            return Typed { ty: TypeRef::Named(id), nullable: own_nullable };
+            return Typed {
+                ty: TypeRef::Named(id),
+                nullable: own_nullable,
+            };
         }
-        Typed { ty: self.plain_type(place, map, hint), nullable: own_nullable }
+        Typed {
+            ty: self.plain_type(place, map, hint),
+            nullable: own_nullable,
+        }
     }
 
     /// `allOf: [X]` plus members that only say `nullable`/`description` is just X: the usual
     /// way to put siblings next to a `$ref` in OpenAPI 3.0.
     fn single_all_of(&self, place: &Place, map: &Map<String, Value>) -> Option<Place> {
         let members = map.get("allOf")?.as_array()?;
-        if map.contains_key("properties") || map.contains_key("oneOf") || map.contains_key("anyOf") {
+        if map.contains_key("properties") || map.contains_key("oneOf") || map.contains_key("anyOf")
+        {
             return None;
         }
         let substantive: Vec<usize> = members
             .iter()
             .enumerate()
-            .filter(|(_, m)| !m.as_object().is_some_and(|o| o.keys().all(|k| ANNOTATIONS.contains(&k.as_str()))))
+            .filter(|(_, m)| {
+                !m.as_object()
+                    .is_some_and(|o| o.keys().all(|k| ANNOTATIONS.contains(&k.as_str())))
+            })
             .map(|(i, _)| i)
             .collect();
         match substantive.as_slice() {
@@ -85,7 +114,9 @@ impl Lowerer<'_> {
     fn plain_type(&mut self, place: &Place, map: &Map<String, Value>, hint: &str) -> TypeRef {
         match self.type_name(place, map).as_deref() {
             Some("string") => match map.get("format").and_then(Value::as_str) {
-                Some(format) if format != "password" => TypeRef::FormattedString(format.to_string()),
+                Some(format) if format != "password" => {
+                    TypeRef::FormattedString(format.to_string())
+                }
                 _ => TypeRef::String,
             },
             Some("integer") => match map.get("format").and_then(Value::as_str) {
@@ -99,12 +130,19 @@ impl Lowerer<'_> {
                     let item = self.schema_type(&place.join("items"), &format!("{hint}Item"));
                     TypeRef::Array(Box::new(item.ty))
                 } else {
-                    self.diags.warn(place.location(), "an array schema without `items`", "treated as an array of any JSON value");
+                    self.diags.warn(
+                        place.location(),
+                        "an array schema without `items`",
+                        "treated as an array of any JSON value",
+                    );
                     TypeRef::Array(Box::new(TypeRef::Any))
                 }
             }
             Some("object") | None if map.contains_key("additionalProperties") => {
-                TypeRef::Map(Box::new(self.additional_type(place, map, hint).unwrap_or(TypeRef::Any)))
+                TypeRef::Map(Box::new(
+                    self.additional_type(place, map, hint)
+                        .unwrap_or(TypeRef::Any),
+                ))
             }
             Some("object") => TypeRef::Map(Box::new(TypeRef::Any)),
             _ => TypeRef::Any,
@@ -132,12 +170,20 @@ impl Lowerer<'_> {
         }
     }
 
-    fn additional_type(&mut self, place: &Place, map: &Map<String, Value>, hint: &str) -> Option<TypeRef> {
+    fn additional_type(
+        &mut self,
+        place: &Place,
+        map: &Map<String, Value>,
+        hint: &str,
+    ) -> Option<TypeRef> {
         match map.get("additionalProperties")? {
             Value::Bool(false) => None,
             Value::Bool(true) => Some(TypeRef::Any),
             Value::Object(o) if o.is_empty() => Some(TypeRef::Any),
-            _ => Some(self.schema_type(&place.join("additionalProperties"), &format!("{hint}Value")).ty),
+            _ => Some(
+                self.schema_type(&place.join("additionalProperties"), &format!("{hint}Value"))
+                    .ty,
+            ),
         }
     }
 
@@ -179,7 +225,15 @@ impl Lowerer<'_> {
             let mut fields = Vec::new();
             let mut required = Vec::new();
             let mut additional = None;
-            self.collect_fields(place, &map, id, &mut fields, &mut required, &mut additional, 0);
+            self.collect_fields(
+                place,
+                &map,
+                id,
+                &mut fields,
+                &mut required,
+                &mut additional,
+                0,
+            );
             for field in &mut fields {
                 field.required = required.contains(&field.name.wire);
             }
@@ -188,13 +242,19 @@ impl Lowerer<'_> {
             ModelKind::Alias(self.plain_type(place, &map, id))
         };
         Model {
-            name: crate::ir::Name { wire, rust: id.to_string() },
+            name: crate::ir::Name {
+                wire,
+                rust: id.to_string(),
+            },
             title: text(&map, "title"),
             description: text(&map, "description"),
             kind,
             example: map.get("example").cloned(),
             in_response: false,
-            origin: Origin { file: place.file.clone(), pointer: place.pointer.clone() },
+            origin: Origin {
+                file: place.file.clone(),
+                pointer: place.pointer.clone(),
+            },
         }
     }
 
@@ -212,7 +272,10 @@ impl Lowerer<'_> {
         depth: usize,
     ) {
         if depth > 32 {
-            self.diags.error(place.location(), "`allOf` nesting deeper than 32 levels (a cycle of `allOf` references?)");
+            self.diags.error(
+                place.location(),
+                "`allOf` nesting deeper than 32 levels (a cycle of `allOf` references?)",
+            );
             return;
         }
         if let Some(members) = map.get("allOf").and_then(Value::as_array) {
@@ -229,7 +292,15 @@ impl Lowerer<'_> {
                             );
                             continue;
                         }
-                        self.collect_fields(&target, &member, id, fields, required, additional, depth + 1);
+                        self.collect_fields(
+                            &target,
+                            &member,
+                            id,
+                            fields,
+                            required,
+                            additional,
+                            depth + 1,
+                        );
                     }
                     Err((at, message)) => self.diags.error(at.location(), message),
                 }
@@ -246,12 +317,26 @@ impl Lowerer<'_> {
         };
         for (wire, schema) in properties {
             let field_place = place.join("properties").join(wire);
-            let typed = self.schema_type(&field_place, &format!("{id}{}", names::unraw(&names::pascal(wire))));
+            let typed = self.schema_type(
+                &field_place,
+                &format!("{id}{}", names::unraw(&names::pascal(wire))),
+            );
             let own = schema.as_object().cloned().unwrap_or_default();
-            let target = self.sources.resolve(&field_place).ok().and_then(|(_, v)| v.as_object().cloned());
-            let look = |key: &str| own.get(key).or_else(|| target.as_ref().and_then(|t| t.get(key))).cloned();
+            let target = self
+                .sources
+                .resolve(&field_place)
+                .ok()
+                .and_then(|(_, v)| v.as_object().cloned());
+            let look = |key: &str| {
+                own.get(key)
+                    .or_else(|| target.as_ref().and_then(|t| t.get(key)))
+                    .cloned()
+            };
             let field = Field {
-                name: crate::ir::Name { wire: wire.clone(), rust: String::new() },
+                name: crate::ir::Name {
+                    wire: wire.clone(),
+                    rust: String::new(),
+                },
                 ty: typed.ty,
                 required: false,
                 nullable: typed.nullable,
@@ -260,7 +345,9 @@ impl Lowerer<'_> {
                 default: look("default"),
                 description: look("description").and_then(|v| v.as_str().map(str::to_string)),
                 example: look("example"),
-                deprecated: look("deprecated").and_then(|v| v.as_bool()).unwrap_or(false),
+                deprecated: look("deprecated")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
             };
             match fields.iter_mut().find(|f| f.name.wire == *wire) {
                 Some(existing) => *existing = field,
@@ -270,7 +357,11 @@ impl Lowerer<'_> {
     }
 
     fn enum_kind(&mut self, place: &Place, map: &Map<String, Value>) -> ModelKind {
-        let values = map.get("enum").and_then(Value::as_array).cloned().unwrap_or_default();
+        let values = map
+            .get("enum")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let mut nullable = is_nullable(map);
         let mut strings = Vec::new();
         let mut others = false;
@@ -284,24 +375,38 @@ impl Lowerer<'_> {
         if others {
             // Integer or mixed enums keep their base type; the allowed values go to the docs.
             let base = self.plain_type(place, map, "");
-            return ModelKind::Alias(if strings.is_empty() { base } else { TypeRef::Any });
+            return ModelKind::Alias(if strings.is_empty() {
+                base
+            } else {
+                TypeRef::Any
+            });
         }
         let mut scope = names::Scope::new();
         scope.reserve("Unknown");
         let mut variants: Vec<EnumVariant> = Vec::new();
         for value in strings {
             if variants.iter().any(|v| v.name.wire == value) {
-                self.diags.warn(place.join("enum").location(), format!("the enum value `{value}` is listed twice"), "kept once");
+                self.diags.warn(
+                    place.join("enum").location(),
+                    format!("the enum value `{value}` is listed twice"),
+                    "kept once",
+                );
                 continue;
             }
             let rust = scope.claim(names::pascal(&value), &value);
-            variants.push(EnumVariant { name: crate::ir::Name { wire: value, rust } });
+            variants.push(EnumVariant {
+                name: crate::ir::Name { wire: value, rust },
+            });
         }
         ModelKind::Enum(EnumModel { variants, nullable })
     }
 
     fn union_kind(&mut self, place: &Place, map: &Map<String, Value>, id: &str) -> ModelKind {
-        let key = if map.contains_key("oneOf") { "oneOf" } else { "anyOf" };
+        let key = if map.contains_key("oneOf") {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
         let count = map.get(key).and_then(Value::as_array).map_or(0, Vec::len);
         let mut scope = names::Scope::new();
         let mut variants = Vec::new();
@@ -309,27 +414,49 @@ impl Lowerer<'_> {
             let member = place.join(key).index(i);
             let typed = self.schema_type(&member, &format!("{id}Variant{}", i + 1));
             let name = scope.claim(variant_name(&typed.ty), &i.to_string());
-            variants.push(UnionVariant { name, ty: typed.ty, boxed: false });
+            variants.push(UnionVariant {
+                name,
+                ty: typed.ty,
+                boxed: false,
+            });
         }
         ModelKind::Union(UnionModel { variants })
     }
 }
 
 /// Keywords that annotate a schema without constraining it.
-const ANNOTATIONS: &[&str] = &["nullable", "description", "title", "example", "readOnly", "writeOnly", "deprecated", "default"];
+const ANNOTATIONS: &[&str] = &[
+    "nullable",
+    "description",
+    "title",
+    "example",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "default",
+];
 
 fn needs_model(map: &Map<String, Value>) -> bool {
     map.contains_key("properties")
         || map.contains_key("allOf")
         || map.contains_key("oneOf")
         || map.contains_key("anyOf")
-        || map.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().any(Value::is_string))
+        || map
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(Value::is_string))
 }
 
 pub(crate) fn is_nullable(map: &Map<String, Value>) -> bool {
     map.get("nullable").and_then(Value::as_bool) == Some(true)
-        || map.get("enum").and_then(Value::as_array).is_some_and(|v| v.contains(&Value::Null))
-        || map.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
+        || map
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|v| v.contains(&Value::Null))
+        || map
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|t| t.iter().any(|t| t == "null"))
 }
 
 fn text(map: &Map<String, Value>, key: &str) -> Option<String> {

@@ -56,7 +56,10 @@ impl Respond for Sequence {
 }
 
 pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("request recording is on")
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
 }
 
 /// How a raw server treats each connection after reading the request head.

@@ -1,0 +1,54 @@
+//! Running commands, and the pinned npm tools in `tools/`.
+
+use crate::project_root;
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::process::Command;
+
+/// Runs a command in `dir`, streaming its output; fails naming the command.
+pub fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    let shown = format!("{program} {}", args.join(" "));
+    eprintln!("\n$ {shown}");
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .status()
+        .with_context(|| format!("cannot start `{shown}` (is `{program}` installed?)"))?;
+    if !status.success() {
+        bail!("`{shown}` failed with {status}");
+    }
+    Ok(())
+}
+
+/// Installs the npm packages pinned in `tools/package-lock.json` when `node_modules` is missing
+/// or older than the lockfile. `npm ci` installs exactly the locked versions.
+pub fn ensure_npm_tools() -> Result<()> {
+    let tools = project_root().join("tools");
+    let lock = tools.join("package-lock.json");
+    let stamp = tools.join("node_modules/.package-lock.json");
+    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&stamp)) {
+        (Ok(lock), Ok(stamp)) => match (lock.modified(), stamp.modified()) {
+            (Ok(lock), Ok(stamp)) => stamp >= lock,
+            _ => false,
+        },
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    run(&tools, "npm", &["ci", "--no-audit", "--no-fund", "--loglevel=error"], &[])
+        .context("installing the pinned npm tools (Node.js and npm are required)")
+}
+
+/// Lints `spec/` with the pinned Redocly CLI.
+pub fn lint_spec() -> Result<()> {
+    ensure_npm_tools()?;
+    let root = project_root();
+    run(
+        &root.join("tools"),
+        "npx",
+        &["--no-install", "redocly", "lint", "../spec/openapi.yaml", "--config", "./redocly.yaml"],
+        &[("REDOCLY_TELEMETRY", "off"), ("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")],
+    )
+}
