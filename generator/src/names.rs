@@ -57,12 +57,12 @@ fn ascii_words(wire: &str) -> String {
 /// The ASCII spelling of a Latin-1 letter.
 fn latin(c: char) -> Option<&'static str> {
     const UPPER: [&str; 31] = [
-        "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I", "D", "N", "O", "O", "O",
-        "O", "O", "", "O", "U", "U", "U", "U", "Y", "TH",
+        "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I", "D", "N",
+        "O", "O", "O", "O", "O", "", "O", "U", "U", "U", "U", "Y", "TH",
     ];
     const LOWER: [&str; 32] = [
-        "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o", "o",
-        "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th",
+        "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d",
+        "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th",
     ];
     let code = c as u32;
     let plain = match code {

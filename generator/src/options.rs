@@ -29,6 +29,15 @@ pub struct Options {
     pub standalone: bool,
     /// Treats every warning as an error.
     pub strict: bool,
+    /// The version segment of the reference pages' ids, slugs and keywords (`beta` gives
+    /// `beta-accounts` and `/tools/sdk/rust/beta/...`); `None` takes the package name without a
+    /// leading `sailpoint-`.
+    pub docs_version: Option<String>,
+    /// The site path the reference pages live under, before the version (`/tools/sdk/rust`).
+    pub docs_slug_root: String,
+    /// The API reference each operation's page links to, as `<url>/<kebab-operation-id>`
+    /// (`https://developer.sailpoint.com/docs/api/beta`); no link when `None`.
+    pub api_reference_url: Option<String>,
 }
 
 impl Options {
@@ -46,6 +55,9 @@ impl Options {
             runtime_version: "0.1.0".to_string(),
             standalone: false,
             strict: false,
+            docs_version: None,
+            docs_slug_root: "/tools/sdk/rust".to_string(),
+            api_reference_url: None,
         }
     }
 
@@ -91,6 +103,9 @@ impl Options {
         self.package_description = settings.package_description.or(self.package_description);
         self.repository = settings.repository.or(self.repository);
         self.runtime_version = settings.runtime_version.unwrap_or(self.runtime_version);
+        self.docs_version = settings.docs_version.or(self.docs_version);
+        self.docs_slug_root = settings.docs_slug_root.unwrap_or(self.docs_slug_root);
+        self.api_reference_url = settings.api_reference_url.or(self.api_reference_url);
         Ok(self)
     }
 }
@@ -104,4 +119,7 @@ pub struct Settings {
     pub package_description: Option<String>,
     pub repository: Option<String>,
     pub runtime_version: Option<String>,
+    pub docs_version: Option<String>,
+    pub docs_slug_root: Option<String>,
+    pub api_reference_url: Option<String>,
 }

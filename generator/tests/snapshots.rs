@@ -5,7 +5,9 @@ use generator::{generate, Files, Options};
 use std::path::Path;
 
 fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the generator lives in the workspace")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the generator lives in the workspace")
 }
 
 /// The Rust files of a crate, each behind a line naming it.

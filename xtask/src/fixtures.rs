@@ -16,8 +16,14 @@ pub fn compile_all() -> Result<()> {
         .collect();
     specs.sort();
     for spec in &specs {
-        let file = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s).to_string();
+        let file = spec
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = file
+            .rsplit_once('.')
+            .map_or(file.as_str(), |(s, _)| s)
+            .to_string();
         let options = generator::Options::new(spec)
             .with_spec_display(format!("spec/fixtures/{file}"))
             .with_runtime_path(root.join("runtime").display().to_string());
@@ -28,7 +34,11 @@ pub fn compile_all() -> Result<()> {
     }
     let manifest = format!(
         "# Written by `cargo xtask fixtures`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
+        members
+            .iter()
+            .map(|m| format!("\"{m}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     std::fs::write(workspace.join("Cargo.toml"), manifest)?;
     // The project's lockfile pins the same dependency versions, so most artifacts are shared.
@@ -38,9 +48,20 @@ pub fn compile_all() -> Result<()> {
     run(
         &workspace,
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &[("CARGO_TARGET_DIR", &target)],
     )?;
-    eprintln!("{} fixture crate(s) compile with clippy -D warnings", members.len());
+    eprintln!(
+        "{} fixture crate(s) compile with clippy -D warnings",
+        members.len()
+    );
     Ok(())
 }

@@ -60,4 +60,3 @@ pub(crate) fn project_root() -> PathBuf {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
 }
-

@@ -11,22 +11,52 @@ pub fn run_all() -> Result<()> {
     eprintln!("== the description passes the external validator");
     lint_spec()?;
     eprintln!("== generated/ is current");
-    generate(&GenerateRequest { check: true, ..GenerateRequest::default() })?;
+    generate(&GenerateRequest {
+        check: true,
+        ..GenerateRequest::default()
+    })?;
     eprintln!("== formatting");
     run(&root, "cargo", &["fmt", "--all", "--", "--check"], &[])?;
     eprintln!("== clippy, warnings denied");
-    run(&root, "cargo", &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], &[])?;
+    run(
+        &root,
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     eprintln!("== tests");
     run(&root, "cargo", &["test", "--workspace", "--quiet"], &[])?;
     eprintln!("== docs, warnings denied (broken intra-doc links fail)");
-    run(&root, "cargo", &["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    run(
+        &root,
+        "cargo",
+        &["doc", "--workspace", "--no-deps", "--quiet"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     eprintln!("== fixture crates compile");
     crate::fixtures::compile_all()?;
     eprintln!("== the SDK and its runtime package for publishing");
     run(
         &root,
         "cargo",
-        &["package", "-p", "sailpoint-sdk-runtime", "-p", "sailpoint-beta", "--no-verify", "--allow-dirty", "--quiet"],
+        &[
+            "package",
+            "-p",
+            "sailpoint-sdk-runtime",
+            "-p",
+            "sailpoint-beta",
+            "--no-verify",
+            "--allow-dirty",
+            "--quiet",
+        ],
         &[],
     )?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());

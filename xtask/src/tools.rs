@@ -37,8 +37,13 @@ pub fn ensure_npm_tools() -> Result<()> {
     if fresh {
         return Ok(());
     }
-    run(&tools, "npm", &["ci", "--no-audit", "--no-fund", "--loglevel=error"], &[])
-        .context("installing the pinned npm tools (Node.js and npm are required)")
+    run(
+        &tools,
+        "npm",
+        &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        &[],
+    )
+    .context("installing the pinned npm tools (Node.js and npm are required)")
 }
 
 /// Lints `spec/` with the pinned Redocly CLI.
@@ -48,7 +53,17 @@ pub fn lint_spec() -> Result<()> {
     run(
         &root.join("tools"),
         "npx",
-        &["--no-install", "redocly", "lint", "../spec/openapi.yaml", "--config", "./redocly.yaml"],
-        &[("REDOCLY_TELEMETRY", "off"), ("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")],
+        &[
+            "--no-install",
+            "redocly",
+            "lint",
+            "../spec/openapi.yaml",
+            "--config",
+            "./redocly.yaml",
+        ],
+        &[
+            ("REDOCLY_TELEMETRY", "off"),
+            ("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+        ],
     )
 }

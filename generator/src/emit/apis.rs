@@ -1,7 +1,7 @@
 //! Template contexts for the API types and their request builders.
 
 use super::doc::doc_lines;
-use super::types::{argument, literal, member_init, option, rust_type, text_expr};
+use super::types::{argument, literal, member_init, option, rust_type, text_expr, text_fn};
 use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
 use serde::Serialize;
 
@@ -81,8 +81,9 @@ pub struct PageContext {
     pub offset: String,
     pub limit_setter: String,
     pub offset_setter: String,
-    pub limit_ty: String,
-    pub offset_ty: String,
+    /// Expressions that turn the runtime's `u32` `limit`/`offset` into the parameters' types.
+    pub limit_value: String,
+    pub offset_value: String,
 }
 
 pub fn tag_context(api: &Api, index: usize, tag: &Tag) -> TagContext {
@@ -167,8 +168,8 @@ fn op_context(op: &Operation) -> OpContext {
                             format!("request = request.{call}({wire}, {value}.join(\",\"));")
                         }
                         (TypeRef::Array(item), _, _) => format!(
-                            "request = request.{call}({wire}, {value}.iter().map(|item| {}).collect::<::std::vec::Vec<_>>().join(\",\"));",
-                            text_expr(item, "item")
+                            "request = request.{call}({wire}, {value}.iter().map({}).collect::<::std::vec::Vec<_>>().join(\",\"));",
+                            text_fn(item)
                         ),
                         (ty, _, _) => format!("request = request.{call}({wire}, {});", text_expr(ty, value)),
                     }
@@ -270,8 +271,8 @@ fn op_context(op: &Operation) -> OpContext {
             offset: offset.name.rust.clone(),
             limit_setter: limit.name.rust.clone(),
             offset_setter: offset.name.rust.clone(),
-            limit_ty: rust_type(&limit.ty),
-            offset_ty: rust_type(&offset.ty),
+            limit_value: from_u32(&limit.ty, "limit"),
+            offset_value: from_u32(&offset.ty, "offset"),
         })
     });
     OpContext {
@@ -301,6 +302,14 @@ fn op_context(op: &Operation) -> OpContext {
         error_has_default: op.responses.iter().any(|r| r.status == Status::Default),
         error_variants,
         pagination,
+    }
+}
+
+/// A `u32` as a value of an integer parameter: widening is infallible, narrowing saturates.
+fn from_u32(ty: &TypeRef, variable: &str) -> String {
+    match ty {
+        TypeRef::Integer(crate::ir::IntWidth::I64) => format!("i64::from({variable})"),
+        _ => format!("i32::try_from({variable}).unwrap_or(i32::MAX)"),
     }
 }
 

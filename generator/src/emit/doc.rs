@@ -9,6 +9,9 @@
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // Continuation lines of a list item or a block quote must say they continue it, or
+    // rustdoc and clippy read them as lazy continuations.
+    let mut continuation: Option<String> = None;
     for raw in text.trim_end().lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -32,7 +35,20 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         } else {
             line
         };
-        out.push(escape_inline(line));
+        if trimmed.is_empty() {
+            continuation = None;
+            out.push(String::new());
+        } else if let Some(marker) = list_marker(trimmed) {
+            continuation = Some(" ".repeat(marker));
+            out.push(escape_inline(trimmed));
+        } else if trimmed.starts_with('>') {
+            continuation = Some("> ".to_string());
+            out.push(escape_inline(trimmed));
+        } else if let Some(prefix) = &continuation {
+            out.push(format!("{prefix}{}", escape_inline(trimmed)));
+        } else {
+            out.push(escape_inline(line));
+        }
     }
     if in_fence {
         out.push("```".to_string());
@@ -41,6 +57,16 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// The width of a list item's marker (`- `, `* `, `12. `), if the line starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes one line outside code spans.
@@ -148,5 +174,15 @@ mod tests {
         );
         assert_eq!(doc_lines("`<T>` stays"), vec!["`<T>` stays"]);
         assert_eq!(doc_lines(">**NOTE:** quote"), vec![">**NOTE:** quote"]);
+    }
+
+    #[test]
+    fn lists_and_quotes_continue_explicitly() {
+        assert_eq!(
+            doc_lines("- item\nmore\n\nafter"),
+            vec!["- item", "  more", "", "after"]
+        );
+        assert_eq!(doc_lines("12. item\nmore"), vec!["12. item", "    more"]);
+        assert_eq!(doc_lines("> quote\nmore"), vec!["> quote", "> more"]);
     }
 }

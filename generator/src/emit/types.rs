@@ -74,18 +74,21 @@ pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
     })
 }
 
-/// How a value of `ty` becomes the text of a query or header parameter, given an expression
-/// that borrows it.
-pub fn text_expr(ty: &TypeRef, value: &str) -> String {
+/// The function that turns a borrowed value of `ty` into the text of a query or header
+/// parameter.
+pub fn text_fn(ty: &TypeRef) -> &'static str {
     match ty {
-        TypeRef::String | TypeRef::FormattedString(_) => {
-            format!("::std::clone::Clone::clone({value})")
-        }
+        TypeRef::String | TypeRef::FormattedString(_) => "::std::clone::Clone::clone",
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
-            format!("::std::string::ToString::to_string({value})")
+            "::std::string::ToString::to_string"
         }
-        _ => format!("crate::apis::parameter_text({value})"),
+        _ => "crate::apis::parameter_text",
     }
+}
+
+/// `text_fn` applied to an expression that borrows the value.
+pub fn text_expr(ty: &TypeRef, value: &str) -> String {
+    format!("{}({value})", text_fn(ty))
 }
 
 /// The argument type a builder takes for a value stored as `ty`: strings accept anything that

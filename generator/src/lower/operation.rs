@@ -71,8 +71,7 @@ impl Lowerer<'_> {
                 }
                 seen_ids.insert(wire_id.clone(), op_place.join("operationId"));
                 let builder = type_scope.claim(names::pascal(&wire_id), &wire_id);
-                let error_type =
-                    type_scope.claim(names::suffixed(&builder, "Error"), &wire_id);
+                let error_type = type_scope.claim(names::suffixed(&builder, "Error"), &wire_id);
                 let tag_name = op
                     .get("tags")
                     .and_then(Value::as_array)

@@ -426,6 +426,7 @@ impl CreateAccount {
 }
 /// The error bodies of [`AccountsApi::create_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -519,6 +520,7 @@ impl DeleteAccount {
 }
 /// The error bodies of [`AccountsApi::delete_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeleteAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -617,6 +619,7 @@ impl DeleteAccountAsync {
 }
 /// The error bodies of [`AccountsApi::delete_account_async`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeleteAccountAsyncError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -712,6 +715,7 @@ impl DisableAccount {
 }
 /// The error bodies of [`AccountsApi::disable_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum DisableAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -819,6 +823,7 @@ impl DisableAccountForIdentity {
 }
 /// The error bodies of [`AccountsApi::disable_account_for_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum DisableAccountForIdentityError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -920,6 +925,7 @@ impl DisableAccountsForIdentities {
 }
 /// The error bodies of [`AccountsApi::disable_accounts_for_identities`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum DisableAccountsForIdentitiesError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1015,6 +1021,7 @@ impl EnableAccount {
 }
 /// The error bodies of [`AccountsApi::enable_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum EnableAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1122,6 +1129,7 @@ impl EnableAccountForIdentity {
 }
 /// The error bodies of [`AccountsApi::enable_account_for_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum EnableAccountForIdentityError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1223,6 +1231,7 @@ impl EnableAccountsForIdentities {
 }
 /// The error bodies of [`AccountsApi::enable_accounts_for_identities`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum EnableAccountsForIdentitiesError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1310,6 +1319,7 @@ impl GetAccount {
 }
 /// The error bodies of [`AccountsApi::get_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1473,6 +1483,7 @@ impl GetAccountEntitlements {
 }
 /// The error bodies of [`AccountsApi::get_account_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetAccountEntitlementsError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1707,6 +1718,7 @@ impl ListAccounts {
 }
 /// The error bodies of [`AccountsApi::list_accounts`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListAccountsError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1801,6 +1813,7 @@ impl PutAccount {
 }
 /// The error bodies of [`AccountsApi::put_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum PutAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -1903,6 +1916,7 @@ impl SubmitReloadAccount {
 }
 /// The error bodies of [`AccountsApi::submit_reload_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum SubmitReloadAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -2001,6 +2015,7 @@ impl UnlockAccount {
 }
 /// The error bodies of [`AccountsApi::unlock_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum UnlockAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
@@ -2109,6 +2124,7 @@ impl UpdateAccount {
 }
 /// The error bodies of [`AccountsApi::update_account`], one variant per declared status.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateAccountError {
     /// 400: Client Error - Returned if the request body is invalid.
     BadRequest(crate::models::ErrorResponseDto),
