@@ -213,6 +213,8 @@ pub struct RequestBody {
     pub name: Name,
     pub content_type: String,
     pub ty: TypeRef,
+    /// The body is not JSON: the caller passes the encoded bytes (`ty` is then `Any`).
+    pub raw: bool,
     pub required: bool,
     pub description: Option<String>,
     /// Named examples in document order.
@@ -260,6 +262,8 @@ pub struct Response {
     pub ty: Option<TypeRef>,
     /// The media type of the body, when there is one.
     pub content_type: Option<String>,
+    /// The body is not JSON (a CSV or ZIP download): it is handed over as bytes.
+    pub raw: bool,
     /// The variant name in the operation's success or error enum (`BadRequest`).
     pub variant: String,
     pub headers: Vec<ResponseHeader>,

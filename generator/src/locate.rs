@@ -47,10 +47,7 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
         }
         Some(depth)
     };
-    loop {
-        let Ok((event, mark)) = parser.next_token() else {
-            break;
-        };
+    while let Ok((event, mark)) = parser.next_token() {
         let line = mark.line().max(1);
         // A scalar in key position of a mapping is a key, not a node.
         if let (Event::Scalar(value, ..), Some(Frame::Mapping { key: key @ None })) =

@@ -15,6 +15,7 @@
 //! - collisions in one scope get a stable numeric suffix in first-come order (`Scope::claim`).
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 /// Every Rust keyword of every edition, strict and reserved, including 2018's `async`, `await`,
@@ -153,8 +154,8 @@ impl Scope {
     /// (and would map to the same file name on case-insensitive file systems).
     pub fn claim(&mut self, ident: String, wire: &str) -> String {
         let key = unraw(&ident).to_ascii_lowercase();
-        if !self.taken.contains_key(&key) {
-            self.taken.insert(key, wire.to_string());
+        if let Entry::Vacant(slot) = self.taken.entry(key) {
+            slot.insert(wire.to_string());
             return ident;
         }
         let base = unraw(&ident).trim_end_matches('_').to_string();
@@ -167,11 +168,34 @@ impl Scope {
         loop {
             let candidate = format!("{base}{separator}{n}");
             let key = candidate.to_ascii_lowercase();
-            if !self.taken.contains_key(&key) {
-                self.taken.insert(key, wire.to_string());
+            if let Entry::Vacant(slot) = self.taken.entry(key) {
+                slot.insert(wire.to_string());
                 return candidate;
             }
             n += 1;
+        }
+    }
+
+    /// Claims like [`Scope::claim`] and describes the collision when the name had to change:
+    /// `Some((wire name that holds it, name given))`.
+    pub fn claim_reporting(&mut self, ident: String, wire: &str) -> (String, Option<String>) {
+        let holder = self.owner(&ident).map(str::to_string);
+        let taken = self.taken.contains_key(&unraw(&ident).to_ascii_lowercase());
+        let claimed = self.claim(ident.clone(), wire);
+        if taken {
+            let holder = holder.map_or_else(
+                || "a name the generated code uses".to_string(),
+                |h| format!("`{h}`"),
+            );
+            (
+                claimed.clone(),
+                Some(format!(
+                    "`{wire}` and {holder} both become `{}`; `{wire}` is named `{claimed}`",
+                    unraw(&ident)
+                )),
+            )
+        } else {
+            (claimed, None)
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Runs every pass in order.
 pub fn normalize(api: &mut Api, diags: &mut Diagnostics) {
-    name_fields(api);
+    name_fields(api, diags);
     mark_response_models(api);
     box_recursive_fields(api);
     check_defaults(api, diags);
@@ -19,12 +19,31 @@ pub fn normalize(api: &mut Api, diags: &mut Diagnostics) {
 /// struct, so `type` and `Type` in one struct become `r#type` and `type_2`. The map of extra
 /// members, when there is one, takes the name `additional_properties` (suffixed if a property
 /// already has it).
-pub fn name_fields(api: &mut Api) {
+pub fn name_fields(api: &mut Api, diags: &mut Diagnostics) {
     for model in &mut api.models {
         if let ModelKind::Struct(s) = &mut model.kind {
             let mut scope = Scope::new();
             for field in &mut s.fields {
-                field.name.rust = scope.claim(names::snake(&field.name.wire), &field.name.wire);
+                let (rust, collision) =
+                    scope.claim_reporting(names::snake(&field.name.wire), &field.name.wire);
+                if let Some(collision) = collision {
+                    diags.warn(
+                        Location::new(
+                            model.origin.file.clone(),
+                            format!(
+                                "{}/properties/{}",
+                                model.origin.pointer,
+                                field.name.wire.replace('~', "~0").replace('/', "~1")
+                            ),
+                        ),
+                        format!(
+                            "property names of `{}` collide: {collision}",
+                            model.name.wire
+                        ),
+                        "the later property gets a numeric suffix; serde keeps the wire name",
+                    );
+                }
+                field.name.rust = rust;
             }
         }
     }

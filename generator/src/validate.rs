@@ -58,11 +58,16 @@ pub fn validate(sources: &Sources, diags: &mut Diagnostics) -> Option<openapiv3:
         }
     }
     for key in ["info", "paths"] {
-        if !map.get(key).is_some_and(Value::is_object) {
-            diags.error(
+        match map.get(key) {
+            None => diags.error(
                 Location::new(root.clone(), ""),
                 format!("the required `{key}` object is missing"),
-            );
+            ),
+            Some(value) if !value.is_object() => diags.error(
+                Location::new(root.clone(), format!("/{key}")),
+                format!("`{key}` must be an object, not {}", display(value)),
+            ),
+            Some(_) => {}
         }
     }
     if diags.has_errors() {

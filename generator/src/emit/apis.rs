@@ -70,6 +70,8 @@ pub struct Arm {
 pub struct ErrorVariant {
     pub name: String,
     pub ty: Option<String>,
+    /// The body is kept as bytes rather than decoded.
+    pub raw: bool,
     pub pattern: String,
     pub doc: String,
 }
@@ -191,10 +193,27 @@ fn op_context(op: &Operation) -> OpContext {
     }
     if let Some(body) = &op.body {
         let name = body.name.rust.clone();
-        let stored = rust_type(&body.ty);
         let content_type = literal(&body.content_type);
-        if body.required {
+        // A JSON body is serialised by the runtime; any other media type is passed as bytes.
+        let (stored, arg_ty, convert, call) = if body.raw {
+            (
+                "rt::Bytes".to_string(),
+                "impl ::std::convert::Into<rt::Bytes>".to_string(),
+                ".into()",
+                "bytes_body",
+            )
+        } else {
             let (arg_ty, convert) = argument(&body.ty);
+            (rust_type(&body.ty), arg_ty, convert, "json_body")
+        };
+        let value = |v: &str| {
+            if body.raw {
+                format!("::std::clone::Clone::clone({v})")
+            } else {
+                v.to_string()
+            }
+        };
+        if body.required {
             args.push(Arg {
                 name: name.clone(),
                 ty: arg_ty,
@@ -205,10 +224,10 @@ fn op_context(op: &Operation) -> OpContext {
                 init: member_init(&name, &format!("{name}{convert}")),
             });
             steps.push(format!(
-                "request = request.json_body({content_type}, &self.{name});"
+                "request = request.{call}({content_type}, {});",
+                value(&format!("&self.{name}"))
             ));
         } else {
-            let (arg_ty, convert) = argument(&body.ty);
             fields.push(BuilderField {
                 name: name.clone(),
                 ty: option(&stored),
@@ -225,7 +244,10 @@ fn op_context(op: &Operation) -> OpContext {
                     .map(doc_lines)
                     .unwrap_or_else(|| vec!["The request body.".into()]),
             });
-            steps.push(format!("if let ::std::option::Option::Some(body) = &self.{name} {{ request = request.json_body({content_type}, body); }}"));
+            steps.push(format!(
+                "if let ::std::option::Option::Some(body) = &self.{name} {{ request = request.{call}({content_type}, {}); }}",
+                value("body")
+            ));
         }
     }
     if op.experimental {
@@ -253,7 +275,12 @@ fn op_context(op: &Operation) -> OpContext {
         .filter(|r| !r.status.is_success())
         .map(|r| ErrorVariant {
             name: r.variant.clone(),
-            ty: r.ty.as_ref().map(rust_type),
+            ty: if r.raw {
+                Some("rt::Bytes".to_string())
+            } else {
+                r.ty.as_ref().map(rust_type)
+            },
+            raw: r.raw,
             pattern: status_pattern(r.status),
             doc: format!("{}: {}", r.status.label(), first_line(&r.description)),
         })
@@ -338,6 +365,7 @@ fn op_docs(op: &Operation) -> Vec<String> {
 /// The success type and the match arms that decode it. Statuses with and without a body make
 /// the body an `Option`; statuses with different body types decode as JSON values.
 fn success(op: &Operation) -> (String, Vec<Arm>) {
+    let error = &op.error_type;
     let successes: Vec<_> = op
         .responses
         .iter()
@@ -348,31 +376,41 @@ fn success(op: &Operation) -> (String, Vec<Arm>) {
             "::serde_json::Value".into(),
             vec![Arm {
                 pattern: "200..=299".into(),
-                expr: format!("response.json::<::serde_json::Value, {}>()", op.error_type),
+                expr: format!("response.json::<::serde_json::Value, {error}>()"),
             }],
         );
     }
-    let mut body_types: Vec<&TypeRef> = successes.iter().filter_map(|r| r.ty.as_ref()).collect();
+    // A body that is not JSON is handed over as bytes.
+    let body_type = |r: &crate::ir::Response| -> Option<String> {
+        if r.raw {
+            Some("rt::Bytes".to_string())
+        } else {
+            r.ty.as_ref().map(rust_type)
+        }
+    };
+    let mut body_types: Vec<String> = successes.iter().filter_map(|r| body_type(r)).collect();
     body_types.dedup();
-    let error = &op.error_type;
     let body_ty = match body_types.as_slice() {
         [] => None,
-        [one] => Some(rust_type(one)),
+        [one] => Some(one.clone()),
         _ => Some("::serde_json::Value".to_string()),
     };
-    let some_empty = successes.iter().any(|r| r.ty.is_none());
+    let some_empty = successes.iter().any(|r| body_type(r).is_none());
     let arms = successes
         .iter()
         .map(|r| {
             let pattern = status_pattern(r.status);
-            let expr = match (&body_ty, r.ty.is_some(), some_empty) {
-                (Some(ty), true, false) => format!("response.json::<{ty}, {error}>()"),
-                (Some(ty), true, true) => {
-                    format!("response.json::<{ty}, {error}>().map(::std::option::Option::Some)")
+            let decode = match &body_ty {
+                _ if r.raw && body_types.len() == 1 => {
+                    format!("::std::result::Result::<_, rt::Error<{error}>>::Ok(rt::Bytes::copy_from_slice(response.body()))")
                 }
-                (Some(_), false, _) => {
-                    format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)")
-                }
+                Some(ty) => format!("response.json::<{ty}, {error}>()"),
+                None => String::new(),
+            };
+            let expr = match (&body_ty, body_type(r).is_some(), some_empty) {
+                (Some(_), true, false) => decode,
+                (Some(_), true, true) => format!("{decode}.map(::std::option::Option::Some)"),
+                (Some(_), false, _) => format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)"),
                 (None, _, _) => format!("response.empty::<{error}>()"),
             };
             Arm { pattern, expr }

@@ -349,7 +349,7 @@ impl Lowerer<'_> {
             self.diags.warn(
                 at.join("content").location(),
                 format!("no JSON media type among {listed:?}"),
-                "the body is sent as JSON of any shape",
+                "the caller passes the encoded body as bytes, sent with the first media type",
             );
             return Some(RequestBody {
                 name: Name {
@@ -362,6 +362,7 @@ impl Lowerer<'_> {
                     .cloned()
                     .unwrap_or_else(|| "application/json".into()),
                 ty: TypeRef::Any,
+                raw: true,
                 required: map.get("required").and_then(Value::as_bool) == Some(true),
                 description: text(&map, "description"),
                 examples: Vec::new(),
@@ -393,6 +394,7 @@ impl Lowerer<'_> {
             },
             content_type: media,
             ty: typed.ty,
+            raw: false,
             required: map.get("required").and_then(Value::as_bool) == Some(true),
             description: text(&map, "description"),
             examples: examples(&media_map),
@@ -460,13 +462,6 @@ impl Lowerer<'_> {
                         self.schema_type(&at.join("content").join(media).join("schema"), &hint)
                             .ty,
                     );
-                } else if !is_json(media) {
-                    ty = Some(TypeRef::Any);
-                    self.diags.warn(
-                        at.join("content").join(media).location(),
-                        format!("the response body is `{media}`, not JSON"),
-                        "decoded as JSON when it is JSON, otherwise kept as an error",
-                    );
                 }
             }
             let headers = self.response_headers(&map, &at);
@@ -474,6 +469,7 @@ impl Lowerer<'_> {
                 status,
                 description: text(&map, "description").unwrap_or_default(),
                 ty,
+                raw: media.as_deref().is_some_and(|m| !is_json(m)),
                 content_type: media,
                 variant: variants.claim(status_variant(status), key),
                 headers,

@@ -196,10 +196,45 @@ impl Lowerer<'_> {
             Some(hint) => hint.to_string(),
             None => place.last_name(),
         };
-        let id = self.model_scope.claim(names::pascal(&wire), &wire);
+        let id = self.claim_model_name(place, &wire);
         self.model_ids.insert(place.clone(), id.clone());
         self.pending.push_back((place.clone(), id.clone(), wire));
         id
+    }
+
+    /// The Rust name of a new model. A name another schema holds is qualified by the top folder
+    /// of the file (`v2024/schemas/ErrorResponseDto.yaml` → `V2024ErrorResponseDto`), which says
+    /// where the schema comes from; only when that is taken too does a numeric suffix decide.
+    fn claim_model_name(&mut self, place: &Place, wire: &str) -> String {
+        let wanted = names::pascal(wire);
+        let Some(holder) = self.holder_of(&wanted) else {
+            return self.model_scope.claim(wanted, wire);
+        };
+        let holder = format!("{}#{}", holder.file, holder.pointer);
+        let folder = place.file.split_once('/').map(|(folder, _)| folder);
+        let qualified = folder.map(|f| names::pascal(&format!("{f} {wire}")));
+        let id = match qualified {
+            Some(q) if self.holder_of(&q).is_none() => self.model_scope.claim(q, wire),
+            _ => self.model_scope.claim(wanted.clone(), wire),
+        };
+        self.diags.warn(
+            place.location(),
+            format!(
+                "two schemas are named `{}`: this one and the one at {holder}",
+                names::unraw(&wanted)
+            ),
+            format!("this one is named `{id}`"),
+        );
+        id
+    }
+
+    /// The place of the model that holds a Rust name (compared as `Scope` compares).
+    fn holder_of(&self, name: &str) -> Option<&Place> {
+        let name = names::unraw(name);
+        self.model_ids
+            .iter()
+            .find(|(_, id)| names::unraw(id).eq_ignore_ascii_case(name))
+            .map(|(place, _)| place)
     }
 
     /// Converts every registered model; conversion may register more.
@@ -393,7 +428,14 @@ impl Lowerer<'_> {
                 );
                 continue;
             }
-            let rust = scope.claim(names::pascal(&value), &value);
+            let (rust, collision) = scope.claim_reporting(names::pascal(&value), &value);
+            if let Some(collision) = collision {
+                self.diags.warn(
+                    place.join("enum").location(),
+                    format!("enum values collide: {collision}"),
+                    "the later value gets a numeric suffix",
+                );
+            }
             variants.push(EnumVariant {
                 name: crate::ir::Name { wire: value, rust },
             });

@@ -146,8 +146,8 @@ fn closing_run(chars: &[char], from: usize, length: usize) -> Option<usize> {
     let mut i = from;
     while i < chars.len() {
         if chars[i] == '\n' {
-            let rest = chars[i + 1..].iter().take_while(|c| **c != '\n');
-            if rest.clone().all(|c| c.is_whitespace()) && chars[i + 1..].contains(&'\n') {
+            let next_line = chars[i + 1..].iter().take_while(|c| **c != '\n');
+            if next_line.clone().all(|c| c.is_whitespace()) {
                 return None;
             }
         }

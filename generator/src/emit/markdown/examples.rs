@@ -1,0 +1,456 @@
+//! Example values and example programs.
+//!
+//! Values come from the description: a parameter's `example` (or `default`), a request body's
+//! first named example, a schema's `example`, or one built from its properties' examples. A
+//! value that does not fit its Rust type is replaced by a built one, so every program compiles
+//! and every model example decodes. The pages' doctests check both.
+
+use super::types::{self, Success};
+use crate::emit::models::{storage, Storage};
+use crate::emit::types::{default_expr, literal};
+use crate::ir::{Api, Field, IntWidth, Model, ModelKind, Operation, Parameter, Tag, TypeRef};
+use crate::names;
+use serde_json::{Map, Value};
+
+/// How deep built values go; deeper optional members are left out.
+const MAX_DEPTH: usize = 6;
+
+/// An example value of `ty`.
+pub fn value_of(api: &Api, ty: &TypeRef) -> Value {
+    build(api, ty, 0)
+}
+
+/// An example value of a model: its own example when it fits, else one built from its members.
+pub fn model_value(api: &Api, model: &Model) -> Value {
+    model_at(api, model, 0)
+}
+
+/// `value` when it fits `ty`, else a built one.
+pub fn fitting(api: &Api, ty: &TypeRef, value: Option<&Value>) -> Value {
+    match value {
+        Some(value) if fits(api, ty, value) => value.clone(),
+        _ => value_of(api, ty),
+    }
+}
+
+fn model_at(api: &Api, model: &Model, depth: usize) -> Value {
+    if let Some(example) = &model.example {
+        if fits(api, &TypeRef::Named(model.name.rust.clone()), example) {
+            return example.clone();
+        }
+    }
+    match &model.kind {
+        ModelKind::Struct(s) => {
+            let mut object = Map::new();
+            for field in &s.fields {
+                let value = match &field.example {
+                    Some(example) if field_fits(api, model, field, Some(example)) => example.clone(),
+                    _ if field.required && depth < MAX_DEPTH => build(api, &field.ty, depth + 1),
+                    _ => continue,
+                };
+                object.insert(field.name.wire.clone(), value);
+            }
+            Value::Object(object)
+        }
+        ModelKind::Enum(e) => match e.variants.first() {
+            Some(variant) => Value::String(variant.name.wire.clone()),
+            None => Value::String("value".into()),
+        },
+        ModelKind::Alias(ty) => build(api, ty, depth),
+        ModelKind::Union(u) => match u.variants.first() {
+            Some(variant) => build(api, &variant.ty, depth),
+            None => Value::Null,
+        },
+    }
+}
+
+fn build(api: &Api, ty: &TypeRef, depth: usize) -> Value {
+    match ty {
+        TypeRef::String => Value::String("string".into()),
+        TypeRef::FormattedString(format) => Value::String(
+            match format.as_str() {
+                "date-time" => "2024-01-01T00:00:00Z",
+                "date" => "2024-01-01",
+                "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                "email" => "jane.doe@example.com",
+                "uri" | "url" => "https://example.com",
+                _ => "string",
+            }
+            .into(),
+        ),
+        TypeRef::Integer(_) => Value::from(0),
+        TypeRef::Number => Value::from(0.0),
+        TypeRef::Boolean => Value::Bool(false),
+        TypeRef::Any => Value::Object(Map::new()),
+        TypeRef::Named(name) => match api.model(name) {
+            Some(model) if depth <= MAX_DEPTH => model_at(api, model, depth),
+            _ => Value::Object(Map::new()),
+        },
+        TypeRef::Array(item) if depth < MAX_DEPTH => Value::Array(vec![build(api, item, depth + 1)]),
+        TypeRef::Array(_) => Value::Array(Vec::new()),
+        TypeRef::Map(_) => Value::Object(Map::new()),
+    }
+}
+
+/// Whether `value` decodes as `ty`.
+pub fn fits(api: &Api, ty: &TypeRef, value: &Value) -> bool {
+    fits_at(api, ty, value, 0)
+}
+
+fn fits_at(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    match ty {
+        TypeRef::String | TypeRef::FormattedString(_) => value.is_string(),
+        TypeRef::Integer(IntWidth::I32) => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        TypeRef::Integer(IntWidth::I64) => value.is_i64(),
+        TypeRef::Number => value.is_number(),
+        TypeRef::Boolean => value.is_boolean(),
+        TypeRef::Any => true,
+        TypeRef::Array(item) => value.as_array().is_some_and(|items| items.iter().all(|v| fits_at(api, item, v, depth + 1))),
+        TypeRef::Map(inner) => value.as_object().is_some_and(|members| members.values().all(|v| fits_at(api, inner, v, depth + 1))),
+        TypeRef::Named(name) => {
+            let Some(model) = api.model(name) else { return false };
+            match &model.kind {
+                // Values the SDK does not list decode into `Unknown`.
+                ModelKind::Enum(_) => value.is_string(),
+                ModelKind::Alias(target) => fits_at(api, target, value, depth + 1),
+                ModelKind::Union(u) => u.variants.iter().any(|v| fits_at(api, &v.ty, value, depth + 1)),
+                ModelKind::Struct(s) => {
+                    let Some(members) = value.as_object() else { return false };
+                    let named = s.fields.iter().all(|field| field_fits(api, model, field, members.get(&field.name.wire)));
+                    let extra = match &s.additional {
+                        Some(extra) => members
+                            .iter()
+                            .filter(|(key, _)| !s.fields.iter().any(|f| f.name.wire == **key))
+                            .all(|(_, v)| fits_at(api, extra, v, depth + 1)),
+                        None => true,
+                    };
+                    named && extra
+                }
+            }
+        }
+    }
+}
+
+/// Whether a member value (or its absence) decodes into the field as the model stores it.
+fn field_fits(api: &Api, model: &Model, field: &Field, value: Option<&Value>) -> bool {
+    let has_default = field.default.as_ref().and_then(|v| default_expr(api, &field.ty, v)).is_some();
+    let stored = storage(model, field, has_default);
+    match value {
+        None => !matches!(stored, Storage::Plain),
+        Some(Value::Null) => matches!(stored, Storage::Optional) || field.ty == TypeRef::Any,
+        Some(value) => fits(api, &field.ty, value),
+    }
+}
+
+/// Rust source for a JSON value, laid out for `indent` spaces.
+fn json_macro(value: &Value, indent: usize) -> String {
+    let pretty = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    let pad = " ".repeat(indent);
+    let body = pretty.lines().collect::<Vec<_>>().join(&format!("\n{pad}"));
+    format!("serde_json::json!({body})")
+}
+
+/// A statement that binds `var` to a value of `ty` decoded from `value`.
+fn decoded(var: &str, ty: &TypeRef, value: &Value) -> String {
+    format!("let {var}: {} = serde_json::from_value({})?;", types::code(ty), json_macro(value, 4))
+}
+
+/// A Rust expression of type `ty` for a parameter value, or `None` when the value has to be
+/// decoded from JSON.
+fn literal_expr(api: &Api, ty: &TypeRef, value: Option<&Value>, fallback: &str) -> Option<String> {
+    Some(match ty {
+        TypeRef::String | TypeRef::FormattedString(_) => literal(&match value {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => fallback.to_string(),
+            Some(other) => other.to_string(),
+        }),
+        TypeRef::Integer(width) => {
+            let n = value.and_then(Value::as_i64).unwrap_or(0);
+            match width {
+                IntWidth::I32 if i32::try_from(n).is_err() => "0".to_string(),
+                _ => n.to_string(),
+            }
+        }
+        TypeRef::Number => {
+            let n = value.and_then(Value::as_f64).filter(|n| n.is_finite()).unwrap_or(0.0);
+            if n.fract() == 0.0 && n.abs() < 1e15 {
+                format!("{n:.1}")
+            } else {
+                format!("{n}")
+            }
+        }
+        TypeRef::Boolean => value.and_then(Value::as_bool).unwrap_or(false).to_string(),
+        TypeRef::Named(name) => {
+            let model = api.model(name)?;
+            match &model.kind {
+                ModelKind::Enum(e) => {
+                    let wanted = value.and_then(Value::as_str);
+                    match e.variants.iter().find(|v| Some(v.name.wire.as_str()) == wanted).or(e.variants.first()) {
+                        Some(variant) => format!("models::{name}::{}", variant.name.rust),
+                        None => format!("models::{name}::Unknown({}.to_string())", literal(wanted.unwrap_or("value"))),
+                    }
+                }
+                ModelKind::Alias(target) => literal_expr(api, target, value, fallback)?,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// Names the example programs use for themselves; a parameter of the same name is renamed.
+const LOCALS: &[&str] = &["api", "client", "result", "items", "item", "models"];
+
+fn variable(name: &str) -> String {
+    if LOCALS.contains(&names::unraw(name)) {
+        format!("{}_value", names::unraw(name))
+    } else {
+        name.to_string()
+    }
+}
+
+/// One value passed to an operation: bound to a variable first, or written in place.
+struct Argument {
+    binding: Option<String>,
+    expr: String,
+}
+
+fn parameter_argument(api: &Api, param: &Parameter) -> Argument {
+    let value = param.example.as_ref().or(param.default.as_ref());
+    let var = variable(&param.name.rust);
+    let fallback = param.name.wire.clone();
+    match literal_expr(api, &param.ty, value, &fallback) {
+        Some(expr) if param.required => {
+            let comment = short_comment(param.description.as_deref());
+            Argument { binding: Some(format!("let {var} = {expr};{comment}")), expr: var }
+        }
+        Some(expr) => Argument { binding: None, expr },
+        None => {
+            let value = fitting(api, &param.ty, value);
+            Argument { binding: Some(decoded(&var, &param.ty, &value)), expr: var }
+        }
+    }
+}
+
+/// A description short enough to follow a statement as a comment.
+fn short_comment(description: Option<&str>) -> String {
+    match description.map(str::trim) {
+        Some(text) if !text.is_empty() && !text.contains('\n') && text.len() <= 60 => format!(" // {text}"),
+        _ => String::new(),
+    }
+}
+
+/// The arguments and the call of an operation example.
+struct Call {
+    bindings: Vec<String>,
+    /// `api.op(args)`, then one setter per optional parameter.
+    chain: Vec<String>,
+    deprecated: bool,
+}
+
+fn call(api: &Api, op: &Operation, optional: bool) -> Call {
+    let mut bindings = Vec::new();
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for param in op.parameters.iter().filter(|p| optional || p.required) {
+        let argument = parameter_argument(api, param);
+        bindings.extend(argument.binding);
+        if param.required {
+            args.push(argument.expr);
+        } else {
+            setters.push(format!(".{}({})", param.name.rust, argument.expr));
+        }
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| optional || b.required) {
+        let var = variable(&body.name.rust);
+        let value = match body.examples.iter().find(|e| fits(api, &body.ty, &e.value)) {
+            Some(example) => {
+                let mut origin = format!("// The \"{}\" example", example.name);
+                if let Some(summary) = example.summary.as_deref().and_then(|s| s.lines().next()) {
+                    origin.push_str(&format!(": {}", summary.trim()));
+                }
+                bindings.push(origin);
+                let others: Vec<&str> =
+                    body.examples.iter().filter(|e| e.name != example.name).map(|e| e.name.as_str()).collect();
+                if !others.is_empty() {
+                    bindings.push(format!("// (the description also has: {})", others.join(", ")));
+                }
+                example.value.clone()
+            }
+            None => value_of(api, &body.ty),
+        };
+        bindings.push(decoded(&var, &body.ty, &value));
+        if body.required {
+            args.push(var);
+        } else {
+            setters.push(format!(".{}({var})", body.name.rust));
+        }
+    }
+    let mut chain = vec![format!("api.{}({})", op.name.rust, args.join(", "))];
+    chain.extend(setters);
+    Call { bindings, chain, deprecated: op.deprecated.is_some() }
+}
+
+/// `chain` as one statement: on one line when it is short, else one call per line.
+fn statement(head: &str, chain: &[String], tail: &[&str]) -> String {
+    let parts: Vec<&str> = chain.iter().map(String::as_str).chain(tail.iter().copied()).collect();
+    let one_line = format!("    {head}{};", parts.concat());
+    if one_line.len() <= 100 && chain.len() == 1 {
+        return one_line;
+    }
+    let mut text = format!("    {head}{}", parts[0]);
+    for part in &parts[1..] {
+        text.push_str("\n        ");
+        text.push_str(part);
+    }
+    text.push(';');
+    text
+}
+
+/// An async `main` around `body`, with the imports it needs and the client it calls through.
+fn program(api: &Api, tag: &Tag, op: &Operation, extra_uses: &[&str], call: &Call, body: Vec<String>) -> String {
+    let mut lines = vec![
+        "#[tokio::main]".to_string(),
+        "async fn main() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
+        "    // The client reads its settings from the SAIL_* environment variables, ./config.json".to_string(),
+        "    // or the SailPoint CLI's configuration.".to_string(),
+    ];
+    if op.experimental {
+        lines.push("    // The operation is experimental: the client has to allow it.".to_string());
+        lines.push(format!(
+            "    let client = {}::runtime::ConfigLoader::new().load()?.into_builder().experimental(true).build()?;",
+            api.lib_name
+        ));
+    } else {
+        lines.push("    let client = Client::from_env()?;".to_string());
+    }
+    lines.push(format!("    let api = {}::new(client);", tag.name.rust));
+    lines.push(String::new());
+    lines.extend(call.bindings.iter().map(|b| format!("    {b}")));
+    if !call.bindings.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(body);
+    lines.push("    Ok(())".to_string());
+    lines.push("}".to_string());
+    let mut items = Vec::new();
+    if lines.iter().any(|line| line.contains("models::")) {
+        items.push("models".to_string());
+    }
+    items.push(tag.name.rust.clone());
+    items.push("Client".to_string());
+    let mut head: Vec<String> = extra_uses.iter().map(|u| format!("use {u};")).collect();
+    head.push(format!("use {}::{{{}}};", api.lib_name, items.join(", ")));
+    head.push(String::new());
+    head.extend(lines);
+    head.join("\n")
+}
+
+const ALLOW_DEPRECATED: &str = "    #[allow(deprecated)] // The operation is deprecated: see the note above.";
+
+/// A complete program that calls `op` with every parameter set, and prints the result.
+pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
+    let call = call(api, op, true);
+    let mut body = Vec::new();
+    if let Some(summary) = op.summary.as_deref().and_then(|s| s.lines().next()) {
+        body.push(format!("    // {}", summary.trim()));
+    }
+    if call.chain.len() > 1 {
+        body.push("    // Every optional parameter is set here; leave out those you do not need.".to_string());
+    }
+    if call.deprecated {
+        body.push(ALLOW_DEPRECATED.to_string());
+    }
+    match types::success(op) {
+        Success::Unit => {
+            body.push(statement("", &call.chain, &[".send()", ".await?"]));
+            body.push("    println!(\"done\");".to_string());
+        }
+        success => {
+            // The type is written out: the doctest checks that it is what the call returns.
+            body.push(statement(&format!("let result: {} = ", success.code()), &call.chain, &[".send()", ".await?"]));
+            body.push("    println!(\"{}\", serde_json::to_string_pretty(&result)?);".to_string());
+        }
+    }
+    program(api, tag, op, &[], &call, body)
+}
+
+/// A program that reads every item of a paginated operation, page after page.
+pub fn stream(api: &Api, tag: &Tag, op: &Operation) -> Option<String> {
+    op.pagination.as_ref()?;
+    let call = call(api, op, false);
+    let mut body = vec!["    // Pages are fetched one after the other as the stream is read.".to_string()];
+    if call.deprecated {
+        body.push(ALLOW_DEPRECATED.to_string());
+    }
+    body.push(statement("let mut items = ", &call.chain, &[".into_stream()"]));
+    body.push("    while let Some(item) = items.try_next().await? {".to_string());
+    body.push("        println!(\"{}\", serde_json::to_string(&item)?);".to_string());
+    body.push("    }".to_string());
+    Some(program(api, tag, op, &["futures_util::TryStreamExt"], &call, body))
+}
+
+/// A program that builds `model` from its example and prints it; it runs as a doctest, so the
+/// example is known to decode.
+pub fn model(api: &Api, model: &Model) -> String {
+    let name = &model.name.rust;
+    let var = names::snake(name);
+    let var = if LOCALS.contains(&names::unraw(&var)) { format!("{}_value", names::unraw(&var)) } else { var };
+    let import = format!("use {}::models::{name};", api.lib_name);
+    match &model.kind {
+        ModelKind::Enum(e) => {
+            let listed: Vec<&str> = e.variants.iter().map(|v| v.name.wire.as_str()).collect();
+            let mut unlisted = "NOT_A_LISTED_VALUE".to_string();
+            while listed.contains(&unlisted.as_str()) {
+                unlisted.push('_');
+            }
+            let mut lines = vec![import, String::new(), "fn main() {".to_string()];
+            let wanted = model.example.as_ref().and_then(Value::as_str);
+            if let Some(variant) = e.variants.iter().find(|v| Some(v.name.wire.as_str()) == wanted).or(e.variants.first()) {
+                let wire = literal(&variant.name.wire);
+                lines.push(format!("    let {var} = {name}::{};", variant.name.rust));
+                lines.push(format!("    assert_eq!({var}.as_str(), {wire});"));
+                lines.push(format!("    assert_eq!({wire}.parse::<{name}>(), Ok({var}));"));
+            }
+            lines.push("    // A value this version of the SDK does not list is kept as sent.".to_string());
+            let unlisted = literal(&unlisted);
+            lines.push(format!("    assert_eq!({name}::from({unlisted}), {name}::Unknown({unlisted}.to_string()));"));
+            lines.push("}".to_string());
+            lines.join("\n")
+        }
+        _ => {
+            let value = model_value(api, model);
+            [
+                import,
+                String::new(),
+                "fn main() -> Result<(), serde_json::Error> {".to_string(),
+                format!("    let {var}: {name} = serde_json::from_value({})?;", json_macro(&value, 4)),
+                format!("    println!(\"{{{var}:#?}}\");"),
+                "    Ok(())".to_string(),
+                "}".to_string(),
+            ]
+            .join("\n")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_indented_for_its_place() {
+        let value = serde_json::json!({"a": [1, 2]});
+        assert_eq!(json_macro(&value, 4), "serde_json::json!({\n      \"a\": [\n        1,\n        2\n      ]\n    })");
+    }
+
+    #[test]
+    fn locals_are_not_shadowed() {
+        assert_eq!(variable("api"), "api_value");
+        assert_eq!(variable("r#type"), "r#type");
+        assert_eq!(variable("id"), "id");
+    }
+}

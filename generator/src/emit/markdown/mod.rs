@@ -1,0 +1,295 @@
+//! The reference pages of the generated SDK, under `docs/`: a methods page per tag, a page per
+//! model, an index page for each folder, and the code-sample overlay of SailPoint's docs site.
+//!
+//! The pages follow the layout of SailPoint's published SDK references, with Rust in place of
+//! Python. They are compiled twice: as MDX by the docs site (so text is escaped, see `escape`,
+//! and the `@generated` notice is an MDX comment after the front matter), and by rustdoc, which
+//! runs their code blocks as doctests of the generated crate (see `doctest_pages`). Operation
+//! examples are fenced as `rust no_run`: the docs site reads the language `rust` and ignores
+//! the rest of the info string, rustdoc reads both words.
+
+mod escape;
+mod examples;
+mod methods;
+mod models;
+mod types;
+
+use super::{render_message, Renderer};
+use crate::diagnostics::Error;
+use crate::ir::Api;
+use crate::names;
+use crate::options::Options;
+use crate::output::{self, Files};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The templates of this module, registered with the others in `emit::TEMPLATES`.
+pub const METHODS: &str = "markdown/methods.md.tera";
+pub const MODEL: &str = "markdown/model.md.tera";
+pub const METHODS_INDEX: &str = "markdown/methods_index.md.tera";
+pub const MODELS_INDEX: &str = "markdown/models_index.md.tera";
+pub const OVERLAY: &str = "markdown/code_examples_overlay.yaml.tera";
+
+/// Ids, slugs and labels of the pages, from the options.
+pub struct DocsSettings {
+    /// `beta`
+    version: String,
+    /// `Beta`
+    version_pascal: String,
+    /// `/tools/sdk/rust/beta`
+    slug_base: String,
+    api_reference_url: Option<String>,
+}
+
+impl DocsSettings {
+    pub fn new(api: &Api, options: &Options) -> Self {
+        let version = options.docs_version.clone().unwrap_or_else(|| {
+            api.package_name.strip_prefix("sailpoint-").unwrap_or(&api.package_name).to_string()
+        });
+        let version = names::kebab(&version);
+        let root = options.docs_slug_root.trim_end_matches('/');
+        Self {
+            version_pascal: names::unraw(&names::pascal(&version)).to_string(),
+            slug_base: format!("{root}/{version}"),
+            version,
+            api_reference_url: options.api_reference_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
+        }
+    }
+
+    /// The front matter of a page titled `title` in `folder` (`methods`, `models`).
+    pub fn front_matter(&self, title: &str, folder: &str, slug: &str) -> FrontMatter {
+        let pascal = names::unraw(&names::pascal(title)).to_string();
+        FrontMatter {
+            id: yaml(&format!("{}-{slug}", self.version)),
+            title: yaml(title),
+            keywords: yaml_list(&["rust", "Rust", "sdk", title, &format!("{}{pascal}", self.version_pascal)]),
+            slug: yaml(&format!("{}/{folder}/{slug}", self.slug_base)),
+            tags: yaml_list(&["SDK", "Software Development Kit", title, &format!("{}{pascal}", self.version_pascal)]),
+        }
+    }
+
+    fn index_front_matter(&self, title: &str, folder: &str) -> FrontMatter {
+        FrontMatter {
+            id: yaml(&format!("{}-{folder}", self.version)),
+            title: yaml(title),
+            keywords: yaml_list(&["rust", "Rust", "sdk", title]),
+            slug: yaml(&format!("{}/{folder}", self.slug_base)),
+            tags: yaml_list(&["SDK", "Software Development Kit", title]),
+        }
+    }
+
+    pub fn api_reference(&self, kebab: &str) -> Option<String> {
+        self.api_reference_url.as_ref().map(|url| format!("{url}/{kebab}"))
+    }
+
+    /// `SDK_tools/sdk/rust/beta/methods/accounts`
+    pub fn overlay_label(&self, tag_slug: &str) -> String {
+        format!("SDK_{}/methods/{tag_slug}", self.slug_base.trim_start_matches('/'))
+    }
+}
+
+#[derive(Serialize)]
+pub struct FrontMatter {
+    id: String,
+    title: String,
+    keywords: String,
+    slug: String,
+    tags: String,
+}
+
+/// A YAML scalar: plain when that reads back as the same string, else single-quoted.
+fn yaml(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || " _-./".contains(c))
+        && !text.starts_with([' ', '-', '.'])
+        && !text.ends_with(' ')
+        && !matches!(text.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~")
+        && text.parse::<f64>().is_err();
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+}
+
+fn yaml_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("'{}'", i.replace('\'', "''"))).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The file name (without `.md`) of every page, unique within its folder and never `index`.
+pub struct Slugs {
+    tags: Vec<String>,
+    models: BTreeMap<String, String>,
+}
+
+impl Slugs {
+    pub fn new(api: &Api) -> Self {
+        let mut taken: Vec<String> = vec!["index".into(), "methods".into()];
+        let tags = api.tags.iter().map(|tag| claim(&mut taken, &names::kebab(&tag.slug))).collect();
+        let mut taken: Vec<String> = vec!["index".into(), "models".into()];
+        let models = api.models.iter().map(|m| (m.name.rust.clone(), claim(&mut taken, &names::kebab(&m.name.rust)))).collect();
+        Self { tags, models }
+    }
+
+    pub fn tag(&self, index: usize) -> &str {
+        &self.tags[index]
+    }
+
+    pub fn model(&self, rust_name: &str) -> Option<&str> {
+        self.models.get(rust_name).map(String::as_str)
+    }
+}
+
+fn claim(taken: &mut Vec<String>, wanted: &str) -> String {
+    let mut slug = wanted.to_string();
+    let mut n = 2;
+    while taken.contains(&slug) {
+        slug = format!("{wanted}-{n}");
+        n += 1;
+    }
+    taken.push(slug.clone());
+    slug
+}
+
+/// A page the generated crate compiles as doctests: `#[doc = include_str!(..)]` on a module.
+#[derive(Debug, Clone, Serialize)]
+pub struct DoctestPage {
+    /// The path from `src/lib.rs` (`../docs/methods/accounts.md`).
+    pub path: String,
+    /// The module that carries it (`doctests_methods_accounts`).
+    pub module: String,
+}
+
+/// The tags that have operations, with their index in `Api::tags`.
+fn tags_with_operations(api: &Api) -> impl Iterator<Item = (usize, &crate::ir::Tag)> {
+    api.tags.iter().enumerate().filter(|(i, _)| api.operations_of(*i).next().is_some())
+}
+
+/// The path of every page under `docs/`, in the order of the `Files` map.
+fn page_paths(api: &Api) -> Vec<String> {
+    let slugs = Slugs::new(api);
+    let mut paths = vec!["docs/methods/index.md".to_string(), "docs/models/index.md".to_string()];
+    paths.extend(tags_with_operations(api).map(|(i, _)| format!("docs/methods/{}.md", slugs.tag(i))));
+    paths.extend(api.models.iter().filter_map(|m| slugs.model(&m.name.rust)).map(|s| format!("docs/models/{s}.md")));
+    paths.sort();
+    paths
+}
+
+/// Every page, for the crate root: each page's code blocks become doctests.
+pub fn doctest_pages(api: &Api) -> Vec<DoctestPage> {
+    page_paths(api)
+        .into_iter()
+        .map(|path| {
+            let stem = path.trim_start_matches("docs/").trim_end_matches(".md");
+            DoctestPage { module: format!("doctests_{}", names::unraw(&names::snake(stem))), path: format!("../{path}") }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct IndexEntry {
+    link: String,
+    summary: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    front: FrontMatter,
+    header: &'a str,
+    lib_name: &'a str,
+    package_name: &'a str,
+    title: String,
+    version: &'a str,
+    base_url: Option<String>,
+    entries: Vec<IndexEntry>,
+    example: Option<String>,
+}
+
+/// The first sentence (or line) of a description, for an index.
+fn first_sentence(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or_default();
+    let end = line.find(". ").map_or(line.len(), |i| i + 1);
+    escape::cell(&line[..end])
+}
+
+/// Every file under `docs/`.
+pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, Error> {
+    let settings = DocsSettings::new(api, options);
+    let slugs = Slugs::new(api);
+    let header = output::mdx_header(&options.spec_display);
+    let header = header.trim_end();
+    let mut files = Files::new();
+
+    let mut pages = Vec::new();
+    for (index, tag) in tags_with_operations(api) {
+        let page = methods::page(api, index, tag, &settings, &slugs, header);
+        let subject = format!("the methods page of `{}`", tag.name.wire);
+        files.insert(format!("docs/methods/{}.md", slugs.tag(index)), renderer.render(METHODS, &subject, &page)?);
+        pages.push(page);
+    }
+    for model in &api.models {
+        let page = models::page(api, model, &settings, &slugs, header);
+        let subject = format!("the page of the model `{}`", model.name.rust);
+        let slug = slugs.model(&model.name.rust).unwrap_or_default();
+        files.insert(format!("docs/models/{slug}.md"), renderer.render(MODEL, &subject, &page)?);
+    }
+
+    let first_op = api.operations.first();
+    let methods_index = IndexPage {
+        front: settings.index_front_matter("Methods", "methods"),
+        header,
+        lib_name: &api.lib_name,
+        package_name: &api.package_name,
+        title: escape::plain(&api.title),
+        version: &api.version,
+        base_url: pages.first().and_then(|p| p.base_url.clone()),
+        entries: tags_with_operations(api)
+            .map(|(i, tag)| IndexEntry {
+                link: format!("[**{}**]({}.md)", escape::plain(&tag.name.rust), slugs.tag(i)),
+                summary: tag.description.as_deref().map(first_sentence).unwrap_or_default(),
+                count: api.operations_of(i).count(),
+            })
+            .collect(),
+        example: first_op.map(|op| examples::operation(api, &api.tags[op.tag], op)),
+    };
+    files.insert("docs/methods/index.md".into(), renderer.render(METHODS_INDEX, "the methods index", &methods_index)?);
+    let models_index = IndexPage {
+        front: settings.index_front_matter("Models", "models"),
+        header,
+        lib_name: &api.lib_name,
+        package_name: &api.package_name,
+        title: escape::plain(&api.title),
+        version: &api.version,
+        base_url: None,
+        entries: api
+            .models
+            .iter()
+            .map(|m| IndexEntry {
+                link: format!("[**{}**]({}.md)", escape::plain(&m.name.rust), slugs.model(&m.name.rust).unwrap_or_default()),
+                summary: m.description.as_deref().or(m.title.as_deref()).map(first_sentence).unwrap_or_default(),
+                count: 0,
+            })
+            .collect(),
+        example: None,
+    };
+    files.insert("docs/models/index.md".into(), renderer.render(MODELS_INDEX, "the models index", &models_index)?);
+
+    #[derive(Serialize)]
+    struct Overlay<'a> {
+        header: String,
+        ops: Vec<&'a methods::OperationDoc>,
+    }
+    let overlay = Overlay { header: output::hash_header(&options.spec_display), ops: pages.iter().flat_map(|p| &p.ops).collect() };
+    let text = renderer.render(OVERLAY, "the code sample overlay", &overlay)?;
+    serde_yaml::from_str::<serde_yaml::Value>(&text).map_err(|e| Error::Render {
+        template: OVERLAY.into(),
+        subject: "the code sample overlay".into(),
+        message: format!("the output is not valid YAML: {e}"),
+    })?;
+    files.insert("docs/rust_code_examples_overlay.yaml".into(), text);
+    debug_assert_eq!(files.keys().filter(|k| k.ends_with(".md")).cloned().collect::<Vec<_>>(), page_paths(api));
+    let _ = render_message;
+    Ok(files)
+}

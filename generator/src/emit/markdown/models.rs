@@ -1,0 +1,140 @@
+//! The page of one model: its members (or values, or variants), and an example that decodes.
+
+use super::escape::{self, block, cell, code};
+use super::types::{self, link, linked};
+use super::{examples, DocsSettings, FrontMatter, Slugs};
+use crate::emit::models::{storage, Storage};
+use crate::emit::types::default_expr;
+use crate::ir::{Api, Model, ModelKind, TypeRef};
+use crate::names;
+use crate::normalize::additional_field_name;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct ModelPage {
+    pub front: FrontMatter,
+    pub header: String,
+    pub name: String,
+    /// `struct`, `enum`, `type` or `untagged enum`, for the first sentence.
+    pub kind: &'static str,
+    pub path: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub properties: Vec<PropertyRow>,
+    pub values: Vec<ValueRow>,
+    /// Set for enums that list `null`.
+    pub nullable_enum: bool,
+    pub variants: Vec<VariantRow>,
+    /// The aliased type of an alias.
+    pub alias: Option<String>,
+    pub example: String,
+}
+
+#[derive(Serialize)]
+pub struct PropertyRow {
+    pub name: String,
+    pub ty: String,
+    pub description: String,
+    pub notes: String,
+}
+
+#[derive(Serialize)]
+pub struct ValueRow {
+    pub variant: String,
+    pub wire: String,
+}
+
+#[derive(Serialize)]
+pub struct VariantRow {
+    pub name: String,
+    pub ty: String,
+}
+
+pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, header: &str) -> ModelPage {
+    let name = model.name.rust.clone();
+    let slug = slugs.model(&name).unwrap_or_default();
+    let mut page = ModelPage {
+        front: settings.front_matter(&name, "models", slug),
+        header: header.to_string(),
+        kind: "",
+        path: code(&format!("{}::models::{name}", api.lib_name)),
+        title: model.title.as_deref().map(cell).filter(|t| !t.is_empty() && *t != name),
+        description: model.description.as_deref().map(block).filter(|d| !d.is_empty()),
+        properties: Vec::new(),
+        values: Vec::new(),
+        nullable_enum: false,
+        variants: Vec::new(),
+        alias: None,
+        example: examples::model(api, model),
+        name,
+    };
+    match &model.kind {
+        ModelKind::Struct(s) => {
+            page.kind = "struct";
+            for field in &s.fields {
+                let has_default = field.default.as_ref().and_then(|v| default_expr(api, &field.ty, v)).is_some();
+                let base = if field.boxed { format!("Box<{}>", types::short(&field.ty)) } else { types::short(&field.ty) };
+                let stored = match storage(model, field, has_default) {
+                    Storage::Optional => format!("Option<{base}>"),
+                    Storage::Plain | Storage::Defaulted => base,
+                };
+                let mut notes = vec![if field.required { "[required]" } else { "[optional]" }.to_string()];
+                if field.read_only {
+                    notes.push("[readonly]".to_string());
+                }
+                if field.nullable {
+                    notes.push("[nullable]".to_string());
+                }
+                if let Some(default) = &field.default {
+                    notes.push(format!("[default to {}]", cell(&default.to_string())));
+                }
+                if field.deprecated {
+                    notes.push("[deprecated]".to_string());
+                }
+                if field.name.wire != names::unraw(&field.name.rust) {
+                    notes.push(format!("[JSON name {}]", cell(&code(&field.name.wire))));
+                }
+                page.properties.push(PropertyRow {
+                    name: format!("**{}**", escape::plain(&field.name.rust)),
+                    ty: link(&stored, types::named(&field.ty), slugs),
+                    description: field.description.as_deref().map(cell).unwrap_or_default(),
+                    notes: notes.join(" "),
+                });
+            }
+            if let Some(extra) = &s.additional {
+                let ty = TypeRef::Map(Box::new(extra.clone()));
+                page.properties.push(PropertyRow {
+                    name: format!("**{}**", escape::plain(&additional_field_name(&s.fields))),
+                    ty: linked(&ty, slugs),
+                    description: "Members the schema does not name (`additionalProperties`).".to_string(),
+                    notes: "[flattened]".to_string(),
+                });
+            }
+        }
+        ModelKind::Enum(e) => {
+            page.kind = "enum";
+            page.nullable_enum = e.nullable;
+            page.values = e
+                .variants
+                .iter()
+                .map(|v| ValueRow { variant: code(&v.name.rust), wire: code(&format!("{:?}", v.name.wire)) })
+                .collect();
+        }
+        ModelKind::Alias(ty) => {
+            page.kind = "type";
+            page.alias = Some(linked(ty, slugs));
+        }
+        ModelKind::Union(u) => {
+            page.kind = "untagged enum";
+            page.variants = u
+                .variants
+                .iter()
+                .map(|v| {
+                    let ty = if v.boxed { format!("Box<{}>", types::short(&v.ty)) } else { types::short(&v.ty) };
+                    VariantRow { name: code(&v.name), ty: link(&ty, types::named(&v.ty), slugs) }
+                })
+                .collect();
+        }
+    }
+    page
+}
