@@ -12,3 +12,159 @@ pub use apis::AccountsApi;
 /// errors and pagination.
 pub use sailpoint_sdk_runtime as runtime;
 pub use sailpoint_sdk_runtime::{ApiResponse, Client, Error};
+/// The code blocks of `../docs/methods/accounts.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/methods/accounts.md")]
+mod doctests_methods_accounts {}
+/// The code blocks of `../docs/methods/index.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/methods/index.md")]
+mod doctests_methods_index {}
+/// The code blocks of `../docs/models/account-attributes-create-attributes.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/account-attributes-create-attributes.md")]
+mod doctests_models_account_attributes_create_attributes {}
+/// The code blocks of `../docs/models/account-attributes-create.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/account-attributes-create.md")]
+mod doctests_models_account_attributes_create {}
+/// The code blocks of `../docs/models/account-attributes.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/account-attributes.md")]
+mod doctests_models_account_attributes {}
+/// The code blocks of `../docs/models/account-origin.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/account-origin.md")]
+mod doctests_models_account_origin {}
+/// The code blocks of `../docs/models/account-toggle-request.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/account-toggle-request.md")]
+mod doctests_models_account_toggle_request {}
+/// The code blocks of `../docs/models/account-unlock-request.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/account-unlock-request.md")]
+mod doctests_models_account_unlock_request {}
+/// The code blocks of `../docs/models/account.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/account.md")]
+mod doctests_models_account {}
+/// The code blocks of `../docs/models/accounts-async-result.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/accounts-async-result.md")]
+mod doctests_models_accounts_async_result {}
+/// The code blocks of `../docs/models/additional-owner-ref-type.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/additional-owner-ref-type.md")]
+mod doctests_models_additional_owner_ref_type {}
+/// The code blocks of `../docs/models/additional-owner-ref.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/additional-owner-ref.md")]
+mod doctests_models_additional_owner_ref {}
+/// The code blocks of `../docs/models/attribute-dto-list.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/attribute-dto-list.md")]
+mod doctests_models_attribute_dto_list {}
+/// The code blocks of `../docs/models/attribute-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/attribute-dto.md")]
+mod doctests_models_attribute_dto {}
+/// The code blocks of `../docs/models/attribute-value-dto-type.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/attribute-value-dto-type.md")]
+mod doctests_models_attribute_value_dto_type {}
+/// The code blocks of `../docs/models/attribute-value-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/attribute-value-dto.md")]
+mod doctests_models_attribute_value_dto {}
+/// The code blocks of `../docs/models/base-common-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/base-common-dto.md")]
+mod doctests_models_base_common_dto {}
+/// The code blocks of `../docs/models/base-reference-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/base-reference-dto.md")]
+mod doctests_models_base_reference_dto {}
+/// The code blocks of `../docs/models/bulk-identities-accounts-response.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/bulk-identities-accounts-response.md")]
+mod doctests_models_bulk_identities_accounts_response {}
+/// The code blocks of `../docs/models/dto-type.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/dto-type.md")]
+mod doctests_models_dto_type {}
+/// The code blocks of `../docs/models/entitlement-source.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/entitlement-source.md")]
+mod doctests_models_entitlement_source {}
+/// The code blocks of `../docs/models/entitlement.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/entitlement.md")]
+mod doctests_models_entitlement {}
+/// The code blocks of `../docs/models/error-message-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/error-message-dto.md")]
+mod doctests_models_error_message_dto {}
+/// The code blocks of `../docs/models/error-response-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/error-response-dto.md")]
+mod doctests_models_error_response_dto {}
+/// The code blocks of `../docs/models/identities-accounts-bulk-request.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/identities-accounts-bulk-request.md")]
+mod doctests_models_identities_accounts_bulk_request {}
+/// The code blocks of `../docs/models/index.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/index.md")]
+mod doctests_models_index {}
+/// The code blocks of `../docs/models/list-accounts-detail-level.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/list-accounts-detail-level.md")]
+mod doctests_models_list_accounts_detail_level {}
+/// The code blocks of `../docs/models/locale-origin.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/locale-origin.md")]
+mod doctests_models_locale_origin {}
+/// The code blocks of `../docs/models/manually-updated-fields-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/manually-updated-fields-dto.md")]
+mod doctests_models_manually_updated_fields_dto {}
+/// The code blocks of `../docs/models/owner-reference-dto-type.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/owner-reference-dto-type.md")]
+mod doctests_models_owner_reference_dto_type {}
+/// The code blocks of `../docs/models/owner-reference-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/owner-reference-dto.md")]
+mod doctests_models_owner_reference_dto {}
+/// The code blocks of `../docs/models/permission-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/permission-dto.md")]
+mod doctests_models_permission_dto {}
+/// The code blocks of `../docs/models/recommendation-method.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/recommendation-method.md")]
+mod doctests_models_recommendation_method {}
+/// The code blocks of `../docs/models/recommendation-type.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/recommendation-type.md")]
+mod doctests_models_recommendation_type {}
+/// The code blocks of `../docs/models/recommendation.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/recommendation.md")]
+mod doctests_models_recommendation {}
+/// The code blocks of `../docs/models/task-result-dto-type.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/task-result-dto-type.md")]
+mod doctests_models_task_result_dto_type {}
+/// The code blocks of `../docs/models/task-result-dto.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/task-result-dto.md")]
+mod doctests_models_task_result_dto {}
+/// The code blocks of `../docs/models/too-many-requests-error.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/too-many-requests-error.md")]
+mod doctests_models_too_many_requests_error {}
+/// The code blocks of `../docs/models/unauthorized-error.md`, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/models/unauthorized-error.md")]
+mod doctests_models_unauthorized_error {}

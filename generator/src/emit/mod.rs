@@ -5,6 +5,7 @@
 
 mod apis;
 mod doc;
+mod markdown;
 mod models;
 mod types;
 
@@ -55,6 +56,26 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "rust/model_union.rs.tera",
         include_str!("../../../templates/rust/model_union.rs.tera"),
+    ),
+    (
+        markdown::METHODS,
+        include_str!("../../../templates/markdown/methods.md.tera"),
+    ),
+    (
+        markdown::MODEL,
+        include_str!("../../../templates/markdown/model.md.tera"),
+    ),
+    (
+        markdown::METHODS_INDEX,
+        include_str!("../../../templates/markdown/methods_index.md.tera"),
+    ),
+    (
+        markdown::MODELS_INDEX,
+        include_str!("../../../templates/markdown/models_index.md.tera"),
+    ),
+    (
+        markdown::OVERLAY,
+        include_str!("../../../templates/markdown/code_examples_overlay.yaml.tera"),
     ),
 ];
 
@@ -183,6 +204,8 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     struct LibContext<'a> {
         docs: Vec<String>,
         tags: &'a [crate::ir::Tag],
+        /// The reference pages, whose code blocks run as doctests.
+        doctests: Vec<markdown::DoctestPage>,
     }
     let mut docs = vec![format!(
         "Rust SDK for the {}, version {}.",
@@ -202,6 +225,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     let lib = LibContext {
         docs,
         tags: &tags_with_ops,
+        doctests: markdown::doctest_pages(api),
     };
     files.insert(
         "src/lib.rs".into(),
@@ -272,5 +296,6 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             renderer.rust(model.template, &subject, &One { m: model }, spec)?,
         );
     }
+    files.extend(markdown::emit(api, options, &renderer)?);
     Ok(files)
 }

@@ -58,6 +58,7 @@ pub fn lower(
     }
     let mut tags = tags(document);
     let operations = lowerer.operations(document, &mut tags);
+    lowerer.webhook_models();
     lowerer.convert_pending();
     let package_name = options
         .package_name

@@ -104,6 +104,70 @@ impl Lowerer<'_> {
         operations
     }
 
+    /// Webhooks (`webhooks` at the root) are requests the API sends, not operations a client
+    /// calls; their payload schemas still become models, so a receiver can decode them.
+    pub(crate) fn webhook_models(&mut self) {
+        // `webhooks` is OpenAPI 3.1's; `x-webhooks` is the extension 3.0 descriptions use.
+        for key in ["webhooks", "x-webhooks"] {
+            let root = Place::new(self.sources.root.clone(), format!("/{key}"));
+            let names: Vec<String> = self
+                .sources
+                .get(&root)
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            for name in names {
+                let (item_place, item) = match self.sources.resolve(&root.join(&name)) {
+                    Ok((place, value)) => (place, value.as_object().cloned().unwrap_or_default()),
+                    Err((at, message)) => {
+                        self.diags.error(at.location(), message);
+                        continue;
+                    }
+                };
+                for method in Method::ALL {
+                    let Some(op) = item.get(method.key()).and_then(Value::as_object) else {
+                        continue;
+                    };
+                    let id = op
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .unwrap_or(&name);
+                    let hint = names::pascal(id);
+                    let place = item_place.join(method.key());
+                    self.request_body(op, &place, &hint);
+                    let responses = op.get("responses").and_then(Value::as_object);
+                    if responses.is_some_and(|r| r.contains_key("content")) {
+                        // Some descriptions write the webhook's expected reply as a body.
+                        self.diags.warn(
+                            place.join("responses").location(),
+                            "the webhook's `responses` is a body, not a map of statuses",
+                            "its schema becomes a model of the reply",
+                        );
+                        self.body_models(&place.join("responses"), &format!("{hint}Reply"));
+                    } else if responses.is_some() {
+                        self.responses(op, &place, &hint);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Registers the schemas of every media type of a body-like object at `place`.
+    fn body_models(&mut self, place: &Place, hint: &str) {
+        let media: Vec<String> = self
+            .sources
+            .get(&place.join("content"))
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for media in media {
+            let schema = place.join("content").join(&media).join("schema");
+            if self.sources.get(&schema).is_some() {
+                self.schema_type(&schema, hint);
+            }
+        }
+    }
+
     fn operation(&mut self, input: OperationInput<'_>) -> Operation {
         let OperationInput {
             wire_id,
@@ -346,6 +410,13 @@ impl Lowerer<'_> {
             .unwrap_or_default();
         let Some(media) = content.keys().find(|m| is_json(m)).cloned() else {
             let listed: Vec<&String> = content.keys().collect();
+            // The body's schema still becomes models, for callers who encode the body.
+            if let Some(first) = content.keys().next() {
+                let schema = at.join("content").join(first).join("schema");
+                if self.sources.get(&schema).is_some() {
+                    self.schema_type(&schema, &format!("{builder}Request"));
+                }
+            }
             self.diags.warn(
                 at.join("content").location(),
                 format!("no JSON media type among {listed:?}"),
@@ -457,7 +528,10 @@ impl Lowerer<'_> {
                     .cloned()
                     .unwrap_or_default();
                 response_examples = examples(&media_map);
-                if is_json(media) && media_map.contains_key("schema") {
+                if media_map.contains_key("schema") && !is_json(media) {
+                    // Not decoded (the body is bytes), but its schema still becomes models.
+                    self.schema_type(&at.join("content").join(media).join("schema"), &hint);
+                } else if media_map.contains_key("schema") {
                     ty = Some(
                         self.schema_type(&at.join("content").join(media).join("schema"), &hint)
                             .ty,

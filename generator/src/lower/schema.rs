@@ -144,6 +144,15 @@ impl Lowerer<'_> {
                         .unwrap_or(TypeRef::Any),
                 ))
             }
+            Some("object") if map.contains_key("items") => {
+                self.diags.warn(
+                    place.join("items").location(),
+                    "an object schema with `items` (an array was probably meant)",
+                    "decoded as any JSON value; the items' schema still becomes a model",
+                );
+                self.schema_type(&place.join("items"), &format!("{hint}Item"));
+                TypeRef::Any
+            }
             Some("object") => TypeRef::Map(Box::new(TypeRef::Any)),
             _ => TypeRef::Any,
         }
@@ -318,6 +327,15 @@ impl Lowerer<'_> {
                 let member_place = place.join("allOf").index(i);
                 match self.sources.resolve(&member_place) {
                     Ok((target, value)) => {
+                        // A referenced member is a schema of its own too: it gets its model,
+                        // and its properties are merged here.
+                        if self
+                            .sources
+                            .get(&member_place)
+                            .is_some_and(|m| m.get("$ref").is_some())
+                        {
+                            self.model_for(&target, None);
+                        }
                         let member = value.as_object().cloned().unwrap_or_default();
                         if member.contains_key("oneOf") || member.contains_key("anyOf") {
                             self.diags.warn(

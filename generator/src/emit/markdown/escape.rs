@@ -26,7 +26,11 @@ pub fn block(text: &str) -> String {
         if let Some((marker, length, info)) = opens_fence(trimmed) {
             out.extend(prose_lines(&prose));
             prose.clear();
-            out.push(format!("{}{}", marker.to_string().repeat(length), fence_language(info)));
+            out.push(format!(
+                "{}{}",
+                marker.to_string().repeat(length),
+                fence_language(info)
+            ));
             fence = Some((marker, length));
             continue;
         }
@@ -44,7 +48,12 @@ pub fn block(text: &str) -> String {
 
 /// Text for one table cell: one line, with `|` escaped as GFM tables require.
 pub fn cell(text: &str) -> String {
-    let one_line = text.trim().lines().map(str::trim_end).collect::<Vec<_>>().join(" ");
+    let one_line = text
+        .trim()
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(" ");
     inline(&one_line).replace('|', "\\|")
 }
 
@@ -52,7 +61,10 @@ pub fn cell(text: &str) -> String {
 pub fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '{' | '}' | '|') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '{' | '}' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -64,7 +76,11 @@ pub fn plain(text: &str) -> String {
 pub fn code(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let ticks = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
@@ -80,7 +96,11 @@ fn prose_lines(lines: &[&str]) -> Vec<String> {
             // rustdoc. Three keep a line inside the list item it continues.
             let indent = line.len() - line.trim_start().len();
             let body = line.trim_start();
-            let line = if indent > 3 { format!("   {body}") } else { line.to_string() };
+            let line = if indent > 3 {
+                format!("   {body}")
+            } else {
+                line.to_string()
+            };
             module_statement(&line)
         })
         .collect::<Vec<_>>()
@@ -182,7 +202,18 @@ fn fence_language(info: &str) -> String {
     let language = info.split([' ', ',', '\t']).next().unwrap_or_default();
     let rust_like = language.is_empty()
         || language.starts_with("rust")
-        || matches!(language, "ignore" | "no_run" | "should_panic" | "compile_fail" | "edition2015" | "edition2018" | "edition2021" | "edition2024" | "test_harness");
+        || matches!(
+            language,
+            "ignore"
+                | "no_run"
+                | "should_panic"
+                | "compile_fail"
+                | "edition2015"
+                | "edition2018"
+                | "edition2021"
+                | "edition2024"
+                | "test_harness"
+        );
     if rust_like {
         "text".to_string()
     } else {
@@ -196,36 +227,58 @@ mod tests {
 
     #[test]
     fn braces_and_angle_brackets_are_escaped_outside_code() {
-        assert_eq!(block("a {b} <c> `{d} <e>` f"), "a \\{b\\} \\<c> `{d} <e>` f");
+        assert_eq!(
+            block("a {b} <c> `{d} <e>` f"),
+            "a \\{b\\} \\<c> `{d} <e>` f"
+        );
         assert_eq!(block("``a ` {b}`` {c}"), "``a ` {b}`` \\{c\\}");
         assert_eq!(block("an ` alone {x}"), "an ` alone \\{x\\}");
-        assert_eq!(block("a `code\nacross {lines}` b"), "a `code\nacross {lines}` b");
-        assert_eq!(block("not `code\n\nacross {p}` b"), "not `code\n\nacross \\{p\\}` b");
+        assert_eq!(
+            block("a `code\nacross {lines}` b"),
+            "a `code\nacross {lines}` b"
+        );
+        assert_eq!(
+            block("not `code\n\nacross {p}` b"),
+            "not `code\n\nacross \\{p\\}` b"
+        );
         assert_eq!(block("kept \\{ escape"), "kept \\{ escape");
     }
 
     #[test]
     fn markdown_stays() {
-        let text = "Use *this* and **that**.\n\n- a [link](https://x.y/z)\n- `code`\n\n>**NOTE:** quoted";
+        let text =
+            "Use *this* and **that**.\n\n- a [link](https://x.y/z)\n- `code`\n\n>**NOTE:** quoted";
         assert_eq!(block(text), text);
     }
 
     #[test]
     fn fences_keep_their_text_and_become_non_rust() {
-        assert_eq!(block("a\n```\nlet x = {1};\n```\nb"), "a\n```text\nlet x = {1};\n```\nb");
+        assert_eq!(
+            block("a\n```\nlet x = {1};\n```\nb"),
+            "a\n```text\nlet x = {1};\n```\nb"
+        );
         assert_eq!(block("```rust\nfn f() {}\n```"), "```text\nfn f() {}\n```");
-        assert_eq!(block("```json\n{\"a\": 1}\n```"), "```json\n{\"a\": 1}\n```");
+        assert_eq!(
+            block("```json\n{\"a\": 1}\n```"),
+            "```json\n{\"a\": 1}\n```"
+        );
         assert_eq!(block("```\nunclosed {"), "```text\nunclosed {\n```");
     }
 
     #[test]
     fn indentation_never_makes_a_code_block() {
-        assert_eq!(block("a\n\n    indented {x}\n\tx"), "a\n\n   indented \\{x\\}\n   x");
+        assert_eq!(
+            block("a\n\n    indented {x}\n\tx"),
+            "a\n\n   indented \\{x\\}\n   x"
+        );
     }
 
     #[test]
     fn module_statements_are_broken() {
-        assert_eq!(block("import data daily\nexport it"), "&#105;mport data daily\n&#101;xport it");
+        assert_eq!(
+            block("import data daily\nexport it"),
+            "&#105;mport data daily\n&#101;xport it"
+        );
         assert_eq!(block("imports stay"), "imports stay");
     }
 
@@ -237,7 +290,10 @@ mod tests {
     #[test]
     fn plain_text_has_no_markdown() {
         assert_eq!(plain("Vec<Account>"), "Vec\\<Account\\>");
-        assert_eq!(plain("BTreeMap<String, {x}>|*"), "BTreeMap\\<String, \\{x\\}\\>\\|\\*");
+        assert_eq!(
+            plain("BTreeMap<String, {x}>|*"),
+            "BTreeMap\\<String, \\{x\\}\\>\\|\\*"
+        );
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`a"), "`` `a ``");
     }

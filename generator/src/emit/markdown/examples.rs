@@ -43,8 +43,13 @@ fn model_at(api: &Api, model: &Model, depth: usize) -> Value {
         ModelKind::Struct(s) => {
             let mut object = Map::new();
             for field in &s.fields {
-                let value = match &field.example {
-                    Some(example) if field_fits(api, model, field, Some(example)) => example.clone(),
+                let value = match (&field.example, &field.default) {
+                    (Some(example), _) if field_fits(api, model, field, Some(example)) => {
+                        example.clone()
+                    }
+                    (_, Some(default)) if field_fits(api, model, field, Some(default)) => {
+                        default.clone()
+                    }
                     _ if field.required && depth < MAX_DEPTH => build(api, &field.ty, depth + 1),
                     _ => continue,
                 };
@@ -86,7 +91,9 @@ fn build(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             Some(model) if depth <= MAX_DEPTH => model_at(api, model, depth),
             _ => Value::Object(Map::new()),
         },
-        TypeRef::Array(item) if depth < MAX_DEPTH => Value::Array(vec![build(api, item, depth + 1)]),
+        TypeRef::Array(item) if depth < MAX_DEPTH => {
+            Value::Array(vec![build(api, item, depth + 1)])
+        }
         TypeRef::Array(_) => Value::Array(Vec::new()),
         TypeRef::Map(_) => Value::Object(Map::new()),
     }
@@ -108,18 +115,32 @@ fn fits_at(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
         TypeRef::Number => value.is_number(),
         TypeRef::Boolean => value.is_boolean(),
         TypeRef::Any => true,
-        TypeRef::Array(item) => value.as_array().is_some_and(|items| items.iter().all(|v| fits_at(api, item, v, depth + 1))),
-        TypeRef::Map(inner) => value.as_object().is_some_and(|members| members.values().all(|v| fits_at(api, inner, v, depth + 1))),
+        TypeRef::Array(item) => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(|v| fits_at(api, item, v, depth + 1))),
+        TypeRef::Map(inner) => value
+            .as_object()
+            .is_some_and(|members| members.values().all(|v| fits_at(api, inner, v, depth + 1))),
         TypeRef::Named(name) => {
-            let Some(model) = api.model(name) else { return false };
+            let Some(model) = api.model(name) else {
+                return false;
+            };
             match &model.kind {
                 // Values the SDK does not list decode into `Unknown`.
                 ModelKind::Enum(_) => value.is_string(),
                 ModelKind::Alias(target) => fits_at(api, target, value, depth + 1),
-                ModelKind::Union(u) => u.variants.iter().any(|v| fits_at(api, &v.ty, value, depth + 1)),
+                ModelKind::Union(u) => u
+                    .variants
+                    .iter()
+                    .any(|v| fits_at(api, &v.ty, value, depth + 1)),
                 ModelKind::Struct(s) => {
-                    let Some(members) = value.as_object() else { return false };
-                    let named = s.fields.iter().all(|field| field_fits(api, model, field, members.get(&field.name.wire)));
+                    let Some(members) = value.as_object() else {
+                        return false;
+                    };
+                    let named = s
+                        .fields
+                        .iter()
+                        .all(|field| field_fits(api, model, field, members.get(&field.name.wire)));
                     let extra = match &s.additional {
                         Some(extra) => members
                             .iter()
@@ -136,7 +157,11 @@ fn fits_at(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
 
 /// Whether a member value (or its absence) decodes into the field as the model stores it.
 fn field_fits(api: &Api, model: &Model, field: &Field, value: Option<&Value>) -> bool {
-    let has_default = field.default.as_ref().and_then(|v| default_expr(api, &field.ty, v)).is_some();
+    let has_default = field
+        .default
+        .as_ref()
+        .and_then(|v| default_expr(api, &field.ty, v))
+        .is_some();
     let stored = storage(model, field, has_default);
     match value {
         None => !matches!(stored, Storage::Plain),
@@ -155,7 +180,11 @@ fn json_macro(value: &Value, indent: usize) -> String {
 
 /// A statement that binds `var` to a value of `ty` decoded from `value`.
 fn decoded(var: &str, ty: &TypeRef, value: &Value) -> String {
-    format!("let {var}: {} = serde_json::from_value({})?;", types::code(ty), json_macro(value, 4))
+    format!(
+        "let {var}: {} = serde_json::from_value({})?;",
+        types::code(ty),
+        json_macro(value, 4)
+    )
 }
 
 /// A Rust expression of type `ty` for a parameter value, or `None` when the value has to be
@@ -175,7 +204,10 @@ fn literal_expr(api: &Api, ty: &TypeRef, value: Option<&Value>, fallback: &str) 
             }
         }
         TypeRef::Number => {
-            let n = value.and_then(Value::as_f64).filter(|n| n.is_finite()).unwrap_or(0.0);
+            let n = value
+                .and_then(Value::as_f64)
+                .filter(|n| n.is_finite())
+                .unwrap_or(0.0);
             if n.fract() == 0.0 && n.abs() < 1e15 {
                 format!("{n:.1}")
             } else {
@@ -188,9 +220,17 @@ fn literal_expr(api: &Api, ty: &TypeRef, value: Option<&Value>, fallback: &str) 
             match &model.kind {
                 ModelKind::Enum(e) => {
                     let wanted = value.and_then(Value::as_str);
-                    match e.variants.iter().find(|v| Some(v.name.wire.as_str()) == wanted).or(e.variants.first()) {
+                    match e
+                        .variants
+                        .iter()
+                        .find(|v| Some(v.name.wire.as_str()) == wanted)
+                        .or(e.variants.first())
+                    {
                         Some(variant) => format!("models::{name}::{}", variant.name.rust),
-                        None => format!("models::{name}::Unknown({}.to_string())", literal(wanted.unwrap_or("value"))),
+                        None => format!(
+                            "models::{name}::Unknown({}.to_string())",
+                            literal(wanted.unwrap_or("value"))
+                        ),
                     }
                 }
                 ModelKind::Alias(target) => literal_expr(api, target, value, fallback)?,
@@ -225,12 +265,21 @@ fn parameter_argument(api: &Api, param: &Parameter) -> Argument {
     match literal_expr(api, &param.ty, value, &fallback) {
         Some(expr) if param.required => {
             let comment = short_comment(param.description.as_deref());
-            Argument { binding: Some(format!("let {var} = {expr};{comment}")), expr: var }
+            Argument {
+                binding: Some(format!("let {var} = {expr};{comment}")),
+                expr: var,
+            }
         }
-        Some(expr) => Argument { binding: None, expr },
+        Some(expr) => Argument {
+            binding: None,
+            expr,
+        },
         None => {
             let value = fitting(api, &param.ty, value);
-            Argument { binding: Some(decoded(&var, &param.ty, &value)), expr: var }
+            Argument {
+                binding: Some(decoded(&var, &param.ty, &value)),
+                expr: var,
+            }
         }
     }
 }
@@ -238,7 +287,9 @@ fn parameter_argument(api: &Api, param: &Parameter) -> Argument {
 /// A description short enough to follow a statement as a comment.
 fn short_comment(description: Option<&str>) -> String {
     match description.map(str::trim) {
-        Some(text) if !text.is_empty() && !text.contains('\n') && text.len() <= 60 => format!(" // {text}"),
+        Some(text) if !text.is_empty() && !text.contains('\n') && text.len() <= 60 => {
+            format!(" // {text}")
+        }
         _ => String::new(),
     }
 }
@@ -273,10 +324,17 @@ fn call(api: &Api, op: &Operation, optional: bool) -> Call {
                     origin.push_str(&format!(": {}", summary.trim()));
                 }
                 bindings.push(origin);
-                let others: Vec<&str> =
-                    body.examples.iter().filter(|e| e.name != example.name).map(|e| e.name.as_str()).collect();
+                let others: Vec<&str> = body
+                    .examples
+                    .iter()
+                    .filter(|e| e.name != example.name)
+                    .map(|e| e.name.as_str())
+                    .collect();
                 if !others.is_empty() {
-                    bindings.push(format!("// (the description also has: {})", others.join(", ")));
+                    bindings.push(format!(
+                        "// (the description also has: {})",
+                        others.join(", ")
+                    ));
                 }
                 example.value.clone()
             }
@@ -291,17 +349,31 @@ fn call(api: &Api, op: &Operation, optional: bool) -> Call {
     }
     let mut chain = vec![format!("api.{}({})", op.name.rust, args.join(", "))];
     chain.extend(setters);
-    Call { bindings, chain, deprecated: op.deprecated.is_some() }
+    Call {
+        bindings,
+        chain,
+        deprecated: op.deprecated.is_some(),
+    }
 }
 
-/// `chain` as one statement: on one line when it is short, else one call per line.
+/// `chain` as one statement, laid out as rustfmt would: on one line when it fits, else the
+/// call on its own line, else one call per line.
 fn statement(head: &str, chain: &[String], tail: &[&str]) -> String {
-    let parts: Vec<&str> = chain.iter().map(String::as_str).chain(tail.iter().copied()).collect();
-    let one_line = format!("    {head}{};", parts.concat());
-    if one_line.len() <= 100 && chain.len() == 1 {
+    let parts: Vec<&str> = chain
+        .iter()
+        .map(String::as_str)
+        .chain(tail.iter().copied())
+        .collect();
+    let expr = parts.concat();
+    let one_line = format!("    {head}{expr};");
+    if one_line.len() <= 100 {
         return one_line;
     }
-    let mut text = format!("    {head}{}", parts[0]);
+    if chain.len() == 1 && expr.len() + 8 <= 100 {
+        return format!("    {}\n        {expr};", head.trim_end());
+    }
+    let (receiver, first) = parts[0].split_once('.').unwrap_or((parts[0], ""));
+    let mut text = format!("    {head}{receiver}\n        .{first}");
     for part in &parts[1..] {
         text.push_str("\n        ");
         text.push_str(part);
@@ -311,11 +383,19 @@ fn statement(head: &str, chain: &[String], tail: &[&str]) -> String {
 }
 
 /// An async `main` around `body`, with the imports it needs and the client it calls through.
-fn program(api: &Api, tag: &Tag, op: &Operation, extra_uses: &[&str], call: &Call, body: Vec<String>) -> String {
+fn program(
+    api: &Api,
+    tag: &Tag,
+    op: &Operation,
+    extra_uses: &[&str],
+    call: &Call,
+    body: Vec<String>,
+) -> String {
     let mut lines = vec![
         "#[tokio::main]".to_string(),
         "async fn main() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
-        "    // The client reads its settings from the SAIL_* environment variables, ./config.json".to_string(),
+        "    // The client reads its settings from the SAIL_* environment variables, ./config.json"
+            .to_string(),
         "    // or the SailPoint CLI's configuration.".to_string(),
     ];
     if op.experimental {
@@ -349,7 +429,8 @@ fn program(api: &Api, tag: &Tag, op: &Operation, extra_uses: &[&str], call: &Cal
     head.join("\n")
 }
 
-const ALLOW_DEPRECATED: &str = "    #[allow(deprecated)] // The operation is deprecated: see the note above.";
+const ALLOW_DEPRECATED: &str =
+    "    #[allow(deprecated)] // The operation is deprecated: see the note above.";
 
 /// A complete program that calls `op` with every parameter set, and prints the result.
 pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
@@ -359,7 +440,10 @@ pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
         body.push(format!("    // {}", summary.trim()));
     }
     if call.chain.len() > 1 {
-        body.push("    // Every optional parameter is set here; leave out those you do not need.".to_string());
+        body.push(
+            "    // Every optional parameter is set here; leave out those you do not need."
+                .to_string(),
+        );
     }
     if call.deprecated {
         body.push(ALLOW_DEPRECATED.to_string());
@@ -371,7 +455,11 @@ pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
         }
         success => {
             // The type is written out: the doctest checks that it is what the call returns.
-            body.push(statement(&format!("let result: {} = ", success.code()), &call.chain, &[".send()", ".await?"]));
+            body.push(statement(
+                &format!("let result: {} = ", success.code()),
+                &call.chain,
+                &[".send()", ".await?"],
+            ));
             body.push("    println!(\"{}\", serde_json::to_string_pretty(&result)?);".to_string());
         }
     }
@@ -382,15 +470,27 @@ pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
 pub fn stream(api: &Api, tag: &Tag, op: &Operation) -> Option<String> {
     op.pagination.as_ref()?;
     let call = call(api, op, false);
-    let mut body = vec!["    // Pages are fetched one after the other as the stream is read.".to_string()];
+    let mut body =
+        vec!["    // Pages are fetched one after the other as the stream is read.".to_string()];
     if call.deprecated {
         body.push(ALLOW_DEPRECATED.to_string());
     }
-    body.push(statement("let mut items = ", &call.chain, &[".into_stream()"]));
+    body.push(statement(
+        "let mut items = ",
+        &call.chain,
+        &[".into_stream()"],
+    ));
     body.push("    while let Some(item) = items.try_next().await? {".to_string());
     body.push("        println!(\"{}\", serde_json::to_string(&item)?);".to_string());
     body.push("    }".to_string());
-    Some(program(api, tag, op, &["futures_util::TryStreamExt"], &call, body))
+    Some(program(
+        api,
+        tag,
+        op,
+        &["futures_util::TryStreamExt"],
+        &call,
+        body,
+    ))
 }
 
 /// A program that builds `model` from its example and prints it; it runs as a doctest, so the
@@ -398,7 +498,11 @@ pub fn stream(api: &Api, tag: &Tag, op: &Operation) -> Option<String> {
 pub fn model(api: &Api, model: &Model) -> String {
     let name = &model.name.rust;
     let var = names::snake(name);
-    let var = if LOCALS.contains(&names::unraw(&var)) { format!("{}_value", names::unraw(&var)) } else { var };
+    let var = if LOCALS.contains(&names::unraw(&var)) {
+        format!("{}_value", names::unraw(&var))
+    } else {
+        var
+    };
     let import = format!("use {}::models::{name};", api.lib_name);
     match &model.kind {
         ModelKind::Enum(e) => {
@@ -409,13 +513,22 @@ pub fn model(api: &Api, model: &Model) -> String {
             }
             let mut lines = vec![import, String::new(), "fn main() {".to_string()];
             let wanted = model.example.as_ref().and_then(Value::as_str);
-            if let Some(variant) = e.variants.iter().find(|v| Some(v.name.wire.as_str()) == wanted).or(e.variants.first()) {
+            if let Some(variant) = e
+                .variants
+                .iter()
+                .find(|v| Some(v.name.wire.as_str()) == wanted)
+                .or(e.variants.first())
+            {
                 let wire = literal(&variant.name.wire);
                 lines.push(format!("    let {var} = {name}::{};", variant.name.rust));
                 lines.push(format!("    assert_eq!({var}.as_str(), {wire});"));
-                lines.push(format!("    assert_eq!({wire}.parse::<{name}>(), Ok({var}));"));
+                lines.push(format!(
+                    "    assert_eq!({wire}.parse::<{name}>(), Ok({var}));"
+                ));
             }
-            lines.push("    // A value this version of the SDK does not list is kept as sent.".to_string());
+            lines.push(
+                "    // A value this version of the SDK does not list is kept as sent.".to_string(),
+            );
             let unlisted = literal(&unlisted);
             lines.push(format!("    assert_eq!({name}::from({unlisted}), {name}::Unknown({unlisted}.to_string()));"));
             lines.push("}".to_string());
@@ -427,7 +540,10 @@ pub fn model(api: &Api, model: &Model) -> String {
                 import,
                 String::new(),
                 "fn main() -> Result<(), serde_json::Error> {".to_string(),
-                format!("    let {var}: {name} = serde_json::from_value({})?;", json_macro(&value, 4)),
+                format!(
+                    "    let {var}: {name} = serde_json::from_value({})?;",
+                    json_macro(&value, 4)
+                ),
                 format!("    println!(\"{{{var}:#?}}\");"),
                 "    Ok(())".to_string(),
                 "}".to_string(),
@@ -444,7 +560,10 @@ mod tests {
     #[test]
     fn json_is_indented_for_its_place() {
         let value = serde_json::json!({"a": [1, 2]});
-        assert_eq!(json_macro(&value, 4), "serde_json::json!({\n      \"a\": [\n        1,\n        2\n      ]\n    })");
+        assert_eq!(
+            json_macro(&value, 4),
+            "serde_json::json!({\n      \"a\": [\n        1,\n        2\n      ]\n    })"
+        );
     }
 
     #[test]

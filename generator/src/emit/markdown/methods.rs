@@ -75,9 +75,19 @@ pub struct SecurityRow {
     pub scopes: String,
 }
 
-pub fn page(api: &Api, index: usize, tag: &Tag, settings: &DocsSettings, slugs: &Slugs, header: &str) -> MethodsPage {
+pub fn page(
+    api: &Api,
+    index: usize,
+    tag: &Tag,
+    settings: &DocsSettings,
+    slugs: &Slugs,
+    header: &str,
+) -> MethodsPage {
     let slug = slugs.tag(index);
-    let ops = api.operations_of(index).map(|op| operation(api, tag, op, settings, slugs, slug)).collect();
+    let ops = api
+        .operations_of(index)
+        .map(|op| operation(api, tag, op, settings, slugs, slug))
+        .collect();
     MethodsPage {
         front: settings.front_matter(&tag.name.wire, "methods", slug),
         header: header.to_string(),
@@ -98,19 +108,39 @@ fn base_url(api: &Api) -> Option<String> {
     Some(escape::plain(&url))
 }
 
-fn operation(api: &Api, tag: &Tag, op: &Operation, settings: &DocsSettings, slugs: &Slugs, slug: &str) -> OperationDoc {
-    let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+fn operation(
+    api: &Api,
+    tag: &Tag,
+    op: &Operation,
+    settings: &DocsSettings,
+    slugs: &Slugs,
+    slug: &str,
+) -> OperationDoc {
+    let summary = op
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let mut params: Vec<ParamRow> = op
         .parameters
         .iter()
         .map(|param| {
-            let mut required = if param.required { "True".to_string() } else { "(optional)".to_string() };
+            let mut required = if param.required {
+                "True".to_string()
+            } else {
+                "(optional)".to_string()
+            };
             if let Some(default) = &param.default {
-                required.push_str(&format!(" (default to {})", cell(&default.to_string())));
+                required.push_str(&format!(
+                    " (default to {})",
+                    cell(&super::default_value(default))
+                ));
             }
             let mut description = param.description.as_deref().map(cell).unwrap_or_default();
             if param.deprecated {
-                description = format!("**Deprecated.** {description}").trim_end().to_string();
+                description = format!("**Deprecated.** {description}")
+                    .trim_end()
+                    .to_string();
             }
             ParamRow {
                 kind: location(param.location),
@@ -126,7 +156,11 @@ fn operation(api: &Api, tag: &Tag, op: &Operation, settings: &DocsSettings, slug
             kind: "Body",
             name: escape::plain(&body.name.rust),
             ty: linked(&body.ty, slugs),
-            required: if body.required { "True".to_string() } else { "(optional)".to_string() },
+            required: if body.required {
+                "True".to_string()
+            } else {
+                "(optional)".to_string()
+            },
             description: body.description.as_deref().map(cell).unwrap_or_default(),
         });
     }
@@ -136,7 +170,11 @@ fn operation(api: &Api, tag: &Tag, op: &Operation, settings: &DocsSettings, slug
         .map(|response| ResponseRow {
             code: response.status.label(),
             description: cell(&response.description),
-            ty: response.ty.as_ref().map(|ty| linked(ty, slugs)).unwrap_or_else(|| "-".to_string()),
+            ty: response
+                .ty
+                .as_ref()
+                .map(|ty| linked(ty, slugs))
+                .unwrap_or_else(|| "-".to_string()),
             headers: if response.headers.is_empty() {
                 "-".to_string()
             } else {
@@ -152,8 +190,12 @@ fn operation(api: &Api, tag: &Tag, op: &Operation, settings: &DocsSettings, slug
             },
         })
         .collect();
-    let mut variants: Vec<String> =
-        op.responses.iter().filter(|r| !r.status.is_success()).map(|r| code(&r.variant)).collect();
+    let mut variants: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .map(|r| code(&r.variant))
+        .collect();
     if !op.responses.iter().any(|r| r.status == Status::Default) {
         variants.push("`Undeclared` for a status not listed".to_string());
     }
@@ -172,7 +214,11 @@ fn operation(api: &Api, tag: &Tag, op: &Operation, settings: &DocsSettings, slug
             scopes: if s.scopes.is_empty() {
                 "(none)".to_string()
             } else {
-                s.scopes.iter().map(|scope| code(scope)).collect::<Vec<_>>().join(", ")
+                s.scopes
+                    .iter()
+                    .map(|scope| code(scope))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
         })
         .collect();
@@ -195,17 +241,34 @@ fn operation(api: &Api, tag: &Tag, op: &Operation, settings: &DocsSettings, slug
             rust_method: code(&format!("{}::{}", tag.name.rust, op.name.rust)),
         }),
         summary: summary.map(block),
-        description: op.description.as_deref().map(block).filter(|d| !d.is_empty()),
+        description: op
+            .description
+            .as_deref()
+            .map(block)
+            .filter(|d| !d.is_empty()),
         api_reference: settings.api_reference(&op.kebab),
         params,
         return_type: types::success(op).linked(slugs),
         responses,
         errors,
         security,
-        user_levels: (!op.user_levels.is_empty())
-            .then(|| op.user_levels.iter().map(|l| code(l)).collect::<Vec<_>>().join(", ")),
-        content_type: op.body.as_ref().map(|b| escape::plain(&b.content_type)).unwrap_or_else(|| "Not defined".to_string()),
-        accept: if content_types.is_empty() { "Not defined".to_string() } else { escape::plain(&content_types.join(", ")) },
+        user_levels: (!op.user_levels.is_empty()).then(|| {
+            op.user_levels
+                .iter()
+                .map(|l| code(l))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        content_type: op
+            .body
+            .as_ref()
+            .map(|b| escape::plain(&b.content_type))
+            .unwrap_or_else(|| "Not defined".to_string()),
+        accept: if content_types.is_empty() {
+            "Not defined".to_string()
+        } else {
+            escape::plain(&content_types.join(", "))
+        },
         stream_example: examples::stream(api, tag, op),
         overlay_method: op.method.upper(),
         overlay_path: op.path.clone(),

@@ -14,7 +14,7 @@ mod methods;
 mod models;
 mod types;
 
-use super::{render_message, Renderer};
+use super::Renderer;
 use crate::diagnostics::Error;
 use crate::ir::Api;
 use crate::names;
@@ -44,7 +44,10 @@ pub struct DocsSettings {
 impl DocsSettings {
     pub fn new(api: &Api, options: &Options) -> Self {
         let version = options.docs_version.clone().unwrap_or_else(|| {
-            api.package_name.strip_prefix("sailpoint-").unwrap_or(&api.package_name).to_string()
+            api.package_name
+                .strip_prefix("sailpoint-")
+                .unwrap_or(&api.package_name)
+                .to_string()
         });
         let version = names::kebab(&version);
         let root = options.docs_slug_root.trim_end_matches('/');
@@ -52,7 +55,10 @@ impl DocsSettings {
             version_pascal: names::unraw(&names::pascal(&version)).to_string(),
             slug_base: format!("{root}/{version}"),
             version,
-            api_reference_url: options.api_reference_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
+            api_reference_url: options
+                .api_reference_url
+                .as_ref()
+                .map(|u| u.trim_end_matches('/').to_string()),
         }
     }
 
@@ -62,9 +68,20 @@ impl DocsSettings {
         FrontMatter {
             id: yaml(&format!("{}-{slug}", self.version)),
             title: yaml(title),
-            keywords: yaml_list(&["rust", "Rust", "sdk", title, &format!("{}{pascal}", self.version_pascal)]),
+            keywords: yaml_list(&[
+                "rust",
+                "Rust",
+                "sdk",
+                title,
+                &format!("{}{pascal}", self.version_pascal),
+            ]),
             slug: yaml(&format!("{}/{folder}/{slug}", self.slug_base)),
-            tags: yaml_list(&["SDK", "Software Development Kit", title, &format!("{}{pascal}", self.version_pascal)]),
+            tags: yaml_list(&[
+                "SDK",
+                "Software Development Kit",
+                title,
+                &format!("{}{pascal}", self.version_pascal),
+            ]),
         }
     }
 
@@ -79,12 +96,17 @@ impl DocsSettings {
     }
 
     pub fn api_reference(&self, kebab: &str) -> Option<String> {
-        self.api_reference_url.as_ref().map(|url| format!("{url}/{kebab}"))
+        self.api_reference_url
+            .as_ref()
+            .map(|url| format!("{url}/{kebab}"))
     }
 
     /// `SDK_tools/sdk/rust/beta/methods/accounts`
     pub fn overlay_label(&self, tag_slug: &str) -> String {
-        format!("SDK_{}/methods/{tag_slug}", self.slug_base.trim_start_matches('/'))
+        format!(
+            "SDK_{}/methods/{tag_slug}",
+            self.slug_base.trim_start_matches('/')
+        )
     }
 }
 
@@ -97,13 +119,26 @@ pub struct FrontMatter {
     tags: String,
 }
 
+/// A default value as the pages show it: numbers and booleans plain, anything else as code.
+pub fn default_value(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => value.to_string(),
+        other => escape::code(&other.to_string()),
+    }
+}
+
 /// A YAML scalar: plain when that reads back as the same string, else single-quoted.
 fn yaml(text: &str) -> String {
     let plain = !text.is_empty()
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || " _-./".contains(c))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " _-./".contains(c))
         && !text.starts_with([' ', '-', '.'])
         && !text.ends_with(' ')
-        && !matches!(text.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~")
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
+        )
         && text.parse::<f64>().is_err();
     if plain {
         text.to_string()
@@ -113,7 +148,10 @@ fn yaml(text: &str) -> String {
 }
 
 fn yaml_list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|i| format!("'{}'", i.replace('\'', "''"))).collect();
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|i| format!("'{}'", i.replace('\'', "''")))
+        .collect();
     format!("[{}]", quoted.join(", "))
 }
 
@@ -126,9 +164,22 @@ pub struct Slugs {
 impl Slugs {
     pub fn new(api: &Api) -> Self {
         let mut taken: Vec<String> = vec!["index".into(), "methods".into()];
-        let tags = api.tags.iter().map(|tag| claim(&mut taken, &names::kebab(&tag.slug))).collect();
+        let tags = api
+            .tags
+            .iter()
+            .map(|tag| claim(&mut taken, &names::kebab(&tag.slug)))
+            .collect();
         let mut taken: Vec<String> = vec!["index".into(), "models".into()];
-        let models = api.models.iter().map(|m| (m.name.rust.clone(), claim(&mut taken, &names::kebab(&m.name.rust)))).collect();
+        let models = api
+            .models
+            .iter()
+            .map(|m| {
+                (
+                    m.name.rust.clone(),
+                    claim(&mut taken, &names::kebab(&m.name.rust)),
+                )
+            })
+            .collect();
         Self { tags, models }
     }
 
@@ -163,15 +214,28 @@ pub struct DoctestPage {
 
 /// The tags that have operations, with their index in `Api::tags`.
 fn tags_with_operations(api: &Api) -> impl Iterator<Item = (usize, &crate::ir::Tag)> {
-    api.tags.iter().enumerate().filter(|(i, _)| api.operations_of(*i).next().is_some())
+    api.tags
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| api.operations_of(*i).next().is_some())
 }
 
 /// The path of every page under `docs/`, in the order of the `Files` map.
 fn page_paths(api: &Api) -> Vec<String> {
     let slugs = Slugs::new(api);
-    let mut paths = vec!["docs/methods/index.md".to_string(), "docs/models/index.md".to_string()];
-    paths.extend(tags_with_operations(api).map(|(i, _)| format!("docs/methods/{}.md", slugs.tag(i))));
-    paths.extend(api.models.iter().filter_map(|m| slugs.model(&m.name.rust)).map(|s| format!("docs/models/{s}.md")));
+    let mut paths = vec![
+        "docs/methods/index.md".to_string(),
+        "docs/models/index.md".to_string(),
+    ];
+    paths.extend(
+        tags_with_operations(api).map(|(i, _)| format!("docs/methods/{}.md", slugs.tag(i))),
+    );
+    paths.extend(
+        api.models
+            .iter()
+            .filter_map(|m| slugs.model(&m.name.rust))
+            .map(|s| format!("docs/models/{s}.md")),
+    );
     paths.sort();
     paths
 }
@@ -182,7 +246,10 @@ pub fn doctest_pages(api: &Api) -> Vec<DoctestPage> {
         .into_iter()
         .map(|path| {
             let stem = path.trim_start_matches("docs/").trim_end_matches(".md");
-            DoctestPage { module: format!("doctests_{}", names::unraw(&names::snake(stem))), path: format!("../{path}") }
+            DoctestPage {
+                module: format!("doctests_{}", names::unraw(&names::snake(stem))),
+                path: format!("../{path}"),
+            }
         })
         .collect()
 }
@@ -200,6 +267,7 @@ struct IndexPage<'a> {
     header: &'a str,
     lib_name: &'a str,
     package_name: &'a str,
+    package_version: &'a str,
     title: String,
     version: &'a str,
     base_url: Option<String>,
@@ -226,14 +294,20 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
     for (index, tag) in tags_with_operations(api) {
         let page = methods::page(api, index, tag, &settings, &slugs, header);
         let subject = format!("the methods page of `{}`", tag.name.wire);
-        files.insert(format!("docs/methods/{}.md", slugs.tag(index)), renderer.render(METHODS, &subject, &page)?);
+        files.insert(
+            format!("docs/methods/{}.md", slugs.tag(index)),
+            renderer.render(METHODS, &subject, &page)?,
+        );
         pages.push(page);
     }
     for model in &api.models {
         let page = models::page(api, model, &settings, &slugs, header);
         let subject = format!("the page of the model `{}`", model.name.rust);
         let slug = slugs.model(&model.name.rust).unwrap_or_default();
-        files.insert(format!("docs/models/{slug}.md"), renderer.render(MODEL, &subject, &page)?);
+        files.insert(
+            format!("docs/models/{slug}.md"),
+            renderer.render(MODEL, &subject, &page)?,
+        );
     }
 
     let first_op = api.operations.first();
@@ -242,24 +316,37 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
         header,
         lib_name: &api.lib_name,
         package_name: &api.package_name,
+        package_version: &options.package_version,
         title: escape::plain(&api.title),
         version: &api.version,
         base_url: pages.first().and_then(|p| p.base_url.clone()),
         entries: tags_with_operations(api)
             .map(|(i, tag)| IndexEntry {
-                link: format!("[**{}**]({}.md)", escape::plain(&tag.name.rust), slugs.tag(i)),
-                summary: tag.description.as_deref().map(first_sentence).unwrap_or_default(),
+                link: format!(
+                    "[**{}**]({}.md)",
+                    escape::plain(&tag.name.rust),
+                    slugs.tag(i)
+                ),
+                summary: tag
+                    .description
+                    .as_deref()
+                    .map(first_sentence)
+                    .unwrap_or_default(),
                 count: api.operations_of(i).count(),
             })
             .collect(),
         example: first_op.map(|op| examples::operation(api, &api.tags[op.tag], op)),
     };
-    files.insert("docs/methods/index.md".into(), renderer.render(METHODS_INDEX, "the methods index", &methods_index)?);
+    files.insert(
+        "docs/methods/index.md".into(),
+        renderer.render(METHODS_INDEX, "the methods index", &methods_index)?,
+    );
     let models_index = IndexPage {
         front: settings.index_front_matter("Models", "models"),
         header,
         lib_name: &api.lib_name,
         package_name: &api.package_name,
+        package_version: &options.package_version,
         title: escape::plain(&api.title),
         version: &api.version,
         base_url: None,
@@ -267,21 +354,64 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
             .models
             .iter()
             .map(|m| IndexEntry {
-                link: format!("[**{}**]({}.md)", escape::plain(&m.name.rust), slugs.model(&m.name.rust).unwrap_or_default()),
-                summary: m.description.as_deref().or(m.title.as_deref()).map(first_sentence).unwrap_or_default(),
+                link: format!(
+                    "[**{}**]({}.md)",
+                    escape::plain(&m.name.rust),
+                    slugs.model(&m.name.rust).unwrap_or_default()
+                ),
+                summary: m
+                    .description
+                    .as_deref()
+                    .or(m.title.as_deref())
+                    .map(first_sentence)
+                    .unwrap_or_default(),
                 count: 0,
             })
             .collect(),
         example: None,
     };
-    files.insert("docs/models/index.md".into(), renderer.render(MODELS_INDEX, "the models index", &models_index)?);
+    files.insert(
+        "docs/models/index.md".into(),
+        renderer.render(MODELS_INDEX, "the models index", &models_index)?,
+    );
 
     #[derive(Serialize)]
-    struct Overlay<'a> {
-        header: String,
-        ops: Vec<&'a methods::OperationDoc>,
+    struct OverlayEntry {
+        path: String,
+        method: &'static str,
+        label: String,
+        source: String,
     }
-    let overlay = Overlay { header: output::hash_header(&options.spec_display), ops: pages.iter().flat_map(|p| &p.ops).collect() };
+    #[derive(Serialize)]
+    struct Overlay {
+        header: String,
+        entries: Vec<OverlayEntry>,
+    }
+    let entries = pages
+        .iter()
+        .flat_map(|p| &p.ops)
+        .map(|op| OverlayEntry {
+            path: yaml(&op.overlay_path),
+            method: op.overlay_method,
+            label: yaml(&op.overlay_label),
+            source: op
+                .example
+                .lines()
+                .map(|line| {
+                    if line.is_empty() {
+                        String::new()
+                    } else {
+                        format!("        {line}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+        .collect();
+    let overlay = Overlay {
+        header: output::hash_header(&options.spec_display),
+        entries,
+    };
     let text = renderer.render(OVERLAY, "the code sample overlay", &overlay)?;
     serde_yaml::from_str::<serde_yaml::Value>(&text).map_err(|e| Error::Render {
         template: OVERLAY.into(),
@@ -289,7 +419,13 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
         message: format!("the output is not valid YAML: {e}"),
     })?;
     files.insert("docs/rust_code_examples_overlay.yaml".into(), text);
-    debug_assert_eq!(files.keys().filter(|k| k.ends_with(".md")).cloned().collect::<Vec<_>>(), page_paths(api));
-    let _ = render_message;
+    debug_assert_eq!(
+        files
+            .keys()
+            .filter(|k| k.ends_with(".md"))
+            .cloned()
+            .collect::<Vec<_>>(),
+        page_paths(api)
+    );
     Ok(files)
 }

@@ -50,7 +50,13 @@ pub struct VariantRow {
     pub ty: String,
 }
 
-pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, header: &str) -> ModelPage {
+pub fn page(
+    api: &Api,
+    model: &Model,
+    settings: &DocsSettings,
+    slugs: &Slugs,
+    header: &str,
+) -> ModelPage {
     let name = model.name.rust.clone();
     let slug = slugs.model(&name).unwrap_or_default();
     let mut page = ModelPage {
@@ -58,8 +64,16 @@ pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, he
         header: header.to_string(),
         kind: "",
         path: code(&format!("{}::models::{name}", api.lib_name)),
-        title: model.title.as_deref().map(cell).filter(|t| !t.is_empty() && *t != name),
-        description: model.description.as_deref().map(block).filter(|d| !d.is_empty()),
+        title: model
+            .title
+            .as_deref()
+            .map(cell)
+            .filter(|t| !t.is_empty() && *t != name),
+        description: model
+            .description
+            .as_deref()
+            .map(block)
+            .filter(|d| !d.is_empty()),
         properties: Vec::new(),
         values: Vec::new(),
         nullable_enum: false,
@@ -72,13 +86,26 @@ pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, he
         ModelKind::Struct(s) => {
             page.kind = "struct";
             for field in &s.fields {
-                let has_default = field.default.as_ref().and_then(|v| default_expr(api, &field.ty, v)).is_some();
-                let base = if field.boxed { format!("Box<{}>", types::short(&field.ty)) } else { types::short(&field.ty) };
+                let has_default = field
+                    .default
+                    .as_ref()
+                    .and_then(|v| default_expr(api, &field.ty, v))
+                    .is_some();
+                let base = if field.boxed {
+                    format!("Box<{}>", types::short(&field.ty))
+                } else {
+                    types::short(&field.ty)
+                };
                 let stored = match storage(model, field, has_default) {
                     Storage::Optional => format!("Option<{base}>"),
                     Storage::Plain | Storage::Defaulted => base,
                 };
-                let mut notes = vec![if field.required { "[required]" } else { "[optional]" }.to_string()];
+                let mut notes = vec![if field.required {
+                    "[required]"
+                } else {
+                    "[optional]"
+                }
+                .to_string()];
                 if field.read_only {
                     notes.push("[readonly]".to_string());
                 }
@@ -86,7 +113,10 @@ pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, he
                     notes.push("[nullable]".to_string());
                 }
                 if let Some(default) = &field.default {
-                    notes.push(format!("[default to {}]", cell(&default.to_string())));
+                    notes.push(format!(
+                        "[default to {}]",
+                        cell(&super::default_value(default))
+                    ));
                 }
                 if field.deprecated {
                     notes.push("[deprecated]".to_string());
@@ -106,7 +136,8 @@ pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, he
                 page.properties.push(PropertyRow {
                     name: format!("**{}**", escape::plain(&additional_field_name(&s.fields))),
                     ty: linked(&ty, slugs),
-                    description: "Members the schema does not name (`additionalProperties`).".to_string(),
+                    description: "Members the schema does not name (`additionalProperties`)."
+                        .to_string(),
                     notes: "[flattened]".to_string(),
                 });
             }
@@ -117,7 +148,10 @@ pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, he
             page.values = e
                 .variants
                 .iter()
-                .map(|v| ValueRow { variant: code(&v.name.rust), wire: code(&format!("{:?}", v.name.wire)) })
+                .map(|v| ValueRow {
+                    variant: code(&v.name.rust),
+                    wire: code(&format!("{:?}", v.name.wire)),
+                })
                 .collect();
         }
         ModelKind::Alias(ty) => {
@@ -130,8 +164,15 @@ pub fn page(api: &Api, model: &Model, settings: &DocsSettings, slugs: &Slugs, he
                 .variants
                 .iter()
                 .map(|v| {
-                    let ty = if v.boxed { format!("Box<{}>", types::short(&v.ty)) } else { types::short(&v.ty) };
-                    VariantRow { name: code(&v.name), ty: link(&ty, types::named(&v.ty), slugs) }
+                    let ty = if v.boxed {
+                        format!("Box<{}>", types::short(&v.ty))
+                    } else {
+                        types::short(&v.ty)
+                    };
+                    VariantRow {
+                        name: code(&v.name),
+                        ty: link(&ty, types::named(&v.ty), slugs),
+                    }
                 })
                 .collect();
         }

@@ -70,7 +70,11 @@ pub enum Success {
 }
 
 pub fn success(op: &Operation) -> Success {
-    let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    let successes: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
     if successes.is_empty() {
         return Success::Json;
     }
@@ -79,8 +83,14 @@ pub fn success(op: &Operation) -> Success {
     let optional = successes.iter().any(|r| r.ty.is_none());
     match body_types.as_slice() {
         [] => Success::Unit,
-        [one] => Success::Body { ty: (*one).clone(), optional },
-        _ if optional => Success::Body { ty: TypeRef::Any, optional },
+        [one] => Success::Body {
+            ty: (*one).clone(),
+            optional,
+        },
+        _ if optional => Success::Body {
+            ty: TypeRef::Any,
+            optional,
+        },
         _ => Success::Json,
     }
 }
@@ -91,8 +101,13 @@ impl Success {
         match self {
             Success::Unit => "**()** (empty response body)".to_string(),
             Success::Json => linked(&TypeRef::Any, slugs),
-            Success::Body { ty, optional: false } => linked(ty, slugs),
-            Success::Body { ty, optional: true } => link(&format!("Option<{}>", short(ty)), named(ty), slugs),
+            Success::Body {
+                ty,
+                optional: false,
+            } => linked(ty, slugs),
+            Success::Body { ty, optional: true } => {
+                link(&format!("Option<{}>", short(ty)), named(ty), slugs)
+            }
         }
     }
 
@@ -101,7 +116,10 @@ impl Success {
         match self {
             Success::Unit => "()".to_string(),
             Success::Json => code(&TypeRef::Any),
-            Success::Body { ty, optional: false } => code(ty),
+            Success::Body {
+                ty,
+                optional: false,
+            } => code(ty),
             Success::Body { ty, optional: true } => format!("Option<{}>", code(ty)),
         }
     }
@@ -113,10 +131,18 @@ mod tests {
 
     #[test]
     fn spellings() {
-        let ty = TypeRef::Array(Box::new(TypeRef::Map(Box::new(TypeRef::Named("Account".into())))));
+        let ty = TypeRef::Array(Box::new(TypeRef::Map(Box::new(TypeRef::Named(
+            "Account".into(),
+        )))));
         assert_eq!(short(&ty), "Vec<BTreeMap<String, Account>>");
-        assert_eq!(code(&ty), "Vec<std::collections::BTreeMap<String, models::Account>>");
+        assert_eq!(
+            code(&ty),
+            "Vec<std::collections::BTreeMap<String, models::Account>>"
+        );
         assert_eq!(named(&ty), Some("Account"));
-        assert_eq!(short(&TypeRef::FormattedString("date-time".into())), "String");
+        assert_eq!(
+            short(&TypeRef::FormattedString("date-time".into())),
+            "String"
+        );
     }
 }
