@@ -41,6 +41,29 @@ pub fn operation_ids(api_source: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The error statuses a generated API module declares: (error type, status, variant), read from
+/// the `NNN => Self::Variant(..)` arms of each `impl rt::ErrorBody for <Type>`.
+pub fn declared_error_statuses(api_source: &str) -> BTreeSet<(String, u16, String)> {
+    let mut declared = BTreeSet::new();
+    for block in api_source.split("impl rt::ErrorBody for ").skip(1) {
+        let Some(error_type) = block.split_whitespace().next() else {
+            continue;
+        };
+        let body = block.split("\nimpl").next().unwrap_or(block);
+        for line in body.lines() {
+            let Some((status, rest)) = line.trim().split_once(" => Self::") else {
+                continue;
+            };
+            let (Ok(status), Some((variant, _))) = (status.parse::<u16>(), rest.split_once('('))
+            else {
+                continue;
+            };
+            declared.insert((error_type.to_owned(), status, variant.to_owned()));
+        }
+    }
+    declared
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +79,29 @@ mod tests {
         "#;
         let ids: Vec<_> = operation_ids(source).into_iter().collect();
         assert_eq!(ids, ["getAccount", "listAccounts"]);
+    }
+
+    #[test]
+    fn declared_error_statuses_are_read_from_decode_arms() {
+        let source = "
+impl rt::ErrorBody for GetAccountError {
+    fn decode(status: rt::StatusCode, body: &[u8]) -> Result<Self, rt::DecodeError> {
+        Ok(match status.as_u16() {
+            400 => Self::BadRequest(rt::decode_json(body)?),
+            404 => Self::NotFound(rt::decode_json(body)?),
+            _ => Self::Undeclared(rt::Bytes::copy_from_slice(body)),
+        })
+    }
+}
+impl Other {}
+";
+        let declared: Vec<_> = declared_error_statuses(source).into_iter().collect();
+        assert_eq!(
+            declared,
+            [
+                ("GetAccountError".to_owned(), 400, "BadRequest".to_owned()),
+                ("GetAccountError".to_owned(), 404, "NotFound".to_owned()),
+            ]
+        );
     }
 }

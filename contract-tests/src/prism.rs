@@ -10,7 +10,6 @@
 //!   watchdog kills the group.
 
 use std::fs::File;
-use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
@@ -204,9 +203,7 @@ impl Prism {
             .status()
             .is_ok_and(|status| status.success());
         // Closing the pipe makes the watchdog kill the group, should `kill` be unavailable.
-        if let Some(mut pipe) = self.watchdog.take() {
-            let _ = pipe.flush();
-        }
+        drop(self.watchdog.take());
         if !killed {
             eprintln!("`kill` failed; relying on the Prism launcher's watchdog");
         }

@@ -34,6 +34,14 @@ pub struct Output {
 pub fn analyze(options: &Options) -> Result<(ir::Api, Diagnostics), Error> {
     let mut diags = Diagnostics::default();
     let sources = load::load(&options.spec, &mut diags);
+    analyze_sources(sources, diags, options)
+}
+
+fn analyze_sources(
+    sources: Option<load::Sources>,
+    mut diags: Diagnostics,
+    options: &Options,
+) -> Result<(ir::Api, Diagnostics), Error> {
     let api = sources.as_ref().and_then(|sources| {
         let document = validate::validate(sources, &mut diags)?;
         let mut api = lower::lower(sources, &document, options, &mut diags);
@@ -55,6 +63,20 @@ pub fn analyze(options: &Options) -> Result<(ir::Api, Diagnostics), Error> {
 /// Runs the whole pipeline. Nothing is written.
 pub fn generate(options: &Options) -> Result<Output, Error> {
     let (api, warnings) = analyze(options)?;
+    let files = emit::emit(&api, options)?;
+    Ok(Output {
+        files,
+        warnings,
+        api,
+    })
+}
+
+/// Runs the whole pipeline on a one-file description held in memory (`name` decides between
+/// YAML and JSON); `options.spec` is ignored. Used by the fuzz target.
+pub fn generate_memory(name: &str, bytes: &[u8], options: &Options) -> Result<Output, Error> {
+    let mut diags = Diagnostics::default();
+    let sources = load::load_memory(name, bytes, &mut diags);
+    let (api, warnings) = analyze_sources(sources, diags, options)?;
     let files = emit::emit(&api, options)?;
     Ok(Output {
         files,

@@ -86,6 +86,41 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Sources> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let read_dir = root_dir.clone();
+    load_with(
+        root_name,
+        root_dir,
+        |key| std::fs::read(read_dir.join(key)),
+        diags,
+    )
+}
+
+/// Reads a one-file description held in memory (for fuzzing and tools); a reference to any
+/// other file is reported as unreadable.
+pub fn load_memory(name: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Sources> {
+    load_with(
+        name.to_string(),
+        PathBuf::from("."),
+        |key| {
+            if key == name {
+                Ok(bytes.to_vec())
+            } else {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "only one file is in memory",
+                ))
+            }
+        },
+        diags,
+    )
+}
+
+fn load_with(
+    root_name: String,
+    root_dir: PathBuf,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    diags: &mut Diagnostics,
+) -> Option<Sources> {
     let mut sources = Sources {
         root_dir,
         root: root_name.clone(),
@@ -98,7 +133,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Sources> {
         if !queued.insert(key.clone()) {
             continue;
         }
-        let Some(source) = read_source(&sources.root_dir, &key, referrer.as_ref(), diags) else {
+        let Some(source) = read_source(&key, read(&key), referrer.as_ref(), diags) else {
             continue;
         };
         let mut refs = Vec::new();
@@ -120,23 +155,22 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Sources> {
 }
 
 fn read_source(
-    root_dir: &Path,
     key: &str,
+    bytes: std::io::Result<Vec<u8>>,
     referrer: Option<&Place>,
     diags: &mut Diagnostics,
 ) -> Option<Source> {
-    let path = root_dir.join(key);
     let here = Location::new(key, "");
     let blame = referrer
         .map(Place::location)
         .unwrap_or_else(|| here.clone());
-    let bytes = match std::fs::read(&path) {
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(e) => {
             let what = if referrer.is_some() {
                 format!("`$ref` to `{key}`, which cannot be read: {e}")
             } else {
-                format!("cannot read the description `{}`: {e}", path.display())
+                format!("cannot read the description `{key}`: {e}")
             };
             diags.error(blame, what);
             return None;

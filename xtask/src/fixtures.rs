@@ -1,10 +1,16 @@
-//! `cargo xtask fixtures`: every `spec/fixtures/*.yaml` is generated into one workspace under
-//! `target/fixture-crates/` and compiled with clippy and `-D warnings`, so that what the
-//! snapshots show is known to compile.
+//! Compiling generated crates outside the project's workspace:
+//! - `cargo xtask fixtures`: every `spec/fixtures/*.yaml` into one workspace under
+//!   `target/fixture-crates/`, compiled with clippy and `-D warnings`, so that what the
+//!   snapshots show is known to compile; plus one fixture generated the way
+//!   `cargo xtask generate --spec F --out D` does (a standalone crate outside the repository);
+//! - `cargo xtask public-beta`: the whole public beta description, read in place from
+//!   `../shared`, generated into `target/public-beta/` and compiled the same way.
 
+use crate::generate::{generate, GenerateRequest};
 use crate::project_root;
 use crate::tools::run;
 use anyhow::{Context, Result};
+use std::path::Path;
 
 pub fn compile_all() -> Result<()> {
     let root = project_root();
@@ -41,12 +47,56 @@ pub fn compile_all() -> Result<()> {
             .join(", ")
     );
     std::fs::write(workspace.join("Cargo.toml"), manifest)?;
-    // The project's lockfile pins the same dependency versions, so most artifacts are shared.
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))?;
-    let target = root.join("target/fixtures");
-    let target = target.display().to_string();
+    clippy(&workspace)?;
+    eprintln!(
+        "{} fixture crate(s) compile with clippy -D warnings",
+        members.len()
+    );
+
+    // A crate written outside the repository stands alone and still finds the runtime.
+    let outside =
+        std::env::temp_dir().join(format!("sailpoint-sdk-standalone-{}", std::process::id()));
+    let request = GenerateRequest {
+        spec: Some(root.join("spec/fixtures/recursive.yaml")),
+        out: Some(outside.clone()),
+        ..GenerateRequest::default()
+    };
+    generate(&request)?;
+    let result = clippy(&outside);
+    std::fs::remove_dir_all(&outside).ok();
+    result?;
+    eprintln!("a standalone crate generated outside the repository compiles");
+    Ok(())
+}
+
+pub fn public_beta() -> Result<()> {
+    let root = project_root();
+    let spec = root.join("../shared/specs/sailpoint-beta/sailpoint-api.beta.yaml");
+    let out = root.join("target/public-beta");
+    let started = std::time::Instant::now();
+    generate(&GenerateRequest {
+        spec: Some(spec),
+        out: Some(out.clone()),
+        ..GenerateRequest::default()
+    })?;
+    let generated = started.elapsed();
+    clippy(&out)?;
+    eprintln!(
+        "the public beta description: generated in {generated:.1?}, compiled with clippy -D warnings in {:.1?}",
+        started.elapsed() - generated
+    );
+    Ok(())
+}
+
+/// Runs clippy with warnings denied on the workspace at `dir`. The project's lockfile pins the
+/// same dependency versions and the project's target folder is shared, so dependencies build
+/// once for the workspace and the generated crates.
+fn clippy(dir: &Path) -> Result<()> {
+    let root = project_root();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let target = root.join("target").display().to_string();
     run(
-        &workspace,
+        dir,
         "cargo",
         &[
             "clippy",
@@ -58,10 +108,5 @@ pub fn compile_all() -> Result<()> {
             "warnings",
         ],
         &[("CARGO_TARGET_DIR", &target)],
-    )?;
-    eprintln!(
-        "{} fixture crate(s) compile with clippy -D warnings",
-        members.len()
-    );
-    Ok(())
+    )
 }

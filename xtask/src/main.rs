@@ -3,6 +3,7 @@
 //! This only parses flags and calls the generator; see ARCHITECTURE.md.
 
 mod fixtures;
+mod fuzz;
 mod generate;
 mod test;
 mod tools;
@@ -14,7 +15,9 @@ use std::path::{Path, PathBuf};
 const USAGE: &str = "usage: cargo xtask <command>
   generate [--check] [--strict] [--spec FILE --out DIR]   write (or check) generated/ from spec/
   test                                                   every check and test of the project
-  fixtures                                               generate and compile every spec/fixtures/*.yaml";
+  fixtures                                               generate and compile every spec/fixtures/*.yaml
+  public-beta                                            generate and compile the whole public beta description
+  fuzz [--seconds N]                                     fuzz load-and-generate for N seconds (default 600)";
 
 fn main() -> std::process::ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -48,6 +51,15 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         Some("test") => test::run_all(),
         Some("fixtures") => fixtures::compile_all(),
+        Some("public-beta") => fixtures::public_beta(),
+        Some("fuzz") => {
+            let seconds = match (args.next().as_deref(), args.next()) {
+                (Some("--seconds"), Some(n)) => n.parse().context("--seconds takes a number")?,
+                (None, _) => 600,
+                _ => bail!("{USAGE}"),
+            };
+            fuzz::fuzz(seconds)
+        }
         Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
         None => bail!("{USAGE}"),
     }

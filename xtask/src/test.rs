@@ -43,6 +43,8 @@ pub fn run_all() -> Result<()> {
     )?;
     eprintln!("== fixture crates compile");
     crate::fixtures::compile_all()?;
+    eprintln!("== the whole public beta description generates and compiles");
+    crate::fixtures::public_beta()?;
     eprintln!("== the SDK and its runtime package for publishing");
     run(
         &root,

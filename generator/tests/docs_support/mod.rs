@@ -140,25 +140,30 @@ pub fn cells(line: &str) -> Vec<String> {
     cells
 }
 
-/// The rows of the first table after the line `heading`, up to the next heading.
+/// The rows of the first table after the line `heading`, up to the next heading, each with as
+/// many cells as the header has (a row's last cell may be empty).
 pub fn table_after(lines: &[&str], heading: &str) -> Option<Vec<Vec<String>>> {
     let start = lines.iter().position(|l| l.trim() == heading)?;
     let mut rows = Vec::new();
-    let mut in_table = false;
+    let mut columns = None;
+    let mut previous = "";
     for line in &lines[start + 1..] {
         if line.starts_with('#') {
             break;
         }
-        if !in_table {
+        let Some(width) = columns else {
             if line.trim_start().starts_with("---") && line.contains('|') {
-                in_table = true;
+                columns = Some(cells(previous).len());
             }
+            previous = line;
             continue;
-        }
+        };
         if line.trim().is_empty() || !line.contains('|') {
             break;
         }
-        rows.push(cells(line));
+        let mut row = cells(line);
+        row.resize(width, String::new());
+        rows.push(row);
     }
     Some(rows)
 }

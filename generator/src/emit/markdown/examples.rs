@@ -503,7 +503,8 @@ pub fn model(api: &Api, model: &Model) -> String {
     } else {
         var
     };
-    let import = format!("use {}::models::{name};", api.lib_name);
+    // The module, not the type: a model may be called `Result` or `Option`.
+    let import = format!("use {}::models;", api.lib_name);
     match &model.kind {
         ModelKind::Enum(e) => {
             let listed: Vec<&str> = e.variants.iter().map(|v| v.name.wire.as_str()).collect();
@@ -520,17 +521,22 @@ pub fn model(api: &Api, model: &Model) -> String {
                 .or(e.variants.first())
             {
                 let wire = literal(&variant.name.wire);
-                lines.push(format!("    let {var} = {name}::{};", variant.name.rust));
+                lines.push(format!(
+                    "    let {var} = models::{name}::{};",
+                    variant.name.rust
+                ));
                 lines.push(format!("    assert_eq!({var}.as_str(), {wire});"));
                 lines.push(format!(
-                    "    assert_eq!({wire}.parse::<{name}>(), Ok({var}));"
+                    "    assert_eq!({wire}.parse::<models::{name}>(), Ok({var}));"
                 ));
             }
             lines.push(
                 "    // A value this version of the SDK does not list is kept as sent.".to_string(),
             );
             let unlisted = literal(&unlisted);
-            lines.push(format!("    assert_eq!({name}::from({unlisted}), {name}::Unknown({unlisted}.to_string()));"));
+            lines.push(format!(
+                "    assert_eq!(models::{name}::from({unlisted}), models::{name}::Unknown({unlisted}.to_string()));"
+            ));
             lines.push("}".to_string());
             lines.join("\n")
         }
@@ -541,7 +547,7 @@ pub fn model(api: &Api, model: &Model) -> String {
                 String::new(),
                 "fn main() -> Result<(), serde_json::Error> {".to_string(),
                 format!(
-                    "    let {var}: {name} = serde_json::from_value({})?;",
+                    "    let {var}: models::{name} = serde_json::from_value({})?;",
                     json_macro(&value, 4)
                 ),
                 format!("    println!(\"{{{var}:#?}}\");"),

@@ -1,0 +1,485 @@
+//! The contract a generated `AccountsApi` keeps against Prism: every operation, called through
+//! the real client with every optional parameter set, answers its success status with a body
+//! that decodes into the generated types, and every error status it declares (asked for with
+//! Prism's `Prefer: code=NNN`) decodes into the operation's error enum, in the variant of that
+//! status. Prism must find nothing wrong with any request (no `sl-violations` header).
+//!
+//! This file is included with `#[path]`, not compiled on its own: `tests/accounts.rs` includes
+//! it for the committed SDK, and `tests/full_beta.rs` for the crate generated from SailPoint's
+//! whole beta description. The includer names the generated crate `sdk`
+//! (`use sailpoint_beta as sdk;`) and depends on `reqwest` and `serde_json`.
+#![allow(deprecated)] // The beta Accounts operations are deprecated in favour of v2025.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::sdk;
+use sdk::apis::accounts_api as ops;
+use sdk::models;
+use sdk::runtime as rt;
+
+/// The header in which Prism lists what is wrong with a request (it then answers 4xx).
+pub const VIOLATIONS_HEADER: &str = "sl-violations";
+/// Any bearer token: Prism checks that one is sent, not what it is.
+pub const TOKEN: &str = "contract-test-token";
+/// Ids used in paths and bodies (taken from the description's examples).
+pub const ACCOUNT_ID: &str = "ef38f94347e94562b5bb8424a56397d8";
+pub const IDENTITY_ID: &str = "2c91808384203c2d018437e631158309";
+pub const SOURCE_ID: &str = "2c9180835d191a86015d28455b4a2329";
+
+/// What a run of the contract saw.
+#[derive(Debug, Default)]
+pub struct Figures {
+    /// Operations that answered their success status with a body that decoded and checked out.
+    pub operations: BTreeSet<&'static str>,
+    /// Responses received.
+    pub responses: usize,
+    /// The `sl-violations` Prism sent, as `operation: value`.
+    pub violations: Vec<String>,
+    /// Error statuses decoded into the expected variant: (error type, status, variant).
+    pub decoded: BTreeSet<(&'static str, u16, &'static str)>,
+    /// Everything that did not go as expected.
+    pub failures: Vec<String>,
+}
+
+impl Figures {
+    fn response(&mut self, operation: &'static str, headers: &rt::HeaderMap) {
+        self.responses += 1;
+        for value in headers.get_all(VIOLATIONS_HEADER) {
+            self.violations.push(format!(
+                "{operation}: {}",
+                String::from_utf8_lossy(value.as_bytes())
+            ));
+        }
+    }
+
+    fn fail(&mut self, operation: &'static str, what: impl std::fmt::Display) {
+        self.failures.push(format!("{operation}: {what}"));
+    }
+
+    /// Decoded error statuses per variant, e.g. `BadRequest 16`.
+    pub fn decoded_per_variant(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for (_, _, variant) in &self.decoded {
+            *counts.entry(*variant).or_default() += 1;
+        }
+        counts
+    }
+
+    /// The figures in a few lines; `operations` is how many operations the API has.
+    pub fn summary(&self, operations: usize) -> String {
+        let per_variant: Vec<String> = self
+            .decoded_per_variant()
+            .iter()
+            .map(|(variant, n)| format!("{variant} {n}"))
+            .collect();
+        format!(
+            "operations called: {}/{operations}\nresponses: {}\nPrism violations: {}\nerror statuses decoded: {} ({})\nfailures: {}",
+            self.operations.len(),
+            self.responses,
+            self.violations.len(),
+            self.decoded.len(),
+            per_variant.join(", "),
+            self.failures.len()
+        )
+    }
+
+    /// The figures as JSON, for a harness to hand to its test.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "operations": self.operations,
+            "responses": self.responses,
+            "violations": self.violations,
+            "decoded": self.decoded.iter().map(|(error, status, variant)| (error, status, variant)).collect::<Vec<_>>(),
+            "failures": self.failures,
+        })
+    }
+}
+
+/// Clients for one Prism: one that asks for nothing, and one per error status that asks for
+/// it with `Prefer: code=NNN`. The runtime's `Request` has no per-call headers, so the header is
+/// a default header of the reqwest client handed to `ClientBuilder::http_client`.
+pub struct Clients {
+    plain: sdk::Client,
+    prefer: BTreeMap<String, sdk::Client>,
+    api_url: String,
+}
+
+impl Clients {
+    pub fn new(api_url: &str) -> Clients {
+        Clients {
+            plain: client(api_url, None),
+            prefer: BTreeMap::new(),
+            api_url: api_url.to_owned(),
+        }
+    }
+
+    /// The API without a `Prefer` header.
+    pub fn api(&self) -> sdk::AccountsApi {
+        sdk::AccountsApi::new(self.plain.clone())
+    }
+
+    /// The API with `Prefer: <prefer>` on every request (`code=404`, `example=FullAccounts`).
+    pub fn api_preferring(&mut self, prefer: &str) -> sdk::AccountsApi {
+        let client = self
+            .prefer
+            .entry(prefer.to_owned())
+            .or_insert_with(|| client(&self.api_url, Some(prefer)));
+        sdk::AccountsApi::new(client.clone())
+    }
+}
+
+/// A client for Prism at `api_url` (used as is: Prism serves the paths at its root) with a
+/// static bearer token and no retries, so a 429 or 500 comes back at once.
+pub fn client(api_url: &str, prefer: Option<&str>) -> sdk::Client {
+    let mut builder = sdk::Client::builder()
+        .api_url(api_url)
+        .access_token(TOKEN)
+        .retry_policy(rt::RetryPolicy::none());
+    if let Some(prefer) = prefer {
+        let mut headers = reqwest::header::HeaderMap::new();
+        let value = reqwest::header::HeaderValue::from_str(prefer)
+            .unwrap_or_else(|e| panic!("`{prefer}` is not a header value: {e}"));
+        headers.insert("prefer", value);
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("cannot build a reqwest client: {e}"));
+        builder = builder.http_client(http);
+    }
+    builder
+        .build()
+        .unwrap_or_else(|e| panic!("cannot build a client for {api_url}: {e}"))
+}
+
+/// An error body decoded from Prism's example: checks that the example's fields arrived.
+trait ErrorShape {
+    fn check(&self) -> Result<(), String>;
+}
+
+impl ErrorShape for models::ErrorResponseDto {
+    fn check(&self) -> Result<(), String> {
+        let text = self
+            .messages
+            .as_ref()
+            .and_then(|messages| messages.first())
+            .and_then(|message| message.text.as_ref());
+        ensure(
+            self.detail_code.is_some() && text.is_some(),
+            format!("an ErrorResponseDto without detailCode or message text: {self:?}"),
+        )
+    }
+}
+
+impl ErrorShape for models::UnauthorizedError {
+    fn check(&self) -> Result<(), String> {
+        ensure(
+            self.error.is_some(),
+            format!("an UnauthorizedError without error: {self:?}"),
+        )
+    }
+}
+
+impl ErrorShape for models::TooManyRequestsError {
+    fn check(&self) -> Result<(), String> {
+        ensure(
+            self.message.is_some(),
+            format!("a TooManyRequestsError without message: {self:?}"),
+        )
+    }
+}
+
+fn ensure(condition: bool, otherwise: impl Into<String>) -> Result<(), String> {
+    if condition {
+        Ok(())
+    } else {
+        Err(otherwise.into())
+    }
+}
+
+/// Calls one operation for its success status, then once per declared error status.
+///
+/// `call` builds the request from an `AccountsApi`; `success` checks the decoded body; the
+/// error list is the operation's declared statuses with the variant each must decode into.
+macro_rules! operation {
+    (
+        $figures:ident, $clients:ident, $operation:literal, $error:ident,
+        call: |$api:ident| $call:expr,
+        success: |$body:ident| $check:expr,
+        errors: [$($status:literal => $variant:ident),+ $(,)?] $(,)?
+    ) => {{
+        let call = |$api: sdk::AccountsApi| $call;
+        match call($clients.api()).send_full().await {
+            Ok(response) => {
+                $figures.response($operation, &response.headers);
+                let $body = &response.body;
+                let checked: Result<(), String> = $check;
+                match checked {
+                    Ok(()) => {
+                        $figures.operations.insert($operation);
+                    }
+                    Err(e) => $figures.fail($operation, e),
+                }
+            }
+            Err(e) => $figures.fail($operation, format!("the success status failed: {e:?}")),
+        }
+        $(
+            let api = $clients.api_preferring(concat!("code=", stringify!($status)));
+            match call(api).send_full().await {
+                Err(sdk::Error::Api(error)) => {
+                    $figures.response($operation, error.headers());
+                    match (error.status().as_u16(), error.body()) {
+                        ($status, ops::$error::$variant(body)) => {
+                            let retry_after = if $status == 429 {
+                                ensure(
+                                    error.retry_after().is_some(),
+                                    "a 429 without Retry-After",
+                                )
+                            } else {
+                                Ok(())
+                            };
+                            match ErrorShape::check(body).and(retry_after) {
+                                Ok(()) => {
+                                    $figures.decoded.insert((
+                                        stringify!($error),
+                                        $status,
+                                        stringify!($variant),
+                                    ));
+                                }
+                                Err(e) => $figures.fail($operation, format!("{}: {e}", $status)),
+                            }
+                        }
+                        (status, body) => $figures.fail(
+                            $operation,
+                            format!(
+                                "asked for {} ({}), got {status} decoded as {body:?}",
+                                $status,
+                                stringify!($variant)
+                            ),
+                        ),
+                    }
+                }
+                other => $figures.fail(
+                    $operation,
+                    format!("asked for {}, got {other:?}", $status),
+                ),
+            }
+        )+
+    }};
+}
+
+/// Runs the whole contract against Prism at `api_url`.
+pub async fn run(api_url: &str) -> Figures {
+    let mut figures = Figures::default();
+    let mut clients = Clients::new(api_url);
+
+    operation!(figures, clients, "createAccount", CreateAccountError,
+        call: |api| api.create_account(create_body()),
+        success: |body| async_result(&body.id),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "deleteAccount", DeleteAccountError,
+        call: |api| api.delete_account(ACCOUNT_ID),
+        success: |body| async_result(&body.id),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "deleteAccountAsync", DeleteAccountAsyncError,
+        call: |api| api.delete_account_async(ACCOUNT_ID),
+        success: |body| ensure(body.id.is_some(), format!("a task without id: {body:?}")),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "disableAccount", DisableAccountError,
+        call: |api| api.disable_account(ACCOUNT_ID, toggle_body()),
+        success: |body| async_result(&body.id),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "disableAccountForIdentity", DisableAccountForIdentityError,
+        call: |api| api.disable_account_for_identity(IDENTITY_ID),
+        success: |_body| Ok(()),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "disableAccountsForIdentities", DisableAccountsForIdentitiesError,
+        call: |api| api.disable_accounts_for_identities(bulk_body()),
+        success: |body| bulk_results(body),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "enableAccount", EnableAccountError,
+        call: |api| api.enable_account(ACCOUNT_ID, toggle_body()),
+        success: |body| async_result(&body.id),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "enableAccountForIdentity", EnableAccountForIdentityError,
+        call: |api| api.enable_account_for_identity(IDENTITY_ID),
+        success: |_body| Ok(()),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "enableAccountsForIdentities", EnableAccountsForIdentitiesError,
+        call: |api| api.enable_accounts_for_identities(bulk_body()),
+        success: |body| bulk_results(body),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "getAccount", GetAccountError,
+        call: |api| api.get_account(ACCOUNT_ID),
+        success: |body| ensure(
+            body.id.is_some() && body.name.is_some() && body.source_id.is_some(),
+            format!("an account without id, name or sourceId: {body:?}"),
+        ),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "getAccountEntitlements", GetAccountEntitlementsError,
+        call: |api| api.get_account_entitlements(ACCOUNT_ID).offset(0).limit(250).count(true),
+        success: |body| ensure(
+            !body.is_empty() && body.iter().all(|e| e.id.is_some() && e.name.is_some()),
+            format!("entitlements missing or without id or name: {body:?}"),
+        ),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "listAccounts", ListAccountsError,
+        call: |api| api
+            .list_accounts()
+            .detail_level(models::ListAccountsDetailLevel::Slim)
+            .limit(250)
+            .offset(0)
+            .count(true)
+            .filters(format!("identityId eq \"{IDENTITY_ID}\""))
+            .sorters("id,name"),
+        success: |body| slim_accounts(body),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "putAccount", PutAccountError,
+        call: |api| api.put_account(ACCOUNT_ID, put_body()),
+        success: |body| async_result(&body.id),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "submitReloadAccount", SubmitReloadAccountError,
+        call: |api| api.submit_reload_account(ACCOUNT_ID),
+        success: |body| async_result(&body.id),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "unlockAccount", UnlockAccountError,
+        call: |api| api.unlock_account(ACCOUNT_ID, unlock_body()),
+        success: |body| async_result(&body.id),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    operation!(figures, clients, "updateAccount", UpdateAccountError,
+        call: |api| api.update_account(ACCOUNT_ID, patch_body()),
+        success: |_body| Ok(()),
+        errors: [400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+                 429 => TooManyRequests, 500 => InternalServerError],
+    );
+    figures
+}
+
+/// The SLIM list leaves out fields the description marks required: they decode as `None`.
+pub fn slim_accounts(accounts: &[models::Account]) -> Result<(), String> {
+    ensure(!accounts.is_empty(), "no accounts in the SLIM example")?;
+    for account in accounts {
+        ensure(
+            account.id.is_some() && account.name.is_some() && account.source_id.is_some(),
+            format!("a SLIM account without id, name or sourceId: {account:?}"),
+        )?;
+        ensure(
+            account.source_name.is_none()
+                && account.authoritative.is_none()
+                && account.system_account.is_none()
+                && account.uncorrelated.is_none(),
+            format!(
+                "a SLIM account with sourceName, authoritative, systemAccount or uncorrelated, which the example leaves out: {account:?}"
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+fn async_result(id: &Option<String>) -> Result<(), String> {
+    ensure(id.is_some(), "an AccountsAsyncResult without id")
+}
+
+fn bulk_results(results: &[models::BulkIdentitiesAccountsResponse]) -> Result<(), String> {
+    ensure(
+        !results.is_empty()
+            && results
+                .iter()
+                .all(|r| r.id.is_some() && r.status_code.is_some()),
+        format!("bulk results missing or without id or statusCode: {results:?}"),
+    )
+}
+
+/// A new account on a flat file source; `sourceId` is required, the rest are free attributes.
+pub fn create_body() -> models::AccountAttributesCreate {
+    let mut attributes = models::AccountAttributesCreateAttributes::new(SOURCE_ID);
+    for (name, value) in [
+        ("name", "john.doe"),
+        ("displayName", "John Doe"),
+        ("mail", "john.doe@example.com"),
+    ] {
+        attributes
+            .additional_properties
+            .insert(name.to_owned(), value.to_owned());
+    }
+    models::AccountAttributesCreate::new(attributes)
+}
+
+/// Every optional field of the enable/disable request set.
+pub fn toggle_body() -> models::AccountToggleRequest {
+    let mut body = models::AccountToggleRequest::new();
+    body.external_verification_id = Some("3f9180835d2e5168015d32f890ca1581".to_owned());
+    body.force_provisioning = Some(false);
+    body
+}
+
+/// Every optional field of the unlock request set.
+pub fn unlock_body() -> models::AccountUnlockRequest {
+    let mut body = models::AccountUnlockRequest::new();
+    body.external_verification_id = Some("3f9180835d2e5168015d32f890ca1581".to_owned());
+    body.unlock_idn_account = Some(false);
+    body.force_provisioning = Some(false);
+    body
+}
+
+pub fn bulk_body() -> models::IdentitiesAccountsBulkRequest {
+    let mut body = models::IdentitiesAccountsBulkRequest::new();
+    body.identity_ids = Some(vec![
+        IDENTITY_ID.to_owned(),
+        "2c91808384203c2d018437e631158308".to_owned(),
+    ]);
+    body
+}
+
+pub fn put_body() -> models::AccountAttributes {
+    let attributes = serde_json::json!({
+        "city": "Austin",
+        "displayName": "John Doe",
+        "userName": "jdoe",
+        "sAMAccountName": "jDoe",
+        "mail": "john.doe@sailpoint.com",
+    });
+    let serde_json::Value::Object(attributes) = attributes else {
+        unreachable!("an object literal")
+    };
+    models::AccountAttributes::new(attributes.into_iter().collect())
+}
+
+/// A JSON Patch that moves the account to another identity.
+pub fn patch_body() -> Vec<BTreeMap<String, serde_json::Value>> {
+    serde_json::from_value(serde_json::json!([
+        { "op": "replace", "path": "/identityId", "value": IDENTITY_ID },
+        { "op": "replace", "path": "/manuallyCorrelated", "value": true },
+    ]))
+    .unwrap_or_else(|e| panic!("the patch literal is a list of objects: {e}"))
+}
