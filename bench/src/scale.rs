@@ -53,7 +53,7 @@ pub fn write_scaled(spec: &Path, copies: usize, out: &Path) -> Result<Summary, S
     let mut tags = Vec::new();
     let mut paths = Map::new();
     let mut components: Map<String, Value> = Map::new();
-    let mut webhooks: Map<String, Map<String, Value>> = Map::new();
+    let mut webhooks: std::collections::BTreeMap<String, Map<String, Value>> = Default::default();
     for k in 0..copies {
         let suffix = format!("C{k}");
         for (key, source) in &sources.files {

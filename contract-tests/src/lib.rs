@@ -12,6 +12,7 @@ mod proxy;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 pub use prism::{leftover_processes, npm_install, Prism};
 pub use proxy::RecordingProxy;
@@ -25,6 +26,37 @@ pub fn workspace_root() -> PathBuf {
 /// The Accounts API description the committed SDK is generated from.
 pub fn accounts_spec() -> PathBuf {
     workspace_root().join("spec/openapi.yaml")
+}
+
+/// A `cargo` command for running cargo from a test: the cargo running the tests, without the
+/// variables cargo sets for the test process (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, ...).
+///
+/// Some build scripts (ring's) ask to be rerun when those change, so a nested cargo that saw
+/// them would rebuild ring and everything above it, and the next ordinary build would rebuild
+/// it all again.
+pub fn cargo_command() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let set_for_crates = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || name.starts_with("CARGO_BIN_")
+            || matches!(
+                name,
+                "CARGO_CRATE_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_TARGET_TMPDIR"
+                    | "CARGO_RUSTC_CURRENT_DIR"
+                    | "OUT_DIR"
+            );
+        if set_for_crates {
+            command.env_remove(name);
+        }
+    }
+    command
 }
 
 /// The operation ids a generated API module sends, in source order: the first argument of

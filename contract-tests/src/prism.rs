@@ -319,8 +319,9 @@ struct Process {
     args: Vec<String>,
 }
 
-/// Every process in `/proc` that is not a zombie (a zombie has exited; it only waits to be
-/// reaped).
+/// Every process in `/proc` that has not exited. A zombie has, unless other threads of it are
+/// still running: the main thread of a multi-threaded process (node) turns zombie first, and
+/// the process's files, its listening socket among them, close with its last thread.
 fn live_processes() -> Vec<Process> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
@@ -333,7 +334,8 @@ fn live_processes() -> Vec<Process> {
             // `pid (comm) state ppid pgrp ...`; `comm` may hold spaces and parentheses.
             let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
             let state = fields.next()?;
-            if state == "Z" || state == "X" {
+            let threads = std::fs::read_dir(entry.path().join("task")).map_or(0, Iterator::count);
+            if matches!(state, "Z" | "X") && threads <= 1 {
                 return None;
             }
             let group = fields.nth(1).and_then(|g| g.parse().ok());

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use contract_tests::{accounts_spec, Prism};
+use contract_tests::{accounts_spec, cargo_command, Prism};
 
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -29,8 +29,8 @@ fn example_binary(name: &str) -> PathBuf {
         (Some(built), Some(written)) if built >= written
     );
     if !fresh {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
+        let status = cargo_command()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["build", "--quiet", "-p", "contract-tests", "--example", name])
             .status()
             .expect("cannot run cargo");

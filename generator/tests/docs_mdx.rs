@@ -125,7 +125,7 @@ fn an_unescaped_brace_or_an_html_comment_fails_naming_the_file_and_place() {
     let output = mdx_check(dir.path());
     let report = text(&output);
     assert!(!output.status.success(), "{report}");
-    assert!(report.contains("brace.md:8:"), "{report}");
+    assert!(report.contains("brace.md:7:22:"), "{report}");
     assert!(report.contains("comment.md:5:2:"), "{report}");
     assert!(!report.contains("good.md"), "{report}");
     assert!(report.contains("mdx: 1 passed, 2 failed"), "{report}");

@@ -210,7 +210,10 @@ fn differences(source: &Page, ours: &Page, lib_name: &str, ours_h1: &str) -> Vec
             &mine.deprecated,
         );
         check(
-            format!("{op}: the admonition holds the source's text {:?}", theirs.caution),
+            format!(
+                "{op}: the admonition holds the source's text {:?}",
+                theirs.caution
+            ),
             &true,
             &mine.caution.contains(&theirs.caution),
         );
@@ -275,14 +278,26 @@ fn h1(text: &str) -> String {
 fn the_methods_page_matches_the_source_document() {
     let source = source_page();
     // The reader found what the source holds, so equal pages are not two empty ones.
-    assert_eq!(source.sections.len(), 16, "the source document has 16 operations");
+    assert_eq!(
+        source.sections.len(),
+        16,
+        "the source document has 16 operations"
+    );
     assert_eq!(source.table.len(), 16);
     assert!(source.description.starts_with("Use this API to implement"));
-    let list = source.sections.iter().find(|s| s.kebab == "list-accounts").expect("list-accounts");
+    let list = source
+        .sections
+        .iter()
+        .find(|s| s.kebab == "list-accounts")
+        .expect("list-accounts");
     assert_eq!(list.params.len(), 6);
     assert_eq!(list.params[1].default.as_deref(), Some("250"));
     for section in &source.sections {
-        assert!(!section.summary.is_empty() && !section.description.is_empty(), "{}", section.kebab);
+        assert!(
+            !section.summary.is_empty() && !section.description.is_empty(),
+            "{}",
+            section.kebab
+        );
         assert!(section.responses.len() >= 6, "{}", section.kebab);
         assert_eq!(section.accept, "application/json", "{}", section.kebab);
     }

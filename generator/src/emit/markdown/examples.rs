@@ -429,8 +429,7 @@ fn program(
     head.join("\n")
 }
 
-const ALLOW_DEPRECATED: &str =
-    "    #[allow(deprecated)] // The operation is deprecated: see the note above.";
+const ALLOW_DEPRECATED: &str = "    #[allow(deprecated)] // The API deprecates this operation.";
 
 /// A complete program that calls `op` with every parameter set, and prints the result.
 pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {

@@ -27,6 +27,8 @@ pub struct ModelPage {
     pub variants: Vec<VariantRow>,
     /// The aliased type of an alias.
     pub alias: Option<String>,
+    /// Links to the operations and models that use this model.
+    pub used_by: Vec<String>,
     pub example: String,
 }
 
@@ -79,6 +81,7 @@ pub fn page(
         nullable_enum: false,
         variants: Vec::new(),
         alias: None,
+        used_by: used_by(api, model, slugs),
         example: examples::model(api, model),
         name,
     };
@@ -178,4 +181,42 @@ pub fn page(
         }
     }
     page
+}
+
+/// The operations (by their methods) and the models whose members use `model`.
+fn used_by(api: &Api, model: &Model, slugs: &Slugs) -> Vec<String> {
+    let name = model.name.rust.as_str();
+    let names = |ty: &TypeRef| types::named(ty) == Some(name);
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let uses = op.parameters.iter().any(|p| names(&p.ty))
+            || op.body.as_ref().is_some_and(|b| names(&b.ty))
+            || op
+                .responses
+                .iter()
+                .any(|r| r.ty.as_ref().is_some_and(names));
+        if uses {
+            let tag = &api.tags[op.tag];
+            let method = code(&format!("{}::{}", tag.name.rust, op.name.rust));
+            out.push(format!(
+                "[{method}](../methods/{}#{})",
+                slugs.tag(op.tag),
+                op.kebab
+            ));
+        }
+    }
+    for other in &api.models {
+        let uses = match &other.kind {
+            ModelKind::Struct(s) => {
+                s.fields.iter().any(|f| names(&f.ty)) || s.additional.as_ref().is_some_and(names)
+            }
+            ModelKind::Alias(ty) => names(ty),
+            ModelKind::Union(u) => u.variants.iter().any(|v| names(&v.ty)),
+            ModelKind::Enum(_) => false,
+        };
+        if uses {
+            out.push(link(&other.name.rust, Some(&other.name.rust), slugs));
+        }
+    }
+    out
 }
