@@ -33,8 +33,12 @@ pub struct Figures {
     pub operations: BTreeSet<&'static str>,
     /// Responses received.
     pub responses: usize,
-    /// The `sl-violations` Prism sent, as `operation: value`.
+    /// Request violations Prism reported (`sl-violations` located in the request), as
+    /// `operation: violation`.
     pub violations: Vec<String>,
+    /// Response violations Prism reported: the description's example does not match its own
+    /// schema. Not the client's doing; the body must decode all the same.
+    pub description_findings: Vec<String>,
     /// Error statuses decoded into the expected variant: (error type, status, variant).
     pub decoded: BTreeSet<(&'static str, u16, &'static str)>,
     /// Everything that did not go as expected.
@@ -44,13 +48,25 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// Counts a response and sorts the violations Prism reported with it: those located in the
+    /// request are the client's, those located in the response are the description's (an
+    /// example that does not match its schema).
     fn response(&mut self, operation: &'static str, headers: &rt::HeaderMap) {
         self.responses += 1;
         for value in headers.get_all(VIOLATIONS_HEADER) {
-            self.violations.push(format!(
-                "{operation}: {}",
-                String::from_utf8_lossy(value.as_bytes())
-            ));
+            let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            let Ok(serde_json::Value::Array(violations)) = serde_json::from_str(&text) else {
+                self.violations.push(format!("{operation}: {text}"));
+                continue;
+            };
+            for violation in violations {
+                let finding = format!("{operation}: {violation}");
+                if violation["location"][0] == "response" {
+                    self.description_findings.push(finding);
+                } else {
+                    self.violations.push(finding);
+                }
+            }
         }
     }
 
@@ -75,10 +91,11 @@ impl Figures {
             .map(|(variant, n)| format!("{variant} {n}"))
             .collect();
         format!(
-            "operations called: {}/{operations}\nresponses: {}\nPrism violations: {}\nerror statuses decoded: {} ({})\nfailures: {}",
+            "operations called: {}/{operations}\nresponses: {}\nPrism request violations: {}\nPrism response violations (examples that break their schema): {}\nerror statuses decoded: {} ({})\nfailures: {}",
             self.operations.len(),
             self.responses,
             self.violations.len(),
+            self.description_findings.len(),
             self.decoded.len(),
             per_variant.join(", "),
             self.failures.len()
@@ -91,6 +108,7 @@ impl Figures {
             "operations": self.operations,
             "responses": self.responses,
             "violations": self.violations,
+            "description_findings": self.description_findings,
             "decoded": self.decoded.iter().map(|(error, status, variant)| (error, status, variant)).collect::<Vec<_>>(),
             "failures": self.failures,
         })

@@ -55,7 +55,9 @@ impl RecordingProxy {
     /// The request lines clients sent so far (`METHOD target HTTP/1.1`), in order per
     /// connection.
     pub fn request_lines(&self) -> Vec<String> {
-        const METHODS: [&str; 7] = ["GET ", "POST ", "PUT ", "PATCH ", "DELETE ", "HEAD ", "OPTIONS "];
+        const METHODS: [&str; 7] = [
+            "GET ", "POST ", "PUT ", "PATCH ", "DELETE ", "HEAD ", "OPTIONS ",
+        ];
         lock(&self.sent)
             .iter()
             .flat_map(|buffer| {
@@ -107,5 +109,7 @@ async fn forward(client: TcpStream, upstream: SocketAddr, buffer: Arc<Mutex<Vec<
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -22,8 +22,7 @@ mod contract;
 
 fn generated_accounts_api() -> String {
     let path = workspace_root().join("generated/sailpoint-beta/src/apis/accounts_api.rs");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn bearer() -> String {
@@ -38,7 +37,10 @@ async fn every_operation_keeps_the_contract() {
 
     let source = generated_accounts_api();
     let operations = operation_ids(&source);
-    println!("sailpoint-beta against Prism on spec/openapi.yaml\n{}", figures.summary(operations.len()));
+    println!(
+        "sailpoint-beta against Prism on spec/openapi.yaml\n{}",
+        figures.summary(operations.len())
+    );
     for (variant, n) in figures.decoded_per_variant() {
         println!("  {variant}: {n}");
     }
@@ -50,12 +52,20 @@ async fn every_operation_keeps_the_contract() {
         prism.output()
     );
     assert!(
+        figures.description_findings.is_empty(),
+        "examples in spec/ that break their schema:\n{}",
+        figures.description_findings.join("\n")
+    );
+    assert!(
         figures.violations.is_empty(),
         "Prism found requests that break the description:\n{}",
         figures.violations.join("\n")
     );
     let called: BTreeSet<String> = figures.operations.iter().map(|op| op.to_string()).collect();
-    assert_eq!(called, operations, "every operation of AccountsApi is called");
+    assert_eq!(
+        called, operations,
+        "every operation of AccountsApi is called"
+    );
     assert_eq!(operations.len(), 16);
     let decoded: BTreeSet<(String, u16, String)> = figures
         .decoded
@@ -217,9 +227,7 @@ async fn prism_refuses_requests_without_a_token() {
         .await
         .expect("Prism answers");
     assert_eq!(response.status(), 401);
-    assert!(response
-        .headers()
-        .contains_key(contract::VIOLATIONS_HEADER));
+    assert!(response.headers().contains_key(contract::VIOLATIONS_HEADER));
     // The same request with the client's token passes.
     let accounts = contract::Clients::new(prism.url())
         .api()

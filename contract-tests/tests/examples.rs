@@ -31,7 +31,14 @@ fn example_binary(name: &str) -> PathBuf {
     if !fresh {
         let status = cargo_command()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--quiet", "-p", "contract-tests", "--example", name])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "contract-tests",
+                "--example",
+                name,
+            ])
             .status()
             .expect("cannot run cargo");
         assert!(status.success(), "building the example {name} failed");

@@ -114,7 +114,7 @@ fn prose_lines(lines: &[&str]) -> Vec<String> {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    inline(&joined).lines().map(str::to_string).collect()
+    inline(&joined).split('\n').map(str::to_string).collect()
 }
 
 /// A line MDX would parse as `import`/`export`: its first letter becomes a character reference.
@@ -272,6 +272,11 @@ mod tests {
             "```json\n{\"a\": 1}\n```"
         );
         assert_eq!(block("```\nunclosed {"), "```text\nunclosed {\n```");
+    }
+
+    #[test]
+    fn a_blank_line_before_a_fence_stays() {
+        assert_eq!(block("a\n\n```\nx\n```\n\nb"), "a\n\n```text\nx\n```\n\nb");
     }
 
     #[test]
