@@ -1,9 +1,12 @@
 //! A counting global allocator, for measuring what a stream holds while it runs. A binary
-//! opts in with `#[global_allocator] static ALLOC: Counting = Counting;`.
+//! opts in with `#[global_allocator] static ALLOC: Counting = Counting;` and calls [`enable`]
+//! first thing; until then counting costs one relaxed load per call, so timings taken in a
+//! process that does not enable it are not skewed.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+static ENABLED: AtomicBool = AtomicBool::new(false);
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
@@ -26,7 +29,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: the caller's contract is `System`'s.
         unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        shrink(layout.size());
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -42,14 +45,32 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: the caller's contract is `System`'s.
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            shrink(layout.size());
             grow(new_size);
         }
         new
     }
 }
 
+/// Starts counting. Call it before anything is allocated that will be freed later, or the
+/// live count drifts low (it saturates at zero).
+pub fn enable() {
+    ENABLED.store(true, Ordering::Relaxed);
+}
+
+fn shrink(size: usize) {
+    if ENABLED.load(Ordering::Relaxed) {
+        // Saturating: memory allocated before `enable` may be freed after it.
+        let _ = LIVE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |live| {
+            Some(live.saturating_sub(size))
+        });
+    }
+}
+
 fn grow(size: usize) {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return;
+    }
     let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
     PEAK.fetch_max(live, Ordering::Relaxed);
 }

@@ -9,7 +9,8 @@ pub const PAGE_SIZE: usize = 250;
 /// The workspace root (the parent of this crate).
 pub fn project_root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.parent().map_or_else(|| here.to_path_buf(), Path::to_path_buf)
+    here.parent()
+        .map_or_else(|| here.to_path_buf(), Path::to_path_buf)
 }
 
 /// The public beta description, read in place from `shared/` beside the work tree, or from

@@ -176,10 +176,10 @@ fn rewrite(value: &Value, suffix: &str) -> Value {
                 .map(|(key, child)| {
                     let child = match (key.as_str(), child) {
                         ("$ref", Value::String(r)) => Value::String(rewrite_ref(r, suffix)),
-                        ("operationId", Value::String(id)) => Value::String(format!("{id}{suffix}")),
-                        ("tags", Value::Array(items))
-                            if items.iter().all(Value::is_string) =>
-                        {
+                        ("operationId", Value::String(id)) => {
+                            Value::String(format!("{id}{suffix}"))
+                        }
+                        ("tags", Value::Array(items)) if items.iter().all(Value::is_string) => {
                             Value::Array(
                                 items
                                     .iter()
@@ -222,12 +222,18 @@ mod tests {
 
     #[test]
     fn references_are_renamed_per_copy() {
-        assert_eq!(rewrite_ref("../schemas/Account.yaml", "C2"), "../schemas/AccountC2.yaml");
+        assert_eq!(
+            rewrite_ref("../schemas/Account.yaml", "C2"),
+            "../schemas/AccountC2.yaml"
+        );
         assert_eq!(
             rewrite_ref("#/components/schemas/Account/properties/id", "C2"),
             "#/components/schemas/AccountC2/properties/id"
         );
-        assert_eq!(rewrite_ref("./x.example.yaml#/a", "C0"), "./xC0.example.yaml#/a");
+        assert_eq!(
+            rewrite_ref("./x.example.yaml#/a", "C0"),
+            "./xC0.example.yaml#/a"
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! the real client with every optional parameter set, answers its success status with a body
 //! that decodes into the generated types, and every error status it declares (asked for with
 //! Prism's `Prefer: code=NNN`) decodes into the operation's error enum, in the variant of that
-//! status. Prism must find nothing wrong with any request (no `sl-violations` header).
+//! status. Prism must find nothing wrong with any request (no violation located in the request
+//! in its `sl-violations` header); what it finds wrong with its own examples is counted apart.
 //!
 //! This file is included with `#[path]`, not compiled on its own: `tests/accounts.rs` includes
 //! it for the committed SDK, and `tests/full_beta.rs` for the crate generated from SailPoint's
@@ -109,14 +110,14 @@ impl Figures {
             "responses": self.responses,
             "violations": self.violations,
             "description_findings": self.description_findings,
-            "decoded": self.decoded.iter().map(|(error, status, variant)| (error, status, variant)).collect::<Vec<_>>(),
+            "decoded": self.decoded,
             "failures": self.failures,
         })
     }
 }
 
-/// Clients for one Prism: one that asks for nothing, and one per error status that asks for
-/// it with `Prefer: code=NNN`. The runtime's `Request` has no per-call headers, so the header is
+/// Clients for one Prism: one that asks for nothing, and one per `Prefer` header value
+/// (`code=404` asks Prism for that status, `example=FullAccounts` for that example). The runtime's `Request` has no per-call headers, so the header is
 /// a default header of the reqwest client handed to `ClientBuilder::http_client`.
 pub struct Clients {
     plain: sdk::Client,

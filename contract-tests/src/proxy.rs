@@ -8,12 +8,15 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+/// The bytes one connection's client sent.
+type Recording = Arc<Mutex<Vec<u8>>>;
+
 /// Forwards every connection to `upstream` and keeps the bytes clients sent, one buffer per
 /// connection. Stops when dropped.
 #[derive(Debug)]
 pub struct RecordingProxy {
     url: String,
-    sent: Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>>,
+    sent: Arc<Mutex<Vec<Recording>>>,
     task: JoinHandle<()>,
 }
 
@@ -31,11 +34,11 @@ impl RecordingProxy {
             .local_addr()
             .expect("the recording proxy has no address")
             .port();
-        let sent: Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>> = Arc::default();
+        let sent: Arc<Mutex<Vec<Recording>>> = Arc::default();
         let connections = Arc::clone(&sent);
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let buffer = Arc::<Mutex<Vec<u8>>>::default();
+                let buffer = Recording::default();
                 lock(&connections).push(Arc::clone(&buffer));
                 tokio::spawn(forward(client, upstream, buffer));
             }
@@ -80,7 +83,7 @@ impl Drop for RecordingProxy {
     }
 }
 
-async fn forward(client: TcpStream, upstream: SocketAddr, buffer: Arc<Mutex<Vec<u8>>>) {
+async fn forward(client: TcpStream, upstream: SocketAddr, buffer: Recording) {
     let Ok(server) = TcpStream::connect(upstream).await else {
         return;
     };

@@ -134,7 +134,7 @@ fn whole_beta_description_keeps_the_accounts_contract() {
              resolver = \"2\"\n\
              members = [\"{package}\", \"harness\"]\n\
              \n\
-             # The harness only runs once; debug info would only slow the build of 559 operations.\n\
+             # Nobody debugs the harness; without debug info its 559 operations build faster.\n\
              [profile.dev]\n\
              debug = false\n"
         ),
@@ -292,7 +292,6 @@ fn whole_beta_description_keeps_the_accounts_contract() {
         called, operations,
         "every operation of AccountsApi is called"
     );
-    assert_eq!(operations.len(), 16);
     assert_eq!(
         decoded,
         declared_error_statuses(&source),

@@ -21,7 +21,10 @@ fn inputs() -> Vec<(&'static str, PathBuf)> {
     if public.is_file() {
         inputs.push(("beta", public));
     } else {
-        eprintln!("the public beta description is not at {}; skipped", public.display());
+        eprintln!(
+            "the public beta description is not at {}; skipped",
+            public.display()
+        );
     }
     inputs
 }

@@ -48,8 +48,16 @@ pub fn compile_all() -> Result<()> {
     );
     std::fs::write(workspace.join("Cargo.toml"), manifest)?;
     clippy(&workspace)?;
+    // The fixtures' reference pages are doctests of their crates: their examples must compile.
+    let target = root.join("target").display().to_string();
+    run(
+        &workspace,
+        "cargo",
+        &["test", "--workspace", "--doc", "--quiet"],
+        &[("CARGO_TARGET_DIR", &target)],
+    )?;
     eprintln!(
-        "{} fixture crate(s) compile with clippy -D warnings",
+        "{} fixture crate(s) compile with clippy -D warnings, and their doc examples compile",
         members.len()
     );
 

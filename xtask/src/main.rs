@@ -2,6 +2,7 @@
 //!
 //! This only parses flags and calls the generator; see ARCHITECTURE.md.
 
+mod bench;
 mod fixtures;
 mod fuzz;
 mod generate;
@@ -17,7 +18,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   test                                                   every check and test of the project
   fixtures                                               generate and compile every spec/fixtures/*.yaml
   public-beta                                            generate and compile the whole public beta description
-  fuzz [--seconds N]                                     fuzz load-and-generate for N seconds (default 600)";
+  fuzz [--seconds N]                                     fuzz load-and-generate for N seconds (default 600)
+  bench [--compare] [--quick] [--no-crate]               generation, build and run-time benchmarks (BENCHMARKS.md)";
 
 fn main() -> std::process::ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -59,6 +61,18 @@ fn run(args: Vec<String>) -> Result<()> {
                 _ => bail!("{USAGE}"),
             };
             fuzz::fuzz(seconds)
+        }
+        Some("bench") => {
+            let mut request = bench::BenchRequest::default();
+            for arg in args {
+                match arg.as_str() {
+                    "--compare" => request.compare = true,
+                    "--quick" => request.quick = true,
+                    "--no-crate" => request.no_crate = true,
+                    other => bail!("unknown argument `{other}`\n{USAGE}"),
+                }
+            }
+            bench::bench(&request)
         }
         Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
         None => bail!("{USAGE}"),

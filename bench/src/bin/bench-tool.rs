@@ -3,10 +3,13 @@
 //! - `bench-tool scale --copies N --out DIR [--spec FILE]`: writes a description N times the
 //!   size of FILE (default: the public beta description) into DIR;
 //! - `bench-tool loopback [--quick] [--python PYTHON]`: the run-time comparison of the SDK with
-//!   hand-written `reqwest` + `serde_json` calls (and the Python SDK), as Markdown tables.
+//!   hand-written `reqwest` + `serde_json` calls (and the Python SDK), as Markdown tables;
+//! - `bench-tool stream [--quick]`: streams the long listing with the allocator counting, and
+//!   prints the figures as JSON (`loopback` runs it in a process of its own, so that counting
+//!   does not slow the other measurements).
 
 use bench::alloc::Counting;
-use bench::loopback::{self, Effort, Report};
+use bench::loopback::{self, Effort, Report, StreamFigures};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,7 +18,8 @@ use std::process::ExitCode;
 static ALLOC: Counting = Counting;
 
 const USAGE: &str = "usage: bench-tool scale --copies N --out DIR [--spec FILE]
-       bench-tool loopback [--quick] [--python PYTHON]";
+       bench-tool loopback [--quick] [--python PYTHON]
+       bench-tool stream [--quick]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -55,7 +59,9 @@ fn run(args: Vec<String>) -> Result<(), String> {
             };
             let spec = match spec.or_else(bench::fixtures::public_beta_spec) {
                 Some(spec) => spec,
-                None => return Err("no --spec, and the public beta description is not there".into()),
+                None => {
+                    return Err("no --spec, and the public beta description is not there".into())
+                }
             };
             let summary = bench::scale::write_scaled(&spec, copies, &out)?;
             eprintln!(
@@ -72,14 +78,44 @@ fn run(args: Vec<String>) -> Result<(), String> {
             let effort = if quick { Effort::QUICK } else { Effort::FULL };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             let report = runtime.block_on(loopback::run(effort, python.as_deref()))?;
-            print_report(&report);
+            drop(runtime);
+            let stream = stream_in_child(quick)?;
+            print_report(&report, &stream);
+            Ok(())
+        }
+        Some("stream") => {
+            bench::alloc::enable();
+            let effort = if quick { Effort::QUICK } else { Effort::FULL };
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let figures = runtime.block_on(loopback::stream(effort))?;
+            println!(
+                "{}",
+                serde_json::to_string(&figures).map_err(|e| e.to_string())?
+            );
             Ok(())
         }
         _ => Err(USAGE.into()),
     }
 }
 
-fn print_report(report: &Report) {
+fn stream_in_child(quick: bool) -> Result<StreamFigures, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut command = std::process::Command::new(exe);
+    command.arg("stream");
+    if quick {
+        command.arg("--quick");
+    }
+    let output = command.output().map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!(
+            "bench-tool stream failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("bench-tool stream: {e}"))
+}
+
+fn print_report(report: &Report, s: &StreamFigures) {
     println!("| run time, loopback server | SDK | hand-written reqwest + serde_json | ratio | target | met |");
     println!("| --- | ---: | ---: | ---: | ---: | --- |");
     for row in &report.rows {
@@ -93,10 +129,12 @@ fn print_report(report: &Report) {
             if row.met() { "yes" } else { "**no**" }
         );
     }
-    let s = &report.stream;
     let mb = |b: usize| b as f64 / 1e6;
     println!();
-    println!("| streaming {} accounts with `into_stream()` | figure |", s.items);
+    println!(
+        "| streaming {} accounts with `into_stream()` | figure |",
+        s.items
+    );
     println!("| --- | ---: |");
     println!(
         "| SDK / hand-written paging loop | {:.0} / {:.0} accounts/s ({:.2}×) |",
@@ -124,11 +162,21 @@ fn print_report(report: &Report) {
     if let Some(python) = &report.python {
         let rust = &report.rates;
         println!();
-        println!("| calls/s, loopback server | Rust SDK | Python SDK `sailpoint` | Rust ÷ Python |");
+        println!(
+            "| calls/s, loopback server | Rust SDK | Python SDK `sailpoint` | Rust ÷ Python |"
+        );
         println!("| --- | ---: | ---: | ---: |");
         for (what, r, p) in [
-            ("`get_account`, one caller", rust.account_rate, python.account_rate),
-            ("`list_accounts` (250), one caller", rust.page_rate, python.page_rate),
+            (
+                "`get_account`, one caller",
+                rust.account_rate,
+                python.account_rate,
+            ),
+            (
+                "`list_accounts` (250), one caller",
+                rust.page_rate,
+                python.page_rate,
+            ),
             (
                 "`get_account`, 64 concurrent callers (Python: 64 threads)",
                 rust.concurrent_account_rate,

@@ -1,0 +1,547 @@
+//! `cargo xtask bench [--compare] [--quick] [--no-crate]`: whole-process timings of the
+//! generator, the build time of the crate it generates, and the SDK at run time against
+//! hand-written `reqwest` + `serde_json`, printed as Markdown tables (see BENCHMARKS.md).
+//!
+//! Generation is timed as the `generator` binary (release) writing into a new folder each run,
+//! with peak memory from `/usr/bin/time` (the kernel's `maxrss` of the process). Inputs:
+//! `spec/`, the public beta description read in place from `shared/`, and descriptions 2, 5
+//! and 10 times its size written by `bench-tool scale` into `target/bench/scale/`.
+//!
+//! `--compare` also installs the pinned `openapi-generator-cli` (which runs its bundled jar on
+//! the machine's Java) and the official Python SDK into a venv under `target/bench/`, and
+//! measures them on the same inputs in the same run.
+
+use crate::project_root;
+use crate::tools::run;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The pinned comparison tools. `sailpoint` 1.4.2 is the last release with the `beta` API
+/// (2.x regroups operations by product area under new paths).
+const OPENAPI_GENERATOR_CLI: &str = "openapi-generator-cli==7.26.0";
+const PYTHON_SDK: &str = "sailpoint==1.4.2";
+
+/// The targets, from the performance issue.
+const SPEC_TARGET: Duration = Duration::from_millis(50);
+const BETA_TARGET: Duration = Duration::from_millis(500);
+const BETA_MEMORY_TARGET_MB: f64 = 150.0;
+const CRATE_BUILD_TARGET: Duration = Duration::from_secs(30);
+const CRATE_MEMORY_TARGET_MB: f64 = 1500.0;
+
+#[derive(Debug, Default)]
+pub struct BenchRequest {
+    /// Also measure openapi-generator and the Python SDK.
+    pub compare: bool,
+    /// Fewer runs, for a quick look.
+    pub quick: bool,
+    /// Skip building the generated crate.
+    pub no_crate: bool,
+}
+
+/// One timed input.
+struct Timing {
+    label: String,
+    runs: Vec<Duration>,
+    peak_kb: Option<u64>,
+}
+
+impl Timing {
+    fn median(&self) -> Duration {
+        let mut runs = self.runs.clone();
+        runs.sort();
+        runs.get(runs.len() / 2).copied().unwrap_or_default()
+    }
+
+    fn range(&self) -> String {
+        let min = self.runs.iter().min().copied().unwrap_or_default();
+        let max = self.runs.iter().max().copied().unwrap_or_default();
+        format!("{}–{}", ms(min), ms(max))
+    }
+
+    fn peak_mb(&self) -> Option<f64> {
+        self.peak_kb.map(|kb| kb as f64 / 1024.0)
+    }
+}
+
+pub fn bench(request: &BenchRequest) -> Result<()> {
+    let root = project_root();
+    let started = Instant::now();
+    let work = root.join("target/bench");
+    std::fs::create_dir_all(&work)?;
+    let beta = beta_spec(&root)?;
+    if !Path::new(TIME).is_file() {
+        eprintln!("note: {TIME} is missing (Debian package `time`); peak memory is not measured");
+    }
+
+    eprintln!("== building the generator and the benchmark tools (release)");
+    run(
+        &root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "generator",
+            "-p",
+            "bench",
+            "--bins",
+        ],
+        &[],
+    )?;
+    let release = root.join("target/release");
+    let generator = release.join("generator");
+    let tool = release.join("bench-tool");
+
+    let copies: &[usize] = if request.quick { &[2] } else { &[2, 5, 10] };
+    eprintln!("== writing descriptions {copies:?} times the size of the beta one");
+    let mut scaled = Vec::new();
+    for &n in copies {
+        let out = work.join(format!("scale/x{n}"));
+        let out_arg = out.display().to_string();
+        let beta_arg = beta.display().to_string();
+        let n_arg = n.to_string();
+        let args = [
+            "scale", "--copies", &n_arg, "--spec", &beta_arg, "--out", &out_arg,
+        ];
+        run(&root, &tool.display().to_string(), &args, &[])?;
+        scaled.push((n, out.join(file_name(&beta))));
+    }
+
+    eprintln!("== timing generation (whole process, files written)");
+    let runs = |quick: usize, full: usize| if request.quick { quick } else { full };
+    let gen_dir = work.join("gen");
+    let mut inputs = vec![
+        (
+            "spec/openapi.yaml".to_string(),
+            root.join("spec/openapi.yaml"),
+            runs(3, 11),
+        ),
+        ("public beta (1×)".to_string(), beta.clone(), runs(3, 7)),
+    ];
+    for (n, spec) in &scaled {
+        inputs.push((
+            format!("beta × {n}"),
+            spec.clone(),
+            runs(1, if *n >= 5 { 3 } else { 5 }),
+        ));
+    }
+    let mut timings = Vec::new();
+    for (label, spec, count) in &inputs {
+        let timing = time_runs(label, *count, &gen_dir, |out| {
+            let mut command = Command::new(&generator);
+            command.arg("--spec").arg(spec).arg("--out").arg(out);
+            command
+        })?;
+        eprintln!("{label}: median {}", ms(timing.median()));
+        timings.push(timing);
+    }
+
+    let mut crate_builds = Vec::new();
+    if !request.no_crate {
+        eprintln!("== building the generated crates (debug; dependencies warmed first)");
+        for (label, spec, name) in [
+            ("whole beta description", beta.as_path(), "beta-crate"),
+            (
+                "`spec/` (the Accounts tag only)",
+                &root.join("spec/openapi.yaml"),
+                "accounts-crate",
+            ),
+        ] {
+            crate_builds.push(crate_build(
+                &root,
+                &generator,
+                label,
+                spec,
+                name,
+                runs(1, 3),
+            )?);
+        }
+    }
+
+    let mut compare = Vec::new();
+    let mut python = None;
+    if request.compare {
+        let venv = ensure_venv(&work)?;
+        python = Some(venv.join("bin/python"));
+        let cli = venv.join("bin/openapi-generator-cli");
+        eprintln!("== timing openapi-generator (-g rust) on the same inputs");
+        for (label, spec, _) in inputs.iter().take(2) {
+            let timing = time_runs(
+                &format!("openapi-generator: {label}"),
+                runs(1, 3),
+                &work.join("oag"),
+                |out| {
+                    let mut command = Command::new(&cli);
+                    command
+                        .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
+                        .arg(spec)
+                        .arg("-o")
+                        .arg(out)
+                        .env("JAVA_OPTS", "");
+                    command
+                },
+            )?;
+            eprintln!("{}: median {}", timing.label, ms(timing.median()));
+            compare.push(timing);
+        }
+    }
+
+    eprintln!("== the SDK at run time, on a loopback server");
+    let mut loopback = Command::new(&tool);
+    loopback.arg("loopback");
+    if request.quick {
+        loopback.arg("--quick");
+    }
+    if let Some(python) = &python {
+        loopback.arg("--python").arg(python);
+    }
+    let output = loopback.stderr(Stdio::inherit()).output()?;
+    if !output.status.success() {
+        bail!("bench-tool loopback failed with {}", output.status);
+    }
+
+    println!();
+    print_generation(&timings);
+    print_scaling(&timings, &scaled);
+    if !crate_builds.is_empty() {
+        print_crate_builds(&crate_builds);
+    }
+    if !compare.is_empty() {
+        print_compare(&timings, &compare);
+    }
+    println!();
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    println!();
+    println!("(cargo xtask bench took {:.0?})", started.elapsed());
+    Ok(())
+}
+
+/// The public beta description, read in place (never copied into the repository).
+fn beta_spec(root: &Path) -> Result<PathBuf> {
+    let path = std::env::var_os("SAILPOINT_BETA_SPEC").map_or_else(
+        || root.join("../shared/specs/sailpoint-beta/sailpoint-api.beta.yaml"),
+        PathBuf::from,
+    );
+    if !path.is_file() {
+        bail!(
+            "the public beta description is not at {} (set SAILPOINT_BETA_SPEC)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+const TIME: &str = "/usr/bin/time";
+
+/// Runs `command` `count` times, each writing into a new folder under `dir`, and returns the
+/// wall times and the peak resident memory. Folders are removed after the last run, not between
+/// runs: deleting thousands of files right before creating as many slows ext4's inode
+/// allocation, which would be measuring the file system.
+fn time_runs(
+    label: &str,
+    count: usize,
+    dir: &Path,
+    command: impl Fn(&Path) -> Command,
+) -> Result<Timing> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut runs = Vec::new();
+    let mut peak_kb: Option<u64> = None;
+    for i in 0..count {
+        let out = dir.join(format!("run-{i}"));
+        let rss_file = dir.join(format!("run-{i}.maxrss"));
+        let inner = command(&out);
+        let mut timed = if Path::new(TIME).is_file() {
+            let mut timed = Command::new(TIME);
+            timed
+                .arg("-f")
+                .arg("%M")
+                .arg("-o")
+                .arg(&rss_file)
+                .arg(inner.get_program())
+                .args(inner.get_args());
+            for (key, value) in inner.get_envs() {
+                match value {
+                    Some(value) => timed.env(key, value),
+                    None => timed.env_remove(key),
+                };
+            }
+            timed
+        } else {
+            inner
+        };
+        let started = Instant::now();
+        let status = timed
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .with_context(|| format!("running {label}"))?;
+        let elapsed = started.elapsed();
+        if !status.success() {
+            bail!("{label} failed with {status}");
+        }
+        runs.push(elapsed);
+        if let Ok(text) = std::fs::read_to_string(&rss_file) {
+            if let Some(kb) = text
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<u64>().ok())
+            {
+                peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
+            }
+        }
+    }
+    std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
+    Ok(Timing {
+        label: label.to_string(),
+        runs,
+        peak_kb,
+    })
+}
+
+/// Generates `spec` into `target/bench/<name>`, builds it once to warm its dependencies, then
+/// touches `src/lib.rs` and times the rebuild (`cargo build`, debug) `count` times.
+fn crate_build(
+    root: &Path,
+    generator: &Path,
+    label: &str,
+    spec: &Path,
+    name: &str,
+    count: usize,
+) -> Result<Timing> {
+    let work = root.join("target/bench");
+    let out = work.join(name);
+    let runtime = root.join("runtime").display().to_string();
+    let status = Command::new(generator)
+        .arg("--spec")
+        .arg(spec)
+        .arg("--out")
+        .arg(&out)
+        .args(["--runtime-path", &runtime])
+        .stderr(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("generating {label} failed with {status}");
+    }
+    // The project's lockfile pins the same versions, so the warm build is mostly shared.
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))?;
+    let target = work.join("crate-target").display().to_string();
+    let env = [("CARGO_TARGET_DIR", target.as_str())];
+    run(&out, "cargo", &["build", "--quiet"], &env)?;
+    let lib = out.join("src/lib.rs");
+    let dir = work.join("crate-build-times");
+    std::fs::create_dir_all(&dir)?;
+    let mut runs = Vec::new();
+    let mut peak_kb: Option<u64> = None;
+    for i in 0..count {
+        std::fs::File::options()
+            .write(true)
+            .open(&lib)?
+            .set_modified(SystemTime::now())?;
+        let rss_file = dir.join(format!("{name}-{i}.maxrss"));
+        let mut command = if Path::new(TIME).is_file() {
+            let mut command = Command::new(TIME);
+            command
+                .arg("-f")
+                .arg("%M")
+                .arg("-o")
+                .arg(&rss_file)
+                .arg("cargo");
+            command
+        } else {
+            Command::new("cargo")
+        };
+        let started = Instant::now();
+        let status = command
+            .args(["build", "--quiet"])
+            .current_dir(&out)
+            .envs(env)
+            .status()?;
+        runs.push(started.elapsed());
+        if !status.success() {
+            bail!("building {label} failed with {status}");
+        }
+        if let Ok(text) = std::fs::read_to_string(&rss_file) {
+            if let Some(kb) = text
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<u64>().ok())
+            {
+                peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
+            }
+        }
+        eprintln!("{label}: rebuild {:.1?}", runs[i]);
+    }
+    Ok(Timing {
+        label: label.to_string(),
+        runs,
+        peak_kb,
+    })
+}
+
+/// A venv under `target/bench/venv` with the pinned comparison tools.
+fn ensure_venv(work: &Path) -> Result<PathBuf> {
+    let venv = work.join("venv");
+    let stamp = venv.join(".bench-pins");
+    let pins = format!("{OPENAPI_GENERATOR_CLI}\n{PYTHON_SDK}\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(pins.as_str()) {
+        eprintln!(
+            "== installing {OPENAPI_GENERATOR_CLI} and {PYTHON_SDK} into {}",
+            venv.display()
+        );
+        let venv_arg = venv.display().to_string();
+        run(work, "python3", &["-m", "venv", &venv_arg], &[])
+            .context("creating the venv (python3 with the venv module is required)")?;
+        let pip = venv.join("bin/pip").display().to_string();
+        run(
+            work,
+            &pip,
+            &["install", "--quiet", OPENAPI_GENERATOR_CLI, PYTHON_SDK],
+            &[],
+        )?;
+        std::fs::write(&stamp, pins)?;
+    }
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .context("openapi-generator-cli needs Java (`java -version` failed)")?;
+    let version = String::from_utf8_lossy(&java.stderr);
+    eprintln!("java: {}", version.lines().next().unwrap_or_default());
+    Ok(venv)
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "yes"
+    } else {
+        "**no**"
+    }
+}
+
+fn print_generation(timings: &[Timing]) {
+    println!("| generation (release `generator`, files written) | runs | median | min–max | peak memory | target | met |");
+    println!("| --- | ---: | ---: | ---: | ---: | --- | --- |");
+    for (i, t) in timings.iter().enumerate() {
+        let peak = t
+            .peak_mb()
+            .map_or_else(|| "n/a".to_string(), |mb| format!("{mb:.0} MB"));
+        let (target, met) = match i {
+            0 => (
+                format!("≤ {}", ms(SPEC_TARGET)),
+                Some(t.median() <= SPEC_TARGET),
+            ),
+            1 => (
+                format!("≤ {}, ≤ {BETA_MEMORY_TARGET_MB:.0} MB", ms(BETA_TARGET)),
+                Some(
+                    t.median() <= BETA_TARGET
+                        && t.peak_mb().is_some_and(|mb| mb <= BETA_MEMORY_TARGET_MB),
+                ),
+            ),
+            _ => (String::new(), None),
+        };
+        println!(
+            "| {} | {} | {} | {} | {peak} | {target} | {} |",
+            t.label,
+            t.runs.len(),
+            ms(t.median()),
+            t.range(),
+            met.map_or("", verdict)
+        );
+    }
+}
+
+fn print_scaling(timings: &[Timing], scaled: &[(usize, PathBuf)]) {
+    let Some(one) = timings.get(1) else {
+        return;
+    };
+    println!();
+    println!("| size | median | ÷ 1× median | linear would be | peak memory |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    let base = one.median().as_secs_f64();
+    let rows = std::iter::once((1, one)).chain(
+        scaled
+            .iter()
+            .zip(timings.iter().skip(2))
+            .map(|((n, _), t)| (*n, t)),
+    );
+    for (n, t) in rows {
+        let peak = t
+            .peak_mb()
+            .map_or_else(|| "n/a".to_string(), |mb| format!("{mb:.0} MB"));
+        println!(
+            "| {n}× | {} | {:.2}× | {n}.00× | {peak} |",
+            ms(t.median()),
+            t.median().as_secs_f64() / base
+        );
+    }
+}
+
+fn print_crate_builds(builds: &[Timing]) {
+    println!();
+    println!("| generated crate, `cargo build` (debug) after touching src/lib.rs | runs | median | min–max | peak memory | target | met |");
+    println!("| --- | ---: | ---: | ---: | ---: | --- | --- |");
+    for (i, t) in builds.iter().enumerate() {
+        let peak = t.peak_mb();
+        let (target, met) = if i == 0 {
+            (
+                format!(
+                    "≤ {:.0} s, ≤ {:.1} GB",
+                    CRATE_BUILD_TARGET.as_secs_f64(),
+                    CRATE_MEMORY_TARGET_MB / 1000.0
+                ),
+                verdict(
+                    t.median() <= CRATE_BUILD_TARGET
+                        && peak.is_some_and(|mb| mb <= CRATE_MEMORY_TARGET_MB),
+                ),
+            )
+        } else {
+            (String::new(), "")
+        };
+        println!(
+            "| {} | {} | {:.1} s | {} | {} | {target} | {met} |",
+            t.label,
+            t.runs.len(),
+            t.median().as_secs_f64(),
+            t.range(),
+            peak.map_or_else(|| "n/a".to_string(), |mb| format!("{mb:.0} MB")),
+        );
+    }
+}
+
+fn print_compare(ours: &[Timing], theirs: &[Timing]) {
+    println!();
+    println!("| generation, same inputs | this generator | openapi-generator `-g rust` | their time ÷ ours | their peak memory |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (ours, theirs) in ours.iter().zip(theirs) {
+        println!(
+            "| {} | {} | {} | {:.1}× | {} |",
+            ours.label,
+            ms(ours.median()),
+            ms(theirs.median()),
+            theirs.median().as_secs_f64() / ours.median().as_secs_f64(),
+            theirs
+                .peak_mb()
+                .map_or_else(|| "n/a".to_string(), |mb| format!("{mb:.0} MB")),
+        );
+    }
+}
