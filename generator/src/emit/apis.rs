@@ -102,11 +102,14 @@ pub fn tag_context(api: &Api, index: usize, tag: &Tag) -> TagContext {
         file: format!("{}.rs", crate::names::unraw(&tag.module)),
         module: tag.module.clone(),
         docs,
-        ops: api.operations_of(index).map(op_context).collect(),
+        ops: api
+            .operations_of(index)
+            .map(|op| op_context(api, op))
+            .collect(),
     }
 }
 
-fn op_context(op: &Operation) -> OpContext {
+fn op_context(api: &Api, op: &Operation) -> OpContext {
     let mut args = Vec::new();
     let mut fields = Vec::new();
     let mut setters = Vec::new();
@@ -152,7 +155,7 @@ fn op_context(op: &Operation) -> OpContext {
         let wire = literal(&param.name.wire);
         match param.location {
             ParamLocation::Path => {
-                let text = text_expr(&param.ty, &format!("&self.{name}"));
+                let text = text_expr(api, &param.ty, &format!("&self.{name}"));
                 path_args.push(format!("rt::encode_path_segment(&{text})"));
             }
             ParamLocation::Query | ParamLocation::Header | ParamLocation::Cookie => {
@@ -164,16 +167,16 @@ fn op_context(op: &Operation) -> OpContext {
                     match (&param.ty, param.explode, param.location) {
                         (TypeRef::Array(item), true, ParamLocation::Query) => format!(
                             "for item in {value} {{ request = request.{call}({wire}, {}); }}",
-                            text_expr(item, "item")
+                            text_expr(api, item, "item")
                         ),
                         (TypeRef::Array(item), _, _) if matches!(**item, TypeRef::String | TypeRef::FormattedString(_)) => {
                             format!("request = request.{call}({wire}, {value}.join(\",\"));")
                         }
                         (TypeRef::Array(item), _, _) => format!(
                             "request = request.{call}({wire}, {value}.iter().map({}).collect::<::std::vec::Vec<_>>().join(\",\"));",
-                            text_fn(item)
+                            text_fn(api, item)
                         ),
-                        (ty, _, _) => format!("request = request.{call}({wire}, {});", text_expr(ty, value)),
+                        (ty, _, _) => format!("request = request.{call}({wire}, {});", text_expr(api, ty, value)),
                     }
                 };
                 if param.location == ParamLocation::Cookie {

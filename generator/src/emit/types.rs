@@ -75,20 +75,28 @@ pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
 }
 
 /// The function that turns a borrowed value of `ty` into the text of a query or header
-/// parameter.
-pub fn text_fn(ty: &TypeRef) -> &'static str {
+/// parameter: `Display` for strings, numbers, enums (their wire value) and aliases of those;
+/// the JSON text for anything else.
+pub fn text_fn(api: &Api, ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::String | TypeRef::FormattedString(_) => "::std::clone::Clone::clone",
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
             "::std::string::ToString::to_string"
         }
+        TypeRef::Named(name) => match api.model(name).map(|m| &m.kind) {
+            Some(ModelKind::Enum(_)) => "::std::string::ToString::to_string",
+            Some(ModelKind::Alias(target)) if !matches!(target, TypeRef::Named(_)) => {
+                text_fn(api, target)
+            }
+            _ => "crate::apis::parameter_text",
+        },
         _ => "crate::apis::parameter_text",
     }
 }
 
 /// `text_fn` applied to an expression that borrows the value.
-pub fn text_expr(ty: &TypeRef, value: &str) -> String {
-    format!("{}({value})", text_fn(ty))
+pub fn text_expr(api: &Api, ty: &TypeRef, value: &str) -> String {
+    format!("{}({value})", text_fn(api, ty))
 }
 
 /// The argument type a builder takes for a value stored as `ty`: strings accept anything that

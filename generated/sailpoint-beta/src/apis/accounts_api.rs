@@ -1629,7 +1629,8 @@ impl ListAccounts {
             )
             .accept("application/json");
         if let ::std::option::Option::Some(value) = &self.detail_level {
-            request = request.query("detailLevel", crate::apis::parameter_text(value));
+            request = request
+                .query("detailLevel", ::std::string::ToString::to_string(value));
         }
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
