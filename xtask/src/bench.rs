@@ -44,6 +44,9 @@ pub struct BenchRequest {
 struct Timing {
     label: String,
     runs: Vec<Duration>,
+    /// User plus system CPU time of each run, when `/usr/bin/time` is there: steadier than wall
+    /// time on a machine shared with other work.
+    cpu: Vec<Duration>,
     peak_kb: Option<u64>,
 }
 
@@ -58,6 +61,16 @@ impl Timing {
         let min = self.runs.iter().min().copied().unwrap_or_default();
         let max = self.runs.iter().max().copied().unwrap_or_default();
         format!("{}–{}", ms(min), ms(max))
+    }
+
+    fn cpu_median(&self) -> Option<Duration> {
+        let mut cpu = self.cpu.clone();
+        cpu.sort();
+        cpu.get(cpu.len() / 2).copied()
+    }
+
+    fn cpu_text(&self) -> String {
+        self.cpu_median().map_or_else(|| "n/a".to_string(), ms)
     }
 
     fn peak_mb(&self) -> Option<f64> {
@@ -122,11 +135,13 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
         ("public beta (1×)".to_string(), beta.clone(), runs(3, 7)),
     ];
     for (n, spec) in &scaled {
-        inputs.push((
-            format!("beta × {n}"),
-            spec.clone(),
-            runs(1, if *n >= 5 { 3 } else { 5 }),
-        ));
+        // The largest inputs get fewer runs, to keep the whole command near five minutes.
+        let full = match n {
+            2 => 5,
+            5 => 2,
+            _ => 1,
+        };
+        inputs.push((format!("beta × {n}"), spec.clone(), runs(1, full)));
     }
     let mut timings = Vec::new();
     for (label, spec, count) in &inputs {
@@ -169,7 +184,7 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
         let cli = venv.join("bin/openapi-generator-cli");
         eprintln!("== timing openapi-generator (-g rust) on the same inputs");
         for (label, spec, _) in inputs.iter().take(2) {
-            let timing = time_runs(
+            let timed = time_runs(
                 &format!("openapi-generator: {label}"),
                 runs(1, 3),
                 &work.join("oag"),
@@ -183,9 +198,18 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
                         .env("JAVA_OPTS", "");
                     command
                 },
-            )?;
-            eprintln!("{}: median {}", timing.label, ms(timing.median()));
-            compare.push(timing);
+            );
+            match timed {
+                Ok(timing) => {
+                    eprintln!("{}: median {}", timing.label, ms(timing.median()));
+                    compare.push(timing);
+                }
+                // A failure is a finding, not a reason to drop the rest of the comparison.
+                Err(e) => {
+                    eprintln!("openapi-generator on {label}: {e:#}");
+                    break;
+                }
+            }
         }
     }
 
@@ -241,6 +265,18 @@ fn file_name(path: &Path) -> String {
 }
 
 const TIME: &str = "/usr/bin/time";
+/// Peak resident set in KB, user and system CPU seconds.
+const TIME_FORMAT: &str = "%M %U %S";
+
+/// Reads what `/usr/bin/time -f TIME_FORMAT -o FILE` wrote: (peak KB, CPU time).
+fn read_time_file(path: &Path) -> Option<(u64, Duration)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut fields = text.lines().last()?.split_whitespace();
+    let kb = fields.next()?.parse().ok()?;
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((kb, Duration::from_secs_f64(user + system)))
+}
 
 /// Runs `command` `count` times, each writing into a new folder under `dir`, and returns the
 /// wall times and the peak resident memory. Folders are removed after the last run, not between
@@ -258,6 +294,7 @@ fn time_runs(
     std::fs::create_dir_all(dir)?;
     let mut runs = Vec::new();
     let mut peak_kb: Option<u64> = None;
+    let mut cpu = Vec::new();
     for i in 0..count {
         let out = dir.join(format!("run-{i}"));
         let rss_file = dir.join(format!("run-{i}.maxrss"));
@@ -266,7 +303,7 @@ fn time_runs(
             let mut timed = Command::new(TIME);
             timed
                 .arg("-f")
-                .arg("%M")
+                .arg(TIME_FORMAT)
                 .arg("-o")
                 .arg(&rss_file)
                 .arg(inner.get_program())
@@ -292,20 +329,16 @@ fn time_runs(
             bail!("{label} failed with {status}");
         }
         runs.push(elapsed);
-        if let Ok(text) = std::fs::read_to_string(&rss_file) {
-            if let Some(kb) = text
-                .lines()
-                .last()
-                .and_then(|l| l.trim().parse::<u64>().ok())
-            {
-                peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
-            }
+        if let Some((kb, used)) = read_time_file(&rss_file) {
+            peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
+            cpu.push(used);
         }
     }
     std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
     Ok(Timing {
         label: label.to_string(),
         runs,
+        cpu,
         peak_kb,
     })
 }
@@ -344,6 +377,7 @@ fn crate_build(
     std::fs::create_dir_all(&dir)?;
     let mut runs = Vec::new();
     let mut peak_kb: Option<u64> = None;
+    let mut cpu = Vec::new();
     for i in 0..count {
         std::fs::File::options()
             .write(true)
@@ -354,7 +388,7 @@ fn crate_build(
             let mut command = Command::new(TIME);
             command
                 .arg("-f")
-                .arg("%M")
+                .arg(TIME_FORMAT)
                 .arg("-o")
                 .arg(&rss_file)
                 .arg("cargo");
@@ -372,20 +406,16 @@ fn crate_build(
         if !status.success() {
             bail!("building {label} failed with {status}");
         }
-        if let Ok(text) = std::fs::read_to_string(&rss_file) {
-            if let Some(kb) = text
-                .lines()
-                .last()
-                .and_then(|l| l.trim().parse::<u64>().ok())
-            {
-                peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
-            }
+        if let Some((kb, used)) = read_time_file(&rss_file) {
+            peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
+            cpu.push(used);
         }
         eprintln!("{label}: rebuild {:.1?}", runs[i]);
     }
     Ok(Timing {
         label: label.to_string(),
         runs,
+        cpu,
         peak_kb,
     })
 }
@@ -439,8 +469,8 @@ fn verdict(met: bool) -> &'static str {
 }
 
 fn print_generation(timings: &[Timing]) {
-    println!("| generation (release `generator`, files written) | runs | median | min–max | peak memory | target | met |");
-    println!("| --- | ---: | ---: | ---: | ---: | --- | --- |");
+    println!("| generation (release `generator`, files written) | runs | median | min–max | CPU (user + sys) | peak memory | target | met |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (i, t) in timings.iter().enumerate() {
         let peak = t
             .peak_mb()
@@ -460,11 +490,12 @@ fn print_generation(timings: &[Timing]) {
             _ => (String::new(), None),
         };
         println!(
-            "| {} | {} | {} | {} | {peak} | {target} | {} |",
+            "| {} | {} | {} | {} | {} | {peak} | {target} | {} |",
             t.label,
             t.runs.len(),
             ms(t.median()),
             t.range(),
+            t.cpu_text(),
             met.map_or("", verdict)
         );
     }
@@ -475,8 +506,8 @@ fn print_scaling(timings: &[Timing], scaled: &[(usize, PathBuf)]) {
         return;
     };
     println!();
-    println!("| size | median | ÷ 1× median | linear would be | peak memory |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!("| size | median | ÷ 1× median | CPU (user + sys) | ÷ 1× CPU | linear would be | peak memory |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let base = one.median().as_secs_f64();
     let rows = std::iter::once((1, one)).chain(
         scaled
@@ -488,10 +519,15 @@ fn print_scaling(timings: &[Timing], scaled: &[(usize, PathBuf)]) {
         let peak = t
             .peak_mb()
             .map_or_else(|| "n/a".to_string(), |mb| format!("{mb:.0} MB"));
+        let cpu_ratio = match (t.cpu_median(), one.cpu_median()) {
+            (Some(cpu), Some(base)) => format!("{:.2}×", cpu.as_secs_f64() / base.as_secs_f64()),
+            _ => "n/a".to_string(),
+        };
         println!(
-            "| {n}× | {} | {:.2}× | {n}.00× | {peak} |",
+            "| {n}× | {} | {:.2}× | {} | {cpu_ratio} | {n}.00× | {peak} |",
             ms(t.median()),
-            t.median().as_secs_f64() / base
+            t.median().as_secs_f64() / base,
+            t.cpu_text(),
         );
     }
 }
