@@ -130,44 +130,108 @@ fn model_edges(api: &Api, direct_only: bool) -> BTreeMap<String, Vec<String>> {
 }
 
 /// A struct that contains itself by value has infinite size: every field or union variant
-/// whose model leads back to its own model through inline members gets a `Box`.
+/// whose model leads back to its own model through inline members gets a `Box`. A member from
+/// model A to model B leads back exactly when A and B are in the same strongly connected
+/// component of the graph of inline members, so the components are computed once (Tarjan).
 pub fn box_recursive_fields(api: &mut Api) {
     let edges = model_edges(api, true);
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_string()];
-        while let Some(current) = stack.pop() {
-            if current == to {
-                return true;
-            }
-            if seen.insert(current.clone()) {
-                stack.extend(edges.get(&current).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
+    let component = strongly_connected_components(&edges);
+    let same = |a: &str, b: &str| component.contains_key(a) && component.get(a) == component.get(b);
     for model in &mut api.models {
         let own = model.name.rust.clone();
         match &mut model.kind {
             ModelKind::Struct(s) => {
                 for field in &mut s.fields {
                     if let TypeRef::Named(target) = &field.ty {
-                        field.boxed = reaches(target, &own);
+                        field.boxed = same(target, &own);
                     }
                 }
             }
             ModelKind::Union(u) => {
                 for variant in &mut u.variants {
                     if let TypeRef::Named(target) = &variant.ty {
-                        if reaches(target, &own) {
-                            variant.boxed = true;
-                        }
+                        variant.boxed = same(target, &own);
                     }
                 }
             }
             _ => {}
         }
     }
+}
+
+/// The component index of every node, by Tarjan's algorithm, iterative so that deep graphs
+/// cannot overflow the stack.
+fn strongly_connected_components(edges: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
+    let nodes: Vec<&String> = edges.keys().collect();
+    let index_of: BTreeMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let successors: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            edges[*n]
+                .iter()
+                .filter_map(|t| index_of.get(t.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let count = nodes.len();
+    let mut index = vec![usize::MAX; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; count];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for start in 0..count {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        // Each frame: a node and the position of the next successor to visit.
+        let mut frames = vec![(start, 0usize)];
+        index[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (node, ref mut position)) = frames.last_mut() {
+            if let Some(&next) = successors[node].get(*position) {
+                *position += 1;
+                if index[next] == usize::MAX {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    frames.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    nodes
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), component[i]))
+        .collect()
 }
 
 /// Drops a `default` that does not fit its field's type, with a warning: emitting it would not
@@ -340,4 +404,29 @@ pub fn collect_renames(api: &mut Api) {
         }
     }
     api.renames = renames.into_iter().collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected_components;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn components_group_cycles_only() {
+        let edges: BTreeMap<String, Vec<String>> = [
+            ("A", vec!["B"]),
+            ("B", vec!["A", "C"]),
+            ("C", vec![]),
+            ("D", vec!["D"]),
+            ("E", vec!["C"]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+        .collect();
+        let c = strongly_connected_components(&edges);
+        assert_eq!(c["A"], c["B"]);
+        assert_ne!(c["A"], c["C"]);
+        assert_ne!(c["C"], c["E"]);
+        assert_ne!(c["D"], c["A"]);
+    }
 }

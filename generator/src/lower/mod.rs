@@ -20,6 +20,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) sources: &'a Sources,
     pub(crate) diags: &'a mut Diagnostics,
     pub(crate) model_ids: BTreeMap<Place, String>,
+    /// The place of each model by its Rust name, lowercased as `Scope` compares names.
+    pub(crate) model_places: BTreeMap<String, Place>,
     pub(crate) model_scope: Scope,
     pub(crate) pending: VecDeque<(Place, String, String)>,
     pub(crate) models: BTreeMap<String, Model>,
@@ -36,6 +38,7 @@ pub fn lower(
         sources,
         diags,
         model_ids: BTreeMap::new(),
+        model_places: BTreeMap::new(),
         model_scope: Scope::new(),
         pending: VecDeque::new(),
         models: BTreeMap::new(),

@@ -207,6 +207,8 @@ impl Lowerer<'_> {
         };
         let id = self.claim_model_name(place, &wire);
         self.model_ids.insert(place.clone(), id.clone());
+        self.model_places
+            .insert(names::unraw(&id).to_ascii_lowercase(), place.clone());
         self.pending.push_back((place.clone(), id.clone(), wire));
         id
     }
@@ -239,11 +241,8 @@ impl Lowerer<'_> {
 
     /// The place of the model that holds a Rust name (compared as `Scope` compares).
     fn holder_of(&self, name: &str) -> Option<&Place> {
-        let name = names::unraw(name);
-        self.model_ids
-            .iter()
-            .find(|(_, id)| names::unraw(id).eq_ignore_ascii_case(name))
-            .map(|(place, _)| place)
+        self.model_places
+            .get(&names::unraw(name).to_ascii_lowercase())
     }
 
     /// Converts every registered model; conversion may register more.

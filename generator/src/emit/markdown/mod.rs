@@ -300,8 +300,9 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
         );
         pages.push(page);
     }
+    let usage = models::usage(api, &slugs);
     for model in &api.models {
-        let page = models::page(api, model, &settings, &slugs, header);
+        let page = models::page(api, model, &settings, &slugs, header, &usage);
         let subject = format!("the page of the model `{}`", model.name.rust);
         let slug = slugs.model(&model.name.rust).unwrap_or_default();
         files.insert(

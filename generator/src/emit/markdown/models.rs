@@ -9,6 +9,7 @@ use crate::ir::{Api, Model, ModelKind, TypeRef};
 use crate::names;
 use crate::normalize::additional_field_name;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 pub struct ModelPage {
@@ -58,6 +59,7 @@ pub fn page(
     settings: &DocsSettings,
     slugs: &Slugs,
     header: &str,
+    usage: &Usage,
 ) -> ModelPage {
     let name = model.name.rust.clone();
     let slug = slugs.model(&name).unwrap_or_default();
@@ -81,7 +83,7 @@ pub fn page(
         nullable_enum: false,
         variants: Vec::new(),
         alias: None,
-        used_by: used_by(api, model, slugs),
+        used_by: usage.get(&model.name.rust).cloned().unwrap_or_default(),
         example: examples::model(api, model),
         name,
     };
@@ -183,40 +185,53 @@ pub fn page(
     page
 }
 
-/// The operations (by their methods) and the models whose members use `model`.
-fn used_by(api: &Api, model: &Model, slugs: &Slugs) -> Vec<String> {
-    let name = model.name.rust.as_str();
-    let names = |ty: &TypeRef| types::named(ty) == Some(name);
-    let mut out = Vec::new();
+/// For each model, the operations (by their methods) and the models whose members use it, in
+/// the order of `api.operations` then `api.models`. Built once for all pages: looking the users
+/// of each model up separately would cost models × (operations + models).
+pub type Usage = BTreeMap<String, Vec<String>>;
+
+pub fn usage(api: &Api, slugs: &Slugs) -> Usage {
+    let mut usage = Usage::new();
+    let mut note = |types: Vec<&TypeRef>, entry: &dyn Fn() -> String| {
+        let mut names: Vec<&str> = types.into_iter().filter_map(types::named).collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            return;
+        }
+        let entry = entry();
+        for name in names {
+            usage
+                .entry(name.to_string())
+                .or_default()
+                .push(entry.clone());
+        }
+    };
     for op in &api.operations {
-        let uses = op.parameters.iter().any(|p| names(&p.ty))
-            || op.body.as_ref().is_some_and(|b| names(&b.ty))
-            || op
-                .responses
-                .iter()
-                .any(|r| r.ty.as_ref().is_some_and(names));
-        if uses {
+        let mut types: Vec<&TypeRef> = op.parameters.iter().map(|p| &p.ty).collect();
+        types.extend(op.body.iter().map(|b| &b.ty));
+        types.extend(op.responses.iter().filter_map(|r| r.ty.as_ref()));
+        note(types, &|| {
             let tag = &api.tags[op.tag];
             let method = code(&format!("{}::{}", tag.name.rust, op.name.rust));
-            out.push(format!(
-                "[{method}](../methods/{}#{})",
-                slugs.tag(op.tag),
-                op.kebab
-            ));
-        }
+            format!("[{method}](../methods/{}#{})", slugs.tag(op.tag), op.kebab)
+        });
     }
     for other in &api.models {
-        let uses = match &other.kind {
-            ModelKind::Struct(s) => {
-                s.fields.iter().any(|f| names(&f.ty)) || s.additional.as_ref().is_some_and(names)
-            }
-            ModelKind::Alias(ty) => names(ty),
-            ModelKind::Union(u) => u.variants.iter().any(|v| names(&v.ty)),
-            ModelKind::Enum(_) => false,
+        let types: Vec<&TypeRef> = match &other.kind {
+            ModelKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.iter())
+                .collect(),
+            ModelKind::Alias(ty) => vec![ty],
+            ModelKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            ModelKind::Enum(_) => Vec::new(),
         };
-        if uses {
-            out.push(link(&other.name.rust, Some(&other.name.rust), slugs));
-        }
+        note(types, &|| {
+            link(&other.name.rust, Some(&other.name.rust), slugs)
+        });
     }
-    out
+    usage
 }
