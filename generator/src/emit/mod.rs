@@ -285,17 +285,58 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             spec,
         )?,
     );
-    for model in &model_contexts {
-        #[derive(Serialize)]
-        struct One<'a> {
-            m: &'a models::ModelContext,
-        }
-        let subject = format!("the model `{}`", model.name);
-        files.insert(
-            format!("src/models/{}", model.file),
-            renderer.rust(model.template, &subject, &One { m: model }, spec)?,
-        );
-    }
+    files.extend(render_models(&renderer, &model_contexts, spec)?);
     files.extend(markdown::emit(api, options, &renderer)?);
+    Ok(files)
+}
+
+/// Renders the model files on every available core: each file is rendered, parsed and printed
+/// on its own, and the results are collected into the sorted file map, so the output is the same
+/// whatever the number of threads.
+fn render_models(
+    renderer: &Renderer,
+    contexts: &[models::ModelContext],
+    spec: &str,
+) -> Result<Files, Error> {
+    #[derive(Serialize)]
+    struct One<'a> {
+        m: &'a models::ModelContext,
+    }
+    let render = |chunk: &[models::ModelContext]| -> Result<Vec<(String, String)>, Error> {
+        chunk
+            .iter()
+            .map(|model| {
+                let subject = format!("the model `{}`", model.name);
+                let text = renderer.rust(model.template, &subject, &One { m: model }, spec)?;
+                Ok((format!("src/models/{}", model.file), text))
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk_size = contexts.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = contexts
+            .chunks(chunk_size)
+            .map(|chunk| scope.spawn(move || render(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(Error::Render {
+                        template: "(models)".into(),
+                        subject: "a model file".into(),
+                        message: "the rendering thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut files = Files::new();
+    for result in results {
+        files.extend(result?);
+    }
     Ok(files)
 }
