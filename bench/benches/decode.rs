@@ -12,7 +12,7 @@ fn decode(c: &mut Criterion) {
     let body = bytes::Bytes::from(template.page(0, PAGE_SIZE));
     let mut group = c.benchmark_group("decode a 250-account page");
     group.throughput(Throughput::Bytes(body.len() as u64));
-    group.bench_function("SDK: Response::json (path-tracking decode)", |b| {
+    group.bench_function("SDK: Response::json", |b| {
         b.iter(|| sdk_decode(&body).expect("decodes"))
     });
     group.bench_function("serde_json::from_slice into the generated models", |b| {

@@ -2,7 +2,8 @@
 //! generator, the build time of the crate it generates, and the SDK at run time against
 //! hand-written `reqwest` + `serde_json`, printed as Markdown tables (see BENCHMARKS.md).
 //!
-//! Generation is timed as the `generator` binary (release) writing into a new folder each run,
+//! Generation is timed as the `generator` binary (release) writing into a new folder each run
+//! (in the system temporary directory, and again on tmpfs),
 //! with peak memory from `/usr/bin/time` (the kernel's `maxrss` of the process). Inputs:
 //! `spec/`, the public beta description read in place from `shared/`, and descriptions 2, 5
 //! and 10 times its size written by `bench-tool scale` into `target/bench/scale/`.
@@ -119,13 +120,23 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
         let args = [
             "scale", "--copies", &n_arg, "--spec", &beta_arg, "--out", &out_arg,
         ];
-        run(&root, &tool.display().to_string(), &args, &[])?;
+        // Rewriting them deletes and creates thousands of files right before the timings,
+        // which slows ext4's inode allocation for minutes; keep them while the input is the same.
+        let stamp = work.join(format!("scale/x{n}.stamp"));
+        let wanted = format!("{beta_arg}\n{}\n", modified_secs(&beta));
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+            run(&root, &tool.display().to_string(), &args, &[])?;
+            std::fs::write(&stamp, wanted)?;
+        }
         scaled.push((n, out.join(file_name(&beta))));
     }
 
     eprintln!("== timing generation (whole process, files written)");
     let runs = |quick: usize, full: usize| if request.quick { quick } else { full };
-    let gen_dir = work.join("gen");
+    // A new folder in the system's temporary directory for each invocation: ext4 slows file
+    // creation in block groups where many files were deleted recently, and `target/` is such a
+    // place on a machine that builds a lot (spec/ took 100 ms there against 35 ms in /tmp).
+    let gen_dir = std::env::temp_dir().join(format!("sailpoint-bench-gen-{}", std::process::id()));
     let mut inputs = vec![
         (
             "spec/openapi.yaml".to_string(),
@@ -154,24 +165,66 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
         timings.push(timing);
     }
 
+    // The same descriptions written to tmpfs, when there is one: on ext4, creating tens of
+    // thousands of files soon after as many were deleted costs more in the kernel's inode
+    // allocator than generating them, and that grows faster than linearly.
+    let shm = Path::new("/dev/shm");
+    let mut in_memory = Vec::new();
+    if shm.is_dir() {
+        eprintln!("== the same, written to tmpfs ({})", shm.display());
+        let dir = shm.join(format!("sailpoint-bench-{}", std::process::id()));
+        for (i, (label, spec, full)) in inputs.iter().enumerate() {
+            let count = match i {
+                0 => *full,
+                1 | 2 => runs(1, 3),
+                _ => 1,
+            };
+            let timing = time_runs(label, count, &dir, |out| {
+                let mut command = Command::new(&generator);
+                command.arg("--spec").arg(spec).arg("--out").arg(out);
+                command
+            })?;
+            eprintln!("{label} (tmpfs): median {}", ms(timing.median()));
+            in_memory.push(timing);
+        }
+    }
+
     let mut crate_builds = Vec::new();
     if !request.no_crate {
         eprintln!("== building the generated crates (debug; dependencies warmed first)");
-        for (label, spec, name) in [
-            ("whole beta description", beta.as_path(), "beta-crate"),
+        let accounts = root.join("spec/openapi.yaml");
+        for (label, spec, name, scratch, count) in [
             (
-                "`spec/` (the Accounts tag only)",
-                &root.join("spec/openapi.yaml"),
+                "whole beta, src/lib.rs touched (incremental)",
+                beta.as_path(),
+                "beta-crate",
+                false,
+                runs(1, 3),
+            ),
+            (
+                "whole beta, the crate from scratch (CARGO_INCREMENTAL=0)",
+                beta.as_path(),
+                "beta-crate",
+                true,
+                1,
+            ),
+            (
+                "`spec/` (Accounts tag only), touched (incremental)",
+                &accounts,
                 "accounts-crate",
+                false,
+                runs(1, 3),
+            ),
+            (
+                "`spec/` (Accounts tag only), from scratch",
+                &accounts,
+                "accounts-crate",
+                true,
+                1,
             ),
         ] {
             crate_builds.push(crate_build(
-                &root,
-                &generator,
-                label,
-                spec,
-                name,
-                runs(1, 3),
+                &root, &generator, label, spec, name, scratch, count,
             )?);
         }
     }
@@ -228,8 +281,8 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
     }
 
     println!();
-    print_generation(&timings);
-    print_scaling(&timings, &scaled);
+    print_generation(&timings, &in_memory);
+    print_scaling(&timings, &in_memory, &scaled);
     if !crate_builds.is_empty() {
         print_crate_builds(&crate_builds);
     }
@@ -256,6 +309,15 @@ fn beta_spec(root: &Path) -> Result<PathBuf> {
         );
     }
     Ok(path)
+}
+
+/// A file's modification time in seconds since the epoch, 0 when unknown.
+fn modified_secs(path: &Path) -> u64 {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs())
 }
 
 fn file_name(path: &Path) -> String {
@@ -345,16 +407,28 @@ fn time_runs(
 
 /// Generates `spec` into `target/bench/<name>`, builds it once to warm its dependencies, then
 /// touches `src/lib.rs` and times the rebuild (`cargo build`, debug) `count` times.
+///
+/// A touched file whose text did not change lets rustc's incremental cache reuse all of the
+/// code it generated before, so that figure is the best case. With `scratch`, the crate is
+/// compiled without the cache (`CARGO_INCREMENTAL=0`, in a target folder of its own so the two
+/// caches stay warm): what a first build, or a change to a model every module uses, costs.
+#[allow(clippy::too_many_arguments)] // One call per row of the table; a struct would only rename them.
 fn crate_build(
     root: &Path,
     generator: &Path,
     label: &str,
     spec: &Path,
     name: &str,
+    scratch: bool,
     count: usize,
 ) -> Result<Timing> {
     let work = root.join("target/bench");
-    let out = work.join(name);
+    // Each mode has its own copy of the crate, so touching one never makes the other stale.
+    let out = work.join(if scratch {
+        format!("{name}-scratch")
+    } else {
+        name.to_string()
+    });
     let runtime = root.join("runtime").display().to_string();
     let status = Command::new(generator)
         .arg("--spec")
@@ -369,8 +443,16 @@ fn crate_build(
     }
     // The project's lockfile pins the same versions, so the warm build is mostly shared.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))?;
-    let target = work.join("crate-target").display().to_string();
-    let env = [("CARGO_TARGET_DIR", target.as_str())];
+    let (target, incremental) = if scratch {
+        (work.join("crate-target-scratch"), "0")
+    } else {
+        (work.join("crate-target"), "1")
+    };
+    let target = target.display().to_string();
+    let env = [
+        ("CARGO_TARGET_DIR", target.as_str()),
+        ("CARGO_INCREMENTAL", incremental),
+    ];
     run(&out, "cargo", &["build", "--quiet"], &env)?;
     let lib = out.join("src/lib.rs");
     let dir = work.join("crate-build-times");
@@ -410,7 +492,7 @@ fn crate_build(
             peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
             cpu.push(used);
         }
-        eprintln!("{label}: rebuild {:.1?}", runs[i]);
+        eprintln!("{label}: {:.1?}", runs[i]);
     }
     Ok(Timing {
         label: label.to_string(),
@@ -468,10 +550,13 @@ fn verdict(met: bool) -> &'static str {
     }
 }
 
-fn print_generation(timings: &[Timing]) {
-    println!("| generation (release `generator`, files written) | runs | median | min–max | CPU (user + sys) | peak memory | target | met |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+fn print_generation(timings: &[Timing], in_memory: &[Timing]) {
+    println!("| generation (release `generator`, files written) | runs | median | min–max | CPU (user + sys) | to tmpfs: median | peak memory | target | met |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (i, t) in timings.iter().enumerate() {
+        let tmpfs = in_memory
+            .get(i)
+            .map_or_else(|| "n/a".to_string(), |t| ms(t.median()));
         let peak = t
             .peak_mb()
             .map_or_else(|| "n/a".to_string(), |mb| format!("{mb:.0} MB"));
@@ -490,7 +575,7 @@ fn print_generation(timings: &[Timing]) {
             _ => (String::new(), None),
         };
         println!(
-            "| {} | {} | {} | {} | {} | {peak} | {target} | {} |",
+            "| {} | {} | {} | {} | {} | {tmpfs} | {peak} | {target} | {} |",
             t.label,
             t.runs.len(),
             ms(t.median()),
@@ -501,21 +586,16 @@ fn print_generation(timings: &[Timing]) {
     }
 }
 
-fn print_scaling(timings: &[Timing], scaled: &[(usize, PathBuf)]) {
+fn print_scaling(timings: &[Timing], in_memory: &[Timing], scaled: &[(usize, PathBuf)]) {
     let Some(one) = timings.get(1) else {
         return;
     };
     println!();
-    println!("| size | median | ÷ 1× median | CPU (user + sys) | ÷ 1× CPU | linear would be | peak memory |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| size | median | ÷ 1× median | CPU (user + sys) | ÷ 1× CPU | to tmpfs: median | ÷ 1× tmpfs | linear would be | peak memory |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let base = one.median().as_secs_f64();
-    let rows = std::iter::once((1, one)).chain(
-        scaled
-            .iter()
-            .zip(timings.iter().skip(2))
-            .map(|((n, _), t)| (*n, t)),
-    );
-    for (n, t) in rows {
+    let sizes = std::iter::once(1).chain(scaled.iter().map(|(n, _)| *n));
+    for (i, (n, t)) in sizes.zip(timings.iter().skip(1)).enumerate() {
         let peak = t
             .peak_mb()
             .map_or_else(|| "n/a".to_string(), |mb| format!("{mb:.0} MB"));
@@ -523,8 +603,18 @@ fn print_scaling(timings: &[Timing], scaled: &[(usize, PathBuf)]) {
             (Some(cpu), Some(base)) => format!("{:.2}×", cpu.as_secs_f64() / base.as_secs_f64()),
             _ => "n/a".to_string(),
         };
+        let (tmpfs, tmpfs_ratio) = match (in_memory.get(i + 1), in_memory.get(1)) {
+            (Some(t), Some(base)) => (
+                ms(t.median()),
+                format!(
+                    "{:.2}×",
+                    t.median().as_secs_f64() / base.median().as_secs_f64()
+                ),
+            ),
+            _ => ("n/a".to_string(), "n/a".to_string()),
+        };
         println!(
-            "| {n}× | {} | {:.2}× | {} | {cpu_ratio} | {n}.00× | {peak} |",
+            "| {n}× | {} | {:.2}× | {} | {cpu_ratio} | {tmpfs} | {tmpfs_ratio} | {n}.00× | {peak} |",
             ms(t.median()),
             t.median().as_secs_f64() / base,
             t.cpu_text(),
@@ -534,11 +624,11 @@ fn print_scaling(timings: &[Timing], scaled: &[(usize, PathBuf)]) {
 
 fn print_crate_builds(builds: &[Timing]) {
     println!();
-    println!("| generated crate, `cargo build` (debug) after touching src/lib.rs | runs | median | min–max | peak memory | target | met |");
+    println!("| generated crate, `cargo build` (debug, dependencies built) | runs | median | min–max | peak memory | target | met |");
     println!("| --- | ---: | ---: | ---: | ---: | --- | --- |");
-    for (i, t) in builds.iter().enumerate() {
+    for t in builds {
         let peak = t.peak_mb();
-        let (target, met) = if i == 0 {
+        let (target, met) = if t.label.starts_with("whole beta") {
             (
                 format!(
                     "≤ {:.0} s, ≤ {:.1} GB",
