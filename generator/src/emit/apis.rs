@@ -1,7 +1,9 @@
 //! Template contexts for the API types and their request builders.
 
 use super::doc::doc_lines;
-use super::types::{argument, literal, member_init, option, rust_type, text_expr, text_fn};
+use super::types::{
+    self, argument, literal, member_init, option, rust_type, text_expr, text_fn, Success,
+};
 use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
 use serde::Serialize;
 
@@ -128,30 +130,19 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
             docs.push(String::new());
             docs.push(format!("The server's default: `{default}`."));
         }
-        if param.required {
-            args.push(Arg {
-                name: name.clone(),
-                ty: arg_ty,
-            });
-            fields.push(BuilderField {
-                name: name.clone(),
-                ty: stored,
-                init: member_init(&name, &format!("{name}{convert}")),
-            });
-        } else {
-            fields.push(BuilderField {
-                name: name.clone(),
-                ty: option(&stored),
-                init: member_init(&name, "::std::option::Option::None"),
-            });
-            setters.push(Setter {
-                name: name.clone(),
-                field: name.clone(),
-                ty: arg_ty,
-                value: format!("value{convert}"),
+        add_input(
+            &mut args,
+            &mut fields,
+            &mut setters,
+            Input {
+                name: &name,
+                stored,
+                arg_ty,
+                convert,
+                required: param.required,
                 docs,
-            });
-        }
+            },
+        );
         let wire = literal(&param.name.wire);
         match param.location {
             ParamLocation::Path => {
@@ -216,37 +207,30 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
                 v.to_string()
             }
         };
+        let docs = body
+            .description
+            .as_deref()
+            .map(doc_lines)
+            .unwrap_or_else(|| vec!["The request body.".into()]);
+        add_input(
+            &mut args,
+            &mut fields,
+            &mut setters,
+            Input {
+                name: &name,
+                stored,
+                arg_ty,
+                convert,
+                required: body.required,
+                docs,
+            },
+        );
         if body.required {
-            args.push(Arg {
-                name: name.clone(),
-                ty: arg_ty,
-            });
-            fields.push(BuilderField {
-                name: name.clone(),
-                ty: stored,
-                init: member_init(&name, &format!("{name}{convert}")),
-            });
             steps.push(format!(
                 "request = request.{call}({content_type}, {});",
                 value(&format!("&self.{name}"))
             ));
         } else {
-            fields.push(BuilderField {
-                name: name.clone(),
-                ty: option(&stored),
-                init: member_init(&name, "::std::option::Option::None"),
-            });
-            setters.push(Setter {
-                name: name.clone(),
-                field: name.clone(),
-                ty: arg_ty,
-                value: format!("value{convert}"),
-                docs: body
-                    .description
-                    .as_deref()
-                    .map(doc_lines)
-                    .unwrap_or_else(|| vec!["The request body.".into()]),
-            });
             steps.push(format!(
                 "if let ::std::option::Option::Some(body) = &self.{name} {{ request = request.{call}({content_type}, {}); }}",
                 value("body")
@@ -335,6 +319,58 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
     }
 }
 
+/// One value the caller gives a request: a parameter or the body.
+struct Input<'a> {
+    name: &'a str,
+    stored: String,
+    arg_ty: String,
+    convert: &'static str,
+    required: bool,
+    docs: Vec<String>,
+}
+
+/// A required input is an argument of the API method; an optional one a builder setter. Either
+/// way the builder keeps it in a field.
+fn add_input(
+    args: &mut Vec<Arg>,
+    fields: &mut Vec<BuilderField>,
+    setters: &mut Vec<Setter>,
+    input: Input<'_>,
+) {
+    let Input {
+        name,
+        stored,
+        arg_ty,
+        convert,
+        required,
+        docs,
+    } = input;
+    if required {
+        args.push(Arg {
+            name: name.to_string(),
+            ty: arg_ty,
+        });
+        fields.push(BuilderField {
+            name: name.to_string(),
+            ty: stored,
+            init: member_init(name, &format!("{name}{convert}")),
+        });
+    } else {
+        fields.push(BuilderField {
+            name: name.to_string(),
+            ty: option(&stored),
+            init: member_init(name, "::std::option::Option::None"),
+        });
+        setters.push(Setter {
+            name: name.to_string(),
+            field: name.to_string(),
+            ty: arg_ty,
+            value: format!("value{convert}"),
+            docs,
+        });
+    }
+}
+
 /// A `u32` as a value of an integer parameter: widening is infallible, narrowing saturates.
 fn from_u32(ty: &TypeRef, variable: &str) -> String {
     match ty {
@@ -365,61 +401,63 @@ fn op_docs(op: &Operation) -> Vec<String> {
     docs
 }
 
-/// The success type and the match arms that decode it. Statuses with and without a body make
-/// the body an `Option`; statuses with different body types decode as JSON values.
+/// The success type (decided by `types::success`, shared with the reference pages) and the
+/// match arms that decode it.
 fn success(op: &Operation) -> (String, Vec<Arm>) {
     let error = &op.error_type;
-    let successes: Vec<_> = op
+    let shape = types::success(op);
+    let (body_ty, raw, optional) = match &shape {
+        // Success statuses with different bodies decode, each, as a JSON value.
+        Success::Json if op.responses.iter().any(|r| r.status.is_success()) => {
+            (Some("::serde_json::Value".to_string()), false, false)
+        }
+        // No success status declared: any 2xx body is taken as JSON.
+        Success::Json => {
+            return (
+                "::serde_json::Value".into(),
+                vec![Arm {
+                    pattern: "200..=299".into(),
+                    expr: format!("response.json::<::serde_json::Value, {error}>()"),
+                }],
+            );
+        }
+        Success::Unit => (None, false, false),
+        Success::Body {
+            raw: true,
+            optional,
+            ..
+        } => (Some("rt::Bytes".to_string()), true, *optional),
+        Success::Body {
+            ty,
+            raw: false,
+            optional,
+        } => (Some(rust_type(ty)), false, *optional),
+    };
+    let arms = op
         .responses
         .iter()
         .filter(|r| r.status.is_success())
-        .collect();
-    if successes.is_empty() {
-        return (
-            "::serde_json::Value".into(),
-            vec![Arm {
-                pattern: "200..=299".into(),
-                expr: format!("response.json::<::serde_json::Value, {error}>()"),
-            }],
-        );
-    }
-    // A body that is not JSON is handed over as bytes.
-    let body_type = |r: &crate::ir::Response| -> Option<String> {
-        if r.raw {
-            Some("rt::Bytes".to_string())
-        } else {
-            r.ty.as_ref().map(rust_type)
-        }
-    };
-    let mut body_types: Vec<String> = successes.iter().filter_map(|r| body_type(r)).collect();
-    body_types.dedup();
-    let body_ty = match body_types.as_slice() {
-        [] => None,
-        [one] => Some(one.clone()),
-        _ => Some("::serde_json::Value".to_string()),
-    };
-    let some_empty = successes.iter().any(|r| body_type(r).is_none());
-    let arms = successes
-        .iter()
         .map(|r| {
-            let pattern = status_pattern(r.status);
+            let has_body = r.raw || r.ty.is_some();
             let decode = match &body_ty {
-                _ if r.raw && body_types.len() == 1 => {
-                    format!("::std::result::Result::<_, rt::Error<{error}>>::Ok(rt::Bytes::copy_from_slice(response.body()))")
-                }
+                Some(_) if raw => format!(
+                    "::std::result::Result::<_, rt::Error<{error}>>::Ok(rt::Bytes::copy_from_slice(response.body()))"
+                ),
                 Some(ty) => format!("response.json::<{ty}, {error}>()"),
                 None => String::new(),
             };
-            let expr = match (&body_ty, body_type(r).is_some(), some_empty) {
+            let expr = match (&body_ty, has_body, optional) {
                 (Some(_), true, false) => decode,
                 (Some(_), true, true) => format!("{decode}.map(::std::option::Option::Some)"),
-                (Some(_), false, _) => format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)"),
+                (Some(_), false, _) => {
+                    format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)")
+                }
                 (None, _, _) => format!("response.empty::<{error}>()"),
             };
-            Arm { pattern, expr }
+            Arm { pattern: status_pattern(r.status), expr }
         })
         .collect();
-    let ty = match (body_ty, some_empty) {
+    let ty = match (body_ty, optional) {
         (Some(ty), true) => option(&ty),
         (Some(ty), false) => ty,
         (None, _) => "()".to_string(),

@@ -118,3 +118,54 @@ pub fn member_init(name: &str, value: &str) -> String {
         format!("{name}: {value}")
     }
 }
+
+/// What a successful call returns, decided once for the API emitter and the reference pages:
+/// one body type (`raw` when it is not JSON and is handed over as bytes), that type in an
+/// `Option` when some success status has no body, a JSON value when the success statuses
+/// disagree or none is declared, `()` when none has a body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    Unit,
+    Body {
+        ty: TypeRef,
+        raw: bool,
+        optional: bool,
+    },
+    Json,
+}
+
+pub fn success(op: &crate::ir::Operation) -> Success {
+    let successes: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    if successes.is_empty() {
+        return Success::Json;
+    }
+    // A body that is not JSON counts as one type of its own, whatever its schema.
+    let body = |r: &crate::ir::Response| -> Option<(TypeRef, bool)> {
+        if r.raw {
+            Some((TypeRef::Any, true))
+        } else {
+            r.ty.clone().map(|ty| (ty, false))
+        }
+    };
+    let mut bodies: Vec<(TypeRef, bool)> = successes.iter().filter_map(|r| body(r)).collect();
+    bodies.dedup();
+    let optional = successes.iter().any(|r| body(r).is_none());
+    match bodies.as_slice() {
+        [] => Success::Unit,
+        [(ty, raw)] => Success::Body {
+            ty: ty.clone(),
+            raw: *raw,
+            optional,
+        },
+        _ if optional => Success::Body {
+            ty: TypeRef::Any,
+            raw: false,
+            optional,
+        },
+        _ => Success::Json,
+    }
+}

@@ -452,6 +452,14 @@ pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
             body.push(statement("", &call.chain, &[".send()", ".await?"]));
             body.push("    println!(\"done\");".to_string());
         }
+        success @ Success::Body { raw: true, .. } => {
+            body.push(statement(
+                &format!("let result: {} = ", success.code()),
+                &call.chain,
+                &[".send()", ".await?"],
+            ));
+            body.push("    println!(\"{:?}\", result);".to_string());
+        }
         success => {
             // The type is written out: the doctest checks that it is what the call returns.
             body.push(statement(

@@ -3,7 +3,7 @@
 
 use super::escape;
 use super::Slugs;
-use crate::ir::{IntWidth, Operation, TypeRef};
+use crate::ir::{IntWidth, TypeRef};
 
 /// The type as a reader writes it, without paths.
 pub fn short(ty: &TypeRef) -> String {
@@ -59,41 +59,7 @@ pub fn link(text: &str, model: Option<&str>, slugs: &Slugs) -> String {
     }
 }
 
-/// What a successful call returns, decided as the API emitter decides it: one body type, that
-/// type in an `Option` when some success status has no body, a JSON value when the success
-/// statuses disagree, `()` when none has a body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Success {
-    Unit,
-    Body { ty: TypeRef, optional: bool },
-    Json,
-}
-
-pub fn success(op: &Operation) -> Success {
-    let successes: Vec<_> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
-    if successes.is_empty() {
-        return Success::Json;
-    }
-    let mut body_types: Vec<&TypeRef> = successes.iter().filter_map(|r| r.ty.as_ref()).collect();
-    body_types.dedup();
-    let optional = successes.iter().any(|r| r.ty.is_none());
-    match body_types.as_slice() {
-        [] => Success::Unit,
-        [one] => Success::Body {
-            ty: (*one).clone(),
-            optional,
-        },
-        _ if optional => Success::Body {
-            ty: TypeRef::Any,
-            optional,
-        },
-        _ => Success::Json,
-    }
-}
+pub use crate::emit::types::{success, Success};
 
 impl Success {
     /// In a table, linked to its model.
@@ -102,12 +68,28 @@ impl Success {
             Success::Unit => "**()** (empty response body)".to_string(),
             Success::Json => linked(&TypeRef::Any, slugs),
             Success::Body {
+                raw: true,
+                optional,
+                ..
+            } => {
+                let bytes = "Bytes".to_string();
+                format!(
+                    "**{}** (the body as sent)",
+                    if *optional {
+                        format!("Option\\<{bytes}\\>")
+                    } else {
+                        bytes
+                    }
+                )
+            }
+            Success::Body {
                 ty,
                 optional: false,
+                ..
             } => linked(ty, slugs),
-            Success::Body { ty, optional: true } => {
-                link(&format!("Option<{}>", short(ty)), named(ty), slugs)
-            }
+            Success::Body {
+                ty, optional: true, ..
+            } => link(&format!("Option<{}>", short(ty)), named(ty), slugs),
         }
     }
 
@@ -117,10 +99,23 @@ impl Success {
             Success::Unit => "()".to_string(),
             Success::Json => code(&TypeRef::Any),
             Success::Body {
+                raw: true,
+                optional: false,
+                ..
+            } => "sailpoint_sdk_runtime::Bytes".to_string(),
+            Success::Body {
+                raw: true,
+                optional: true,
+                ..
+            } => "Option<sailpoint_sdk_runtime::Bytes>".to_string(),
+            Success::Body {
                 ty,
                 optional: false,
+                ..
             } => code(ty),
-            Success::Body { ty, optional: true } => format!("Option<{}>", code(ty)),
+            Success::Body {
+                ty, optional: true, ..
+            } => format!("Option<{}>", code(ty)),
         }
     }
 }
