@@ -284,7 +284,7 @@ impl Clients {
             .access_token(TOKEN)
             .build()
             .map_err(|e| e.to_string())?;
-        let api_root = client.api_root().to_string();
+        let api_root = client.api_root("/beta");
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

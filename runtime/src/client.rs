@@ -33,9 +33,40 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// Where API calls go: a tenant, under which each operation adds its version path, or one
+/// root used as is (a mock server serving one version's description at its root).
+#[derive(Debug, Clone)]
+pub(crate) enum ApiRoot {
+    Tenant(String),
+    Unversioned(String),
+}
+
+impl ApiRoot {
+    pub(crate) fn url(&self) -> &str {
+        match self {
+            ApiRoot::Tenant(url) | ApiRoot::Unversioned(url) => url,
+        }
+    }
+
+    /// The root of one API version, without trailing `/`.
+    fn for_version(&self, version_path: &str) -> String {
+        match self {
+            ApiRoot::Tenant(base) => {
+                let version = version_path.trim_matches('/');
+                if version.is_empty() {
+                    base.clone()
+                } else {
+                    format!("{base}/{version}")
+                }
+            }
+            ApiRoot::Unversioned(root) => root.clone(),
+        }
+    }
+}
+
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
-    pub(crate) api_root: String,
+    pub(crate) api_root: ApiRoot,
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
@@ -86,9 +117,10 @@ impl Client {
         }
     }
 
-    /// The API root requests are sent under, without trailing `/`.
-    pub fn api_root(&self) -> &str {
-        &self.inner.api_root
+    /// The root that requests of the API version `version_path` (`/v2025`) are sent under,
+    /// without trailing `/`: the base URL plus the version path, or the API URL as it is.
+    pub fn api_root(&self, version_path: &str) -> String {
+        self.inner.api_root.for_version(version_path)
     }
 
     /// Whether experimental operations are allowed.
@@ -133,7 +165,8 @@ impl Client {
             })
         };
         let path_and_query = request.path_and_query().map_err(encode)?;
-        let url = reqwest::Url::parse(&format!("{}{path_and_query}", inner.api_root))
+        let api_root = inner.api_root.for_version(request.version_path);
+        let url = reqwest::Url::parse(&format!("{api_root}{path_and_query}"))
             .map_err(|e| encode(format!("the URL is invalid: {e}")))?;
         let body = request.body.clone().transpose().map_err(encode)?;
         let headers = self

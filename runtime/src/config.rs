@@ -6,15 +6,13 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use crate::auth::{Auth, TokenProvider};
-use crate::client::{Client, Inner};
+use crate::client::{ApiRoot, Client, Inner};
 use crate::clock::{Clock, Jitter, RandomJitter, SystemClock};
 use crate::error::ConfigError;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
-/// The API version path appended to the tenant base URL by default.
-pub const DEFAULT_API_VERSION_PATH: &str = "/beta";
 /// The default cap on a response body: large listings fit, a runaway body does not.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -44,7 +42,6 @@ impl Default for Timeouts {
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    api_version_path: String,
     api_url: Option<String>,
     client_credentials: Option<(Secret, Secret)>,
     access_token: Option<Secret>,
@@ -64,7 +61,6 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("api_version_path", &self.api_version_path)
             .field("api_url", &self.api_url)
             .field("client_credentials", &self.client_credentials)
             .field("access_token", &self.access_token)
@@ -82,7 +78,6 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             base_url: None,
-            api_version_path: DEFAULT_API_VERSION_PATH.to_owned(),
             api_url: None,
             client_credentials: None,
             access_token: None,
@@ -101,20 +96,17 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The tenant base URL, e.g. `https://acme.api.identitynow.com`; the API version path is
-    /// appended to it and the token URL derived from it.
+    /// The tenant base URL, e.g. `https://acme.api.identitynow.com`. Each operation adds its
+    /// own API version path (`/v3`, `/beta`, `/v2024`, `/v2025`), so one client serves every
+    /// version; the token URL is derived from it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// The version path appended to the base URL (default `/beta`).
-    pub fn api_version_path(mut self, path: impl Into<String>) -> Self {
-        self.api_version_path = path.into();
-        self
-    }
-
-    /// An API root used as is (e.g. a mock server); takes the place of base URL + version path.
+    /// An API root used as is, with no version path added (a mock server such as Prism that
+    /// serves one version's description at its root); takes the place of the base URL for API
+    /// calls.
     pub fn api_url(mut self, url: impl Into<String>) -> Self {
         self.api_url = Some(url.into());
         self
@@ -224,15 +216,8 @@ impl ClientBuilder {
             .map(|u| parse_url("base_url", u))
             .transpose()?;
         let api_root = match (&self.api_url, &base_url) {
-            (Some(api_url), _) => parse_url("api_url", api_url)?,
-            (None, Some(base)) => {
-                let version = self.api_version_path.trim_matches('/');
-                if version.is_empty() {
-                    base.clone()
-                } else {
-                    format!("{base}/{version}")
-                }
-            }
+            (Some(api_url), _) => ApiRoot::Unversioned(parse_url("api_url", api_url)?),
+            (None, Some(base)) => ApiRoot::Tenant(base.clone()),
             (None, None) => {
                 return Err(ConfigError::Missing {
                     source_name: "the client builder".to_owned(),
@@ -247,7 +232,7 @@ impl ClientBuilder {
                 let token_url = match (&self.token_url, &base_url) {
                     (Some(url), _) => parse_url("token_url", url)?,
                     (None, Some(base)) => format!("{base}/oauth/token"),
-                    (None, None) => format!("{}/oauth/token", origin(&api_root)?),
+                    (None, None) => format!("{}/oauth/token", origin(api_root.url())?),
                 };
                 let token_url =
                     reqwest::Url::parse(&token_url).map_err(|e| invalid("token_url", e))?;
@@ -363,15 +348,13 @@ mod tests {
             .client_credentials("id", "secret")
             .build()
             .unwrap();
-        assert_eq!(client.api_root(), "https://acme.api.identitynow.com/beta");
+        assert_eq!(
+            client.api_root("/beta"),
+            "https://acme.api.identitynow.com/beta"
+        );
+        assert_eq!(client.api_root("v3/"), "https://acme.api.identitynow.com/v3");
+        assert_eq!(client.api_root(""), "https://acme.api.identitynow.com");
         assert!(debug(&client).contains("https://acme.api.identitynow.com/oauth/token"));
-        let v3 = ClientBuilder::default()
-            .base_url("https://acme.api.identitynow.com")
-            .api_version_path("v3/")
-            .access_token("t")
-            .build()
-            .unwrap();
-        assert_eq!(v3.api_root(), "https://acme.api.identitynow.com/v3");
     }
 
     #[test]
@@ -382,7 +365,7 @@ mod tests {
             .client_credentials("id", "secret")
             .build()
             .unwrap();
-        assert_eq!(client.api_root(), "http://127.0.0.1:4010");
+        assert_eq!(client.api_root("/v2025"), "http://127.0.0.1:4010");
         assert!(debug(&client).contains("https://acme.api.identitynow.com/oauth/token"));
         let alone = ClientBuilder::default()
             .api_url("http://127.0.0.1:4010/mock/beta")

@@ -22,10 +22,12 @@ pub(crate) fn encode_query_component(value: &str) -> String {
     utf8_percent_encode(value, UNRESERVED).to_string()
 }
 
-/// One API call: operation id, method, path relative to the API root, query, headers and body.
+/// One API call: operation id, API version path, method, path relative to the version's root,
+/// query, headers and body.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub(crate) operation: &'static str,
+    pub(crate) version_path: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
@@ -55,10 +57,12 @@ impl std::fmt::Debug for RequestBody {
 
 impl Request {
     /// A request for `operation` (its OpenAPI operation id). `path` is relative to the API
-    /// root and its parameters must already be encoded with [`encode_path_segment`].
+    /// version's root and its parameters must already be encoded with [`encode_path_segment`].
+    /// No version path is added until [`version_path`](Self::version_path) sets one.
     pub fn new(operation: &'static str, method: Method, path: impl Into<String>) -> Self {
         Self {
             operation,
+            version_path: "",
             method,
             path: path.into(),
             query: Vec::new(),
@@ -67,6 +71,13 @@ impl Request {
             body: None,
             experimental: false,
         }
+    }
+
+    /// The API version the operation belongs to (`/v2025`), added after the tenant's base
+    /// URL; a client built with an API URL (a mock server) leaves it out.
+    pub fn version_path(mut self, version_path: &'static str) -> Self {
+        self.version_path = version_path;
+        self
     }
 
     /// Adds a query parameter; repeatable, order is kept, the runtime percent-encodes.

@@ -45,7 +45,7 @@ fn client(server: &MockServer, clock: &FakeClock) -> Client {
 }
 
 fn get() -> Request {
-    Request::new("listThings", Method::GET, "/things")
+    Request::new("listThings", Method::GET, "/things").version_path("/beta")
 }
 
 /// (token requests, bearer tokens sent to the API in order)

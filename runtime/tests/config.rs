@@ -90,7 +90,7 @@ fn access_token_replaces_client_credentials() {
     .unwrap();
     assert_eq!(config.access_token.as_ref().unwrap().expose(), "env-token");
     let client = config.into_builder().build().unwrap();
-    assert_eq!(client.api_root(), "http://127.0.0.1:4010");
+    assert_eq!(client.api_root("/beta"), "http://127.0.0.1:4010");
 }
 
 #[test]
@@ -106,7 +106,10 @@ fn config_json_comes_second() {
         Some("https://json.api.identitynow.com/")
     );
     let client = config.into_builder().build().unwrap();
-    assert_eq!(client.api_root(), "https://json.api.identitynow.com/beta");
+    assert_eq!(
+        client.api_root("/beta"),
+        "https://json.api.identitynow.com/beta"
+    );
 }
 
 #[test]

@@ -57,7 +57,7 @@ async fn canary_credentials_never_leak() {
     let mut texts = vec![format!("{builder:?}")];
     let client = builder.build().unwrap();
     texts.push(format!("{client:?}"));
-    let list = || Request::new("listAccounts", Method::GET, "/accounts");
+    let list = || Request::new("listAccounts", Method::GET, "/accounts").version_path("/beta");
 
     // 401 -> refresh -> 200.
     let ok = client.execute::<serde_json::Value>(list()).await.unwrap();
