@@ -60,9 +60,16 @@ pub fn check(out: &Path, files: &Files) -> io::Result<Drift> {
     Ok(drift)
 }
 
-/// Build products and editor files are not part of the generated tree.
+/// Build products are not part of the generated tree: a `target` folder or a `Cargo.lock` at
+/// the top or in a crate's folder (the output may hold several crates).
 fn ignored(path: &str) -> bool {
-    path.starts_with("target/") || path == "Cargo.lock"
+    let mut parts = path.split('/');
+    let first = parts.next().unwrap_or_default();
+    let second = parts.next();
+    first == "target"
+        || path == "Cargo.lock"
+        || second == Some("target")
+        || (second == Some("Cargo.lock") && parts.next().is_none())
 }
 
 fn normalize_newlines(text: &str) -> String {
@@ -150,7 +157,7 @@ fn existing_files(dir: &Path) -> io::Result<Vec<String>> {
                 .to_string_lossy()
                 .replace('\\', "/");
             if entry.file_type()?.is_dir() {
-                if relative != "target" {
+                if !ignored(&format!("{relative}/")) {
                     stack.push(path);
                 }
             } else {

@@ -33,6 +33,12 @@ pub struct Api {
     pub package_name: String,
     /// Library name of the generated crate (`sailpoint_beta`).
     pub lib_name: String,
+    /// The path every operation's URL starts with under the tenant (`/beta`): from the
+    /// settings, else the path of the first server URL. One client serves every version
+    /// because each request carries its own.
+    pub version_path: String,
+    /// The version segment of the reference pages' ids and slugs (`beta`).
+    pub docs_version: String,
     pub servers: Vec<Server>,
     pub tags: Vec<Tag>,
     /// Operations in the order of their tag, then kebab-case id (the source document's order).
@@ -66,6 +72,9 @@ pub struct Tag {
     pub module: String,
     /// Kebab-case slug for docs (`accounts`).
     pub slug: String,
+    /// The cargo feature that compiles this tag's API and the models it reaches (`accounts`);
+    /// set by `normalize::assign_features`.
+    pub feature: String,
     pub description: Option<String>,
 }
 
@@ -172,6 +181,19 @@ pub struct Operation {
 pub struct Deprecation {
     /// The description's own replacement text (`x-deprecated-description`), if any.
     pub note: Option<String>,
+    /// The replacement the note links to, when it is an operation of another generated crate;
+    /// set by `normalize::link_replacements`.
+    pub replacement: Option<Replacement>,
+}
+
+/// An operation of another generated crate that replaces a deprecated one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Replacement {
+    /// `sailpoint_v2025::AccountsApi::list_accounts`
+    pub rust_path: String,
+    /// The replacement's section, relative to a methods page of this crate
+    /// (`../../v2025/methods/accounts#list-accounts`).
+    pub page_link: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -321,6 +343,9 @@ pub struct Model {
     pub example: Option<serde_json::Value>,
     /// Whether any response reaches this model; decoding is lenient for those (see `Field`).
     pub in_response: bool,
+    /// The cargo features (one per tag) whose operations reach this model, sorted; the model
+    /// is compiled when any of them is on. Set by `normalize::assign_features`.
+    pub features: Vec<String>,
     pub origin: Origin,
 }
 

@@ -18,7 +18,7 @@ pub mod output;
 pub mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Error, Location, Severity};
-pub use options::Options;
+pub use options::{Options, WorkspaceSettings};
 pub use output::Files;
 
 /// The result of a successful run: the files, and the warnings about the description.
@@ -83,4 +83,109 @@ pub fn generate_memory(name: &str, bytes: &[u8], options: &Options) -> Result<Ou
         warnings,
         api,
     })
+}
+
+/// One crate of a generated workspace: its folder and what it holds.
+#[derive(Debug)]
+pub struct CrateSummary {
+    /// The folder under the workspace output (`sailpoint-v2025`), which is the package name.
+    pub folder: String,
+    pub operations: usize,
+    pub models: usize,
+    pub files: usize,
+    pub warnings: Diagnostics,
+}
+
+/// The result of generating a workspace: every file, keyed by `<crate folder>/<path>`, and a
+/// summary per crate (the facade last).
+#[derive(Debug)]
+pub struct WorkspaceOutput {
+    pub files: Files,
+    pub crates: Vec<CrateSummary>,
+}
+
+/// Generates every crate of a workspace and its facade. The descriptions are analysed on
+/// separate threads; then deprecated operations are linked to their replacements in the other
+/// crates, and every crate is rendered. Nothing is written; any crate's error fails the run.
+pub fn generate_workspace(settings: &WorkspaceSettings) -> Result<WorkspaceOutput, Error> {
+    let analyses: Vec<Result<(ir::Api, Diagnostics), Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = settings
+            .crates
+            .iter()
+            .map(|c| scope.spawn(|| analyze(&c.options)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(Error::Render {
+                        template: "(analysis)".into(),
+                        subject: "a description".into(),
+                        message: "the analysing thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut apis = Vec::new();
+    let mut failures = Diagnostics::default();
+    for analysis in analyses {
+        match analysis {
+            Ok(done) => apis.push(done),
+            Err(Error::Spec(diags)) => failures.items.extend(diags.items),
+            Err(other) => return Err(other),
+        }
+    }
+    if !failures.items.is_empty() {
+        return Err(Error::Spec(failures));
+    }
+    let links: Vec<normalize::CrateLinks> = apis
+        .iter()
+        .zip(&settings.crates)
+        .filter_map(|((api, _), c)| {
+            normalize::CrateLinks::of(api, c.options.api_reference_url.as_deref())
+        })
+        .collect();
+    for (api, _) in &mut apis {
+        normalize::link_replacements(api, &links);
+    }
+    let mut files = Files::new();
+    let mut crates = Vec::new();
+    for ((api, warnings), c) in apis.iter().zip(&settings.crates) {
+        let crate_files = emit::emit(api, &c.options)?;
+        crates.push(CrateSummary {
+            folder: api.package_name.clone(),
+            operations: api.operations.len(),
+            models: api.models.len(),
+            files: crate_files.len(),
+            warnings: warnings.clone(),
+        });
+        let prefix = &api.package_name;
+        files.extend(
+            crate_files
+                .into_iter()
+                .map(|(path, text)| (format!("{prefix}/{path}"), text)),
+        );
+    }
+    if let Some(facade) = &settings.facade {
+        let versions: Vec<(&ir::Api, &Options)> = apis
+            .iter()
+            .zip(&settings.crates)
+            .map(|((api, _), c)| (api, &c.options))
+            .collect();
+        let facade_files = emit::facade(facade, &versions)?;
+        crates.push(CrateSummary {
+            folder: facade.package_name.clone(),
+            operations: 0,
+            models: 0,
+            files: facade_files.len(),
+            warnings: Diagnostics::default(),
+        });
+        files.extend(
+            facade_files
+                .into_iter()
+                .map(|(path, text)| (format!("{}/{path}", facade.package_name), text)),
+        );
+    }
+    Ok(WorkspaceOutput { files, crates })
 }

@@ -1,5 +1,11 @@
 //! Stage 4: IR → IR passes, each a named function run in a fixed order.
 
+mod features;
+mod links;
+
+pub use features::{assign_features, FULL};
+pub use links::{link_replacements, CrateLinks};
+
 use crate::diagnostics::{Diagnostics, Location};
 use crate::ir::{Api, ModelKind, Rename, TypeRef};
 use crate::names::{self, Scope};
@@ -13,6 +19,7 @@ pub fn normalize(api: &mut Api, diags: &mut Diagnostics) {
     check_defaults(api, diags);
     order_operations(api);
     collect_renames(api);
+    assign_features(api);
 }
 
 /// Gives every struct field its Rust name: fields are claimed in declaration order within their

@@ -93,6 +93,21 @@ fn every_link_of_the_accounts_pages_resolves() {
     assert!(checked > 200, "only {checked} links were found");
 }
 
+/// Every committed page of every crate, links between versions included (a deprecated beta
+/// operation links to its v2025 replacement).
+#[test]
+fn every_link_of_the_committed_pages_resolves() {
+    let pages = docs_support::committed_pages();
+    let (checked, broken) = broken_links(&pages);
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    assert!(checked > 10_000, "only {checked} links were found");
+    let cross_version = pages
+        .values()
+        .filter(|text| text.contains("](../../v2025/methods/"))
+        .count();
+    assert!(cross_version > 0, "no page links to a replacement in v2025");
+}
+
 #[test]
 fn every_link_of_the_fixture_pages_resolves() {
     for spec in fixture_specs() {

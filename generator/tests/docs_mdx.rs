@@ -89,18 +89,26 @@ fn text(output: &Output) -> String {
 
 #[test]
 fn the_committed_pages_compile_as_mdx() {
-    let folder = workspace().join("generated/sailpoint-beta/docs");
-    let output = mdx_check(&folder);
-    assert!(output.status.success(), "{}", text(&output));
-    let pages = docs(&docs_support::accounts().files)
-        .keys()
-        .filter(|p| p.ends_with(".md"))
-        .count();
-    assert!(
-        text(&output).contains(&format!("mdx: {pages} passed, 0 failed")),
-        "{}",
-        text(&output)
-    );
+    for folder in docs_support::committed_docs_folders() {
+        let output = mdx_check(&folder);
+        assert!(output.status.success(), "{}", text(&output));
+        let pages = docs_support::committed_pages()
+            .keys()
+            .filter(|p| {
+                folder
+                    .parent()
+                    .and_then(|c| c.file_name())
+                    .is_some_and(|c| p.starts_with(&format!("{}/", c.to_string_lossy())))
+            })
+            .count();
+        assert!(pages > 0, "{}: no page", folder.display());
+        assert!(
+            text(&output).contains(&format!("mdx: {pages} passed, 0 failed")),
+            "{}: {}",
+            folder.display(),
+            text(&output)
+        );
+    }
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn accounts_api() {
     let root = workspace();
     let options = Options::new(root.join("spec/openapi.yaml"))
         .with_spec_display("spec/openapi.yaml")
-        .with_settings_file(&root.join("spec/generator.yaml"))
+        .with_settings_file(&root.join("spec/openapi.generator.yaml"))
         .unwrap_or_else(|d| panic!("{d}"));
     let output = generate(&options).unwrap_or_else(|e| panic!("{e}"));
     assert!(output.warnings.items.is_empty(), "{}", output.warnings);

@@ -2,7 +2,7 @@
 
 use crate::project_root;
 use anyhow::{bail, Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default)]
 pub struct GenerateRequest {
@@ -14,28 +14,59 @@ pub struct GenerateRequest {
 
 pub fn generate(request: &GenerateRequest) -> Result<()> {
     let root = project_root();
-    let (options, out) = match (&request.spec, &request.out) {
-        (None, None) => {
-            let options = generator::Options::new(root.join("spec/openapi.yaml"))
-                .with_spec_display("spec/openapi.yaml")
-                .with_settings_file(&root.join("spec/generator.yaml"))
-                .map_err(|d| anyhow::anyhow!("{d}"))?;
-            (options, root.join("generated/sailpoint-beta"))
-        }
+    match (&request.spec, &request.out) {
+        (None, None) => generate_workspace(&root, request),
         (Some(spec), Some(out)) => {
             // A crate outside the workspace stands alone and reaches the runtime by an
             // absolute path, so it builds wherever it was written.
             let runtime = root.join("runtime");
             let options = generator::Options::new(spec)
                 .with_standalone(true)
-                .with_runtime_path(runtime.display().to_string());
-            (options, out.clone())
+                .with_runtime_path(runtime.display().to_string())
+                .with_strict(request.strict);
+            generate_one(&options, out, request.check)
         }
         _ => bail!("--spec and --out go together\n{}", crate::USAGE),
-    };
-    let options = options.with_strict(request.strict);
+    }
+}
+
+/// Every crate listed in `spec/generator.yaml`, written to (or checked against) its `out`.
+fn generate_workspace(root: &Path, request: &GenerateRequest) -> Result<()> {
+    let mut settings = generator::WorkspaceSettings::read(&root.join("spec/generator.yaml"), root)
+        .map_err(|d| anyhow::anyhow!("{d}"))?;
+    for c in &mut settings.crates {
+        c.options = c.options.clone().with_strict(request.strict);
+    }
+    let out = root.join(&settings.out);
     let started = std::time::Instant::now();
-    let output = generator::generate(&options).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let output = generator::generate_workspace(&settings).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for summary in &output.crates {
+        for warning in &summary.warnings.items {
+            eprintln!("{warning}");
+        }
+    }
+    for summary in &output.crates {
+        eprintln!(
+            "{}: {} operation(s), {} model(s), {} file(s), {} warning(s)",
+            summary.folder,
+            summary.operations,
+            summary.models,
+            summary.files,
+            summary.warnings.items.len()
+        );
+    }
+    let elapsed = started.elapsed();
+    finish(
+        &out,
+        &output.files,
+        request.check,
+        &format!("generated in {elapsed:.0?}"),
+    )
+}
+
+fn generate_one(options: &generator::Options, out: &Path, check: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    let output = generator::generate(options).map_err(|e| anyhow::anyhow!("{e}"))?;
     for warning in &output.warnings.items {
         eprintln!("{warning}");
     }
@@ -47,15 +78,20 @@ pub fn generate(request: &GenerateRequest) -> Result<()> {
         output.warnings.items.len(),
         started.elapsed()
     );
-    if request.check {
-        let drift = generator::disk::check(&out, &output.files)
+    finish(out, &output.files, check, &summary)
+}
+
+/// Writes `files` to `out`, or with `check` fails naming every file that differs.
+fn finish(out: &Path, files: &generator::Files, check: bool, summary: &str) -> Result<()> {
+    if check {
+        let drift = generator::disk::check(out, files)
             .with_context(|| format!("cannot read {}", out.display()))?;
         if !drift.is_empty() {
             bail!("{} is not current:\n{drift}", out.display());
         }
         eprintln!("{summary}; {} is current", out.display());
     } else {
-        let report = generator::disk::write(&out, &output.files)
+        let report = generator::disk::write(out, files)
             .with_context(|| format!("cannot write {}", out.display()))?;
         eprintln!(
             "{summary}; {} written, {} unchanged, {} removed in {}",

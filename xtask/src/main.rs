@@ -8,6 +8,7 @@ mod fuzz;
 mod generate;
 mod test;
 mod tools;
+mod vendor;
 
 use anyhow::{bail, Context, Result};
 use generate::{generate, GenerateRequest};
@@ -17,7 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   generate [--check] [--strict] [--spec FILE --out DIR]   write (or check) generated/ from spec/
   test                                                   every check and test of the project
   fixtures                                               generate and compile every spec/fixtures/*.yaml
-  public-beta                                            generate and compile the whole public beta description
+  vendor-spec --from DIR                                 copy the descriptions spec/generator.yaml lists (and what they reach) from DIR
   fuzz [--seconds N]                                     fuzz load-and-generate for N seconds (default 600)
   bench [--compare] [--quick] [--no-crate]               generation, build and run-time benchmarks (BENCHMARKS.md)";
 
@@ -53,7 +54,10 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         Some("test") => test::run_all(),
         Some("fixtures") => fixtures::compile_all(),
-        Some("public-beta") => fixtures::public_beta(),
+        Some("vendor-spec") => match (args.next().as_deref(), args.next()) {
+            (Some("--from"), Some(dir)) => vendor::vendor_spec(Path::new(&dir)),
+            _ => bail!("vendor-spec needs --from DIR\n{USAGE}"),
+        },
         Some("fuzz") => {
             let seconds = match (args.next().as_deref(), args.next()) {
                 (Some("--seconds"), Some(n)) => n.parse().context("--seconds takes a number")?,

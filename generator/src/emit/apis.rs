@@ -296,13 +296,16 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
         error: op.error_type.clone(),
         docs: op_docs(op),
         deprecated: op.deprecated.as_ref().map(|d| {
-            literal(
-                d.note
-                    .as_deref()
-                    .map(first_paragraph)
-                    .unwrap_or("this operation is deprecated by the API")
-                    .trim(),
-            )
+            let note = d
+                .note
+                .as_deref()
+                .map(first_paragraph)
+                .unwrap_or("this operation is deprecated by the API")
+                .trim();
+            literal(&match &d.replacement {
+                Some(r) => format!("{note} In Rust: `{}`.", r.rust_path),
+                None => note.to_string(),
+            })
         }),
         http_method: op.method.upper(),
         path,

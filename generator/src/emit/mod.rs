@@ -5,6 +5,7 @@
 
 mod apis;
 mod doc;
+mod facade;
 mod markdown;
 mod models;
 mod types;
@@ -14,6 +15,8 @@ use crate::ir::Api;
 use crate::options::Options;
 use crate::output::{self, Files};
 use serde::Serialize;
+
+pub use facade::facade;
 
 /// Templates are compiled into the generator, so it runs from any folder.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -56,6 +59,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "rust/model_union.rs.tera",
         include_str!("../../../templates/rust/model_union.rs.tera"),
+    ),
+    (
+        "facade/Cargo.toml.tera",
+        include_str!("../../../templates/facade/Cargo.toml.tera"),
+    ),
+    (
+        "facade/README.md.tera",
+        include_str!("../../../templates/facade/README.md.tera"),
+    ),
+    (
+        "facade/lib.rs.tera",
+        include_str!("../../../templates/facade/lib.rs.tera"),
     ),
     (
         markdown::METHODS,
@@ -155,6 +170,38 @@ struct RuntimeContext<'a> {
     version: &'a str,
 }
 
+/// The `cfg` predicate that is true when any of `features` is on: `feature = "a"` or
+/// `any(feature = "a", feature = "b")`; empty for none (the item is always compiled).
+pub(crate) fn cfg_predicate(features: &[String]) -> String {
+    let each: Vec<String> = features
+        .iter()
+        .map(|f| format!("feature = {}", types::literal(f)))
+        .collect();
+    match each.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        many => format!("any({})", many.join(", ")),
+    }
+}
+
+/// A module of `apis` or `models` and the features that compile it.
+#[derive(Serialize)]
+struct GatedModule<'a> {
+    module: &'a str,
+    name: &'a str,
+    cfg: String,
+}
+
+/// The crate's features: one per tag with operations, and `full` for all of them.
+#[derive(Serialize)]
+struct FeaturesContext {
+    default_full: bool,
+    /// The members of `full`, as TOML strings.
+    full: Vec<String>,
+    /// The tag features, which `names` keeps to bare-key characters (`a-z`, `0-9`, `-`, `_`).
+    tags: Vec<String>,
+}
+
 /// Every file of the generated crate, keyed by its path inside the output folder.
 pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     let renderer = Renderer { tera: engine()? };
@@ -181,6 +228,21 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     context.insert("standalone", &options.standalone);
     context.insert("api", api);
     context.insert("tags", &api.tags);
+    let tag_features: Vec<String> = api
+        .tags
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| api.operations_of(*i).next().is_some())
+        .map(|(_, t)| t.feature.clone())
+        .collect();
+    context.insert(
+        "features",
+        &FeaturesContext {
+            default_full: options.default_full,
+            full: tag_features.iter().map(|f| types::literal(f)).collect(),
+            tags: tag_features,
+        },
+    );
     let cargo = renderer
         .tera
         .render("rust/Cargo.toml.tera", &context)
@@ -203,7 +265,8 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     #[derive(Serialize)]
     struct LibContext<'a> {
         docs: Vec<String>,
-        tags: &'a [crate::ir::Tag],
+        version_path: String,
+        tags: Vec<GatedModule<'a>>,
         /// The reference pages, whose code blocks run as doctests.
         doctests: Vec<markdown::DoctestPage>,
     }
@@ -215,16 +278,21 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         docs.push(String::new());
         docs.extend(doc::doc_lines(description));
     }
-    let tags_with_ops: Vec<crate::ir::Tag> = api
+    let tags_with_ops: Vec<GatedModule> = api
         .tags
         .iter()
         .enumerate()
         .filter(|(i, _)| api.operations_of(*i).next().is_some())
-        .map(|(_, t)| t.clone())
+        .map(|(_, t)| GatedModule {
+            module: &t.module,
+            name: &t.name.rust,
+            cfg: cfg_predicate(std::slice::from_ref(&t.feature)),
+        })
         .collect();
     let lib = LibContext {
         docs,
-        tags: &tags_with_ops,
+        version_path: types::literal(&api.version_path),
+        tags: tags_with_ops,
         doctests: markdown::doctest_pages(api),
     };
     files.insert(
@@ -240,18 +308,28 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         .map(|(i, tag)| apis::tag_context(api, i, tag))
         .collect();
     #[derive(Serialize)]
-    struct ModContext<'a, T> {
-        tags: &'a [T],
-        models: &'a [T],
+    struct ModContext<'a> {
+        modules: Vec<GatedModule<'a>>,
     }
+    let tag_modules = api
+        .tags
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| api.operations_of(*i).next().is_some())
+        .zip(&tag_contexts)
+        .map(|((_, tag), context)| GatedModule {
+            module: &context.module,
+            name: &context.name,
+            cfg: cfg_predicate(std::slice::from_ref(&tag.feature)),
+        })
+        .collect();
     files.insert(
         "src/apis/mod.rs".into(),
         renderer.rust(
             "rust/apis_mod.rs.tera",
             "the apis module",
             &ModContext {
-                tags: &tag_contexts,
-                models: &[],
+                modules: tag_modules,
             },
             spec,
         )?,
@@ -273,14 +351,23 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         .iter()
         .map(|m| models::model_context(api, m))
         .collect();
+    let model_modules = api
+        .models
+        .iter()
+        .zip(&model_contexts)
+        .map(|(model, context)| GatedModule {
+            module: &context.module,
+            name: &context.name,
+            cfg: cfg_predicate(&model.features),
+        })
+        .collect();
     files.insert(
         "src/models/mod.rs".into(),
         renderer.rust(
             "rust/models_mod.rs.tera",
             "the models module",
             &ModContext {
-                tags: &[],
-                models: &model_contexts,
+                modules: model_modules,
             },
             spec,
         )?,

@@ -67,13 +67,25 @@ pub fn lower(
         .package_name
         .clone()
         .unwrap_or_else(|| names::kebab(&document.info.title));
+    let servers = servers(document);
+    let version_path = options
+        .version_path
+        .clone()
+        .unwrap_or_else(|| server_path(&servers));
+    let docs_version = names::kebab(options.docs_version.as_deref().unwrap_or_else(|| {
+        package_name
+            .strip_prefix("sailpoint-")
+            .unwrap_or(&package_name)
+    }));
     Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: document.info.description.clone(),
         lib_name: package_name.replace('-', "_"),
         package_name,
-        servers: servers(document),
+        version_path,
+        docs_version,
+        servers,
         tags,
         operations,
         models: lowerer.models.into_values().collect(),
@@ -107,6 +119,7 @@ pub(crate) fn tag_index(tags: &mut Vec<Tag>, wire: &str) -> usize {
     tags.push(Tag {
         module: names::snake(&rust),
         slug: names::kebab(wire),
+        feature: String::new(),
         name: crate::ir::Name {
             wire: wire.to_string(),
             rust,
@@ -135,6 +148,19 @@ fn servers(document: &openapiv3::OpenAPI) -> Vec<Server> {
                 .collect(),
         })
         .collect()
+}
+
+/// The path of the first server URL (`https://{tenant}.api.identitynow.com/v2025` gives
+/// `/v2025`; a relative URL such as `/beta` is a path already), without trailing `/`.
+fn server_path(servers: &[Server]) -> String {
+    let Some(url) = servers.first().map(|s| s.url.as_str()) else {
+        return String::new();
+    };
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => url,
+    };
+    path.trim_end_matches('/').to_string()
 }
 
 fn security_schemes(document: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {

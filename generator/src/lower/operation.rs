@@ -208,6 +208,7 @@ impl Lowerer<'_> {
                     .get("x-deprecated-description")
                     .and_then(Value::as_str)
                     .map(|s| s.trim().to_string()),
+                replacement: None,
             });
         let pagination = pagination(&parameters, &responses);
         Operation {

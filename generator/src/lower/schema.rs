@@ -294,6 +294,7 @@ impl Lowerer<'_> {
             kind,
             example: map.get("example").cloned(),
             in_response: false,
+            features: Vec::new(),
             origin: Origin {
                 file: place.file.clone(),
                 pointer: place.pointer.clone(),

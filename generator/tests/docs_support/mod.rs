@@ -19,9 +19,50 @@ pub fn accounts() -> Output {
     let root = workspace();
     let options = Options::new(root.join("spec/openapi.yaml"))
         .with_spec_display("spec/openapi.yaml")
-        .with_settings_file(&root.join("spec/generator.yaml"))
+        .with_settings_file(&root.join("spec/openapi.generator.yaml"))
         .unwrap_or_else(|d| panic!("{d}"));
     generate(&options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The docs folder of every committed crate (`generated/*/docs`), sorted.
+pub fn committed_docs_folders() -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(workspace().join("generated"))
+        .expect("generated/")
+        .filter_map(|e| e.ok().map(|e| e.path().join("docs")))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    assert!(folders.len() >= 4, "the version crates' pages are missing");
+    folders
+}
+
+/// The committed pages of every crate, keyed `<crate>/<path under docs/>`.
+pub fn committed_pages() -> BTreeMap<String, String> {
+    let mut pages = BTreeMap::new();
+    for folder in committed_docs_folders() {
+        let krate = folder
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut stack = vec![folder.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a docs folder") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    let relative = path.strip_prefix(&folder).expect("inside the folder");
+                    let text = std::fs::read_to_string(&path).expect("a page");
+                    pages.insert(
+                        format!("{krate}/{}", relative.to_string_lossy().replace('\\', "/")),
+                        text,
+                    );
+                }
+            }
+        }
+    }
+    pages
 }
 
 /// The SDK of one fixture, with default options.

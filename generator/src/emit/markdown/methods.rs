@@ -50,6 +50,8 @@ pub struct OperationDoc {
 pub struct DeprecatedDoc {
     pub note: Option<String>,
     pub rust_method: String,
+    /// `[`sailpoint_v2025::AccountsApi::list_accounts`](../../v2025/methods/accounts#list-accounts)`
+    pub replacement: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -239,6 +241,10 @@ fn operation(
         deprecated: op.deprecated.as_ref().map(|d| DeprecatedDoc {
             note: d.note.as_deref().map(block),
             rust_method: code(&format!("{}::{}", tag.name.rust, op.name.rust)),
+            replacement: d
+                .replacement
+                .as_ref()
+                .map(|r| format!("[{}]({})", code(&r.rust_path), r.page_link)),
         }),
         summary: summary.map(block),
         description: op

@@ -43,13 +43,7 @@ pub struct DocsSettings {
 
 impl DocsSettings {
     pub fn new(api: &Api, options: &Options) -> Self {
-        let version = options.docs_version.clone().unwrap_or_else(|| {
-            api.package_name
-                .strip_prefix("sailpoint-")
-                .unwrap_or(&api.package_name)
-                .to_string()
-        });
-        let version = names::kebab(&version);
+        let version = api.docs_version.clone();
         let root = options.docs_slug_root.trim_end_matches('/');
         Self {
             version_pascal: names::unraw(&names::pascal(&version)).to_string(),
@@ -163,12 +157,8 @@ pub struct Slugs {
 
 impl Slugs {
     pub fn new(api: &Api) -> Self {
-        let mut taken: Vec<String> = vec!["index".into(), "methods".into()];
-        let tags = api
-            .tags
-            .iter()
-            .map(|tag| claim(&mut taken, &names::kebab(&tag.slug)))
-            .collect();
+        // Tag slugs are unique already (`normalize::assign_features`).
+        let tags = api.tags.iter().map(|tag| tag.slug.clone()).collect();
         let mut taken: Vec<String> = vec!["index".into(), "models".into()];
         let models = api
             .models
@@ -210,6 +200,9 @@ pub struct DoctestPage {
     pub path: String,
     /// The module that carries it (`doctests_methods_accounts`).
     pub module: String,
+    /// The `cfg` predicate of the features its code needs (`feature = "accounts"`); empty when
+    /// it needs none.
+    pub cfg: String,
 }
 
 /// The tags that have operations, with their index in `Api::tags`.
@@ -220,22 +213,31 @@ fn tags_with_operations(api: &Api) -> impl Iterator<Item = (usize, &crate::ir::T
         .filter(|(i, _)| api.operations_of(*i).next().is_some())
 }
 
-/// The path of every page under `docs/`, in the order of the `Files` map.
-fn page_paths(api: &Api) -> Vec<String> {
+/// Every page under `docs/` with the features its code needs, in the order of the `Files`
+/// map: a methods page needs its tag's feature, a model page its model's, the methods index
+/// the feature of the operation its example calls.
+fn page_paths(api: &Api) -> Vec<(String, Vec<String>)> {
     let slugs = Slugs::new(api);
+    let index_features = api
+        .operations
+        .first()
+        .map(|op| vec![api.tags[op.tag].feature.clone()])
+        .unwrap_or_default();
     let mut paths = vec![
-        "docs/methods/index.md".to_string(),
-        "docs/models/index.md".to_string(),
+        ("docs/methods/index.md".to_string(), index_features),
+        ("docs/models/index.md".to_string(), Vec::new()),
     ];
-    paths.extend(
-        tags_with_operations(api).map(|(i, _)| format!("docs/methods/{}.md", slugs.tag(i))),
-    );
-    paths.extend(
-        api.models
-            .iter()
-            .filter_map(|m| slugs.model(&m.name.rust))
-            .map(|s| format!("docs/models/{s}.md")),
-    );
+    paths.extend(tags_with_operations(api).map(|(i, tag)| {
+        (
+            format!("docs/methods/{}.md", slugs.tag(i)),
+            vec![tag.feature.clone()],
+        )
+    }));
+    paths.extend(api.models.iter().filter_map(|m| {
+        slugs
+            .model(&m.name.rust)
+            .map(|s| (format!("docs/models/{s}.md"), m.features.clone()))
+    }));
     paths.sort();
     paths
 }
@@ -244,11 +246,12 @@ fn page_paths(api: &Api) -> Vec<String> {
 pub fn doctest_pages(api: &Api) -> Vec<DoctestPage> {
     page_paths(api)
         .into_iter()
-        .map(|path| {
+        .map(|(path, features)| {
             let stem = path.trim_start_matches("docs/").trim_end_matches(".md");
             DoctestPage {
                 module: format!("doctests_{}", names::unraw(&names::snake(stem))),
                 path: format!("../{path}"),
+                cfg: super::cfg_predicate(&features),
             }
         })
         .collect()
@@ -427,6 +430,9 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
             .cloned()
             .collect::<Vec<_>>(),
         page_paths(api)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect::<Vec<_>>()
     );
     Ok(files)
 }
