@@ -13,11 +13,11 @@ pub fn project_root() -> PathBuf {
         .map_or_else(|| here.to_path_buf(), Path::to_path_buf)
 }
 
-/// The public beta description, read in place from `shared/` beside the work tree, or from
-/// `SAILPOINT_BETA_SPEC`; `None` when neither is there.
+/// The public beta description, vendored in `spec/sailpoint/`, or `SAILPOINT_BETA_SPEC`; `None`
+/// when neither is there.
 pub fn public_beta_spec() -> Option<PathBuf> {
     let path = std::env::var_os("SAILPOINT_BETA_SPEC").map_or_else(
-        || project_root().join("../shared/specs/sailpoint-beta/sailpoint-api.beta.yaml"),
+        || project_root().join("spec/sailpoint/sailpoint-api.beta.yaml"),
         PathBuf::from,
     );
     path.is_file().then_some(path)

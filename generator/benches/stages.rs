@@ -1,6 +1,5 @@
 //! `cargo bench -p generator`: each stage of the pipeline on `spec/` and on the whole public
-//! beta description (read in place from `shared/`, or `SAILPOINT_BETA_SPEC`; skipped when
-//! absent).
+//! beta description (vendored in `spec/sailpoint/`, or `SAILPOINT_BETA_SPEC`).
 //!
 //! `emit::emit` renders the Rust and the Markdown in one call, and the public API has no way to
 //! run one without the other, so emission is measured as a whole. The process as a whole
@@ -15,7 +14,7 @@ fn inputs() -> Vec<(&'static str, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut inputs = vec![("spec", root.join("spec/openapi.yaml"))];
     let public = std::env::var_os("SAILPOINT_BETA_SPEC").map_or_else(
-        || root.join("../shared/specs/sailpoint-beta/sailpoint-api.beta.yaml"),
+        || root.join("spec/sailpoint/sailpoint-api.beta.yaml"),
         PathBuf::from,
     );
     if public.is_file() {

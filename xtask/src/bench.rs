@@ -5,7 +5,7 @@
 //! Generation is timed as the `generator` binary (release) writing into a new folder each run
 //! (in the system temporary directory, and again on tmpfs),
 //! with peak memory from `/usr/bin/time` (the kernel's `maxrss` of the process). Inputs:
-//! `spec/`, the public beta description read in place from `shared/`, and descriptions 2, 5
+//! `spec/`, the vendored public beta description, and descriptions 2, 5
 //! and 10 times its size written by `bench-tool scale` into `target/bench/scale/`.
 //!
 //! `--compare` also installs the pinned `openapi-generator-cli` (which runs its bundled jar on
@@ -296,10 +296,10 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
     Ok(())
 }
 
-/// The public beta description, read in place (never copied into the repository).
+/// The public beta description, vendored in `spec/sailpoint/` (or `SAILPOINT_BETA_SPEC`).
 fn beta_spec(root: &Path) -> Result<PathBuf> {
     let path = std::env::var_os("SAILPOINT_BETA_SPEC").map_or_else(
-        || root.join("../shared/specs/sailpoint-beta/sailpoint-api.beta.yaml"),
+        || root.join("spec/sailpoint/sailpoint-api.beta.yaml"),
         PathBuf::from,
     );
     if !path.is_file() {

@@ -3,8 +3,6 @@
 //!   `target/fixture-crates/`, compiled with clippy and `-D warnings`, so that what the
 //!   snapshots show is known to compile; plus one fixture generated the way
 //!   `cargo xtask generate --spec F --out D` does (a standalone crate outside the repository);
-//! - `cargo xtask public-beta`: the whole public beta description, read in place from
-//!   `../shared`, generated into `target/public-beta/` and compiled the same way.
 
 use crate::generate::{generate, GenerateRequest};
 use crate::project_root;
@@ -74,25 +72,6 @@ pub fn compile_all() -> Result<()> {
     std::fs::remove_dir_all(&outside).ok();
     result?;
     eprintln!("a standalone crate generated outside the repository compiles");
-    Ok(())
-}
-
-pub fn public_beta() -> Result<()> {
-    let root = project_root();
-    let spec = root.join("../shared/specs/sailpoint-beta/sailpoint-api.beta.yaml");
-    let out = root.join("target/public-beta");
-    let started = std::time::Instant::now();
-    generate(&GenerateRequest {
-        spec: Some(spec),
-        out: Some(out.clone()),
-        ..GenerateRequest::default()
-    })?;
-    let generated = started.elapsed();
-    clippy(&out)?;
-    eprintln!(
-        "the public beta description: generated in {generated:.1?}, compiled with clippy -D warnings in {:.1?}",
-        started.elapsed() - generated
-    );
     Ok(())
 }
 

@@ -1,15 +1,19 @@
-//! The whole public beta description (read in place from `../shared`, never copied): every
-//! operation and every schema file it references reaches the output.
+//! SailPoint's public descriptions, vendored in `spec/sailpoint/`: for each of the four roots,
+//! every operation and every schema file it references reaches the output.
 
 use generator::{generate, Options};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-fn description() -> PathBuf {
+/// A vendored root: `sailpoint-api.<version>.yaml`.
+fn description(version: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/specs/sailpoint-beta/sailpoint-api.beta.yaml")
+        .join(format!("../spec/sailpoint/sailpoint-api.{version}.yaml"))
 }
+
+/// The operations each root declares, counted independently of the generator.
+const OPERATIONS: [(&str, usize); 4] = [("v3", 358), ("beta", 559), ("v2024", 716), ("v2025", 812)];
 
 /// Every file reachable from the root, parsed, by path relative to the root's folder. This is
 /// an independent reading, so the counts do not trust the generator's own loader.
@@ -78,8 +82,14 @@ fn join(from: &str, reference: &str) -> String {
 }
 
 #[test]
-fn every_operation_and_schema_reaches_the_output() {
-    let root = description();
+fn every_operation_and_schema_of_every_root_reaches_the_output() {
+    for (version, expected) in OPERATIONS {
+        every_operation_and_schema_reaches_the_output(version, expected);
+    }
+}
+
+fn every_operation_and_schema_reaches_the_output(version: &str, expected: usize) {
+    let root = description(version);
     let files = read_all(&root);
     let root_key = root
         .file_name()
@@ -108,7 +118,7 @@ fn every_operation_and_schema_reaches_the_output() {
     let started = std::time::Instant::now();
     let output = generate(&Options::new(&root)).unwrap_or_else(|e| panic!("{e}"));
     let elapsed = started.elapsed();
-    assert_eq!(operations, 559);
+    assert_eq!(operations, expected, "{version}");
     assert_eq!(output.api.operations.len(), operations);
     let modelled: BTreeSet<&String> = output
         .api
@@ -123,11 +133,11 @@ fn every_operation_and_schema_reaches_the_output() {
         .collect();
     assert!(
         missing.is_empty(),
-        "schema files without a model: {missing:?}"
+        "{version}: schema files without a model: {missing:?}"
     );
     let pages = output.files.keys().filter(|k| k.ends_with(".md")).count();
     eprintln!(
-        "public beta: {} files read, {operations} operations, {} schema files, {} models, {} files written ({pages} pages), {} warnings, {elapsed:.2?}",
+        "{version}: {} files read, {operations} operations, {} schema files, {} models, {} files written ({pages} pages), {} warnings, {elapsed:.2?}",
         files.len(),
         schema_files.len(),
         output.api.models.len(),
@@ -144,7 +154,7 @@ fn the_same_run_twice_in_separate_processes_gives_the_same_bytes() {
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
             .args([
                 "--spec",
-                &description().display().to_string(),
+                &description("beta").display().to_string(),
                 "--out",
                 &out.display().to_string(),
             ])
