@@ -9,6 +9,7 @@ mod generate;
 mod test;
 mod tools;
 mod vendor;
+mod versions;
 
 use anyhow::{bail, Context, Result};
 use generate::{generate, GenerateRequest};
@@ -18,6 +19,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   generate [--check] [--strict] [--spec FILE --out DIR]   write (or check) generated/ from spec/
   test                                                   every check and test of the project
   fixtures                                               generate and compile every spec/fixtures/*.yaml
+  doctests [--all]                                       run the Accounts pages' examples of every version (--all: every page's)
   vendor-spec --from DIR                                 copy the descriptions spec/generator.yaml lists (and what they reach) from DIR
   fuzz [--seconds N]                                     fuzz load-and-generate for N seconds (default 600)
   bench [--compare] [--quick] [--no-crate]               generation, build and run-time benchmarks (BENCHMARKS.md)";
@@ -54,6 +56,11 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         Some("test") => test::run_all(),
         Some("fixtures") => fixtures::compile_all(),
+        Some("doctests") => match args.next().as_deref() {
+            None => versions::doctests_command(false),
+            Some("--all") => versions::doctests_command(true),
+            Some(other) => bail!("unknown argument `{other}`\n{USAGE}"),
+        },
         Some("vendor-spec") => match (args.next().as_deref(), args.next()) {
             (Some("--from"), Some(dir)) => vendor::vendor_spec(Path::new(&dir)),
             _ => bail!("vendor-spec needs --from DIR\n{USAGE}"),

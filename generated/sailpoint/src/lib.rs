@@ -18,12 +18,12 @@ pub use sailpoint_beta as beta;
 /// pagination.
 pub use sailpoint_sdk_runtime as runtime;
 pub use sailpoint_sdk_runtime::{ApiResponse, Client, ClientBuilder, Error};
+/// Identity Security Cloud V3 API (`sailpoint-v3`): operations under `/v3`.
+#[cfg(feature = "v3")]
+pub use sailpoint_v3 as v3;
 /// Identity Security Cloud V2024 API (`sailpoint-v2024`): operations under `/v2024`.
 #[cfg(feature = "v2024")]
 pub use sailpoint_v2024 as v2024;
 /// Identity Security Cloud V2025 API (`sailpoint-v2025`): operations under `/v2025`.
 #[cfg(feature = "v2025")]
 pub use sailpoint_v2025 as v2025;
-/// Identity Security Cloud V3 API (`sailpoint-v3`): operations under `/v3`.
-#[cfg(feature = "v3")]
-pub use sailpoint_v3 as v3;
