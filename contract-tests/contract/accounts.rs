@@ -250,7 +250,7 @@ macro_rules! operation {
                 Err(sdk::Error::Api(error)) => {
                     $figures.response($operation, error.headers());
                     match (error.status().as_u16(), error.body()) {
-                        ($status, ops::$error::$variant(body)) => {
+                        ($status, Some(ops::$error::$variant(body))) => {
                             let retry_after = if $status == 429 && $figures.retry_after_declared {
                                 ensure(
                                     error.retry_after().is_some(),

@@ -143,7 +143,7 @@ async fn streams_page_with_at_most_250_items() {
             assert!(e.headers().contains_key(contract::VIOLATIONS_HEADER));
             assert!(matches!(
                 e.body(),
-                sdk::apis::accounts_api::ListAccountsError::BadRequest(_)
+                Some(sdk::apis::accounts_api::ListAccountsError::BadRequest(_))
             ));
         }
         other => panic!("limit=251 should be refused, got {other:?}"),

@@ -68,6 +68,7 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) api_root: ApiRoot,
     pub(crate) auth: Auth,
+    pub(crate) redactor: crate::secret::Redactor,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
     pub(crate) rate_limiter: Option<RateLimiter>,
@@ -176,6 +177,7 @@ impl Client {
             http: &inner.http,
             clock: &*inner.clock,
             timeout: inner.timeouts.attempt,
+            user_agent: &inner.user_agent,
         };
         // A deadline too far away to represent is no deadline.
         let deadline = inner
@@ -445,7 +447,8 @@ impl Client {
                         retryable: idempotent,
                     },
                 })?;
-            Ok(Response::new(op, status, response_headers, bytes))
+            Ok(Response::new(op, status, response_headers, bytes)
+                .with_redactor(inner.redactor.with(token)))
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,

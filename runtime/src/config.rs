@@ -11,7 +11,7 @@ use crate::clock::{Clock, Jitter, RandomJitter, SystemClock};
 use crate::error::ConfigError;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
 
 /// The default cap on a response body: large listings fit, a runaway body does not.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
@@ -226,9 +226,15 @@ impl ClientBuilder {
             }
         };
 
+        // The credentials every kept body is masked for; an attempt adds its access token.
+        let redactor;
         let auth = match (self.access_token, self.client_credentials) {
-            (Some(token), _) if !token.is_empty() => Auth::Static(token),
+            (Some(token), _) if !token.is_empty() => {
+                redactor = Redactor::new([token.clone()]);
+                Auth::Static(token)
+            }
             (_, Some((id, secret))) if !id.is_empty() && !secret.is_empty() => {
+                redactor = Redactor::new([id.clone(), secret.clone()]);
                 let token_url = match (&self.token_url, &base_url) {
                     (Some(url), _) => parse_url("token_url", url)?,
                     (None, Some(base)) => format!("{base}/oauth/token"),
@@ -288,6 +294,7 @@ impl ClientBuilder {
             http,
             api_root,
             auth,
+            redactor,
             retry: self.retry,
             timeouts: self.timeouts,
             rate_limiter,
@@ -352,7 +359,10 @@ mod tests {
             client.api_root("/beta"),
             "https://acme.api.identitynow.com/beta"
         );
-        assert_eq!(client.api_root("v3/"), "https://acme.api.identitynow.com/v3");
+        assert_eq!(
+            client.api_root("v3/"),
+            "https://acme.api.identitynow.com/v3"
+        );
         assert_eq!(client.api_root(""), "https://acme.api.identitynow.com");
         assert!(debug(&client).contains("https://acme.api.identitynow.com/oauth/token"));
     }

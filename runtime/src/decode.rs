@@ -19,7 +19,7 @@ struct DecodeInner {
     operation: Option<&'static str>,
     status: Option<StatusCode>,
     request_id: Option<String>,
-    excerpt: Option<String>,
+    body: Option<String>,
 }
 
 impl DecodeError {
@@ -31,20 +31,28 @@ impl DecodeError {
             operation: None,
             status: None,
             request_id: None,
-            excerpt: None,
+            body: None,
         }))
     }
 
-    /// Adds what is known about the response the body came from.
-    pub fn with_response(
+    /// Adds what is known about the response the body came from; the whole body is kept as
+    /// text.
+    pub fn with_response(self, operation: &'static str, status: StatusCode, body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(body).into_owned();
+        self.with_body_text(operation, status, text)
+    }
+
+    /// Like [`with_response`](Self::with_response), with the body already as text (and the
+    /// credentials masked, when the client does it).
+    pub(crate) fn with_body_text(
         mut self,
         operation: &'static str,
         status: StatusCode,
-        body: &[u8],
+        text: String,
     ) -> Self {
         self.0.operation = Some(operation);
         self.0.status = Some(status);
-        self.0.excerpt = Some(excerpt(body));
+        self.0.body = Some(text);
         self
     }
 
@@ -79,9 +87,15 @@ impl DecodeError {
         self.0.status
     }
 
-    /// The start of the body, when known.
+    /// The whole body as text (invalid UTF-8 replaced, credentials masked), when known. It
+    /// is no larger than the client's `max_response_bytes`.
+    pub fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+
+    /// The start of the body (at most 512 bytes, cut on a character boundary), when known.
     pub fn body_excerpt(&self) -> Option<&str> {
-        self.0.excerpt.as_deref()
+        self.0.body.as_deref().map(excerpt)
     }
 }
 
@@ -93,7 +107,7 @@ impl fmt::Debug for DecodeError {
             .field("operation", &self.0.operation)
             .field("status", &self.0.status)
             .field("request_id", &self.0.request_id)
-            .field("excerpt", &self.0.excerpt)
+            .field("excerpt", &self.0.body.as_deref().map(Excerpt))
             .finish()
     }
 }
@@ -137,20 +151,31 @@ fn decode_json_tracked<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeErro
     Ok(value)
 }
 
-/// The start of `body` as text: at most [`EXCERPT_LIMIT`] bytes, cut on a UTF-8 boundary, with
-/// `…` appended when something was cut.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    if body.len() <= EXCERPT_LIMIT {
-        return String::from_utf8_lossy(body).into_owned();
+/// The start of `text`: at most [`EXCERPT_LIMIT`] bytes, cut on a character boundary.
+pub(crate) fn excerpt(text: &str) -> &str {
+    if text.len() <= EXCERPT_LIMIT {
+        return text;
     }
     let mut end = EXCERPT_LIMIT;
-    // Step back over continuation bytes so a multi-byte character is not split.
-    while end > 0 && (body[end] & 0b1100_0000) == 0b1000_0000 {
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
-    text.push('…');
-    text
+    &text[..end]
+}
+
+/// Shows an excerpt in `Debug` output, with `…` when something was cut, so that errors stay
+/// short in logs however large the body they keep.
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
+
+impl fmt::Debug for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cut = excerpt(self.0);
+        if cut.len() == self.0.len() {
+            fmt::Debug::fmt(cut, f)
+        } else {
+            write!(f, "{:?}…", cut)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -184,13 +209,25 @@ mod tests {
 
     #[test]
     fn excerpt_is_bounded_and_char_safe() {
-        assert_eq!(excerpt(b"short"), "short");
+        assert_eq!(excerpt("short"), "short");
         // 511 ASCII bytes, then a 3-byte character straddling the limit.
-        let mut body = vec![b'a'; 511];
-        body.extend_from_slice("€€".as_bytes());
-        let text = excerpt(&body);
-        assert_eq!(text, format!("{}…", "a".repeat(511)));
-        assert!(excerpt(&vec![b'x'; 10_000]).len() <= EXCERPT_LIMIT + '…'.len_utf8());
+        let text = format!("{}€€", "a".repeat(511));
+        assert_eq!(excerpt(&text), "a".repeat(511));
+        assert_eq!(
+            format!("{:?}", Excerpt(&text)),
+            format!("\"{}\"…", "a".repeat(511))
+        );
+        assert_eq!(excerpt(&"x".repeat(10_000)).len(), EXCERPT_LIMIT);
+    }
+
+    #[test]
+    fn the_whole_body_is_kept() {
+        let body = format!("{{\"id\": \"{}", "x".repeat(10_000));
+        let err = decode_json::<Item>(body.as_bytes())
+            .unwrap_err()
+            .with_response("getItem", StatusCode::OK, body.as_bytes());
+        assert_eq!(err.body(), Some(body.as_str()));
+        assert_eq!(err.body_excerpt().map(str::len), Some(EXCERPT_LIMIT));
     }
 
     #[test]

@@ -126,7 +126,7 @@ impl<E> Error<E> {
     /// The error body, for [`Error::Api`].
     pub fn api_body(&self) -> Option<&E> {
         match self {
-            Error::Api(e) => Some(e.body()),
+            Error::Api(e) => e.body(),
             _ => None,
         }
     }
@@ -198,7 +198,12 @@ impl<E> From<DecodeError> for Error<E> {
     }
 }
 
-/// A response whose status the caller maps to an error, with its decoded body.
+/// A response whose status the caller maps to an error, with its decoded body when it
+/// decoded.
+///
+/// An error status whose body is not what the operation declares (an HTML 403 from a proxy)
+/// is still an API error: [`body`](Self::body) is `None`, [`decode_error`](Self::decode_error)
+/// says why, and the status, headers and body text are kept.
 // Boxed so that `Result<_, Error<E>>` stays small whatever `E` is.
 pub struct ApiError<E>(Box<ApiErrorInner<E>>);
 
@@ -206,12 +211,15 @@ struct ApiErrorInner<E> {
     operation: &'static str,
     status: StatusCode,
     headers: HeaderMap,
-    body: E,
-    excerpt: String,
+    body: Option<E>,
+    decode_error: Option<DecodeError>,
+    text: String,
+    /// Masks the credentials in the decoded body's `Debug` output too.
+    redactor: crate::secret::Redactor,
 }
 
 impl<E> ApiError<E> {
-    /// Builds an API error; `raw_body` is kept only as a bounded excerpt.
+    /// Builds an API error with a decoded body; `raw_body` is kept as text.
     pub fn new(
         operation: &'static str,
         status: StatusCode,
@@ -219,12 +227,39 @@ impl<E> ApiError<E> {
         body: E,
         raw_body: &[u8],
     ) -> Self {
+        let text = String::from_utf8_lossy(raw_body).into_owned();
+        Self::with_text(
+            operation,
+            status,
+            headers,
+            Ok(body),
+            text,
+            Default::default(),
+        )
+    }
+
+    /// Builds an API error from a body that was decoded, or that failed to decode, and the
+    /// body text (with credentials already masked by the client).
+    pub(crate) fn with_text(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Result<E, DecodeError>,
+        text: String,
+        redactor: crate::secret::Redactor,
+    ) -> Self {
+        let (body, decode_error) = match body {
+            Ok(body) => (Some(body), None),
+            Err(e) => (None, Some(e)),
+        };
         Self(Box::new(ApiErrorInner {
             operation,
             status,
             headers,
             body,
-            excerpt: crate::decode::excerpt(raw_body),
+            decode_error,
+            text,
+            redactor,
         }))
     }
 
@@ -238,14 +273,20 @@ impl<E> ApiError<E> {
         &self.0.headers
     }
 
-    /// The decoded error body.
-    pub fn body(&self) -> &E {
-        &self.0.body
+    /// The decoded error body; `None` when the body did not decode (see
+    /// [`decode_error`](Self::decode_error) and [`body_text`](Self::body_text)).
+    pub fn body(&self) -> Option<&E> {
+        self.0.body.as_ref()
     }
 
     /// Takes the decoded error body.
-    pub fn into_body(self) -> E {
+    pub fn into_body(self) -> Option<E> {
         self.0.body
+    }
+
+    /// Why the body did not decode into the operation's error type, when it did not.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
+        self.0.decode_error.as_ref()
     }
 
     /// The operation id.
@@ -263,9 +304,24 @@ impl<E> ApiError<E> {
         header_str(&self.0.headers, http::header::RETRY_AFTER.as_str())
     }
 
-    /// The start of the raw body (at most 512 bytes, cut on a character boundary).
+    /// The whole body as text (invalid UTF-8 replaced), credentials masked.
+    pub fn body_text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// The start of [`body_text`](Self::body_text): at most 512 bytes, cut on a character
+    /// boundary.
     pub fn body_excerpt(&self) -> &str {
-        &self.0.excerpt
+        crate::decode::excerpt(&self.0.text)
+    }
+}
+
+/// Text shown as is by `Debug`.
+struct Masked(String);
+
+impl fmt::Debug for Masked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -281,8 +337,16 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("status", &self.0.status)
             .field("request_id", &self.request_id())
             .field("retry_after", &self.retry_after())
-            .field("body", &self.0.body)
-            .field("excerpt", &self.0.excerpt)
+            .field(
+                "body",
+                &Masked(
+                    self.0
+                        .redactor
+                        .mask(format!("{:?}", self.0.body).as_bytes()),
+                ),
+            )
+            .field("decode_error", &self.0.decode_error)
+            .field("excerpt", &crate::decode::Excerpt(&self.0.text))
             .finish()
     }
 }

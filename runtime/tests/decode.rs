@@ -70,17 +70,21 @@ async fn html_error_page_is_kept_as_undeclared_or_reported_as_decode_error() {
     // The generated type keeps undeclared statuses raw...
     match response.clone().into_error::<GetAccountError>() {
         Error::Api(api) => {
-            assert!(matches!(api.body(), GetAccountError::Undeclared(b) if b == html.as_bytes()));
+            assert!(
+                matches!(api.body(), Some(GetAccountError::Undeclared(b)) if b == html.as_bytes())
+            );
             assert_eq!(api.body_excerpt(), html);
         }
         other => panic!("expected an API error, got {other:?}"),
     }
-    // ...while a JSON error type reports the HTML as undecodable, with an excerpt.
+    // ...while a JSON error type keeps the HTML as an API error with no decoded body.
     let err = response.into_error::<serde_json::Value>();
-    let Error::Decode(decode) = &err else {
-        panic!("expected a decode error, got {err:?}")
+    let Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}")
     };
-    assert_eq!(decode.body_excerpt(), Some(html));
+    assert!(api.body().is_none());
+    assert_eq!(api.body_text(), html);
+    assert_eq!(api.decode_error().and_then(|d| d.body()), Some(html));
     assert_eq!(err.status(), Some(rt::StatusCode::BAD_GATEWAY));
 }
 
@@ -102,16 +106,19 @@ async fn declared_error_body_is_decoded() {
     };
     assert_eq!(api.request_id(), Some("abc123"));
     assert!(
-        matches!(api.into_body(), GetAccountError::NotFound(v) if v["detailCode"] == "404 Not found")
+        matches!(api.into_body(), Some(GetAccountError::NotFound(v)) if v["detailCode"] == "404 Not found")
     );
 }
 
 #[tokio::test]
-async fn undecodable_declared_error_body_is_a_decode_error() {
+async fn undecodable_declared_error_body_is_an_api_error() {
     let response = respond(ResponseTemplate::new(404).set_body_string("not json")).await;
     let err = response.into_error::<GetAccountError>();
     assert!(
-        matches!(&err, Error::Decode(d) if d.status() == Some(rt::StatusCode::NOT_FOUND)),
+        matches!(&err, Error::Api(a) if a.status() == rt::StatusCode::NOT_FOUND
+            && a.body().is_none()
+            && a.body_text() == "not json"
+            && a.decode_error().is_some_and(|d| d.path() == ".")),
         "{err:?}"
     );
 }
@@ -129,7 +136,7 @@ async fn empty_body_fails_json_but_suits_empty() {
         .await
         .into_error::<serde_json::Value>();
     assert!(
-        matches!(&err, Error::Api(a) if a.body().is_null()),
+        matches!(&err, Error::Api(a) if a.body().is_some_and(|b| b.is_null())),
         "{err:?}"
     );
 }
