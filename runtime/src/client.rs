@@ -75,6 +75,8 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: u64,
     pub(crate) experimental: bool,
     pub(crate) user_agent: HeaderValue,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) middleware: Arc<[Arc<dyn crate::middleware::Middleware>]>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) jitter: Arc<dyn Jitter>,
 }
@@ -90,6 +92,7 @@ impl fmt::Debug for Client {
             .field("rate_limited", &inner.rate_limiter.is_some())
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("experimental", &inner.experimental)
+            .field("middleware", &inner.middleware.len())
             .finish_non_exhaustive()
     }
 }
@@ -194,7 +197,14 @@ impl Client {
             if let Some(limiter) = &inner.rate_limiter {
                 limiter.acquire(&*inner.clock).await;
             }
-            let token = match inner.auth.token(&token_cx).await {
+            // A caller's own `Authorization` header (a default or per-call one) replaces the
+            // client's token, so none is fetched.
+            let token = if headers.contains_key(AUTHORIZATION) {
+                Ok(None)
+            } else {
+                inner.auth.token(&token_cx).await.map(Some)
+            };
+            let token = match token {
                 Ok(token) => token,
                 // A token endpoint that is briefly down is as transient as the API being down.
                 Err(e) if e.is_transient() && attempt < inner.retry.max_attempts => {
@@ -205,7 +215,8 @@ impl Client {
                 }
                 Err(e) => return Err(Failure::Auth(e)),
             };
-            let (timeout, timeout_kind) = self.attempt_budget(op, deadline)?;
+            let (timeout, timeout_kind) =
+                self.attempt_budget(op, request.options.timeout, deadline)?;
             let attempt_span =
                 tracing::debug_span!("attempt", n = sends, status = tracing::field::Empty);
             tracing::debug!(parent: &attempt_span, "sending request");
@@ -216,7 +227,8 @@ impl Client {
                     &url,
                     &headers,
                     body.as_ref(),
-                    &token,
+                    token.as_ref(),
+                    sends,
                     timeout,
                     timeout_kind,
                 )
@@ -228,13 +240,16 @@ impl Client {
                     attempt_span.record("status", status.as_u16());
                     span.record("status", status.as_u16());
                     tracing::debug!(parent: &attempt_span, "received response");
-                    if status == StatusCode::UNAUTHORIZED && inner.auth.can_refresh() && !refreshed
+                    if let Some(token) = token
+                        .as_ref()
+                        .filter(|_| status == StatusCode::UNAUTHORIZED)
+                        .filter(|_| inner.auth.can_refresh() && !refreshed)
                     {
                         // The token may have been revoked or expired early: fetch a new one and
                         // resend once, outside the retry budget. A second 401 is returned.
                         refreshed = true;
                         attempt -= 1;
-                        inner.auth.invalidate(&token).await;
+                        inner.auth.invalidate(token).await;
                         tracing::debug!("access token rejected; refreshing it and resending once");
                         continue;
                     }
@@ -275,7 +290,9 @@ impl Client {
         }
     }
 
-    /// Headers that are the same on every attempt.
+    /// Headers that are the same on every attempt: the operation's, then the client's
+    /// default headers where the operation set none of that name, then the caller's per-call
+    /// headers, which replace any of the same name.
     fn fixed_headers(
         &self,
         request: &Request,
@@ -283,10 +300,7 @@ impl Client {
     ) -> Result<HeaderMap, String> {
         let mut headers = HeaderMap::new();
         for (name, value) in &request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("`{name}` is not a valid header name"))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
+            let (name, value) = parse_header(name, value)?;
             headers.append(name, value);
         }
         let accept = request.accept.unwrap_or("application/json");
@@ -302,6 +316,20 @@ impl Client {
             headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        for (name, value) in &self.inner.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        let mut replaced = Vec::new();
+        for (name, value) in &request.options.headers {
+            let (name, value) = parse_header(name, value)?;
+            if !replaced.contains(&name) {
+                headers.remove(&name);
+                replaced.push(name.clone());
+            }
+            headers.append(name, value);
+        }
         Ok(headers)
     }
 
@@ -309,9 +337,10 @@ impl Client {
     fn attempt_budget(
         &self,
         op: &'static str,
+        per_call: Option<Duration>,
         deadline: Option<(Instant, Duration)>,
     ) -> Result<(Duration, TimeoutKind), Failure> {
-        let per_attempt = self.inner.timeouts.attempt;
+        let per_attempt = per_call.unwrap_or(self.inner.timeouts.attempt);
         let Some((at, total)) = deadline else {
             return Ok((per_attempt, TimeoutKind::Attempt));
         };
@@ -373,35 +402,47 @@ impl Client {
         url: &reqwest::Url,
         headers: &HeaderMap,
         body: Option<&RequestBody>,
-        token: &Secret,
+        token: Option<&Secret>,
+        sends: u32,
         timeout: Duration,
         timeout_kind: TimeoutKind,
     ) -> Result<Response, AttemptFailure> {
         let inner = &*self.inner;
         let op = request.operation;
         let idempotent = is_idempotent(&request.method);
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| AttemptFailure {
-                failure: Failure::Auth(AuthError {
-                    status: None,
-                    message: "the access token has characters not allowed in a header".to_owned(),
-                    excerpt: None,
-                    source: None,
-                }),
-                retryable: false,
-            })?;
-        // Keeps the token out of any debug output of the header map (hyper, reqwest, us).
-        authorization.set_sensitive(true);
         let mut builder = inner
             .http
             .request(request.method.clone(), url.clone())
-            .headers(headers.clone())
-            .header(AUTHORIZATION, authorization);
+            .headers(headers.clone());
+        if let Some(token) = token {
+            let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                .map_err(|_| AttemptFailure {
+                    failure: Failure::Auth(AuthError {
+                        status: None,
+                        message: "the access token has characters not allowed in a header"
+                            .to_owned(),
+                        excerpt: None,
+                        source: None,
+                    }),
+                    retryable: false,
+                })?;
+            // Keeps the token out of any debug output of the header map (hyper, reqwest, us).
+            authorization.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, authorization);
+        }
         if let Some(body) = body {
             builder = builder.body(body.bytes.clone());
         }
+        let http_request = builder.build().map_err(|e| AttemptFailure {
+            failure: Failure::Encode(EncodeError {
+                operation: op,
+                message: format!("the request could not be built: {}", e.without_url()),
+            }),
+            retryable: false,
+        })?;
+        let next = crate::middleware::Next::new(&inner.http, &inner.middleware, op, sends);
         let exchange = async {
-            let response = builder.send().await.map_err(|e| {
+            let response = next.run(http_request).await.map_err(|e| {
                 let (failure, provably_unsent) = match classify_send_error(&e) {
                     Classified::Timeout(kind) => (
                         Failure::Timeout(TimeoutError {
@@ -447,8 +488,12 @@ impl Client {
                         retryable: idempotent,
                     },
                 })?;
-            Ok(Response::new(op, status, response_headers, bytes)
-                .with_redactor(inner.redactor.with(token)))
+            Ok(
+                Response::new(op, status, response_headers, bytes).with_redactor(match token {
+                    Some(token) => inner.redactor.with(token),
+                    None => inner.redactor.clone(),
+                }),
+            )
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
@@ -468,6 +513,14 @@ impl Client {
             }),
         }
     }
+}
+
+fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
+    Ok((name, value))
 }
 
 fn deadline_failure(op: &'static str, total: Duration) -> Failure {

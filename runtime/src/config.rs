@@ -9,6 +9,7 @@ use crate::auth::{Auth, TokenProvider};
 use crate::client::{ApiRoot, Client, Inner};
 use crate::clock::{Clock, Jitter, RandomJitter, SystemClock};
 use crate::error::ConfigError;
+use crate::middleware::Middleware;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::secret::{Redactor, Secret};
@@ -52,6 +53,8 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
     experimental: bool,
     user_agent_suffix: Option<String>,
+    default_headers: Vec<(String, String)>,
+    middleware: Vec<Arc<dyn Middleware>>,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
     http: Option<reqwest::Client>,
@@ -70,6 +73,16 @@ impl std::fmt::Debug for ClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("experimental", &self.experimental)
+            // Names only: a default header may carry a credential.
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
+            .field("middleware", &self.middleware.len())
             .finish_non_exhaustive()
     }
 }
@@ -88,6 +101,8 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             experimental: false,
             user_agent_suffix: None,
+            default_headers: Vec::new(),
+            middleware: Vec::new(),
             clock: Arc::new(SystemClock),
             jitter: Arc::new(RandomJitter),
             http: None,
@@ -189,6 +204,20 @@ impl ClientBuilder {
         self
     }
 
+    /// A header sent with every call (Prism's `Prefer`, a proxy's tenant header); repeatable.
+    /// An operation's own header of the same name, or a per-call one, takes its place. An
+    /// `Authorization` default replaces the bearer token: the client then fetches none.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a middleware run around every attempt; the first added runs outermost.
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
     /// The clock used for waits and expiry (tests inject a fake one).
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
@@ -279,6 +308,22 @@ impl ClientBuilder {
             reason: "must be visible ASCII".to_owned(),
         })?;
 
+        let mut default_headers = http::HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid("default_header", format!("`{name}` is not a header name")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                invalid(
+                    "default_header",
+                    format!("the value of `{name}` is not a valid header value"),
+                )
+            })?;
+            let mut value = value;
+            // Keeps a custom `Authorization` (or any credential) out of debug output.
+            value.set_sensitive(true);
+            default_headers.append(name, value);
+        }
+
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -301,6 +346,8 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
             experimental: self.experimental,
             user_agent,
+            default_headers,
+            middleware: self.middleware.into(),
             clock: self.clock,
             jitter: self.jitter,
         }))

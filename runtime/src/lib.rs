@@ -32,6 +32,7 @@ mod config;
 mod decode;
 mod error;
 mod loader;
+mod middleware;
 mod pagination;
 mod ratelimit;
 mod request;
@@ -52,9 +53,10 @@ pub use error::{
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
 };
 pub use loader::{ConfigLoader, LoadedConfig};
+pub use middleware::{BoxFuture, Middleware, MiddlewareResult, Next};
 pub use pagination::{paginate, ItemStream, PageOptions, MAX_PAGE_SIZE};
 pub use ratelimit::RateLimit;
-pub use request::{encode_path_segment, Request};
+pub use request::{encode_path_segment, CallOptions, Request};
 pub use response::{ApiResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -111,6 +111,15 @@ impl Response {
         decode_json(&self.body).map_err(|e| Error::Decode(self.decode_context(e)))
     }
 
+    /// The body as any JSON value, whatever the operation declares: the escape hatch for a
+    /// response the typed path rejects. An empty body is `null`.
+    pub fn value(&self) -> Result<serde_json::Value, DecodeError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(serde_json::Value::Null);
+        }
+        decode_json(&self.body).map_err(|e| self.decode_context(e))
+    }
+
     /// Like [`Response::json`], keeping the status and headers.
     pub fn json_full<T: DeserializeOwned, E: ErrorBody>(self) -> Result<ApiResponse<T>, Error<E>> {
         let body = self.json::<T, E>()?;

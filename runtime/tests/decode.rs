@@ -190,3 +190,23 @@ async fn json_full_keeps_status_and_total_count() {
     assert_eq!(full.total_count(), Some(1234));
     assert!(full.body.is_empty());
 }
+
+#[tokio::test]
+async fn a_body_the_typed_path_rejects_is_read_raw() {
+    // `name` arrives as a number: the typed path refuses it, keeping the whole body...
+    let tail = "x".repeat(4_000);
+    let body = format!(r#"{{"id": "a1", "name": 42, "note": "{tail}"}}"#);
+    let response = respond(ResponseTemplate::new(200).set_body_string(body.clone())).await;
+    let err = decode_error(response.json::<Account, GetAccountError>());
+    assert_eq!(err.path(), "name");
+    assert_eq!(
+        err.body(),
+        Some(body.as_str()),
+        "the whole body, not an excerpt"
+    );
+    // ...and the raw path (what `send_raw` returns) reads it as any JSON.
+    assert_eq!(response.status(), rt::StatusCode::OK);
+    let value = response.value().unwrap();
+    assert_eq!(value["name"], 42);
+    assert_eq!(value["note"].as_str().map(str::len), Some(4_000));
+}
