@@ -5,22 +5,26 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::header::{HeaderName, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue};
 use tracing::Instrument;
 
 use crate::auth::{Auth, TokenContext};
 use crate::clock::{Clock, Jitter};
-use crate::config::{ClientBuilder, Timeouts};
 use crate::error::{
-    header_str, AuthError, EncodeError, Error, ErrorBody, Failure, TimeoutError, TimeoutKind,
+    header_str, AuthError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
 };
-use crate::loader::ConfigLoader;
+use crate::failure::{
+    BodyTooLargeError, ExperimentalNotEnabledError, Failure, RetryAfterTooLongError,
+};
 use crate::ratelimit::RateLimiter;
 use crate::request::{Request, RequestBody};
 use crate::response::Response;
-use crate::retry::{is_idempotent, parse_retry_after, status_is_retryable, RetryPolicy};
+use crate::retry::{
+    is_idempotent, next_step, parse_retry_after, CallState, NextStep, Outcome, RetryPolicy,
+};
 use crate::secret::Secret;
+pub(crate) use crate::settings::{ApiRoot, Timeouts};
 use crate::transport::{classify_send_error, read_body, BodyError, Classified};
 
 /// The header experimental operations need.
@@ -31,37 +35,6 @@ pub const EXPERIMENTAL_HEADER: &str = "x-sailpoint-experimental";
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
-}
-
-/// Where API calls go: a tenant, under which each operation adds its version path, or one
-/// root used as is (a mock server serving one version's description at its root).
-#[derive(Debug, Clone)]
-pub(crate) enum ApiRoot {
-    Tenant(String),
-    Unversioned(String),
-}
-
-impl ApiRoot {
-    pub(crate) fn url(&self) -> &str {
-        match self {
-            ApiRoot::Tenant(url) | ApiRoot::Unversioned(url) => url,
-        }
-    }
-
-    /// The root of one API version, without trailing `/`.
-    fn for_version(&self, version_path: &str) -> String {
-        match self {
-            ApiRoot::Tenant(base) => {
-                let version = version_path.trim_matches('/');
-                if version.is_empty() {
-                    base.clone()
-                } else {
-                    format!("{base}/{version}")
-                }
-            }
-            ApiRoot::Unversioned(root) => root.clone(),
-        }
-    }
 }
 
 pub(crate) struct Inner {
@@ -104,17 +77,6 @@ struct AttemptFailure {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// Builds a client from the environment, `./config.json` or the SailPoint CLI's
-    /// `~/.sailpoint/config.yaml`, in that order; see [`ConfigLoader`].
-    pub fn from_env() -> Result<Client, crate::error::ConfigError> {
-        ConfigLoader::new().load()?.into_builder().build()
-    }
-
     pub(crate) fn from_inner(inner: Inner) -> Self {
         Self {
             inner: Arc::new(inner),
@@ -160,7 +122,9 @@ impl Client {
         let inner = &*self.inner;
         let op = request.operation;
         if request.experimental && !inner.experimental {
-            return Err(Failure::ExperimentalNotEnabled { operation: op });
+            return Err(Failure::ExperimentalNotEnabled(
+                ExperimentalNotEnabledError { operation: op },
+            ));
         }
         let encode = |message: String| {
             Failure::Encode(EncodeError {
@@ -204,16 +168,26 @@ impl Client {
             } else {
                 inner.auth.token(&token_cx).await.map(Some)
             };
+            let call = |attempt, can_refresh| CallState {
+                method: &request.method,
+                attempt,
+                can_refresh,
+            };
             let token = match token {
                 Ok(token) => token,
-                // A token endpoint that is briefly down is as transient as the API being down.
-                Err(e) if e.is_transient() && attempt < inner.retry.max_attempts => {
-                    let delay = inner.retry.backoff(attempt, &*inner.jitter);
-                    self.wait(op, delay, deadline, "token endpoint error")
-                        .await?;
-                    continue;
+                Err(e) => {
+                    let outcome = Outcome::TokenFailed {
+                        transient: e.is_transient(),
+                    };
+                    match next_step(outcome, call(attempt, false), &inner.retry, &*inner.jitter) {
+                        NextStep::RetryAfter(delay) => {
+                            self.wait(op, delay, deadline, "token endpoint error")
+                                .await?;
+                            continue;
+                        }
+                        _ => return Err(Failure::Auth(e)),
+                    }
                 }
-                Err(e) => return Err(Failure::Auth(e)),
             };
             let (timeout, timeout_kind) =
                 self.attempt_budget(op, request.options.timeout, deadline)?;
@@ -221,7 +195,7 @@ impl Client {
                 tracing::debug_span!("attempt", n = sends, status = tracing::field::Empty);
             tracing::debug!(parent: &attempt_span, "sending request");
 
-            let outcome = self
+            let result = self
                 .attempt(
                     &request,
                     &url,
@@ -234,59 +208,60 @@ impl Client {
                 )
                 .instrument(attempt_span.clone())
                 .await;
-            let retry_reason = match outcome {
+            let mut retry_after = None;
+            let outcome = match &result {
                 Ok(response) => {
                     let status = response.status();
                     attempt_span.record("status", status.as_u16());
                     span.record("status", status.as_u16());
                     tracing::debug!(parent: &attempt_span, "received response");
-                    if let Some(token) = token
-                        .as_ref()
-                        .filter(|_| status == StatusCode::UNAUTHORIZED)
-                        .filter(|_| inner.auth.can_refresh() && !refreshed)
-                    {
-                        // The token may have been revoked or expired early: fetch a new one and
-                        // resend once, outside the retry budget. A second 401 is returned.
-                        refreshed = true;
-                        attempt -= 1;
-                        inner.auth.invalidate(token).await;
-                        tracing::debug!("access token rejected; refreshing it and resending once");
-                        continue;
+                    retry_after = self.retry_after(response);
+                    Outcome::Response {
+                        status,
+                        retry_after: retry_after.as_ref().map(|(_, wait)| *wait),
                     }
-                    if attempt >= inner.retry.max_attempts
-                        || !status_is_retryable(&request.method, status)
-                    {
-                        return Ok(response);
-                    }
-                    let backoff = inner.retry.backoff(attempt, &*inner.jitter);
-                    let delay = match self.retry_after(&response) {
-                        Some((raw, wait)) if wait > inner.retry.max_retry_after => {
-                            return Err(Failure::RetryAfterTooLong {
-                                operation: op,
-                                status,
-                                retry_after: raw,
-                                delay: wait,
-                                limit: inner.retry.max_retry_after,
-                                request_id: header_str(response.headers(), REQUEST_ID_HEADER)
-                                    .map(str::to_owned),
-                            });
-                        }
-                        // The server's wait is a floor: never retry sooner than it asked.
-                        Some((_, wait)) => backoff.max(wait),
-                        None => backoff,
-                    };
-                    self.wait(op, delay, deadline, status.as_str()).await?;
-                    continue;
                 }
-                Err(AttemptFailure { failure, retryable }) => {
-                    if !retryable || attempt >= inner.retry.max_attempts {
-                        return Err(failure);
-                    }
-                    failure_reason(&failure)
-                }
+                Err(failure) => Outcome::Failed {
+                    retryable: failure.retryable,
+                },
             };
-            let delay = inner.retry.backoff(attempt, &*inner.jitter);
-            self.wait(op, delay, deadline, retry_reason).await?;
+            let can_refresh = token.is_some() && inner.auth.can_refresh() && !refreshed;
+            let step = next_step(
+                outcome,
+                call(attempt, can_refresh),
+                &inner.retry,
+                &*inner.jitter,
+            );
+            match (step, result) {
+                (NextStep::Stop, result) => return result.map_err(|f| f.failure),
+                (NextStep::RefreshToken, _) => {
+                    refreshed = true;
+                    attempt -= 1;
+                    if let Some(token) = &token {
+                        inner.auth.invalidate(token).await;
+                    }
+                    tracing::debug!("access token rejected; refreshing it and resending once");
+                }
+                (NextStep::RetryAfter(delay), result) => {
+                    let reason = match &result {
+                        Ok(response) => response.status().as_str().to_owned(),
+                        Err(failure) => failure_reason(&failure.failure).to_owned(),
+                    };
+                    self.wait(op, delay, deadline, &reason).await?;
+                }
+                (NextStep::WaitTooLong(delay), result) => {
+                    let response = result.map_err(|f| f.failure)?;
+                    return Err(Failure::RetryAfterTooLong(RetryAfterTooLongError {
+                        operation: op,
+                        status: response.status(),
+                        retry_after: retry_after.map(|(raw, _)| raw).unwrap_or_default(),
+                        delay,
+                        limit: inner.retry.max_retry_after,
+                        request_id: header_str(response.headers(), REQUEST_ID_HEADER)
+                            .map(str::to_owned),
+                    }));
+                }
+            }
         }
     }
 
@@ -472,11 +447,11 @@ impl Client {
                 .await
                 .map_err(|e| match e {
                     BodyError::TooLarge => AttemptFailure {
-                        failure: Failure::BodyTooLarge {
+                        failure: Failure::BodyTooLarge(BodyTooLargeError {
                             operation: op,
                             status,
                             limit: inner.max_response_bytes,
-                        },
+                        }),
                         retryable: false,
                     },
                     BodyError::Transport(e) => AttemptFailure {

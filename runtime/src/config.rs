@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use crate::auth::{Auth, TokenProvider};
-use crate::client::{ApiRoot, Client, Inner};
+use crate::client::{ApiRoot, Client, Inner, Timeouts};
 use crate::clock::{Clock, Jitter, RandomJitter, SystemClock};
 use crate::error::ConfigError;
 use crate::middleware::Middleware;
@@ -17,25 +17,11 @@ use crate::secret::{Redactor, Secret};
 /// The default cap on a response body: large listings fit, a runaway body does not.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Timeouts applied to every call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timeouts {
-    /// Establishing a TCP/TLS connection (default 5 s).
-    pub connect: Duration,
-    /// One attempt: sending the request and reading the whole response (default 60 s).
-    pub attempt: Duration,
-    /// The whole call across attempts and waits; `None` (the default) for no limit.
-    pub deadline: Option<Duration>,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(5),
-            attempt: Duration::from_secs(60),
-            deadline: None,
-        }
+// Here rather than in `client.rs`, so that the client does not depend on its builder.
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 }
 

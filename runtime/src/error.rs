@@ -7,6 +7,9 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use crate::decode::DecodeError;
+use crate::failure::{
+    BodyTooLargeError, ExperimentalNotEnabledError, PaginationError, RetryAfterTooLongError,
+};
 
 /// The header SailPoint uses to identify a request in its logs; worth quoting in a support case.
 pub const REQUEST_ID_HEADER: &str = "slpt-request-id";
@@ -58,41 +61,13 @@ pub enum Error<E> {
     /// The request could not be encoded (body serialisation, header value, path).
     Encode(EncodeError),
     /// The operation is experimental and the client was not built with `experimental(true)`.
-    ExperimentalNotEnabled {
-        /// The operation id.
-        operation: &'static str,
-    },
+    ExperimentalNotEnabled(ExperimentalNotEnabledError),
     /// The server asked to wait longer than the configured limit before retrying.
-    RetryAfterTooLong {
-        /// The operation id.
-        operation: &'static str,
-        /// The status that carried the header (usually 429 or 503).
-        status: StatusCode,
-        /// The raw `Retry-After` value.
-        retry_after: String,
-        /// The delay it asked for.
-        delay: Duration,
-        /// The configured upper bound.
-        limit: Duration,
-        /// The `Slpt-Request-Id` of the response, if any.
-        request_id: Option<String>,
-    },
+    RetryAfterTooLong(RetryAfterTooLongError),
     /// The response body was larger than the configured limit.
-    BodyTooLarge {
-        /// The operation id.
-        operation: &'static str,
-        /// The response status.
-        status: StatusCode,
-        /// The configured limit in bytes.
-        limit: u64,
-    },
+    BodyTooLarge(BodyTooLargeError),
     /// A paginated listing went wrong (for example a server that ignores `offset`).
-    Pagination {
-        /// The offset of the page that showed the problem.
-        offset: u32,
-        /// What went wrong.
-        reason: String,
-    },
+    Pagination(PaginationError),
 }
 
 impl<E> Error<E> {
@@ -101,9 +76,8 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => e.status(),
-            Error::RetryAfterTooLong { status, .. } | Error::BodyTooLarge { status, .. } => {
-                Some(*status)
-            }
+            Error::RetryAfterTooLong(e) => Some(e.status),
+            Error::BodyTooLarge(e) => Some(e.status),
             _ => None,
         }
     }
@@ -116,10 +90,10 @@ impl<E> Error<E> {
             Error::Timeout(e) => Some(e.operation),
             Error::Decode(e) => e.operation(),
             Error::Encode(e) => Some(e.operation),
-            Error::ExperimentalNotEnabled { operation }
-            | Error::RetryAfterTooLong { operation, .. }
-            | Error::BodyTooLarge { operation, .. } => Some(operation),
-            Error::Config(_) | Error::Auth(_) | Error::Pagination { .. } => None,
+            Error::ExperimentalNotEnabled(e) => Some(e.operation),
+            Error::RetryAfterTooLong(e) => Some(e.operation),
+            Error::BodyTooLarge(e) => Some(e.operation),
+            Error::Config(_) | Error::Auth(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -142,32 +116,10 @@ impl<E> fmt::Display for Error<E> {
             Error::Config(e) => fmt::Display::fmt(e, f),
             Error::Auth(e) => fmt::Display::fmt(e, f),
             Error::Encode(e) => fmt::Display::fmt(e, f),
-            Error::ExperimentalNotEnabled { operation } => write!(
-                f,
-                "{operation} is an experimental operation; build the client with experimental(true) to call it"
-            ),
-            Error::RetryAfterTooLong {
-                operation,
-                status,
-                retry_after,
-                limit,
-                ..
-            } => write!(
-                f,
-                "{operation} returned {status} with Retry-After `{retry_after}`, longer than the {}s limit",
-                limit.as_secs()
-            ),
-            Error::BodyTooLarge {
-                operation,
-                status,
-                limit,
-            } => write!(
-                f,
-                "{operation} returned {status} with a body larger than the {limit}-byte limit"
-            ),
-            Error::Pagination { offset, reason } => {
-                write!(f, "pagination failed at offset {offset}: {reason}")
-            }
+            Error::ExperimentalNotEnabled(e) => fmt::Display::fmt(e, f),
+            Error::RetryAfterTooLong(e) => fmt::Display::fmt(e, f),
+            Error::BodyTooLarge(e) => fmt::Display::fmt(e, f),
+            Error::Pagination(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -181,7 +133,11 @@ impl<E: fmt::Debug> StdError for Error<E> {
             Error::Config(e) => Some(e),
             Error::Auth(e) => Some(e),
             Error::Encode(e) => Some(e),
-            _ => None,
+            Error::ExperimentalNotEnabled(e) => Some(e),
+            Error::RetryAfterTooLong(e) => Some(e),
+            Error::BodyTooLarge(e) => Some(e),
+            Error::Pagination(e) => Some(e),
+            Error::Api(_) => None,
         }
     }
 }
@@ -503,68 +459,4 @@ pub enum ConfigError {
         /// Why it is invalid.
         reason: String,
     },
-}
-
-/// The failures of `Client::execute`, which do not depend on the caller's error body type.
-/// Keeping the transport loop non-generic avoids compiling it once per operation.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    Transport(TransportError),
-    Timeout(TimeoutError),
-    Auth(AuthError),
-    Encode(EncodeError),
-    ExperimentalNotEnabled {
-        operation: &'static str,
-    },
-    RetryAfterTooLong {
-        operation: &'static str,
-        status: StatusCode,
-        retry_after: String,
-        delay: Duration,
-        limit: Duration,
-        request_id: Option<String>,
-    },
-    BodyTooLarge {
-        operation: &'static str,
-        status: StatusCode,
-        limit: u64,
-    },
-}
-
-impl<E> From<Failure> for Error<E> {
-    fn from(f: Failure) -> Self {
-        match f {
-            Failure::Transport(e) => Error::Transport(e),
-            Failure::Timeout(e) => Error::Timeout(e),
-            Failure::Auth(e) => Error::Auth(e),
-            Failure::Encode(e) => Error::Encode(e),
-            Failure::ExperimentalNotEnabled { operation } => {
-                Error::ExperimentalNotEnabled { operation }
-            }
-            Failure::RetryAfterTooLong {
-                operation,
-                status,
-                retry_after,
-                delay,
-                limit,
-                request_id,
-            } => Error::RetryAfterTooLong {
-                operation,
-                status,
-                retry_after,
-                delay,
-                limit,
-                request_id,
-            },
-            Failure::BodyTooLarge {
-                operation,
-                status,
-                limit,
-            } => Error::BodyTooLarge {
-                operation,
-                status,
-                limit,
-            },
-        }
-    }
 }

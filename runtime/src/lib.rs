@@ -31,6 +31,7 @@ pub mod clock;
 mod config;
 mod decode;
 mod error;
+mod failure;
 mod loader;
 mod middleware;
 mod pagination;
@@ -39,6 +40,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod settings;
 mod transport;
 
 pub use bytes::Bytes;
@@ -46,13 +48,16 @@ pub use http::{HeaderMap, Method, StatusCode};
 
 pub use client::{Client, EXPERIMENTAL_HEADER};
 pub use clock::{Clock, FakeClock, FixedJitter, Jitter, RandomJitter, SystemClock};
-pub use config::{ClientBuilder, Timeouts, DEFAULT_MAX_RESPONSE_BYTES};
+pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use decode::{decode_json, DecodeError, EXCERPT_LIMIT};
 pub use error::{
     ApiError, AuthError, ConfigError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
 };
-pub use loader::{ConfigLoader, LoadedConfig};
+pub use failure::{
+    BodyTooLargeError, ExperimentalNotEnabledError, PaginationError, RetryAfterTooLongError,
+};
+pub use loader::{ConfigLoader, LoadedConfig, ENVIRONMENT_VAR};
 pub use middleware::{BoxFuture, Middleware, MiddlewareResult, Next};
 pub use pagination::{paginate, ItemStream, PageOptions, MAX_PAGE_SIZE};
 pub use ratelimit::RateLimit;
@@ -60,3 +65,4 @@ pub use request::{encode_path_segment, CallOptions, Request};
 pub use response::{ApiResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use settings::Timeouts;

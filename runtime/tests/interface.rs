@@ -187,9 +187,7 @@ async fn experimental_operation_without_opt_in_sends_nothing() {
     assert!(
         matches!(
             err,
-            rt::Error::ExperimentalNotEnabled {
-                operation: "updateAccount"
-            }
+            rt::Error::ExperimentalNotEnabled(ref e) if e.operation == "updateAccount"
         ),
         "{err:?}"
     );
