@@ -49,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) experimental: bool,
     pub(crate) user_agent: HeaderValue,
     pub(crate) default_headers: HeaderMap,
+    pub(crate) strict_decoding: bool,
     pub(crate) middleware: Arc<[Arc<dyn crate::middleware::Middleware>]>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) jitter: Arc<dyn Jitter>,
@@ -463,12 +464,12 @@ impl Client {
                         retryable: idempotent,
                     },
                 })?;
-            Ok(
-                Response::new(op, status, response_headers, bytes).with_redactor(match token {
+            Ok(Response::new(op, status, response_headers, bytes)
+                .strict_decoding(inner.strict_decoding)
+                .with_redactor(match token {
                     Some(token) => inner.redactor.with(token),
                     None => inner.redactor.clone(),
-                }),
-            )
+                }))
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,

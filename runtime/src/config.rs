@@ -40,6 +40,7 @@ pub struct ClientBuilder {
     experimental: bool,
     user_agent_suffix: Option<String>,
     default_headers: Vec<(String, String)>,
+    strict_decoding: bool,
     middleware: Vec<Arc<dyn Middleware>>,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
@@ -59,6 +60,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("experimental", &self.experimental)
+            .field("strict_decoding", &self.strict_decoding)
             // Names only: a default header may carry a credential.
             .field(
                 "default_headers",
@@ -88,6 +90,7 @@ impl Default for ClientBuilder {
             experimental: false,
             user_agent_suffix: None,
             default_headers: Vec::new(),
+            strict_decoding: false,
             middleware: Vec::new(),
             clock: Arc::new(SystemClock),
             jitter: Arc::new(RandomJitter),
@@ -195,6 +198,15 @@ impl ClientBuilder {
     /// `Authorization` default replaces the bearer token: the client then fetches none.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Fails a call whose response has a value that does not fit the description (a string
+    /// field that arrives as a number, a `null` in a list of strings), naming its JSON path.
+    /// Off by default: the value is then dropped with a `tracing` warning, since one odd field
+    /// should not cost the whole response.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
         self
     }
 
@@ -333,6 +345,7 @@ impl ClientBuilder {
             experimental: self.experimental,
             user_agent,
             default_headers,
+            strict_decoding: self.strict_decoding,
             middleware: self.middleware.into(),
             clock: self.clock,
             jitter: self.jitter,

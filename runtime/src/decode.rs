@@ -151,6 +151,93 @@ fn decode_json_tracked<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeErro
     Ok(value)
 }
 
+/// `#[serde(deserialize_with)]` for an `Option` field that the description requires and does
+/// not let be `null`, in a model a response reaches: `null` is refused, so that lenient
+/// decoding drops it with a warning naming its path (the field is then `None`), and strict
+/// decoding fails naming it. A missing field is `None` without a word (`#[serde(default)]`):
+/// servers leave required fields out routinely.
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    match <Option<T> as serde::Deserialize>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(
+            "null where the description requires a value",
+        )),
+    }
+}
+
+/// Decodes a response body into `T`, dropping what does not fit: a value of the wrong type, or
+/// a `null` where the description forbids one, is removed (a field then decodes as `None` or
+/// its default, an element is dropped from its array or map) and a `tracing` warning names the
+/// operation and the JSON path. Malformed JSON is still an error.
+///
+/// Bodies that decode take the same single `serde_json` pass as [`decode_json`]; only a failed
+/// one is parsed into a `serde_json::Value` and decoded again after each removal, so the cost
+/// of leniency falls on the bodies that need it.
+pub(crate) fn decode_lenient<T: DeserializeOwned>(
+    body: &[u8],
+    operation: &str,
+) -> Result<T, DecodeError> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let Ok(mut tree) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return decode_json_tracked(body);
+    };
+    loop {
+        let error = match serde_path_to_error::deserialize::<_, T>(&tree) {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        let path = error.path().to_string();
+        let message = error.inner().to_string();
+        if !remove_at(&mut tree, error.path()) {
+            return Err(DecodeError::new(path, message));
+        }
+        tracing::warn!(
+            operation,
+            path = %path,
+            error = %message,
+            "dropped a response value that does not fit the description"
+        );
+    }
+}
+
+/// Removes the value at `path` from its parent object or array; `false` when there is none
+/// (the document itself failed, or the path goes through something else).
+fn remove_at(tree: &mut serde_json::Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut node = tree;
+    for segment in parents {
+        let next = match (segment, node) {
+            (Segment::Seq { index }, serde_json::Value::Array(items)) => items.get_mut(*index),
+            (Segment::Map { key }, serde_json::Value::Object(map)) => map.get_mut(key.as_str()),
+            _ => None,
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        node = next;
+    }
+    match (last, node) {
+        (Segment::Seq { index }, serde_json::Value::Array(items)) if *index < items.len() => {
+            items.remove(*index);
+            true
+        }
+        (Segment::Map { key }, serde_json::Value::Object(map)) => {
+            map.remove(key.as_str()).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// The start of `text`: at most [`EXCERPT_LIMIT`] bytes, cut on a character boundary.
 pub(crate) fn excerpt(text: &str) -> &str {
     if text.len() <= EXCERPT_LIMIT {
@@ -199,6 +286,64 @@ mod tests {
         let err = decode_json::<Page>(br#"{"items":[{"id":1},{"id":"x"}]}"#).unwrap_err();
         assert_eq!(err.path(), "items[1].id");
         assert!(err.message().contains("invalid type"), "{}", err.message());
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Lenient {
+        #[serde(default, deserialize_with = "non_null")]
+        name: Option<String>,
+        tags: Option<Vec<String>>,
+        #[serde(default)]
+        count: i64,
+    }
+
+    #[test]
+    fn lenient_decoding_drops_what_does_not_fit() {
+        for (body, expected) in [
+            (
+                r#"{"name": null, "tags": null}"#,
+                Lenient {
+                    name: None,
+                    tags: None,
+                    count: 0,
+                },
+            ),
+            (
+                r#"{"name": 12345, "tags": ["a", null, "b"], "count": null}"#,
+                Lenient {
+                    name: None,
+                    tags: Some(vec!["a".into(), "b".into()]),
+                    count: 0,
+                },
+            ),
+            (
+                r#"{"name": [], "tags": "x", "count": 3}"#,
+                Lenient {
+                    name: None,
+                    tags: None,
+                    count: 3,
+                },
+            ),
+        ] {
+            assert_eq!(
+                decode_lenient::<Lenient>(body.as_bytes(), "op").unwrap(),
+                expected
+            );
+        }
+        // A document of the wrong shape, or malformed JSON, has nothing to drop.
+        assert_eq!(
+            decode_lenient::<Lenient>(b"[1]", "op").unwrap_err().path(),
+            "."
+        );
+        assert!(decode_lenient::<Lenient>(b"{", "op").is_err());
+        // Strict decoding names the path of the forbidden null.
+        let err = decode_json::<Lenient>(br#"{"tags": [], "name": null}"#).unwrap_err();
+        assert_eq!(err.path(), "name");
+        assert!(
+            err.message().contains("requires a value"),
+            "{}",
+            err.message()
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub use http::{HeaderMap, Method, StatusCode};
 pub use client::{Client, EXPERIMENTAL_HEADER};
 pub use clock::{Clock, FakeClock, FixedJitter, Jitter, RandomJitter, SystemClock};
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
-pub use decode::{decode_json, DecodeError, EXCERPT_LIMIT};
+pub use decode::{decode_json, non_null, DecodeError, EXCERPT_LIMIT};
 pub use error::{
     ApiError, AuthError, ConfigError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::decode::{decode_json, DecodeError, Excerpt};
+use crate::decode::{decode_json, decode_lenient, DecodeError, Excerpt};
 use crate::error::{header_str, ApiError, Error, ErrorBody, REQUEST_ID_HEADER};
 use crate::secret::Redactor;
 
@@ -19,6 +19,8 @@ pub struct Response {
     body: Bytes,
     /// The credentials the call used, masked in every body text an error keeps and in `Debug`.
     redactor: Redactor,
+    /// Whether a value that does not fit the expected type fails the decode.
+    strict: bool,
 }
 
 // The body is shown as a masked excerpt: a server may echo a credential back.
@@ -72,7 +74,15 @@ impl Response {
             headers,
             body,
             redactor: Redactor::default(),
+            strict: false,
         }
+    }
+
+    /// Whether [`json`](Self::json) fails on a value that does not fit (see
+    /// `ClientBuilder::strict_decoding`); the client sets it.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     pub(crate) fn with_redactor(mut self, redactor: Redactor) -> Self {
@@ -105,10 +115,17 @@ impl Response {
         self.body
     }
 
-    /// Decodes the body as JSON. A failure is [`Error::Decode`] naming the JSON path, with the
-    /// operation, status and a bounded body excerpt.
+    /// Decodes the body as JSON. By default a value that does not fit (wrong type, a `null`
+    /// the description forbids) is dropped with a `tracing` warning naming the operation and
+    /// the JSON path; with strict decoding it fails the call. A failure is [`Error::Decode`]
+    /// naming the JSON path, with the operation, status and the body.
     pub fn json<T: DeserializeOwned, E: ErrorBody>(&self) -> Result<T, Error<E>> {
-        decode_json(&self.body).map_err(|e| Error::Decode(self.decode_context(e)))
+        let decoded = if self.strict {
+            decode_json(&self.body)
+        } else {
+            decode_lenient(&self.body, self.operation)
+        };
+        decoded.map_err(|e| Error::Decode(self.decode_context(e)))
     }
 
     /// The body as any JSON value, whatever the operation declares: the escape hatch for a

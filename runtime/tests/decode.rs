@@ -166,7 +166,15 @@ async fn wrong_value_type_names_its_json_path() {
         {"id": "a2", "name": 42},
     ])))
     .await;
-    let err = decode_error(response.json::<Vec<Account>, GetAccountError>());
+    // Lenient (the default): the element that cannot be an `Account` is dropped.
+    let accounts = response.json::<Vec<Account>, GetAccountError>().unwrap();
+    assert_eq!(
+        accounts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["a1"]
+    );
+    // Strict: the error names the path.
+    let strict = response.strict_decoding(true);
+    let err = decode_error(strict.json::<Vec<Account>, GetAccountError>());
     assert_eq!(err.path(), "[1].name");
     assert!(
         err.to_string()
@@ -197,7 +205,8 @@ async fn a_body_the_typed_path_rejects_is_read_raw() {
     let tail = "x".repeat(4_000);
     let body = format!(r#"{{"id": "a1", "name": 42, "note": "{tail}"}}"#);
     let response = respond(ResponseTemplate::new(200).set_body_string(body.clone())).await;
-    let err = decode_error(response.json::<Account, GetAccountError>());
+    let strict = response.clone().strict_decoding(true);
+    let err = decode_error(strict.json::<Account, GetAccountError>());
     assert_eq!(err.path(), "name");
     assert_eq!(
         err.body(),
@@ -209,4 +218,40 @@ async fn a_body_the_typed_path_rejects_is_read_raw() {
     let value = response.value().unwrap();
     assert_eq!(value["name"], 42);
     assert_eq!(value["note"].as_str().map(str::len), Some(4_000));
+}
+
+#[tokio::test]
+async fn the_client_decodes_leniently_unless_strict() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": "a1", "name": 7}"#))
+        .mount(&server)
+        .await;
+    let call = |strict: bool| {
+        let client = common::builder(&server.uri(), &FakeClock::default())
+            .strict_decoding(strict)
+            .build()
+            .unwrap();
+        async move {
+            client
+                .execute::<GetAccountError>(Request::new("getAccount", Method::GET, "/a"))
+                .await
+                .unwrap()
+        }
+    };
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Loose {
+        id: String,
+        name: Option<String>,
+    }
+    let lenient = call(false).await.json::<Loose, GetAccountError>().unwrap();
+    assert_eq!(
+        lenient,
+        Loose {
+            id: "a1".into(),
+            name: None
+        }
+    );
+    let err = decode_error(call(true).await.json::<Loose, GetAccountError>());
+    assert_eq!(err.path(), "name");
 }
