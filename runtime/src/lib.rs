@@ -29,6 +29,7 @@ mod auth;
 mod client;
 pub mod clock;
 mod config;
+mod datetime;
 mod decode;
 mod error;
 mod failure;
@@ -45,10 +46,12 @@ mod transport;
 
 pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode};
+pub use time;
 
 pub use client::{Client, EXPERIMENTAL_HEADER};
 pub use clock::{Clock, FakeClock, FixedJitter, Jitter, RandomJitter, SystemClock};
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use datetime::{parse_date, parse_date_time, Date, DateParseError, DateTime};
 pub use decode::{decode_json, non_null, DecodeError, EXCERPT_LIMIT};
 pub use error::{
     ApiError, AuthError, ConfigError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
