@@ -169,7 +169,11 @@ fn each_shape_decodes_with_one_warning_naming_its_path() {
             "{}: {line}",
             shape.what
         );
-        assert!(line.contains(&format!("path={}", shape.path)), "{}: {line}", shape.what);
+        assert!(
+            line.contains(&format!("path={}", shape.path)),
+            "{}: {line}",
+            shape.what
+        );
     }
 }
 
@@ -186,7 +190,9 @@ fn each_shape_fails_strict_decoding_naming_its_path() {
 #[test]
 fn a_new_enum_value_in_a_nested_object_needs_no_leniency() {
     // Enums keep values they do not know, so this shape decodes in strict mode too.
-    let body = json!([account(json!({"identity": {"type": "NEW_KIND", "id": "i1"}}))]);
+    let body = json!([account(
+        json!({"identity": {"type": "NEW_KIND", "id": "i1"}})
+    )]);
     let logged = warnings(|| {
         let accounts = response(&body, true).json::<Vec<Account>, ()>().unwrap();
         let kind = accounts[0].identity.as_ref().and_then(|i| i.r#type.clone());
