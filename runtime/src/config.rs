@@ -337,7 +337,15 @@ impl ClientBuilder {
             http,
             api_root,
             auth,
-            redactor,
+            redactor: redactor.with_all(self.default_headers.iter().filter_map(|(name, value)| {
+                // A default `Authorization` (custom auth) or API key is a credential too.
+                let name = name.to_ascii_lowercase();
+                let credential = matches!(
+                    name.as_str(),
+                    "authorization" | "proxy-authorization" | "cookie" | "x-api-key"
+                );
+                credential.then(|| Secret::new(value.clone()))
+            })),
             retry: self.retry,
             timeouts: self.timeouts,
             rate_limiter,

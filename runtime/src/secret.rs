@@ -93,7 +93,12 @@ impl Redactor {
 
     /// The same credentials and one more (the access token an attempt used).
     pub(crate) fn with(&self, extra: &Secret) -> Self {
-        Self::new(self.secrets.iter().cloned().chain([extra.clone()]))
+        self.with_all([extra.clone()])
+    }
+
+    /// The same credentials and these.
+    pub(crate) fn with_all(&self, extra: impl IntoIterator<Item = Secret>) -> Self {
+        Self::new(self.secrets.iter().cloned().chain(extra))
     }
 
     /// `body` as text with every encoding of every credential masked; see [`mask`].

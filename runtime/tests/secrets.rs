@@ -237,3 +237,35 @@ async fn an_echoed_access_token_is_masked_in_api_errors() {
         assert!(!text.contains("CANARY"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_custom_authorization_header_is_masked_too() {
+    let server = MockServer::start().await;
+    Mock::given(path("/accounts"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_string(format!("bad credentials: Custom {SECRET}")),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_url(server.uri())
+        .access_token("unused")
+        .default_header("Authorization", format!("Custom {SECRET}"))
+        .build()
+        .unwrap();
+    let err = client
+        .execute::<serde_json::Value>(Request::new("listAccounts", Method::GET, "/accounts"))
+        .await
+        .unwrap()
+        .into_error::<serde_json::Value>();
+    let rt::Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}")
+    };
+    assert_eq!(api.body_text(), "bad credentials: [redacted]");
+    let sent = common::received(&server).await;
+    assert_eq!(
+        sent[0].headers.get("authorization").unwrap(),
+        format!("Custom {SECRET}").as_str()
+    );
+    assert!(!format!("{err:?} {client:?}").contains("CANARY"));
+}
