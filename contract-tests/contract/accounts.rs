@@ -117,8 +117,8 @@ impl Figures {
 }
 
 /// Clients for one Prism: one that asks for nothing, and one per `Prefer` header value
-/// (`code=404` asks Prism for that status, `example=FullAccounts` for that example). The runtime's `Request` has no per-call headers, so the header is
-/// a default header of the reqwest client handed to `ClientBuilder::http_client`.
+/// (`code=404` asks Prism for that status, `example=FullAccounts` for that example), sent as
+/// the client's default header.
 pub struct Clients {
     plain: sdk::Client,
     prefer: BTreeMap<String, sdk::Client>,
@@ -157,16 +157,7 @@ pub fn client(api_url: &str, prefer: Option<&str>) -> sdk::Client {
         .access_token(TOKEN)
         .retry_policy(rt::RetryPolicy::none());
     if let Some(prefer) = prefer {
-        let mut headers = reqwest::header::HeaderMap::new();
-        let value = reqwest::header::HeaderValue::from_str(prefer)
-            .unwrap_or_else(|e| panic!("`{prefer}` is not a header value: {e}"));
-        headers.insert("prefer", value);
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|e| panic!("cannot build a reqwest client: {e}"));
-        builder = builder.http_client(http);
+        builder = builder.default_header("Prefer", prefer);
     }
     builder
         .build()
@@ -250,7 +241,7 @@ macro_rules! operation {
                 Err(sdk::Error::Api(error)) => {
                     $figures.response($operation, error.headers());
                     match (error.status().as_u16(), error.body()) {
-                        ($status, ops::$error::$variant(body)) => {
+                        ($status, Some(ops::$error::$variant(body))) => {
                             let retry_after = if $status == 429 && $figures.retry_after_declared {
                                 ensure(
                                     error.retry_after().is_some(),

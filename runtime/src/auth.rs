@@ -68,6 +68,8 @@ pub(crate) struct TokenContext<'a> {
     pub(crate) http: &'a reqwest::Client,
     pub(crate) clock: &'a dyn Clock,
     pub(crate) timeout: Duration,
+    /// The same `User-Agent` API calls carry, so the tenant's logs show one client.
+    pub(crate) user_agent: &'a http::HeaderValue,
 }
 
 impl Auth {
@@ -134,6 +136,7 @@ impl TokenProvider {
                 .http
                 .post(self.token_url.clone())
                 .header(http::header::ACCEPT, "application/json")
+                .header(http::header::USER_AGENT, cx.user_agent.clone())
                 .form(&[
                     ("grant_type", "client_credentials"),
                     ("client_id", self.client_id.expose()),
@@ -170,9 +173,13 @@ impl TokenProvider {
             )
         })??;
         if !status.is_success() {
-            // Mask the credentials in case the endpoint echoes the form back.
-            let excerpt =
-                crate::decode::excerpt(&body).replace(self.client_secret.expose(), "[redacted]");
+            // The endpoint may echo the form back: mask every encoding of both credentials in
+            // the whole body first, then cut, so no part of one survives the cut.
+            let masked = crate::secret::mask(
+                &String::from_utf8_lossy(&body),
+                &[self.client_id.clone(), self.client_secret.clone()],
+            );
+            let excerpt = crate::decode::excerpt(&masked).to_owned();
             return Err(auth_error(
                 Some(status),
                 "the token endpoint refused the request",

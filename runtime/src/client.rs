@@ -5,22 +5,26 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::header::{HeaderName, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue};
 use tracing::Instrument;
 
 use crate::auth::{Auth, TokenContext};
 use crate::clock::{Clock, Jitter};
-use crate::config::{ClientBuilder, Timeouts};
 use crate::error::{
-    header_str, AuthError, EncodeError, Error, ErrorBody, Failure, TimeoutError, TimeoutKind,
+    header_str, AuthError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
 };
-use crate::loader::ConfigLoader;
+use crate::failure::{
+    BodyTooLargeError, ExperimentalNotEnabledError, Failure, RetryAfterTooLongError,
+};
 use crate::ratelimit::RateLimiter;
 use crate::request::{Request, RequestBody};
 use crate::response::Response;
-use crate::retry::{is_idempotent, parse_retry_after, status_is_retryable, RetryPolicy};
+use crate::retry::{
+    is_idempotent, next_step, parse_retry_after, CallState, NextStep, Outcome, RetryPolicy,
+};
 use crate::secret::Secret;
+pub(crate) use crate::settings::{ApiRoot, Timeouts};
 use crate::transport::{classify_send_error, read_body, BodyError, Classified};
 
 /// The header experimental operations need.
@@ -33,47 +37,20 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-/// Where API calls go: a tenant, under which each operation adds its version path, or one
-/// root used as is (a mock server serving one version's description at its root).
-#[derive(Debug, Clone)]
-pub(crate) enum ApiRoot {
-    Tenant(String),
-    Unversioned(String),
-}
-
-impl ApiRoot {
-    pub(crate) fn url(&self) -> &str {
-        match self {
-            ApiRoot::Tenant(url) | ApiRoot::Unversioned(url) => url,
-        }
-    }
-
-    /// The root of one API version, without trailing `/`.
-    fn for_version(&self, version_path: &str) -> String {
-        match self {
-            ApiRoot::Tenant(base) => {
-                let version = version_path.trim_matches('/');
-                if version.is_empty() {
-                    base.clone()
-                } else {
-                    format!("{base}/{version}")
-                }
-            }
-            ApiRoot::Unversioned(root) => root.clone(),
-        }
-    }
-}
-
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) api_root: ApiRoot,
     pub(crate) auth: Auth,
+    pub(crate) redactor: crate::secret::Redactor,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
     pub(crate) rate_limiter: Option<RateLimiter>,
     pub(crate) max_response_bytes: u64,
     pub(crate) experimental: bool,
     pub(crate) user_agent: HeaderValue,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) strict_decoding: bool,
+    pub(crate) middleware: Arc<[Arc<dyn crate::middleware::Middleware>]>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) jitter: Arc<dyn Jitter>,
 }
@@ -89,6 +66,7 @@ impl fmt::Debug for Client {
             .field("rate_limited", &inner.rate_limiter.is_some())
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("experimental", &inner.experimental)
+            .field("middleware", &inner.middleware.len())
             .finish_non_exhaustive()
     }
 }
@@ -100,17 +78,6 @@ struct AttemptFailure {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// Builds a client from the environment, `./config.json` or the SailPoint CLI's
-    /// `~/.sailpoint/config.yaml`, in that order; see [`ConfigLoader`].
-    pub fn from_env() -> Result<Client, crate::error::ConfigError> {
-        ConfigLoader::new().load()?.into_builder().build()
-    }
-
     pub(crate) fn from_inner(inner: Inner) -> Self {
         Self {
             inner: Arc::new(inner),
@@ -156,7 +123,9 @@ impl Client {
         let inner = &*self.inner;
         let op = request.operation;
         if request.experimental && !inner.experimental {
-            return Err(Failure::ExperimentalNotEnabled { operation: op });
+            return Err(Failure::ExperimentalNotEnabled(
+                ExperimentalNotEnabledError { operation: op },
+            ));
         }
         let encode = |message: String| {
             Failure::Encode(EncodeError {
@@ -176,6 +145,7 @@ impl Client {
             http: &inner.http,
             clock: &*inner.clock,
             timeout: inner.timeouts.attempt,
+            user_agent: &inner.user_agent,
         };
         // A deadline too far away to represent is no deadline.
         let deadline = inner
@@ -192,88 +162,113 @@ impl Client {
             if let Some(limiter) = &inner.rate_limiter {
                 limiter.acquire(&*inner.clock).await;
             }
-            let token = match inner.auth.token(&token_cx).await {
-                Ok(token) => token,
-                // A token endpoint that is briefly down is as transient as the API being down.
-                Err(e) if e.is_transient() && attempt < inner.retry.max_attempts => {
-                    let delay = inner.retry.backoff(attempt, &*inner.jitter);
-                    self.wait(op, delay, deadline, "token endpoint error")
-                        .await?;
-                    continue;
-                }
-                Err(e) => return Err(Failure::Auth(e)),
+            // A caller's own `Authorization` header (a default or per-call one) replaces the
+            // client's token, so none is fetched.
+            let token = if headers.contains_key(AUTHORIZATION) {
+                Ok(None)
+            } else {
+                inner.auth.token(&token_cx).await.map(Some)
             };
-            let (timeout, timeout_kind) = self.attempt_budget(op, deadline)?;
+            let call = |attempt, can_refresh| CallState {
+                method: &request.method,
+                attempt,
+                can_refresh,
+            };
+            let token = match token {
+                Ok(token) => token,
+                Err(e) => {
+                    let outcome = Outcome::TokenFailed {
+                        transient: e.is_transient(),
+                    };
+                    match next_step(outcome, call(attempt, false), &inner.retry, &*inner.jitter) {
+                        NextStep::RetryAfter(delay) => {
+                            self.wait(op, delay, deadline, "token endpoint error")
+                                .await?;
+                            continue;
+                        }
+                        _ => return Err(Failure::Auth(e)),
+                    }
+                }
+            };
+            let (timeout, timeout_kind) =
+                self.attempt_budget(op, request.options.timeout, deadline)?;
             let attempt_span =
                 tracing::debug_span!("attempt", n = sends, status = tracing::field::Empty);
             tracing::debug!(parent: &attempt_span, "sending request");
 
-            let outcome = self
+            let result = self
                 .attempt(
                     &request,
                     &url,
                     &headers,
                     body.as_ref(),
-                    &token,
+                    token.as_ref(),
+                    sends,
                     timeout,
                     timeout_kind,
                 )
                 .instrument(attempt_span.clone())
                 .await;
-            let retry_reason = match outcome {
+            let mut retry_after = None;
+            let outcome = match &result {
                 Ok(response) => {
                     let status = response.status();
                     attempt_span.record("status", status.as_u16());
                     span.record("status", status.as_u16());
                     tracing::debug!(parent: &attempt_span, "received response");
-                    if status == StatusCode::UNAUTHORIZED && inner.auth.can_refresh() && !refreshed
-                    {
-                        // The token may have been revoked or expired early: fetch a new one and
-                        // resend once, outside the retry budget. A second 401 is returned.
-                        refreshed = true;
-                        attempt -= 1;
-                        inner.auth.invalidate(&token).await;
-                        tracing::debug!("access token rejected; refreshing it and resending once");
-                        continue;
+                    retry_after = self.retry_after(response);
+                    Outcome::Response {
+                        status,
+                        retry_after: retry_after.as_ref().map(|(_, wait)| *wait),
                     }
-                    if attempt >= inner.retry.max_attempts
-                        || !status_is_retryable(&request.method, status)
-                    {
-                        return Ok(response);
-                    }
-                    let backoff = inner.retry.backoff(attempt, &*inner.jitter);
-                    let delay = match self.retry_after(&response) {
-                        Some((raw, wait)) if wait > inner.retry.max_retry_after => {
-                            return Err(Failure::RetryAfterTooLong {
-                                operation: op,
-                                status,
-                                retry_after: raw,
-                                delay: wait,
-                                limit: inner.retry.max_retry_after,
-                                request_id: header_str(response.headers(), REQUEST_ID_HEADER)
-                                    .map(str::to_owned),
-                            });
-                        }
-                        // The server's wait is a floor: never retry sooner than it asked.
-                        Some((_, wait)) => backoff.max(wait),
-                        None => backoff,
-                    };
-                    self.wait(op, delay, deadline, status.as_str()).await?;
-                    continue;
                 }
-                Err(AttemptFailure { failure, retryable }) => {
-                    if !retryable || attempt >= inner.retry.max_attempts {
-                        return Err(failure);
-                    }
-                    failure_reason(&failure)
-                }
+                Err(failure) => Outcome::Failed {
+                    retryable: failure.retryable,
+                },
             };
-            let delay = inner.retry.backoff(attempt, &*inner.jitter);
-            self.wait(op, delay, deadline, retry_reason).await?;
+            let can_refresh = token.is_some() && inner.auth.can_refresh() && !refreshed;
+            let step = next_step(
+                outcome,
+                call(attempt, can_refresh),
+                &inner.retry,
+                &*inner.jitter,
+            );
+            match (step, result) {
+                (NextStep::Stop, result) => return result.map_err(|f| f.failure),
+                (NextStep::RefreshToken, _) => {
+                    refreshed = true;
+                    attempt -= 1;
+                    if let Some(token) = &token {
+                        inner.auth.invalidate(token).await;
+                    }
+                    tracing::debug!("access token rejected; refreshing it and resending once");
+                }
+                (NextStep::RetryAfter(delay), result) => {
+                    let reason = match &result {
+                        Ok(response) => response.status().as_str().to_owned(),
+                        Err(failure) => failure_reason(&failure.failure).to_owned(),
+                    };
+                    self.wait(op, delay, deadline, &reason).await?;
+                }
+                (NextStep::WaitTooLong(delay), result) => {
+                    let response = result.map_err(|f| f.failure)?;
+                    return Err(Failure::RetryAfterTooLong(RetryAfterTooLongError {
+                        operation: op,
+                        status: response.status(),
+                        retry_after: retry_after.map(|(raw, _)| raw).unwrap_or_default(),
+                        delay,
+                        limit: inner.retry.max_retry_after,
+                        request_id: header_str(response.headers(), REQUEST_ID_HEADER)
+                            .map(str::to_owned),
+                    }));
+                }
+            }
         }
     }
 
-    /// Headers that are the same on every attempt.
+    /// Headers that are the same on every attempt: the operation's, then the client's
+    /// default headers where the operation set none of that name, then the caller's per-call
+    /// headers, which replace any of the same name.
     fn fixed_headers(
         &self,
         request: &Request,
@@ -281,10 +276,7 @@ impl Client {
     ) -> Result<HeaderMap, String> {
         let mut headers = HeaderMap::new();
         for (name, value) in &request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("`{name}` is not a valid header name"))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
+            let (name, value) = parse_header(name, value)?;
             headers.append(name, value);
         }
         let accept = request.accept.unwrap_or("application/json");
@@ -300,6 +292,20 @@ impl Client {
             headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        for (name, value) in &self.inner.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        let mut replaced = Vec::new();
+        for (name, value) in &request.options.headers {
+            let (name, value) = parse_header(name, value)?;
+            if !replaced.contains(&name) {
+                headers.remove(&name);
+                replaced.push(name.clone());
+            }
+            headers.append(name, value);
+        }
         Ok(headers)
     }
 
@@ -307,9 +313,10 @@ impl Client {
     fn attempt_budget(
         &self,
         op: &'static str,
+        per_call: Option<Duration>,
         deadline: Option<(Instant, Duration)>,
     ) -> Result<(Duration, TimeoutKind), Failure> {
-        let per_attempt = self.inner.timeouts.attempt;
+        let per_attempt = per_call.unwrap_or(self.inner.timeouts.attempt);
         let Some((at, total)) = deadline else {
             return Ok((per_attempt, TimeoutKind::Attempt));
         };
@@ -371,35 +378,47 @@ impl Client {
         url: &reqwest::Url,
         headers: &HeaderMap,
         body: Option<&RequestBody>,
-        token: &Secret,
+        token: Option<&Secret>,
+        sends: u32,
         timeout: Duration,
         timeout_kind: TimeoutKind,
     ) -> Result<Response, AttemptFailure> {
         let inner = &*self.inner;
         let op = request.operation;
         let idempotent = is_idempotent(&request.method);
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| AttemptFailure {
-                failure: Failure::Auth(AuthError {
-                    status: None,
-                    message: "the access token has characters not allowed in a header".to_owned(),
-                    excerpt: None,
-                    source: None,
-                }),
-                retryable: false,
-            })?;
-        // Keeps the token out of any debug output of the header map (hyper, reqwest, us).
-        authorization.set_sensitive(true);
         let mut builder = inner
             .http
             .request(request.method.clone(), url.clone())
-            .headers(headers.clone())
-            .header(AUTHORIZATION, authorization);
+            .headers(headers.clone());
+        if let Some(token) = token {
+            let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                .map_err(|_| AttemptFailure {
+                    failure: Failure::Auth(AuthError {
+                        status: None,
+                        message: "the access token has characters not allowed in a header"
+                            .to_owned(),
+                        excerpt: None,
+                        source: None,
+                    }),
+                    retryable: false,
+                })?;
+            // Keeps the token out of any debug output of the header map (hyper, reqwest, us).
+            authorization.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, authorization);
+        }
         if let Some(body) = body {
             builder = builder.body(body.bytes.clone());
         }
+        let http_request = builder.build().map_err(|e| AttemptFailure {
+            failure: Failure::Encode(EncodeError {
+                operation: op,
+                message: format!("the request could not be built: {}", e.without_url()),
+            }),
+            retryable: false,
+        })?;
+        let next = crate::middleware::Next::new(&inner.http, &inner.middleware, op, sends);
         let exchange = async {
-            let response = builder.send().await.map_err(|e| {
+            let response = next.run(http_request).await.map_err(|e| {
                 let (failure, provably_unsent) = match classify_send_error(&e) {
                     Classified::Timeout(kind) => (
                         Failure::Timeout(TimeoutError {
@@ -429,11 +448,11 @@ impl Client {
                 .await
                 .map_err(|e| match e {
                     BodyError::TooLarge => AttemptFailure {
-                        failure: Failure::BodyTooLarge {
+                        failure: Failure::BodyTooLarge(BodyTooLargeError {
                             operation: op,
                             status,
                             limit: inner.max_response_bytes,
-                        },
+                        }),
                         retryable: false,
                     },
                     BodyError::Transport(e) => AttemptFailure {
@@ -445,7 +464,12 @@ impl Client {
                         retryable: idempotent,
                     },
                 })?;
-            Ok(Response::new(op, status, response_headers, bytes))
+            Ok(Response::new(op, status, response_headers, bytes)
+                .strict_decoding(inner.strict_decoding)
+                .with_redactor(match token {
+                    Some(token) => inner.redactor.with(token),
+                    None => inner.redactor.clone(),
+                }))
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
@@ -465,6 +489,14 @@ impl Client {
             }),
         }
     }
+}
+
+fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
+    Ok((name, value))
 }
 
 fn deadline_failure(op: &'static str, total: Duration) -> Failure {

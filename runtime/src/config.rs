@@ -6,35 +6,22 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use crate::auth::{Auth, TokenProvider};
-use crate::client::{ApiRoot, Client, Inner};
+use crate::client::{ApiRoot, Client, Inner, Timeouts};
 use crate::clock::{Clock, Jitter, RandomJitter, SystemClock};
 use crate::error::ConfigError;
+use crate::middleware::Middleware;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
 
 /// The default cap on a response body: large listings fit, a runaway body does not.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Timeouts applied to every call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timeouts {
-    /// Establishing a TCP/TLS connection (default 5 s).
-    pub connect: Duration,
-    /// One attempt: sending the request and reading the whole response (default 60 s).
-    pub attempt: Duration,
-    /// The whole call across attempts and waits; `None` (the default) for no limit.
-    pub deadline: Option<Duration>,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(5),
-            attempt: Duration::from_secs(60),
-            deadline: None,
-        }
+// Here rather than in `client.rs`, so that the client does not depend on its builder.
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 }
 
@@ -52,6 +39,9 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
     experimental: bool,
     user_agent_suffix: Option<String>,
+    default_headers: Vec<(String, String)>,
+    strict_decoding: bool,
+    middleware: Vec<Arc<dyn Middleware>>,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
     http: Option<reqwest::Client>,
@@ -70,6 +60,17 @@ impl std::fmt::Debug for ClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("experimental", &self.experimental)
+            .field("strict_decoding", &self.strict_decoding)
+            // Names only: a default header may carry a credential.
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
+            .field("middleware", &self.middleware.len())
             .finish_non_exhaustive()
     }
 }
@@ -88,6 +89,9 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             experimental: false,
             user_agent_suffix: None,
+            default_headers: Vec::new(),
+            strict_decoding: false,
+            middleware: Vec::new(),
             clock: Arc::new(SystemClock),
             jitter: Arc::new(RandomJitter),
             http: None,
@@ -189,6 +193,29 @@ impl ClientBuilder {
         self
     }
 
+    /// A header sent with every call (Prism's `Prefer`, a proxy's tenant header); repeatable.
+    /// An operation's own header of the same name, or a per-call one, takes its place. An
+    /// `Authorization` default replaces the bearer token: the client then fetches none.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Fails a call whose response has a value that does not fit the description (a string
+    /// field that arrives as a number, a `null` in a list of strings), naming its JSON path.
+    /// Off by default: the value is then dropped with a `tracing` warning, since one odd field
+    /// should not cost the whole response.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
+        self
+    }
+
+    /// Adds a middleware run around every attempt; the first added runs outermost.
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
     /// The clock used for waits and expiry (tests inject a fake one).
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
@@ -226,9 +253,15 @@ impl ClientBuilder {
             }
         };
 
+        // The credentials every kept body is masked for; an attempt adds its access token.
+        let redactor;
         let auth = match (self.access_token, self.client_credentials) {
-            (Some(token), _) if !token.is_empty() => Auth::Static(token),
+            (Some(token), _) if !token.is_empty() => {
+                redactor = Redactor::new([token.clone()]);
+                Auth::Static(token)
+            }
             (_, Some((id, secret))) if !id.is_empty() && !secret.is_empty() => {
+                redactor = Redactor::new([id.clone(), secret.clone()]);
                 let token_url = match (&self.token_url, &base_url) {
                     (Some(url), _) => parse_url("token_url", url)?,
                     (None, Some(base)) => format!("{base}/oauth/token"),
@@ -273,6 +306,22 @@ impl ClientBuilder {
             reason: "must be visible ASCII".to_owned(),
         })?;
 
+        let mut default_headers = http::HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid("default_header", format!("`{name}` is not a header name")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                invalid(
+                    "default_header",
+                    format!("the value of `{name}` is not a valid header value"),
+                )
+            })?;
+            let mut value = value;
+            // Keeps a custom `Authorization` (or any credential) out of debug output.
+            value.set_sensitive(true);
+            default_headers.append(name, value);
+        }
+
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -288,12 +337,24 @@ impl ClientBuilder {
             http,
             api_root,
             auth,
+            redactor: redactor.with_all(self.default_headers.iter().filter_map(|(name, value)| {
+                // A default `Authorization` (custom auth) or API key is a credential too.
+                let name = name.to_ascii_lowercase();
+                let credential = matches!(
+                    name.as_str(),
+                    "authorization" | "proxy-authorization" | "cookie" | "x-api-key"
+                );
+                credential.then(|| Secret::new(value.clone()))
+            })),
             retry: self.retry,
             timeouts: self.timeouts,
             rate_limiter,
             max_response_bytes: self.max_response_bytes,
             experimental: self.experimental,
             user_agent,
+            default_headers,
+            strict_decoding: self.strict_decoding,
+            middleware: self.middleware.into(),
             clock: self.clock,
             jitter: self.jitter,
         }))

@@ -19,7 +19,7 @@ struct DecodeInner {
     operation: Option<&'static str>,
     status: Option<StatusCode>,
     request_id: Option<String>,
-    excerpt: Option<String>,
+    body: Option<String>,
 }
 
 impl DecodeError {
@@ -31,20 +31,28 @@ impl DecodeError {
             operation: None,
             status: None,
             request_id: None,
-            excerpt: None,
+            body: None,
         }))
     }
 
-    /// Adds what is known about the response the body came from.
-    pub fn with_response(
+    /// Adds what is known about the response the body came from; the whole body is kept as
+    /// text.
+    pub fn with_response(self, operation: &'static str, status: StatusCode, body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(body).into_owned();
+        self.with_body_text(operation, status, text)
+    }
+
+    /// Like [`with_response`](Self::with_response), with the body already as text (and the
+    /// credentials masked, when the client does it).
+    pub(crate) fn with_body_text(
         mut self,
         operation: &'static str,
         status: StatusCode,
-        body: &[u8],
+        text: String,
     ) -> Self {
         self.0.operation = Some(operation);
         self.0.status = Some(status);
-        self.0.excerpt = Some(excerpt(body));
+        self.0.body = Some(text);
         self
     }
 
@@ -79,9 +87,15 @@ impl DecodeError {
         self.0.status
     }
 
-    /// The start of the body, when known.
+    /// The whole body as text (invalid UTF-8 replaced, credentials masked), when known. It
+    /// is no larger than the client's `max_response_bytes`.
+    pub fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+
+    /// The start of the body (at most 512 bytes, cut on a character boundary), when known.
     pub fn body_excerpt(&self) -> Option<&str> {
-        self.0.excerpt.as_deref()
+        self.0.body.as_deref().map(excerpt)
     }
 }
 
@@ -93,7 +107,7 @@ impl fmt::Debug for DecodeError {
             .field("operation", &self.0.operation)
             .field("status", &self.0.status)
             .field("request_id", &self.0.request_id)
-            .field("excerpt", &self.0.excerpt)
+            .field("excerpt", &self.0.body.as_deref().map(Excerpt))
             .finish()
     }
 }
@@ -137,20 +151,118 @@ fn decode_json_tracked<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeErro
     Ok(value)
 }
 
-/// The start of `body` as text: at most [`EXCERPT_LIMIT`] bytes, cut on a UTF-8 boundary, with
-/// `…` appended when something was cut.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    if body.len() <= EXCERPT_LIMIT {
-        return String::from_utf8_lossy(body).into_owned();
+/// `#[serde(deserialize_with)]` for an `Option` field that the description requires and does
+/// not let be `null`, in a model a response reaches: `null` is refused, so that lenient
+/// decoding drops it with a warning naming its path (the field is then `None`), and strict
+/// decoding fails naming it. A missing field is `None` without a word (`#[serde(default)]`):
+/// servers leave required fields out routinely.
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    match <Option<T> as serde::Deserialize>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(
+            "null where the description requires a value",
+        )),
+    }
+}
+
+/// Decodes a response body into `T`, dropping what does not fit: a value of the wrong type, or
+/// a `null` where the description forbids one, is removed (a field then decodes as `None` or
+/// its default, an element is dropped from its array or map) and a `tracing` warning names the
+/// operation and the JSON path. Malformed JSON is still an error.
+///
+/// Bodies that decode take the same single `serde_json` pass as [`decode_json`]; only a failed
+/// one is parsed into a `serde_json::Value` and decoded again after each removal, so the cost
+/// of leniency falls on the bodies that need it.
+pub(crate) fn decode_lenient<T: DeserializeOwned>(
+    body: &[u8],
+    operation: &str,
+) -> Result<T, DecodeError> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let Ok(mut tree) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return decode_json_tracked(body);
+    };
+    loop {
+        let error = match serde_path_to_error::deserialize::<_, T>(&tree) {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        let path = error.path().to_string();
+        let message = error.inner().to_string();
+        if !remove_at(&mut tree, error.path()) {
+            return Err(DecodeError::new(path, message));
+        }
+        tracing::warn!(
+            operation,
+            path = %path,
+            error = %message,
+            "dropped a response value that does not fit the description"
+        );
+    }
+}
+
+/// Removes the value at `path` from its parent object or array; `false` when there is none
+/// (the document itself failed, or the path goes through something else).
+fn remove_at(tree: &mut serde_json::Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut node = tree;
+    for segment in parents {
+        let next = match (segment, node) {
+            (Segment::Seq { index }, serde_json::Value::Array(items)) => items.get_mut(*index),
+            (Segment::Map { key }, serde_json::Value::Object(map)) => map.get_mut(key.as_str()),
+            _ => None,
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        node = next;
+    }
+    match (last, node) {
+        (Segment::Seq { index }, serde_json::Value::Array(items)) if *index < items.len() => {
+            items.remove(*index);
+            true
+        }
+        (Segment::Map { key }, serde_json::Value::Object(map)) => {
+            map.remove(key.as_str()).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// The start of `text`: at most [`EXCERPT_LIMIT`] bytes, cut on a character boundary.
+pub(crate) fn excerpt(text: &str) -> &str {
+    if text.len() <= EXCERPT_LIMIT {
+        return text;
     }
     let mut end = EXCERPT_LIMIT;
-    // Step back over continuation bytes so a multi-byte character is not split.
-    while end > 0 && (body[end] & 0b1100_0000) == 0b1000_0000 {
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
-    text.push('…');
-    text
+    &text[..end]
+}
+
+/// Shows an excerpt in `Debug` output, with `…` when something was cut, so that errors stay
+/// short in logs however large the body they keep.
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
+
+impl fmt::Debug for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cut = excerpt(self.0);
+        if cut.len() == self.0.len() {
+            fmt::Debug::fmt(cut, f)
+        } else {
+            write!(f, "{:?}…", cut)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +288,64 @@ mod tests {
         assert!(err.message().contains("invalid type"), "{}", err.message());
     }
 
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Lenient {
+        #[serde(default, deserialize_with = "non_null")]
+        name: Option<String>,
+        tags: Option<Vec<String>>,
+        #[serde(default)]
+        count: i64,
+    }
+
+    #[test]
+    fn lenient_decoding_drops_what_does_not_fit() {
+        for (body, expected) in [
+            (
+                r#"{"name": null, "tags": null}"#,
+                Lenient {
+                    name: None,
+                    tags: None,
+                    count: 0,
+                },
+            ),
+            (
+                r#"{"name": 12345, "tags": ["a", null, "b"], "count": null}"#,
+                Lenient {
+                    name: None,
+                    tags: Some(vec!["a".into(), "b".into()]),
+                    count: 0,
+                },
+            ),
+            (
+                r#"{"name": [], "tags": "x", "count": 3}"#,
+                Lenient {
+                    name: None,
+                    tags: None,
+                    count: 3,
+                },
+            ),
+        ] {
+            assert_eq!(
+                decode_lenient::<Lenient>(body.as_bytes(), "op").unwrap(),
+                expected
+            );
+        }
+        // A document of the wrong shape, or malformed JSON, has nothing to drop.
+        assert_eq!(
+            decode_lenient::<Lenient>(b"[1]", "op").unwrap_err().path(),
+            "."
+        );
+        assert!(decode_lenient::<Lenient>(b"{", "op").is_err());
+        // Strict decoding names the path of the forbidden null.
+        let err = decode_json::<Lenient>(br#"{"tags": [], "name": null}"#).unwrap_err();
+        assert_eq!(err.path(), "name");
+        assert!(
+            err.message().contains("requires a value"),
+            "{}",
+            err.message()
+        );
+    }
+
     #[test]
     fn trailing_garbage_is_an_error() {
         let err = decode_json::<Item>(br#"{"id":1} <html>"#).unwrap_err();
@@ -184,13 +354,25 @@ mod tests {
 
     #[test]
     fn excerpt_is_bounded_and_char_safe() {
-        assert_eq!(excerpt(b"short"), "short");
+        assert_eq!(excerpt("short"), "short");
         // 511 ASCII bytes, then a 3-byte character straddling the limit.
-        let mut body = vec![b'a'; 511];
-        body.extend_from_slice("€€".as_bytes());
-        let text = excerpt(&body);
-        assert_eq!(text, format!("{}…", "a".repeat(511)));
-        assert!(excerpt(&vec![b'x'; 10_000]).len() <= EXCERPT_LIMIT + '…'.len_utf8());
+        let text = format!("{}€€", "a".repeat(511));
+        assert_eq!(excerpt(&text), "a".repeat(511));
+        assert_eq!(
+            format!("{:?}", Excerpt(&text)),
+            format!("\"{}\"…", "a".repeat(511))
+        );
+        assert_eq!(excerpt(&"x".repeat(10_000)).len(), EXCERPT_LIMIT);
+    }
+
+    #[test]
+    fn the_whole_body_is_kept() {
+        let body = format!("{{\"id\": \"{}", "x".repeat(10_000));
+        let err = decode_json::<Item>(body.as_bytes())
+            .unwrap_err()
+            .with_response("getItem", StatusCode::OK, body.as_bytes());
+        assert_eq!(err.body(), Some(body.as_str()));
+        assert_eq!(err.body_excerpt().map(str::len), Some(EXCERPT_LIMIT));
     }
 
     #[test]

@@ -7,6 +7,9 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use crate::decode::DecodeError;
+use crate::failure::{
+    BodyTooLargeError, ExperimentalNotEnabledError, PaginationError, RetryAfterTooLongError,
+};
 
 /// The header SailPoint uses to identify a request in its logs; worth quoting in a support case.
 pub const REQUEST_ID_HEADER: &str = "slpt-request-id";
@@ -58,41 +61,13 @@ pub enum Error<E> {
     /// The request could not be encoded (body serialisation, header value, path).
     Encode(EncodeError),
     /// The operation is experimental and the client was not built with `experimental(true)`.
-    ExperimentalNotEnabled {
-        /// The operation id.
-        operation: &'static str,
-    },
+    ExperimentalNotEnabled(ExperimentalNotEnabledError),
     /// The server asked to wait longer than the configured limit before retrying.
-    RetryAfterTooLong {
-        /// The operation id.
-        operation: &'static str,
-        /// The status that carried the header (usually 429 or 503).
-        status: StatusCode,
-        /// The raw `Retry-After` value.
-        retry_after: String,
-        /// The delay it asked for.
-        delay: Duration,
-        /// The configured upper bound.
-        limit: Duration,
-        /// The `Slpt-Request-Id` of the response, if any.
-        request_id: Option<String>,
-    },
+    RetryAfterTooLong(RetryAfterTooLongError),
     /// The response body was larger than the configured limit.
-    BodyTooLarge {
-        /// The operation id.
-        operation: &'static str,
-        /// The response status.
-        status: StatusCode,
-        /// The configured limit in bytes.
-        limit: u64,
-    },
+    BodyTooLarge(BodyTooLargeError),
     /// A paginated listing went wrong (for example a server that ignores `offset`).
-    Pagination {
-        /// The offset of the page that showed the problem.
-        offset: u32,
-        /// What went wrong.
-        reason: String,
-    },
+    Pagination(PaginationError),
 }
 
 impl<E> Error<E> {
@@ -101,9 +76,8 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => e.status(),
-            Error::RetryAfterTooLong { status, .. } | Error::BodyTooLarge { status, .. } => {
-                Some(*status)
-            }
+            Error::RetryAfterTooLong(e) => Some(e.status),
+            Error::BodyTooLarge(e) => Some(e.status),
             _ => None,
         }
     }
@@ -116,17 +90,17 @@ impl<E> Error<E> {
             Error::Timeout(e) => Some(e.operation),
             Error::Decode(e) => e.operation(),
             Error::Encode(e) => Some(e.operation),
-            Error::ExperimentalNotEnabled { operation }
-            | Error::RetryAfterTooLong { operation, .. }
-            | Error::BodyTooLarge { operation, .. } => Some(operation),
-            Error::Config(_) | Error::Auth(_) | Error::Pagination { .. } => None,
+            Error::ExperimentalNotEnabled(e) => Some(e.operation),
+            Error::RetryAfterTooLong(e) => Some(e.operation),
+            Error::BodyTooLarge(e) => Some(e.operation),
+            Error::Config(_) | Error::Auth(_) | Error::Pagination(_) => None,
         }
     }
 
     /// The error body, for [`Error::Api`].
     pub fn api_body(&self) -> Option<&E> {
         match self {
-            Error::Api(e) => Some(e.body()),
+            Error::Api(e) => e.body(),
             _ => None,
         }
     }
@@ -142,32 +116,10 @@ impl<E> fmt::Display for Error<E> {
             Error::Config(e) => fmt::Display::fmt(e, f),
             Error::Auth(e) => fmt::Display::fmt(e, f),
             Error::Encode(e) => fmt::Display::fmt(e, f),
-            Error::ExperimentalNotEnabled { operation } => write!(
-                f,
-                "{operation} is an experimental operation; build the client with experimental(true) to call it"
-            ),
-            Error::RetryAfterTooLong {
-                operation,
-                status,
-                retry_after,
-                limit,
-                ..
-            } => write!(
-                f,
-                "{operation} returned {status} with Retry-After `{retry_after}`, longer than the {}s limit",
-                limit.as_secs()
-            ),
-            Error::BodyTooLarge {
-                operation,
-                status,
-                limit,
-            } => write!(
-                f,
-                "{operation} returned {status} with a body larger than the {limit}-byte limit"
-            ),
-            Error::Pagination { offset, reason } => {
-                write!(f, "pagination failed at offset {offset}: {reason}")
-            }
+            Error::ExperimentalNotEnabled(e) => fmt::Display::fmt(e, f),
+            Error::RetryAfterTooLong(e) => fmt::Display::fmt(e, f),
+            Error::BodyTooLarge(e) => fmt::Display::fmt(e, f),
+            Error::Pagination(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -181,7 +133,11 @@ impl<E: fmt::Debug> StdError for Error<E> {
             Error::Config(e) => Some(e),
             Error::Auth(e) => Some(e),
             Error::Encode(e) => Some(e),
-            _ => None,
+            Error::ExperimentalNotEnabled(e) => Some(e),
+            Error::RetryAfterTooLong(e) => Some(e),
+            Error::BodyTooLarge(e) => Some(e),
+            Error::Pagination(e) => Some(e),
+            Error::Api(_) => None,
         }
     }
 }
@@ -198,7 +154,12 @@ impl<E> From<DecodeError> for Error<E> {
     }
 }
 
-/// A response whose status the caller maps to an error, with its decoded body.
+/// A response whose status the caller maps to an error, with its decoded body when it
+/// decoded.
+///
+/// An error status whose body is not what the operation declares (an HTML 403 from a proxy)
+/// is still an API error: [`body`](Self::body) is `None`, [`decode_error`](Self::decode_error)
+/// says why, and the status, headers and body text are kept.
 // Boxed so that `Result<_, Error<E>>` stays small whatever `E` is.
 pub struct ApiError<E>(Box<ApiErrorInner<E>>);
 
@@ -206,12 +167,15 @@ struct ApiErrorInner<E> {
     operation: &'static str,
     status: StatusCode,
     headers: HeaderMap,
-    body: E,
-    excerpt: String,
+    body: Option<E>,
+    decode_error: Option<DecodeError>,
+    text: String,
+    /// Masks the credentials in the decoded body's `Debug` output too.
+    redactor: crate::secret::Redactor,
 }
 
 impl<E> ApiError<E> {
-    /// Builds an API error; `raw_body` is kept only as a bounded excerpt.
+    /// Builds an API error with a decoded body; `raw_body` is kept as text.
     pub fn new(
         operation: &'static str,
         status: StatusCode,
@@ -219,12 +183,39 @@ impl<E> ApiError<E> {
         body: E,
         raw_body: &[u8],
     ) -> Self {
+        let text = String::from_utf8_lossy(raw_body).into_owned();
+        Self::with_text(
+            operation,
+            status,
+            headers,
+            Ok(body),
+            text,
+            Default::default(),
+        )
+    }
+
+    /// Builds an API error from a body that was decoded, or that failed to decode, and the
+    /// body text (with credentials already masked by the client).
+    pub(crate) fn with_text(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Result<E, DecodeError>,
+        text: String,
+        redactor: crate::secret::Redactor,
+    ) -> Self {
+        let (body, decode_error) = match body {
+            Ok(body) => (Some(body), None),
+            Err(e) => (None, Some(e)),
+        };
         Self(Box::new(ApiErrorInner {
             operation,
             status,
             headers,
             body,
-            excerpt: crate::decode::excerpt(raw_body),
+            decode_error,
+            text,
+            redactor,
         }))
     }
 
@@ -238,14 +229,20 @@ impl<E> ApiError<E> {
         &self.0.headers
     }
 
-    /// The decoded error body.
-    pub fn body(&self) -> &E {
-        &self.0.body
+    /// The decoded error body; `None` when the body did not decode (see
+    /// [`decode_error`](Self::decode_error) and [`body_text`](Self::body_text)).
+    pub fn body(&self) -> Option<&E> {
+        self.0.body.as_ref()
     }
 
     /// Takes the decoded error body.
-    pub fn into_body(self) -> E {
+    pub fn into_body(self) -> Option<E> {
         self.0.body
+    }
+
+    /// Why the body did not decode into the operation's error type, when it did not.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
+        self.0.decode_error.as_ref()
     }
 
     /// The operation id.
@@ -263,9 +260,24 @@ impl<E> ApiError<E> {
         header_str(&self.0.headers, http::header::RETRY_AFTER.as_str())
     }
 
-    /// The start of the raw body (at most 512 bytes, cut on a character boundary).
+    /// The whole body as text (invalid UTF-8 replaced), credentials masked.
+    pub fn body_text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// The start of [`body_text`](Self::body_text): at most 512 bytes, cut on a character
+    /// boundary.
     pub fn body_excerpt(&self) -> &str {
-        &self.0.excerpt
+        crate::decode::excerpt(&self.0.text)
+    }
+}
+
+/// Text shown as is by `Debug`.
+struct Masked(String);
+
+impl fmt::Debug for Masked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -281,8 +293,16 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("status", &self.0.status)
             .field("request_id", &self.request_id())
             .field("retry_after", &self.retry_after())
-            .field("body", &self.0.body)
-            .field("excerpt", &self.0.excerpt)
+            .field(
+                "body",
+                &Masked(
+                    self.0
+                        .redactor
+                        .mask(format!("{:?}", self.0.body).as_bytes()),
+                ),
+            )
+            .field("decode_error", &self.0.decode_error)
+            .field("excerpt", &crate::decode::Excerpt(&self.0.text))
             .finish()
     }
 }
@@ -439,68 +459,4 @@ pub enum ConfigError {
         /// Why it is invalid.
         reason: String,
     },
-}
-
-/// The failures of `Client::execute`, which do not depend on the caller's error body type.
-/// Keeping the transport loop non-generic avoids compiling it once per operation.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    Transport(TransportError),
-    Timeout(TimeoutError),
-    Auth(AuthError),
-    Encode(EncodeError),
-    ExperimentalNotEnabled {
-        operation: &'static str,
-    },
-    RetryAfterTooLong {
-        operation: &'static str,
-        status: StatusCode,
-        retry_after: String,
-        delay: Duration,
-        limit: Duration,
-        request_id: Option<String>,
-    },
-    BodyTooLarge {
-        operation: &'static str,
-        status: StatusCode,
-        limit: u64,
-    },
-}
-
-impl<E> From<Failure> for Error<E> {
-    fn from(f: Failure) -> Self {
-        match f {
-            Failure::Transport(e) => Error::Transport(e),
-            Failure::Timeout(e) => Error::Timeout(e),
-            Failure::Auth(e) => Error::Auth(e),
-            Failure::Encode(e) => Error::Encode(e),
-            Failure::ExperimentalNotEnabled { operation } => {
-                Error::ExperimentalNotEnabled { operation }
-            }
-            Failure::RetryAfterTooLong {
-                operation,
-                status,
-                retry_after,
-                delay,
-                limit,
-                request_id,
-            } => Error::RetryAfterTooLong {
-                operation,
-                status,
-                retry_after,
-                delay,
-                limit,
-                request_id,
-            },
-            Failure::BodyTooLarge {
-                operation,
-                status,
-                limit,
-            } => Error::BodyTooLarge {
-                operation,
-                status,
-                limit,
-            },
-        }
-    }
 }

@@ -29,32 +29,43 @@ mod auth;
 mod client;
 pub mod clock;
 mod config;
+mod datetime;
 mod decode;
 mod error;
+mod failure;
 mod loader;
+mod middleware;
 mod pagination;
 mod ratelimit;
 mod request;
 mod response;
 mod retry;
 mod secret;
+mod settings;
 mod transport;
 
 pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode};
+pub use time;
 
 pub use client::{Client, EXPERIMENTAL_HEADER};
 pub use clock::{Clock, FakeClock, FixedJitter, Jitter, RandomJitter, SystemClock};
-pub use config::{ClientBuilder, Timeouts, DEFAULT_MAX_RESPONSE_BYTES};
-pub use decode::{decode_json, DecodeError, EXCERPT_LIMIT};
+pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use datetime::{parse_date, parse_date_time, Date, DateParseError, DateTime};
+pub use decode::{decode_json, non_null, DecodeError, EXCERPT_LIMIT};
 pub use error::{
     ApiError, AuthError, ConfigError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
 };
-pub use loader::{ConfigLoader, LoadedConfig};
+pub use failure::{
+    BodyTooLargeError, ExperimentalNotEnabledError, PaginationError, RetryAfterTooLongError,
+};
+pub use loader::{ConfigLoader, LoadedConfig, ENVIRONMENT_VAR};
+pub use middleware::{BoxFuture, Middleware, MiddlewareResult, Next};
 pub use pagination::{paginate, ItemStream, PageOptions, MAX_PAGE_SIZE};
 pub use ratelimit::RateLimit;
-pub use request::{encode_path_segment, Request};
+pub use request::{encode_path_segment, CallOptions, Request};
 pub use response::{ApiResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use settings::Timeouts;

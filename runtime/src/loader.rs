@@ -63,6 +63,19 @@ impl LoadedConfig {
     }
 }
 
+// Here rather than in `client.rs`, so that dependencies run one way: loader → config → client.
+impl crate::client::Client {
+    /// Builds a client from the environment, `./config.json` or the SailPoint CLI's
+    /// `~/.sailpoint/config.yaml`, in that order (or the environment `SAIL_ENVIRONMENT` names);
+    /// see [`ConfigLoader`].
+    pub fn from_env() -> Result<crate::client::Client, ConfigError> {
+        ConfigLoader::new().load()?.into_builder().build()
+    }
+}
+
+/// Names the CLI environment to use, as [`ConfigLoader::environment`] does.
+pub const ENVIRONMENT_VAR: &str = "SAIL_ENVIRONMENT";
+
 /// Loads configuration; every source can be replaced, which is how tests stay hermetic.
 #[derive(Debug, Clone)]
 pub struct ConfigLoader {
@@ -70,6 +83,7 @@ pub struct ConfigLoader {
     env: Option<BTreeMap<String, String>>,
     config_json: Option<PathBuf>,
     legacy_yaml: Option<PathBuf>,
+    environment: Option<String>,
 }
 
 impl Default for ConfigLoader {
@@ -86,7 +100,18 @@ impl ConfigLoader {
             env: None,
             config_json: Some(PathBuf::from("config.json")),
             legacy_yaml: home.map(|h| PathBuf::from(h).join(".sailpoint").join("config.yaml")),
+            environment: None,
         }
+    }
+
+    /// Uses the environment `name` of the CLI's `config.yaml` (a tenant such as `sandbox` or
+    /// `prod`), not its active one; the `SAIL_ENVIRONMENT` variable does the same, and this
+    /// method wins over it. A chosen environment is read from the CLI's configuration alone:
+    /// asking for a tenant by name and getting the settings of another source would be
+    /// the wrong tenant.
+    pub fn environment(mut self, name: impl Into<String>) -> Self {
+        self.environment = Some(name.into());
+        self
     }
 
     /// Reads these variables instead of the process environment.
@@ -128,8 +153,16 @@ impl ConfigLoader {
         self
     }
 
-    /// Reads the first source that has configuration and checks it is complete.
+    /// Reads the first source that has configuration and checks it is complete; or, when an
+    /// environment is chosen, that environment of the CLI's configuration.
     pub fn load(&self) -> Result<LoadedConfig, ConfigError> {
+        if let Some(name) = self
+            .environment
+            .clone()
+            .or_else(|| self.var(ENVIRONMENT_VAR))
+        {
+            return self.load_environment(&name);
+        }
         let mut tried = Vec::new();
         if let Some(config) = self.read_env() {
             return check(config, &EnvNames);
@@ -148,7 +181,7 @@ impl ConfigLoader {
         if let Some(path) = &self.legacy_yaml {
             match read(path)? {
                 Some(text) => {
-                    let (config, names) = parse_legacy_yaml(path, &text)?;
+                    let (config, names) = parse_legacy_yaml(path, &text, None)?;
                     return check(config, &names);
                 }
                 None => tried.push(format!("{} (not found)", path.display())),
@@ -159,14 +192,33 @@ impl ConfigLoader {
         })
     }
 
-    fn read_env(&self) -> Option<LoadedConfig> {
-        let get = |name: &str| -> Option<String> {
-            let value = match &self.env {
-                Some(map) => map.get(name).cloned(),
-                None => std::env::var(name).ok(),
-            };
-            value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    fn load_environment(&self, name: &str) -> Result<LoadedConfig, ConfigError> {
+        let Some(path) = &self.legacy_yaml else {
+            return Err(ConfigError::NotFound {
+                tried: format!("the CLI configuration for environment `{name}` (none to read)"),
+            });
         };
+        let Some(text) = read(path)? else {
+            return Err(ConfigError::NotFound {
+                tried: format!("{} for environment `{name}` (not found)", path.display()),
+            });
+        };
+        let (config, names) = parse_legacy_yaml(path, &text, Some(name))?;
+        check(config, &names)
+    }
+
+    /// A variable from the environment (or the map given to [`env`](Self::env)), trimmed;
+    /// `None` when unset or blank.
+    fn var(&self, name: &str) -> Option<String> {
+        let value = match &self.env {
+            Some(map) => map.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        };
+        value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    fn read_env(&self) -> Option<LoadedConfig> {
+        let get = |name: &str| self.var(name);
         if ENV_VARS.iter().all(|name| get(name).is_none()) {
             return None;
         }
@@ -321,7 +373,14 @@ fn parse_config_json(path: &Path, text: &str) -> Result<LoadedConfig, ConfigErro
 /// The SailPoint CLI's `config.yaml`. Viper lower-cases keys, and the layout moved between CLI
 /// versions, so this looks in several places: the active environment's `baseurl` and
 /// `pat.clientid`/`pat.clientsecret`, then the same keys at the top level.
-fn parse_legacy_yaml(path: &Path, text: &str) -> Result<(LoadedConfig, YamlNames), ConfigError> {
+///
+/// With `chosen`, that environment is used instead of the active one, and must exist; the
+/// top-level keys are then not read, since they may belong to another tenant.
+fn parse_legacy_yaml(
+    path: &Path,
+    text: &str,
+    chosen: Option<&str>,
+) -> Result<(LoadedConfig, YamlNames), ConfigError> {
     use serde_yaml::Value;
     let root: Value = serde_yaml::from_str(text).map_err(|e| {
         let at = e
@@ -362,11 +421,31 @@ fn parse_legacy_yaml(path: &Path, text: &str) -> Result<(LoadedConfig, YamlNames
             .filter(|envs| envs.len() == 1)
             .and_then(|envs| envs.keys().next()?.as_str().map(str::to_owned))
     });
-    let active = active.unwrap_or_else(|| "default".to_owned());
+    let active = chosen
+        .map(str::to_owned)
+        .or(active)
+        .unwrap_or_else(|| "default".to_owned());
     let environment = environments
         .and_then(|envs| lookup(envs, &active))
         .and_then(Value::as_mapping);
-    let top = Some(&root);
+    if chosen.is_some() && environment.is_none() {
+        let known: Vec<&str> = environments
+            .into_iter()
+            .flat_map(|envs| envs.keys().filter_map(Value::as_str))
+            .collect();
+        return Err(malformed(
+            path,
+            format!(
+                "has no environment `{active}` (it has: {})",
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        ));
+    }
+    let top = if chosen.is_some() { None } else { Some(&root) };
     let first = |candidates: &[(Option<&serde_yaml::Mapping>, &[&str])]| {
         candidates.iter().find_map(|(map, keys)| string(*map, keys))
     };

@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorBody};
+use crate::failure::PaginationError;
 
 /// The largest `limit` SailPoint list endpoints accept.
 pub const MAX_PAGE_SIZE: u32 = 250;
@@ -138,12 +139,12 @@ where
     let fingerprint = page_hash(&items).map(|hash| (items.len(), hash));
     if fingerprint.is_some() && pager.previous == fingerprint {
         pager.done = true;
-        return Some(vec![Err(Error::Pagination {
+        return Some(vec![Err(Error::Pagination(PaginationError::new(
             offset,
-            reason: format!(
+            format!(
                 "the page at offset {offset} is identical to the previous page; the server seems to ignore `offset`"
             ),
-        })]);
+        )))]);
     }
     pager.previous = fingerprint;
 

@@ -1,5 +1,7 @@
 //! The description of one API call, built by generated code and sent by `Client::execute`.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::Method;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -35,6 +37,37 @@ pub struct Request {
     pub(crate) accept: Option<&'static str>,
     pub(crate) body: Option<Result<RequestBody, String>>,
     pub(crate) experimental: bool,
+    pub(crate) options: CallOptions,
+}
+
+/// Settings for one call, set by the caller on an operation's builder (the Python SDK's
+/// `_request_timeout` and `_headers`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl CallOptions {
+    /// No per-call settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The per-attempt timeout of this call, in place of the client's
+    /// [`attempt_timeout`](crate::ClientBuilder::attempt_timeout).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// A header sent with this call; it replaces a header of the same name set by the client
+    /// or the operation. An `Authorization` header replaces the client's bearer token. An
+    /// invalid name or value fails the call with `Error::Encode` naming the header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
 }
 
 /// An encoded request body.
@@ -70,7 +103,14 @@ impl Request {
             accept: None,
             body: None,
             experimental: false,
+            options: CallOptions::default(),
         }
+    }
+
+    /// The caller's per-call settings (timeout, extra headers).
+    pub fn options(mut self, options: &CallOptions) -> Self {
+        self.options = options.clone();
+        self
     }
 
     /// The API version the operation belongs to (`/v2025`), added after the tenant's base

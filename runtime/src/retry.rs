@@ -79,6 +79,85 @@ impl RetryPolicy {
     }
 }
 
+/// What one attempt came to, as far as deciding the next step is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The token endpoint failed; `transient` when trying later may help.
+    TokenFailed { transient: bool },
+    /// A response arrived, with its parsed `Retry-After`, if any.
+    Response {
+        status: StatusCode,
+        retry_after: Option<Duration>,
+    },
+    /// The exchange failed; `retryable` when resending is safe.
+    Failed { retryable: bool },
+}
+
+/// Where the call stands when an attempt ends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallState<'a> {
+    pub(crate) method: &'a Method,
+    /// Attempts made within the retry budget, this one included (from 1).
+    pub(crate) attempt: u32,
+    /// Whether a 401 can be answered with a fresh token: the client fetched the token it
+    /// sent, and has not refreshed it yet during this call.
+    pub(crate) can_refresh: bool,
+}
+
+/// What the send loop does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NextStep {
+    /// Hand the outcome to the caller.
+    Stop,
+    /// Drop the token and resend at once with a fresh one, outside the retry budget.
+    RefreshToken,
+    /// Wait this long, then try again.
+    RetryAfter(Duration),
+    /// The server asked to wait this long, more than the policy allows: fail now.
+    WaitTooLong(Duration),
+}
+
+/// The retry decision, apart from any I/O (smithy-rs's `ShouldAttempt`): the send loop only
+/// acts on the answer.
+pub(crate) fn next_step(
+    outcome: Outcome,
+    call: CallState<'_>,
+    policy: &RetryPolicy,
+    jitter: &dyn Jitter,
+) -> NextStep {
+    let budget_left = call.attempt < policy.max_attempts;
+    let retryable = match outcome {
+        // The token may have been revoked or expired early; a second 401 is returned.
+        Outcome::Response {
+            status: StatusCode::UNAUTHORIZED,
+            ..
+        } if call.can_refresh => return NextStep::RefreshToken,
+        Outcome::Response {
+            status,
+            retry_after,
+        } => {
+            if !budget_left || !status_is_retryable(call.method, status) {
+                return NextStep::Stop;
+            }
+            let backoff = policy.backoff(call.attempt, jitter);
+            return match retry_after {
+                Some(wait) if wait > policy.max_retry_after => NextStep::WaitTooLong(wait),
+                // The server's wait is a floor: never retry sooner than it asked.
+                Some(wait) => NextStep::RetryAfter(backoff.max(wait)),
+                None => NextStep::RetryAfter(backoff),
+            };
+        }
+        // A token endpoint that is briefly down is as transient as the API being down.
+        Outcome::TokenFailed { transient } => transient,
+        Outcome::Failed { retryable } => retryable,
+    };
+    if retryable && budget_left {
+        NextStep::RetryAfter(policy.backoff(call.attempt, jitter))
+    } else {
+        NextStep::Stop
+    }
+}
+
 /// POST and PATCH may create or change something twice if replayed.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
     !matches!(*method, Method::POST | Method::PATCH)
@@ -159,6 +238,92 @@ mod tests {
             &Method::DELETE,
             StatusCode::BAD_GATEWAY
         ));
+    }
+
+    fn step(outcome: Outcome, method: &Method, attempt: u32, can_refresh: bool) -> NextStep {
+        let call = CallState {
+            method,
+            attempt,
+            can_refresh,
+        };
+        next_step(outcome, call, &RetryPolicy::default(), &FixedJitter::full())
+    }
+
+    fn response(code: u16, retry_after: Option<u64>) -> Outcome {
+        Outcome::Response {
+            status: StatusCode::from_u16(code).unwrap(),
+            retry_after: retry_after.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn next_step_case_by_case() {
+        use NextStep::{RefreshToken, RetryAfter, Stop, WaitTooLong};
+        let (get, post) = (&Method::GET, &Method::POST);
+        let secs = Duration::from_secs;
+        for (outcome, method, attempt, can_refresh, expected) in [
+            // Success and client errors end the call.
+            (response(200, None), get, 1, true, Stop),
+            (response(404, None), get, 1, true, Stop),
+            // A 401 refreshes once, whatever the budget; then it is returned.
+            (response(401, None), get, 3, true, RefreshToken),
+            (response(401, None), get, 1, false, Stop),
+            // Retryable statuses back off (1 s, then 2 s) until the budget is spent.
+            (response(503, None), get, 1, false, RetryAfter(secs(1))),
+            (response(500, None), get, 2, false, RetryAfter(secs(2))),
+            (response(503, None), get, 3, false, Stop),
+            // A non-idempotent request is resent only when the server refused the work.
+            (response(500, None), post, 1, false, Stop),
+            (response(429, None), post, 1, false, RetryAfter(secs(1))),
+            // Retry-After is a floor, and one beyond the limit fails the call.
+            (response(429, Some(5)), get, 1, false, RetryAfter(secs(5))),
+            (response(429, Some(0)), get, 2, false, RetryAfter(secs(2))),
+            (
+                response(429, Some(61)),
+                get,
+                1,
+                false,
+                WaitTooLong(secs(61)),
+            ),
+            (response(429, Some(61)), get, 3, false, Stop),
+            // Failed exchanges and token errors retry when safe and budget is left.
+            (
+                Outcome::Failed { retryable: true },
+                post,
+                1,
+                false,
+                RetryAfter(secs(1)),
+            ),
+            (Outcome::Failed { retryable: true }, get, 3, false, Stop),
+            (Outcome::Failed { retryable: false }, get, 1, false, Stop),
+            (
+                Outcome::TokenFailed { transient: true },
+                get,
+                2,
+                false,
+                RetryAfter(secs(2)),
+            ),
+            (
+                Outcome::TokenFailed { transient: false },
+                get,
+                1,
+                false,
+                Stop,
+            ),
+            (
+                Outcome::TokenFailed { transient: true },
+                get,
+                3,
+                false,
+                Stop,
+            ),
+        ] {
+            assert_eq!(
+                step(outcome, method, attempt, can_refresh),
+                expected,
+                "{outcome:?} {method} attempt {attempt}"
+            );
+        }
     }
 
     #[test]

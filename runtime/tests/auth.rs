@@ -90,6 +90,14 @@ async fn token_is_fetched_with_client_credentials_and_cached() {
         String::from_utf8_lossy(&token_request.body),
         "grant_type=client_credentials&client_id=my-client&client_secret=my-secret"
     );
+    // The token request identifies the SDK as API calls do.
+    let api_request = &received(&server).await[1];
+    let agent = token_request
+        .headers
+        .get("user-agent")
+        .expect("a User-Agent");
+    assert!(agent.to_str().unwrap().starts_with("SailPoint-SDK-Rust/"));
+    assert_eq!(Some(agent), api_request.headers.get("user-agent"));
 }
 
 #[tokio::test]

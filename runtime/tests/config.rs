@@ -325,3 +325,64 @@ fn loaded_config_debug_redacts_credentials() {
     assert!(!debug.contains("json-secret"), "{debug}");
     assert!(debug.contains("[redacted]"));
 }
+
+#[test]
+fn a_named_environment_is_chosen_by_method_or_variable() {
+    let dir = Dir::new();
+    let yaml = dir.file("config.yaml", YAML);
+    let json = dir.file("config.json", JSON);
+    let sandbox = |config: rt::LoadedConfig| {
+        assert_eq!(
+            config.base_url.as_deref(),
+            Some("https://sandbox.api.identitynow.com")
+        );
+        assert_eq!(config.client_id.unwrap().expose(), "sandbox-id");
+        assert!(
+            config.source.ends_with("(environment `sandbox`)"),
+            "{}",
+            config.source
+        );
+    };
+    // The method: config.json, which would come first, is passed over for the named tenant.
+    sandbox(
+        loader(&[], &json, &yaml)
+            .environment("sandbox")
+            .load()
+            .unwrap(),
+    );
+    // The variable, with the same effect.
+    sandbox(
+        loader(&[("SAIL_ENVIRONMENT", "sandbox")], &json, &yaml)
+            .load()
+            .unwrap(),
+    );
+    // The method wins over the variable.
+    let prod = loader(&[("SAIL_ENVIRONMENT", "sandbox")], &json, &yaml)
+        .environment("PROD")
+        .load()
+        .unwrap();
+    assert_eq!(prod.client_id.unwrap().expose(), "prod-id");
+}
+
+#[test]
+fn an_unknown_environment_is_named_with_the_known_ones() {
+    let dir = Dir::new();
+    let yaml = dir.file("config.yaml", YAML);
+    let err = loader(&[], &dir.missing("config.json"), &yaml)
+        .environment("staging")
+        .load()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "configuration from {} is malformed: has no environment `staging` (it has: sandbox, prod)",
+            yaml.display()
+        )
+    );
+    let missing = dir.missing("none.yaml");
+    let err = loader(&[], &missing, &missing)
+        .environment("prod")
+        .load()
+        .unwrap_err();
+    assert!(matches!(err, ConfigError::NotFound { .. }), "{err:?}");
+}

@@ -70,17 +70,21 @@ async fn html_error_page_is_kept_as_undeclared_or_reported_as_decode_error() {
     // The generated type keeps undeclared statuses raw...
     match response.clone().into_error::<GetAccountError>() {
         Error::Api(api) => {
-            assert!(matches!(api.body(), GetAccountError::Undeclared(b) if b == html.as_bytes()));
+            assert!(
+                matches!(api.body(), Some(GetAccountError::Undeclared(b)) if b == html.as_bytes())
+            );
             assert_eq!(api.body_excerpt(), html);
         }
         other => panic!("expected an API error, got {other:?}"),
     }
-    // ...while a JSON error type reports the HTML as undecodable, with an excerpt.
+    // ...while a JSON error type keeps the HTML as an API error with no decoded body.
     let err = response.into_error::<serde_json::Value>();
-    let Error::Decode(decode) = &err else {
-        panic!("expected a decode error, got {err:?}")
+    let Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}")
     };
-    assert_eq!(decode.body_excerpt(), Some(html));
+    assert!(api.body().is_none());
+    assert_eq!(api.body_text(), html);
+    assert_eq!(api.decode_error().and_then(|d| d.body()), Some(html));
     assert_eq!(err.status(), Some(rt::StatusCode::BAD_GATEWAY));
 }
 
@@ -102,16 +106,19 @@ async fn declared_error_body_is_decoded() {
     };
     assert_eq!(api.request_id(), Some("abc123"));
     assert!(
-        matches!(api.into_body(), GetAccountError::NotFound(v) if v["detailCode"] == "404 Not found")
+        matches!(api.into_body(), Some(GetAccountError::NotFound(v)) if v["detailCode"] == "404 Not found")
     );
 }
 
 #[tokio::test]
-async fn undecodable_declared_error_body_is_a_decode_error() {
+async fn undecodable_declared_error_body_is_an_api_error() {
     let response = respond(ResponseTemplate::new(404).set_body_string("not json")).await;
     let err = response.into_error::<GetAccountError>();
     assert!(
-        matches!(&err, Error::Decode(d) if d.status() == Some(rt::StatusCode::NOT_FOUND)),
+        matches!(&err, Error::Api(a) if a.status() == rt::StatusCode::NOT_FOUND
+            && a.body().is_none()
+            && a.body_text() == "not json"
+            && a.decode_error().is_some_and(|d| d.path() == ".")),
         "{err:?}"
     );
 }
@@ -129,7 +136,7 @@ async fn empty_body_fails_json_but_suits_empty() {
         .await
         .into_error::<serde_json::Value>();
     assert!(
-        matches!(&err, Error::Api(a) if a.body().is_null()),
+        matches!(&err, Error::Api(a) if a.body().is_some_and(|b| b.is_null())),
         "{err:?}"
     );
 }
@@ -159,7 +166,15 @@ async fn wrong_value_type_names_its_json_path() {
         {"id": "a2", "name": 42},
     ])))
     .await;
-    let err = decode_error(response.json::<Vec<Account>, GetAccountError>());
+    // Lenient (the default): the element that cannot be an `Account` is dropped.
+    let accounts = response.json::<Vec<Account>, GetAccountError>().unwrap();
+    assert_eq!(
+        accounts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["a1"]
+    );
+    // Strict: the error names the path.
+    let strict = response.strict_decoding(true);
+    let err = decode_error(strict.json::<Vec<Account>, GetAccountError>());
     assert_eq!(err.path(), "[1].name");
     assert!(
         err.to_string()
@@ -182,4 +197,61 @@ async fn json_full_keeps_status_and_total_count() {
     assert_eq!(full.status, 200);
     assert_eq!(full.total_count(), Some(1234));
     assert!(full.body.is_empty());
+}
+
+#[tokio::test]
+async fn a_body_the_typed_path_rejects_is_read_raw() {
+    // `name` arrives as a number: the typed path refuses it, keeping the whole body...
+    let tail = "x".repeat(4_000);
+    let body = format!(r#"{{"id": "a1", "name": 42, "note": "{tail}"}}"#);
+    let response = respond(ResponseTemplate::new(200).set_body_string(body.clone())).await;
+    let strict = response.clone().strict_decoding(true);
+    let err = decode_error(strict.json::<Account, GetAccountError>());
+    assert_eq!(err.path(), "name");
+    assert_eq!(
+        err.body(),
+        Some(body.as_str()),
+        "the whole body, not an excerpt"
+    );
+    // ...and the raw path (what `send_raw` returns) reads it as any JSON.
+    assert_eq!(response.status(), rt::StatusCode::OK);
+    let value = response.value().unwrap();
+    assert_eq!(value["name"], 42);
+    assert_eq!(value["note"].as_str().map(str::len), Some(4_000));
+}
+
+#[tokio::test]
+async fn the_client_decodes_leniently_unless_strict() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": "a1", "name": 7}"#))
+        .mount(&server)
+        .await;
+    let call = |strict: bool| {
+        let client = common::builder(&server.uri(), &FakeClock::default())
+            .strict_decoding(strict)
+            .build()
+            .unwrap();
+        async move {
+            client
+                .execute::<GetAccountError>(Request::new("getAccount", Method::GET, "/a"))
+                .await
+                .unwrap()
+        }
+    };
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Loose {
+        id: String,
+        name: Option<String>,
+    }
+    let lenient = call(false).await.json::<Loose, GetAccountError>().unwrap();
+    assert_eq!(
+        lenient,
+        Loose {
+            id: "a1".into(),
+            name: None
+        }
+    );
+    let err = decode_error(call(true).await.json::<Loose, GetAccountError>());
+    assert_eq!(err.path(), "name");
 }

@@ -146,7 +146,7 @@ async fn declared_error_status_maps_to_the_error_enum() {
         rt::Error::Api(api) => {
             assert_eq!(api.status(), 400);
             assert!(
-                matches!(api.body(), ListAccountsError::BadRequest(v) if v["detailCode"] == "400.1 Bad Request")
+                matches!(api.body(), Some(ListAccountsError::BadRequest(v)) if v["detailCode"] == "400.1 Bad Request")
             );
         }
         other => panic!("expected an API error, got {other:?}"),
@@ -187,9 +187,7 @@ async fn experimental_operation_without_opt_in_sends_nothing() {
     assert!(
         matches!(
             err,
-            rt::Error::ExperimentalNotEnabled {
-                operation: "updateAccount"
-            }
+            rt::Error::ExperimentalNotEnabled(ref e) if e.operation == "updateAccount"
         ),
         "{err:?}"
     );

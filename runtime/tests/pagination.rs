@@ -129,7 +129,7 @@ async fn a_server_ignoring_offset_is_detected() {
     let results: Vec<_> = stream.collect().await;
     assert_eq!(results.len(), 4);
     match &results[3] {
-        Err(Error::Pagination { offset, reason }) => {
+        Err(Error::Pagination(rt::PaginationError { offset, reason, .. })) => {
             assert_eq!(*offset, 3);
             assert!(reason.contains("ignore `offset`"), "{reason}");
         }

@@ -100,20 +100,13 @@ async fn retry_after_beyond_the_cap_fails_at_once() {
         .await
         .unwrap_err();
     match &err {
-        Error::RetryAfterTooLong {
-            operation,
-            status,
-            retry_after,
-            delay,
-            limit,
-            request_id,
-        } => {
-            assert_eq!(*operation, "listThings");
-            assert_eq!(*status, 429);
-            assert_eq!(retry_after, "3600");
-            assert_eq!(*delay, secs(3600));
-            assert_eq!(*limit, secs(60));
-            assert_eq!(request_id.as_deref(), Some("req-42"));
+        Error::RetryAfterTooLong(e) => {
+            assert_eq!(e.operation, "listThings");
+            assert_eq!(e.status, 429);
+            assert_eq!(e.retry_after, "3600");
+            assert_eq!(e.delay, secs(3600));
+            assert_eq!(e.limit, secs(60));
+            assert_eq!(e.request_id.as_deref(), Some("req-42"));
         }
         other => panic!("expected RetryAfterTooLong, got {other:?}"),
     }

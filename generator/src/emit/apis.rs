@@ -2,7 +2,7 @@
 
 use super::doc::doc_lines;
 use super::types::{
-    self, argument, literal, member_init, option, rust_type, text_expr, text_fn, Success,
+    self, argument, date_type, literal, member_init, option, rust_type, text_expr, text_fn, Success,
 };
 use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
 use serde::Serialize;
@@ -160,7 +160,7 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
                             "for item in {value} {{ request = request.{call}({wire}, {}); }}",
                             text_expr(api, item, "item")
                         ),
-                        (TypeRef::Array(item), _, _) if matches!(**item, TypeRef::String | TypeRef::FormattedString(_)) => {
+                        (TypeRef::Array(item), _, _) if matches!(**item, TypeRef::String | TypeRef::FormattedString(_)) && date_type(item).is_none() => {
                             format!("request = request.{call}({wire}, {value}.join(\",\"));")
                         }
                         (TypeRef::Array(item), _, _) => format!(

@@ -198,6 +198,13 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
                 (base, format!("{function}()"))
             }
             Storage::Optional => {
+                if model.in_response && field.required && !field.nullable {
+                    // A forbidden `null` is then dropped with a warning naming its path (or,
+                    // with strict decoding, an error), rather than passing as a silent `None`.
+                    attrs.push(
+                        "deserialize_with = \"::sailpoint_sdk_runtime::non_null\"".to_string(),
+                    );
+                }
                 if field.required && field.nullable {
                     // The key must be present, so `None` is sent as `null`.
                     attrs.push("default".to_string());

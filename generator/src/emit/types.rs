@@ -6,8 +6,25 @@ use serde_json::Value;
 
 pub const STRING: &str = "::std::string::String";
 
+/// The runtime type of a `format: date-time` or `format: date` string, which keeps the wire
+/// text and parses on request; `None` for any other format.
+pub fn date_type(ty: &TypeRef) -> Option<&'static str> {
+    match ty {
+        TypeRef::FormattedString(format) if format == "date-time" => {
+            Some("::sailpoint_sdk_runtime::DateTime")
+        }
+        TypeRef::FormattedString(format) if format == "date" => {
+            Some("::sailpoint_sdk_runtime::Date")
+        }
+        _ => None,
+    }
+}
+
 /// The Rust type of `ty`.
 pub fn rust_type(ty: &TypeRef) -> String {
+    if let Some(date) = date_type(ty) {
+        return date.to_string();
+    }
     match ty {
         TypeRef::String | TypeRef::FormattedString(_) => STRING.to_string(),
         TypeRef::Integer(IntWidth::I32) => "i32".to_string(),
@@ -39,6 +56,9 @@ pub fn literal(text: &str) -> String {
 
 /// The Rust expression for a schema default that `normalize::default_fits` accepted.
 pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
+    if let (Some(date), Value::String(s)) = (date_type(ty), value) {
+        return Some(format!("{date}::from_wire({})", literal(s)));
+    }
     Some(match (ty, value) {
         (TypeRef::String | TypeRef::FormattedString(_), Value::String(s)) => {
             format!("{STRING}::from({})", literal(s))
@@ -78,6 +98,10 @@ pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
 /// parameter: `Display` for strings, numbers, enums (their wire value) and aliases of those;
 /// the JSON text for anything else.
 pub fn text_fn(api: &Api, ty: &TypeRef) -> &'static str {
+    if date_type(ty).is_some() {
+        // `Display` is the wire text.
+        return "::std::string::ToString::to_string";
+    }
     match ty {
         TypeRef::String | TypeRef::FormattedString(_) => "::std::clone::Clone::clone",
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
@@ -102,6 +126,10 @@ pub fn text_expr(api: &Api, ty: &TypeRef, value: &str) -> String {
 /// The argument type a builder takes for a value stored as `ty`: strings accept anything that
 /// converts into one.
 pub fn argument(ty: &TypeRef) -> (String, &'static str) {
+    if let Some(date) = date_type(ty) {
+        // Text as the server would send it, or a typed `time` value.
+        return (format!("impl ::std::convert::Into<{date}>"), ".into()");
+    }
     match ty {
         TypeRef::String | TypeRef::FormattedString(_) => {
             (format!("impl ::std::convert::Into<{STRING}>"), ".into()")
