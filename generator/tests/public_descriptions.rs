@@ -12,6 +12,11 @@ fn description(version: &str) -> PathBuf {
         .join(format!("../spec/sailpoint/sailpoint-api.{version}.yaml"))
 }
 
+/// Schemas reached only as the second media type of a request body that declares two: the SDK
+/// sends the first (`PATCH /parameter-storage/parameters/{id}` takes `application/json` and
+/// `application/json-patch+json`; the JSON Patch form is not offered).
+const ALTERNATIVE_BODIES: &[&str] = &["v2025/schemas/ParameterStorageJsonPatch.yaml"];
+
 /// The operations each root declares, counted independently of the generator.
 const OPERATIONS: [(&str, usize); 4] = [("v3", 358), ("beta", 559), ("v2024", 716), ("v2025", 812)];
 
@@ -127,9 +132,21 @@ fn every_operation_and_schema_reaches_the_output(version: &str, expected: usize)
         .filter(|m| m.origin.pointer.is_empty())
         .map(|m| &m.origin.file)
         .collect();
+    // A plain string schema that only describes a text body (v3's CSV aggregation result) is
+    // no model: such bodies are handed over as bytes. A parameter kept among the schemas
+    // (v2024's `ClassificationMode.yaml`) is no schema at all.
+    let text_body = |file: &str| {
+        let value = &files[file];
+        let plain_string = value.get("type").and_then(Value::as_str) == Some("string")
+            && value.get("enum").is_none();
+        let parameter = value.get("in").is_some() && value.get("name").is_some();
+        plain_string || parameter
+    };
     let missing: Vec<_> = schema_files
         .iter()
-        .filter(|f| !modelled.contains(**f))
+        .filter(|f| {
+            !modelled.contains(**f) && !text_body(f) && !ALTERNATIVE_BODIES.contains(&f.as_str())
+        })
         .collect();
     assert!(
         missing.is_empty(),

@@ -482,14 +482,15 @@ fn crate_build(
         };
         if scratch {
             // From scratch: the crate's own build products go, its dependencies' stay.
-            run(&out, "cargo", &["clean", "--quiet", "-p", &package_name(&out)?], &env)?;
+            run(
+                &out,
+                "cargo",
+                &["clean", "--quiet", "-p", &package_name(&out)?],
+                &env,
+            )?;
         }
         let started = Instant::now();
-        let status = command
-            .args(&build)
-            .current_dir(&out)
-            .envs(env)
-            .status()?;
+        let status = command.args(&build).current_dir(&out).envs(env).status()?;
         runs.push(started.elapsed());
         if !status.success() {
             bail!("building {label} failed with {status}");
@@ -655,9 +656,7 @@ fn print_crate_builds(builds: &[Timing]) {
         let (target, met) = match goal {
             Some((secs, mb)) => (
                 format!("≤ {secs} s, ≤ {:.1} GB", mb / 1000.0),
-                verdict(
-                    t.median() <= Duration::from_secs(secs) && peak.is_some_and(|p| p <= mb),
-                ),
+                verdict(t.median() <= Duration::from_secs(secs) && peak.is_some_and(|p| p <= mb)),
             ),
             None => (String::new(), ""),
         };

@@ -154,6 +154,17 @@ impl Lowerer<'_> {
                 TypeRef::Any
             }
             Some("object") => TypeRef::Map(Box::new(TypeRef::Any)),
+            None if map.contains_key("items") => {
+                // `items` constrains only arrays; with no `type` beside it an array is what the
+                // author meant (v2024's segment memberships list is written so).
+                self.diags.warn(
+                    place.location(),
+                    "a schema with `items` and no `type`",
+                    "read as `type: array`",
+                );
+                let item = self.schema_type(&place.join("items"), &format!("{hint}Item"));
+                TypeRef::Array(Box::new(item.ty))
+            }
             _ => TypeRef::Any,
         }
     }

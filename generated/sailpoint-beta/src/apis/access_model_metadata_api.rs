@@ -39,6 +39,7 @@ impl AccessModelMetadataApi {
     ) -> CreateAccessModelMetadataAttribute {
         CreateAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_dto,
         }
     }
@@ -59,6 +60,7 @@ impl AccessModelMetadataApi {
     ) -> CreateAccessModelMetadataAttributeValue {
         CreateAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             attribute_value_dto,
         }
@@ -74,6 +76,7 @@ impl AccessModelMetadataApi {
     ) -> GetAccessModelMetadataAttribute {
         GetAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
         }
     }
@@ -89,6 +92,7 @@ impl AccessModelMetadataApi {
     ) -> GetAccessModelMetadataAttributeValue {
         GetAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             value: value.into(),
         }
@@ -103,6 +107,7 @@ impl AccessModelMetadataApi {
     ) -> ListAccessModelMetadataAttribute {
         ListAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -121,6 +126,7 @@ impl AccessModelMetadataApi {
     ) -> ListAccessModelMetadataAttributeValue {
         ListAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -142,6 +148,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataAttribute {
         UpdateAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             request_body,
         }
@@ -160,6 +167,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataAttributeValue {
         UpdateAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             value: value.into(),
             request_body,
@@ -172,9 +180,25 @@ impl AccessModelMetadataApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_dto: crate::models::AttributeDto,
 }
 impl CreateAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -185,7 +209,7 @@ impl CreateAccessModelMetadataAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -229,6 +253,19 @@ impl CreateAccessModelMetadataAttribute {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataAttributeError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`AccessModelMetadataApi::create_access_model_metadata_attribute`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -271,10 +308,26 @@ impl rt::ErrorBody for CreateAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     attribute_value_dto: crate::models::AttributeValueDto,
 }
 impl CreateAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -288,7 +341,7 @@ impl CreateAccessModelMetadataAttributeValue {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_value_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -331,6 +384,19 @@ impl CreateAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::create_access_model_metadata_attribute_value`], one variant per declared status.
@@ -377,9 +443,25 @@ impl rt::ErrorBody for CreateAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
 }
 impl GetAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -392,7 +474,7 @@ impl GetAccessModelMetadataAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -435,6 +517,17 @@ impl GetAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessModelMetadataAttributeError>,
+    > {
+        self.client.execute::<GetAccessModelMetadataAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::get_access_model_metadata_attribute`], one variant per declared status.
@@ -481,10 +574,26 @@ impl rt::ErrorBody for GetAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     value: ::std::string::String,
 }
 impl GetAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -498,7 +607,7 @@ impl GetAccessModelMetadataAttributeValue {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -541,6 +650,19 @@ impl GetAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<GetAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::get_access_model_metadata_attribute_value`], one variant per declared status.
@@ -587,6 +709,7 @@ impl rt::ErrorBody for GetAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -653,6 +776,21 @@ impl ListAccessModelMetadataAttribute {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -677,7 +815,7 @@ impl ListAccessModelMetadataAttribute {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -720,6 +858,19 @@ impl ListAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<ListAccessModelMetadataAttributeError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -797,6 +948,7 @@ impl rt::ErrorBody for ListAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -862,6 +1014,21 @@ impl ListAccessModelMetadataAttributeValue {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -889,7 +1056,7 @@ impl ListAccessModelMetadataAttributeValue {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -932,6 +1099,19 @@ impl ListAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<ListAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1009,10 +1189,26 @@ impl rt::ErrorBody for ListAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1026,7 +1222,7 @@ impl UpdateAccessModelMetadataAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1069,6 +1265,19 @@ impl UpdateAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataAttributeError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_attribute`], one variant per declared status.
@@ -1115,11 +1324,27 @@ impl rt::ErrorBody for UpdateAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     value: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1134,7 +1359,7 @@ impl UpdateAccessModelMetadataAttributeValue {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1177,6 +1402,19 @@ impl UpdateAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_attribute_value`], one variant per declared status.

@@ -59,6 +59,7 @@ impl AccessProfilesApi {
     ) -> CreateAccessProfile {
         CreateAccessProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_profile,
         }
     }
@@ -77,6 +78,7 @@ impl AccessProfilesApi {
     ) -> DeleteAccessProfile {
         DeleteAccessProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -94,6 +96,7 @@ impl AccessProfilesApi {
     ) -> DeleteAccessProfilesInBulk {
         DeleteAccessProfilesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_profile_bulk_delete_request,
         }
     }
@@ -108,6 +111,7 @@ impl AccessProfilesApi {
     ) -> GetAccessProfile {
         GetAccessProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -123,6 +127,7 @@ impl AccessProfilesApi {
     ) -> GetAccessProfileEntitlements {
         GetAccessProfileEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -140,6 +145,7 @@ impl AccessProfilesApi {
     pub fn list_access_profiles(&self) -> ListAccessProfiles {
         ListAccessProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             for_subadmin: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -167,6 +173,7 @@ impl AccessProfilesApi {
     ) -> PatchAccessProfile {
         PatchAccessProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -188,6 +195,7 @@ impl AccessProfilesApi {
     ) -> UpdateAccessProfilesInBulk {
         UpdateAccessProfilesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_profile_bulk_update_request,
         }
     }
@@ -198,9 +206,25 @@ impl AccessProfilesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_profile: crate::models::AccessProfile,
 }
 impl CreateAccessProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -211,7 +235,7 @@ impl CreateAccessProfile {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.access_profile);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -251,6 +275,14 @@ impl CreateAccessProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateAccessProfileError>> {
+        self.client.execute::<CreateAccessProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessProfilesApi::create_access_profile`], one variant per declared status.
@@ -294,9 +326,25 @@ impl rt::ErrorBody for CreateAccessProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccessProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -309,7 +357,7 @@ impl DeleteAccessProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -344,6 +392,14 @@ impl DeleteAccessProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccessProfileError>> {
+        self.client.execute::<DeleteAccessProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessProfilesApi::delete_access_profile`], one variant per declared status.
@@ -387,9 +443,25 @@ impl rt::ErrorBody for DeleteAccessProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessProfilesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_profile_bulk_delete_request: crate::models::AccessProfileBulkDeleteRequest,
 }
 impl DeleteAccessProfilesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -401,7 +473,7 @@ impl DeleteAccessProfilesInBulk {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.access_profile_bulk_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -452,6 +524,17 @@ impl DeleteAccessProfilesInBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteAccessProfilesInBulkError>,
+    > {
+        self.client.execute::<DeleteAccessProfilesInBulkError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessProfilesApi::delete_access_profiles_in_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -494,9 +577,25 @@ impl rt::ErrorBody for DeleteAccessProfilesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccessProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -509,7 +608,7 @@ impl GetAccessProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -548,6 +647,14 @@ impl GetAccessProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccessProfileError>> {
+        self.client.execute::<GetAccessProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessProfilesApi::get_access_profile`], one variant per declared status.
@@ -591,6 +698,7 @@ impl rt::ErrorBody for GetAccessProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessProfileEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -664,6 +772,21 @@ impl GetAccessProfileEntitlements {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -691,7 +814,7 @@ impl GetAccessProfileEntitlements {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -734,6 +857,17 @@ impl GetAccessProfileEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessProfileEntitlementsError>,
+    > {
+        self.client.execute::<GetAccessProfileEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -805,6 +939,7 @@ impl rt::ErrorBody for GetAccessProfileEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     for_subadmin: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -904,6 +1039,21 @@ impl ListAccessProfiles {
         self.include_unsegmented = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -939,7 +1089,7 @@ impl ListAccessProfiles {
             request = request
                 .query("include-unsegmented", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -982,6 +1132,14 @@ impl ListAccessProfiles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccessProfilesError>> {
+        self.client.execute::<ListAccessProfilesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1053,10 +1211,26 @@ impl rt::ErrorBody for ListAccessProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchAccessProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchAccessProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1070,7 +1244,7 @@ impl PatchAccessProfile {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1109,6 +1283,14 @@ impl PatchAccessProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchAccessProfileError>> {
+        self.client.execute::<PatchAccessProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessProfilesApi::patch_access_profile`], one variant per declared status.
@@ -1152,9 +1334,25 @@ impl rt::ErrorBody for PatchAccessProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessProfilesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_profile_bulk_update_request: crate::models::AccessProfileBulkUpdateRequest,
 }
 impl UpdateAccessProfilesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1166,7 +1364,7 @@ impl UpdateAccessProfilesInBulk {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.access_profile_bulk_update_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1209,6 +1407,17 @@ impl UpdateAccessProfilesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessProfilesInBulkError>,
+    > {
+        self.client.execute::<UpdateAccessProfilesInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessProfilesApi::update_access_profiles_in_bulk`], one variant per declared status.

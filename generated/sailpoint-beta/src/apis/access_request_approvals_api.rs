@@ -40,6 +40,7 @@ impl AccessRequestApprovalsApi {
     ) -> ApproveAccessRequest {
         ApproveAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             approval_id: approval_id.into(),
             comment_dto,
         }
@@ -56,6 +57,7 @@ impl AccessRequestApprovalsApi {
     ) -> ForwardAccessRequest {
         ForwardAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             approval_id: approval_id.into(),
             forward_approval_dto,
         }
@@ -70,6 +72,7 @@ impl AccessRequestApprovalsApi {
     ) -> GetAccessRequestApprovalSummary {
         GetAccessRequestApprovalSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             from_date: ::std::option::Option::None,
         }
@@ -82,6 +85,7 @@ impl AccessRequestApprovalsApi {
     pub fn list_completed_approvals(&self) -> ListCompletedApprovals {
         ListCompletedApprovals {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -98,6 +102,7 @@ impl AccessRequestApprovalsApi {
     pub fn list_pending_approvals(&self) -> ListPendingApprovals {
         ListPendingApprovals {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -118,6 +123,7 @@ impl AccessRequestApprovalsApi {
     ) -> RejectAccessRequest {
         RejectAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             approval_id: approval_id.into(),
             comment_dto,
         }
@@ -129,10 +135,26 @@ impl AccessRequestApprovalsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     approval_id: ::std::string::String,
     comment_dto: crate::models::CommentDto,
 }
 impl ApproveAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -147,7 +169,7 @@ impl ApproveAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.comment_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -196,6 +218,14 @@ impl ApproveAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveAccessRequestError>> {
+        self.client.execute::<ApproveAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::approve_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -241,10 +271,26 @@ impl rt::ErrorBody for ApproveAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForwardAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     approval_id: ::std::string::String,
     forward_approval_dto: crate::models::ForwardApprovalDto,
 }
 impl ForwardAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -259,7 +305,7 @@ impl ForwardAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.forward_approval_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -308,6 +354,14 @@ impl ForwardAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ForwardAccessRequestError>> {
+        self.client.execute::<ForwardAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::forward_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -353,6 +407,7 @@ impl rt::ErrorBody for ForwardAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestApprovalSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     from_date: ::std::option::Option<::std::string::String>,
 }
@@ -376,6 +431,21 @@ impl GetAccessRequestApprovalSummary {
         self.from_date = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -391,7 +461,7 @@ impl GetAccessRequestApprovalSummary {
         if let ::std::option::Option::Some(value) = &self.from_date {
             request = request.query("from-date", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -435,6 +505,17 @@ impl GetAccessRequestApprovalSummary {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestApprovalSummaryError>,
+    > {
+        self.client.execute::<GetAccessRequestApprovalSummaryError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::get_access_request_approval_summary`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -477,6 +558,7 @@ impl rt::ErrorBody for GetAccessRequestApprovalSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCompletedApprovals {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -549,6 +631,21 @@ impl ListCompletedApprovals {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -576,7 +673,7 @@ impl ListCompletedApprovals {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -619,6 +716,14 @@ impl ListCompletedApprovals {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListCompletedApprovalsError>> {
+        self.client.execute::<ListCompletedApprovalsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -687,6 +792,7 @@ impl rt::ErrorBody for ListCompletedApprovalsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPendingApprovals {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -759,6 +865,21 @@ impl ListPendingApprovals {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -786,7 +907,7 @@ impl ListPendingApprovals {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -829,6 +950,14 @@ impl ListPendingApprovals {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListPendingApprovalsError>> {
+        self.client.execute::<ListPendingApprovalsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -897,10 +1026,26 @@ impl rt::ErrorBody for ListPendingApprovalsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     approval_id: ::std::string::String,
     comment_dto: crate::models::CommentDto,
 }
 impl RejectAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -915,7 +1060,7 @@ impl RejectAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.comment_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -963,6 +1108,14 @@ impl RejectAccessRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectAccessRequestError>> {
+        self.client.execute::<RejectAccessRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::reject_access_request`], one variant per declared status.

@@ -38,6 +38,7 @@ impl AccessRequestsApi {
     ) -> CancelAccessRequest {
         CancelAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             cancel_access_request,
         }
     }
@@ -62,6 +63,7 @@ impl AccessRequestsApi {
     ) -> CloseAccessRequest {
         CloseAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             close_access_request,
         }
     }
@@ -123,6 +125,7 @@ impl AccessRequestsApi {
     ) -> CreateAccessRequest {
         CreateAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request,
         }
     }
@@ -137,6 +140,7 @@ impl AccessRequestsApi {
     pub fn get_access_request_config(&self) -> GetAccessRequestConfig {
         GetAccessRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Access request status
@@ -149,6 +153,7 @@ impl AccessRequestsApi {
     pub fn list_access_request_status(&self) -> ListAccessRequestStatus {
         ListAccessRequestStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             requested_by: ::std::option::Option::None,
             regarding_identity: ::std::option::Option::None,
@@ -172,6 +177,7 @@ impl AccessRequestsApi {
     ) -> ListAdministratorsAccessRequestStatus {
         ListAdministratorsAccessRequestStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             requested_by: ::std::option::Option::None,
             regarding_identity: ::std::option::Option::None,
@@ -198,6 +204,7 @@ impl AccessRequestsApi {
     ) -> SetAccessRequestConfig {
         SetAccessRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_config,
         }
     }
@@ -208,9 +215,25 @@ impl AccessRequestsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     cancel_access_request: crate::models::CancelAccessRequest,
 }
 impl CancelAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -221,7 +244,7 @@ impl CancelAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.cancel_access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -270,6 +293,14 @@ impl CancelAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelAccessRequestError>> {
+        self.client.execute::<CancelAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::cancel_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -315,9 +346,25 @@ impl rt::ErrorBody for CancelAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CloseAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     close_access_request: crate::models::CloseAccessRequest,
 }
 impl CloseAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -328,7 +375,7 @@ impl CloseAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.close_access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -377,6 +424,14 @@ impl CloseAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CloseAccessRequestError>> {
+        self.client.execute::<CloseAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::close_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -419,9 +474,25 @@ impl rt::ErrorBody for CloseAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request: crate::models::AccessRequest,
 }
 impl CreateAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -432,7 +503,7 @@ impl CreateAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -476,6 +547,14 @@ impl CreateAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateAccessRequestError>> {
+        self.client.execute::<CreateAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::create_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -518,8 +597,24 @@ impl rt::ErrorBody for CreateAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAccessRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -529,7 +624,7 @@ impl GetAccessRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -573,6 +668,14 @@ impl GetAccessRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccessRequestConfigError>> {
+        self.client.execute::<GetAccessRequestConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::get_access_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -615,6 +718,7 @@ impl rt::ErrorBody for GetAccessRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessRequestStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     requested_by: ::std::option::Option<::std::string::String>,
     regarding_identity: ::std::option::Option<::std::string::String>,
@@ -712,6 +816,21 @@ impl ListAccessRequestStatus {
         self.request_state = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -752,7 +871,7 @@ impl ListAccessRequestStatus {
         if let ::std::option::Option::Some(value) = &self.request_state {
             request = request.query("request-state", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -795,6 +914,14 @@ impl ListAccessRequestStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccessRequestStatusError>> {
+        self.client.execute::<ListAccessRequestStatusError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -869,6 +996,7 @@ impl rt::ErrorBody for ListAccessRequestStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAdministratorsAccessRequestStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     requested_by: ::std::option::Option<::std::string::String>,
     regarding_identity: ::std::option::Option<::std::string::String>,
@@ -968,6 +1096,21 @@ impl ListAdministratorsAccessRequestStatus {
         self.request_state = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1009,7 +1152,7 @@ impl ListAdministratorsAccessRequestStatus {
             request = request.query("request-state", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1052,6 +1195,19 @@ impl ListAdministratorsAccessRequestStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAdministratorsAccessRequestStatusError>,
+    > {
+        self.client
+            .execute::<ListAdministratorsAccessRequestStatusError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1126,9 +1282,25 @@ impl rt::ErrorBody for ListAdministratorsAccessRequestStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAccessRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_config: crate::models::AccessRequestConfig,
 }
 impl SetAccessRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1139,7 +1311,7 @@ impl SetAccessRequestConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.access_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1182,6 +1354,14 @@ impl SetAccessRequestConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetAccessRequestConfigError>> {
+        self.client.execute::<SetAccessRequestConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessRequestsApi::set_access_request_config`], one variant per declared status.

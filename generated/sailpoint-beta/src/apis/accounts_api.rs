@@ -62,6 +62,7 @@ impl AccountsApi {
     ) -> CreateAccount {
         CreateAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             account_attributes_create,
         }
     }
@@ -83,6 +84,7 @@ impl AccountsApi {
     ) -> DeleteAccount {
         DeleteAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -102,6 +104,7 @@ impl AccountsApi {
     ) -> DeleteAccountAsync {
         DeleteAccountAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -121,6 +124,7 @@ impl AccountsApi {
     ) -> DisableAccount {
         DisableAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_toggle_request,
         }
@@ -139,6 +143,7 @@ impl AccountsApi {
     ) -> DisableAccountForIdentity {
         DisableAccountForIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -156,6 +161,7 @@ impl AccountsApi {
     ) -> DisableAccountsForIdentities {
         DisableAccountsForIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identities_accounts_bulk_request,
         }
     }
@@ -175,6 +181,7 @@ impl AccountsApi {
     ) -> EnableAccount {
         EnableAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_toggle_request,
         }
@@ -193,6 +200,7 @@ impl AccountsApi {
     ) -> EnableAccountForIdentity {
         EnableAccountForIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -210,6 +218,7 @@ impl AccountsApi {
     ) -> EnableAccountsForIdentities {
         EnableAccountsForIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identities_accounts_bulk_request,
         }
     }
@@ -228,6 +237,7 @@ impl AccountsApi {
     ) -> GetAccount {
         GetAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -246,6 +256,7 @@ impl AccountsApi {
     ) -> GetAccountEntitlements {
         GetAccountEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -263,6 +274,7 @@ impl AccountsApi {
     pub fn list_accounts(&self) -> ListAccounts {
         ListAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             detail_level: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -292,6 +304,7 @@ impl AccountsApi {
     ) -> PutAccount {
         PutAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_attributes,
         }
@@ -311,6 +324,7 @@ impl AccountsApi {
     ) -> SubmitReloadAccount {
         SubmitReloadAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -331,6 +345,7 @@ impl AccountsApi {
     ) -> UnlockAccount {
         UnlockAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_unlock_request,
         }
@@ -362,6 +377,7 @@ impl AccountsApi {
     ) -> UpdateAccount {
         UpdateAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -373,9 +389,25 @@ impl AccountsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     account_attributes_create: crate::models::AccountAttributesCreate,
 }
 impl CreateAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -386,7 +418,7 @@ impl CreateAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_attributes_create);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -423,6 +455,14 @@ impl CreateAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateAccountError>> {
+        self.client.execute::<CreateAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::create_account`], one variant per declared status.
@@ -466,9 +506,25 @@ impl rt::ErrorBody for CreateAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -481,7 +537,7 @@ impl DeleteAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -518,6 +574,14 @@ impl DeleteAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountError>> {
+        self.client.execute::<DeleteAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::delete_account`], one variant per declared status.
@@ -564,9 +628,25 @@ impl rt::ErrorBody for DeleteAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccountAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccountAsync {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -579,7 +659,7 @@ impl DeleteAccountAsync {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -618,6 +698,14 @@ impl DeleteAccountAsync {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountAsyncError>> {
+        self.client.execute::<DeleteAccountAsyncError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::delete_account_async`], one variant per declared status.
@@ -661,10 +749,26 @@ impl rt::ErrorBody for DeleteAccountAsyncError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_toggle_request: crate::models::AccountToggleRequest,
 }
 impl DisableAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -678,7 +782,7 @@ impl DisableAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_toggle_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -715,6 +819,14 @@ impl DisableAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DisableAccountError>> {
+        self.client.execute::<DisableAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::disable_account`], one variant per declared status.
@@ -761,9 +873,25 @@ impl rt::ErrorBody for DisableAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableAccountForIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DisableAccountForIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -776,7 +904,7 @@ impl DisableAccountForIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -825,6 +953,14 @@ impl DisableAccountForIdentity {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DisableAccountForIdentityError>> {
+        self.client.execute::<DisableAccountForIdentityError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::disable_account_for_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -870,9 +1006,25 @@ impl rt::ErrorBody for DisableAccountForIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableAccountsForIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identities_accounts_bulk_request: crate::models::IdentitiesAccountsBulkRequest,
 }
 impl DisableAccountsForIdentities {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -884,7 +1036,7 @@ impl DisableAccountsForIdentities {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.identities_accounts_bulk_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -928,6 +1080,17 @@ impl DisableAccountsForIdentities {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DisableAccountsForIdentitiesError>,
+    > {
+        self.client.execute::<DisableAccountsForIdentitiesError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::disable_accounts_for_identities`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -970,10 +1133,26 @@ impl rt::ErrorBody for DisableAccountsForIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnableAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_toggle_request: crate::models::AccountToggleRequest,
 }
 impl EnableAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -987,7 +1166,7 @@ impl EnableAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_toggle_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1024,6 +1203,14 @@ impl EnableAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<EnableAccountError>> {
+        self.client.execute::<EnableAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::enable_account`], one variant per declared status.
@@ -1070,9 +1257,25 @@ impl rt::ErrorBody for EnableAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnableAccountForIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl EnableAccountForIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1085,7 +1288,7 @@ impl EnableAccountForIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1134,6 +1337,14 @@ impl EnableAccountForIdentity {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<EnableAccountForIdentityError>> {
+        self.client.execute::<EnableAccountForIdentityError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::enable_account_for_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1179,9 +1390,25 @@ impl rt::ErrorBody for EnableAccountForIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnableAccountsForIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identities_accounts_bulk_request: crate::models::IdentitiesAccountsBulkRequest,
 }
 impl EnableAccountsForIdentities {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1193,7 +1420,7 @@ impl EnableAccountsForIdentities {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.identities_accounts_bulk_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1237,6 +1464,17 @@ impl EnableAccountsForIdentities {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<EnableAccountsForIdentitiesError>,
+    > {
+        self.client.execute::<EnableAccountsForIdentitiesError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::enable_accounts_for_identities`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1279,9 +1517,25 @@ impl rt::ErrorBody for EnableAccountsForIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1294,7 +1548,7 @@ impl GetAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1325,6 +1579,14 @@ impl GetAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountError>> {
+        self.client.execute::<GetAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::get_account`], one variant per declared status.
@@ -1371,6 +1633,7 @@ impl rt::ErrorBody for GetAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -1404,6 +1667,21 @@ impl GetAccountEntitlements {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1425,7 +1703,7 @@ impl GetAccountEntitlements {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1468,6 +1746,14 @@ impl GetAccountEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountEntitlementsError>> {
+        self.client.execute::<GetAccountEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1542,6 +1828,7 @@ impl rt::ErrorBody for GetAccountEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     detail_level: ::std::option::Option<crate::models::ListAccountsDetailLevel>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1643,6 +1930,21 @@ impl ListAccounts {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1671,7 +1973,7 @@ impl ListAccounts {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1711,6 +2013,14 @@ impl ListAccounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccountsError>> {
+        self.client.execute::<ListAccountsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1782,10 +2092,26 @@ impl rt::ErrorBody for ListAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_attributes: crate::models::AccountAttributes,
 }
 impl PutAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1799,7 +2125,7 @@ impl PutAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_attributes);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1835,6 +2161,14 @@ impl PutAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutAccountError>> {
+        self.client.execute::<PutAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::put_account`], one variant per declared status.
@@ -1881,9 +2215,25 @@ impl rt::ErrorBody for PutAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitReloadAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl SubmitReloadAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1896,7 +2246,7 @@ impl SubmitReloadAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1939,6 +2289,14 @@ impl SubmitReloadAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitReloadAccountError>> {
+        self.client.execute::<SubmitReloadAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::submit_reload_account`], one variant per declared status.
@@ -1985,10 +2343,26 @@ impl rt::ErrorBody for SubmitReloadAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlockAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_unlock_request: crate::models::AccountUnlockRequest,
 }
 impl UnlockAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2002,7 +2376,7 @@ impl UnlockAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_unlock_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2039,6 +2413,14 @@ impl UnlockAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UnlockAccountError>> {
+        self.client.execute::<UnlockAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::unlock_account`], one variant per declared status.
@@ -2085,12 +2467,28 @@ impl rt::ErrorBody for UnlockAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl UpdateAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2104,7 +2502,7 @@ impl UpdateAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2149,6 +2547,14 @@ impl UpdateAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateAccountError>> {
+        self.client.execute::<UpdateAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::update_account`], one variant per declared status.

@@ -24,6 +24,7 @@ impl ApplicationDiscoveryApi {
     ) -> GetDiscoveredApplicationById {
         GetDiscoveredApplicationById {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -35,6 +36,7 @@ impl ApplicationDiscoveryApi {
     pub fn get_discovered_applications(&self) -> GetDiscoveredApplications {
         GetDiscoveredApplications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             detail: ::std::option::Option::None,
@@ -54,6 +56,7 @@ impl ApplicationDiscoveryApi {
     ) -> GetManualDiscoverApplicationsCsvTemplate {
         GetManualDiscoverApplicationsCsvTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Patch discovered application by id
@@ -68,6 +71,7 @@ impl ApplicationDiscoveryApi {
     ) -> PatchDiscoveredApplicationById {
         PatchDiscoveredApplicationById {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -83,6 +87,7 @@ impl ApplicationDiscoveryApi {
     ) -> SendManualDiscoverApplicationsCsvTemplate {
         SendManualDiscoverApplicationsCsvTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             body: ::std::option::Option::None,
         }
     }
@@ -93,9 +98,25 @@ impl ApplicationDiscoveryApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDiscoveredApplicationById {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetDiscoveredApplicationById {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -108,7 +129,7 @@ impl GetDiscoveredApplicationById {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -143,6 +164,17 @@ impl GetDiscoveredApplicationById {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetDiscoveredApplicationByIdError>,
+    > {
+        self.client.execute::<GetDiscoveredApplicationByIdError>(self.request()).await
     }
 }
 /// The error bodies of [`ApplicationDiscoveryApi::get_discovered_application_by_id`], one variant per declared status.
@@ -186,6 +218,7 @@ impl rt::ErrorBody for GetDiscoveredApplicationByIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDiscoveredApplications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     detail: ::std::option::Option<crate::models::GetDiscoveredApplicationsDetail>,
@@ -252,6 +285,21 @@ impl GetDiscoveredApplications {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -276,7 +324,7 @@ impl GetDiscoveredApplications {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -323,6 +371,14 @@ impl GetDiscoveredApplications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDiscoveredApplicationsError>> {
+        self.client.execute::<GetDiscoveredApplicationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -397,8 +453,24 @@ impl rt::ErrorBody for GetDiscoveredApplicationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManualDiscoverApplicationsCsvTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetManualDiscoverApplicationsCsvTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -408,7 +480,7 @@ impl GetManualDiscoverApplicationsCsvTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -452,6 +524,19 @@ impl GetManualDiscoverApplicationsCsvTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetManualDiscoverApplicationsCsvTemplateError>,
+    > {
+        self.client
+            .execute::<GetManualDiscoverApplicationsCsvTemplateError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`ApplicationDiscoveryApi::get_manual_discover_applications_csv_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -494,6 +579,7 @@ impl rt::ErrorBody for GetManualDiscoverApplicationsCsvTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchDiscoveredApplicationById {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::JsonPatchOperations>,
@@ -506,6 +592,21 @@ impl PatchDiscoveredApplicationById {
         value: ::std::vec::Vec<crate::models::JsonPatchOperations>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -523,7 +624,7 @@ impl PatchDiscoveredApplicationById {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -558,6 +659,17 @@ impl PatchDiscoveredApplicationById {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchDiscoveredApplicationByIdError>,
+    > {
+        self.client.execute::<PatchDiscoveredApplicationByIdError>(self.request()).await
     }
 }
 /// The error bodies of [`ApplicationDiscoveryApi::patch_discovered_application_by_id`], one variant per declared status.
@@ -601,12 +713,28 @@ impl rt::ErrorBody for PatchDiscoveredApplicationByIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendManualDiscoverApplicationsCsvTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     body: ::std::option::Option<rt::Bytes>,
 }
 impl SendManualDiscoverApplicationsCsvTemplate {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -622,7 +750,7 @@ impl SendManualDiscoverApplicationsCsvTemplate {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -661,6 +789,19 @@ impl SendManualDiscoverApplicationsCsvTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SendManualDiscoverApplicationsCsvTemplateError>,
+    > {
+        self.client
+            .execute::<SendManualDiscoverApplicationsCsvTemplateError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ApplicationDiscoveryApi::send_manual_discover_applications_csv_template`], one variant per declared status.

@@ -24,6 +24,7 @@ impl AppsApi {
     ) -> CreateSourceApp {
         CreateSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_app_create_dto,
         }
     }
@@ -39,6 +40,7 @@ impl AppsApi {
     ) -> DeleteAccessProfilesFromSourceAppByBulk {
         DeleteAccessProfilesFromSourceAppByBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             request_body,
@@ -55,6 +57,7 @@ impl AppsApi {
     ) -> DeleteSourceApp {
         DeleteSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -69,6 +72,7 @@ impl AppsApi {
     ) -> GetSourceApp {
         GetSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -83,6 +87,7 @@ impl AppsApi {
     ) -> ListAccessProfilesForSourceApp {
         ListAccessProfilesForSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -99,6 +104,7 @@ impl AppsApi {
     pub fn list_all_source_app(&self) -> ListAllSourceApp {
         ListAllSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -118,6 +124,7 @@ impl AppsApi {
     ) -> ListAllUserApps {
         ListAllUserApps {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -132,6 +139,7 @@ impl AppsApi {
     pub fn list_assigned_source_app(&self) -> ListAssignedSourceApp {
         ListAssignedSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -150,6 +158,7 @@ impl AppsApi {
     ) -> ListAvailableAccountsForUserApp {
         ListAvailableAccountsForUserApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -164,6 +173,7 @@ impl AppsApi {
     pub fn list_available_source_apps(&self) -> ListAvailableSourceApps {
         ListAvailableSourceApps {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -179,6 +189,7 @@ impl AppsApi {
     pub fn list_owned_user_apps(&self) -> ListOwnedUserApps {
         ListOwnedUserApps {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -198,6 +209,7 @@ impl AppsApi {
     ) -> PatchSourceApp {
         PatchSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -214,6 +226,7 @@ impl AppsApi {
     ) -> PatchUserApp {
         PatchUserApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -228,6 +241,7 @@ impl AppsApi {
     pub fn update_source_apps_in_bulk(&self) -> UpdateSourceAppsInBulk {
         UpdateSourceAppsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_app_bulk_update_request: ::std::option::Option::None,
         }
     }
@@ -238,9 +252,25 @@ impl AppsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_app_create_dto: crate::models::SourceAppCreateDto,
 }
 impl CreateSourceApp {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -251,7 +281,7 @@ impl CreateSourceApp {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source_app_create_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -288,6 +318,14 @@ impl CreateSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceAppError>> {
+        self.client.execute::<CreateSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::create_source_app`], one variant per declared status.
@@ -331,6 +369,7 @@ impl rt::ErrorBody for CreateSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessProfilesFromSourceAppByBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     request_body: ::std::vec::Vec<::std::string::String>,
@@ -342,6 +381,21 @@ impl DeleteAccessProfilesFromSourceAppByBulk {
     /// The server's default: `250`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -360,7 +414,7 @@ impl DeleteAccessProfilesFromSourceAppByBulk {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -404,6 +458,19 @@ impl DeleteAccessProfilesFromSourceAppByBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteAccessProfilesFromSourceAppByBulkError>,
+    > {
+        self.client
+            .execute::<DeleteAccessProfilesFromSourceAppByBulkError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`AppsApi::delete_access_profiles_from_source_app_by_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -446,9 +513,25 @@ impl rt::ErrorBody for DeleteAccessProfilesFromSourceAppByBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSourceApp {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -461,7 +544,7 @@ impl DeleteSourceApp {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -498,6 +581,14 @@ impl DeleteSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceAppError>> {
+        self.client.execute::<DeleteSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::delete_source_app`], one variant per declared status.
@@ -541,9 +632,25 @@ impl rt::ErrorBody for DeleteSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSourceApp {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -556,7 +663,7 @@ impl GetSourceApp {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -587,6 +694,14 @@ impl GetSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceAppError>> {
+        self.client.execute::<GetSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::get_source_app`], one variant per declared status.
@@ -633,6 +748,7 @@ impl rt::ErrorBody for GetSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessProfilesForSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -673,6 +789,21 @@ impl ListAccessProfilesForSourceApp {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -694,7 +825,7 @@ impl ListAccessProfilesForSourceApp {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -737,6 +868,17 @@ impl ListAccessProfilesForSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessProfilesForSourceAppError>,
+    > {
+        self.client.execute::<ListAccessProfilesForSourceAppError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -811,6 +953,7 @@ impl rt::ErrorBody for ListAccessProfilesForSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -877,6 +1020,21 @@ impl ListAllSourceApp {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -901,7 +1059,7 @@ impl ListAllSourceApp {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -944,6 +1102,14 @@ impl ListAllSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAllSourceAppError>> {
+        self.client.execute::<ListAllSourceAppError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1015,6 +1181,7 @@ impl rt::ErrorBody for ListAllSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllUserApps {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1048,6 +1215,21 @@ impl ListAllUserApps {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1067,7 +1249,7 @@ impl ListAllUserApps {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.query("filters", ::std::clone::Clone::clone(&self.filters));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1110,6 +1292,14 @@ impl ListAllUserApps {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAllUserAppsError>> {
+        self.client.execute::<ListAllUserAppsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1181,6 +1371,7 @@ impl rt::ErrorBody for ListAllUserAppsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAssignedSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1245,6 +1436,21 @@ impl ListAssignedSourceApp {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1269,7 +1475,7 @@ impl ListAssignedSourceApp {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1312,6 +1518,14 @@ impl ListAssignedSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAssignedSourceAppError>> {
+        self.client.execute::<ListAssignedSourceAppError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1383,6 +1597,7 @@ impl rt::ErrorBody for ListAssignedSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAvailableAccountsForUserApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1416,6 +1631,21 @@ impl ListAvailableAccountsForUserApp {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1437,7 +1667,7 @@ impl ListAvailableAccountsForUserApp {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1480,6 +1710,17 @@ impl ListAvailableAccountsForUserApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAvailableAccountsForUserAppError>,
+    > {
+        self.client.execute::<ListAvailableAccountsForUserAppError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1554,6 +1795,7 @@ impl rt::ErrorBody for ListAvailableAccountsForUserAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAvailableSourceApps {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1618,6 +1860,21 @@ impl ListAvailableSourceApps {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1642,7 +1899,7 @@ impl ListAvailableSourceApps {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1685,6 +1942,14 @@ impl ListAvailableSourceApps {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAvailableSourceAppsError>> {
+        self.client.execute::<ListAvailableSourceAppsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1756,6 +2021,7 @@ impl rt::ErrorBody for ListAvailableSourceAppsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOwnedUserApps {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1809,6 +2075,21 @@ impl ListOwnedUserApps {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1830,7 +2111,7 @@ impl ListOwnedUserApps {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1873,6 +2154,14 @@ impl ListOwnedUserApps {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListOwnedUserAppsError>> {
+        self.client.execute::<ListOwnedUserAppsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1944,6 +2233,7 @@ impl rt::ErrorBody for ListOwnedUserAppsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
@@ -1956,6 +2246,21 @@ impl PatchSourceApp {
         value: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1973,7 +2278,7 @@ impl PatchSourceApp {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2009,6 +2314,14 @@ impl PatchSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSourceAppError>> {
+        self.client.execute::<PatchSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::patch_source_app`], one variant per declared status.
@@ -2055,6 +2368,7 @@ impl rt::ErrorBody for PatchSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchUserApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
@@ -2067,6 +2381,21 @@ impl PatchUserApp {
         value: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2084,7 +2413,7 @@ impl PatchUserApp {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2115,6 +2444,14 @@ impl PatchUserApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchUserAppError>> {
+        self.client.execute::<PatchUserAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::patch_user_app`], one variant per declared status.
@@ -2161,6 +2498,7 @@ impl rt::ErrorBody for PatchUserAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceAppsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_app_bulk_update_request: ::std::option::Option<
         crate::models::SourceAppBulkUpdateRequest,
     >,
@@ -2172,6 +2510,21 @@ impl UpdateSourceAppsInBulk {
         value: crate::models::SourceAppBulkUpdateRequest,
     ) -> Self {
         self.source_app_bulk_update_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2186,7 +2539,7 @@ impl UpdateSourceAppsInBulk {
         if let ::std::option::Option::Some(body) = &self.source_app_bulk_update_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2221,6 +2574,14 @@ impl UpdateSourceAppsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceAppsInBulkError>> {
+        self.client.execute::<UpdateSourceAppsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::update_source_apps_in_bulk`], one variant per declared status.

@@ -99,6 +99,7 @@ impl CertificationCampaignsApi {
     ) -> CompleteCampaign {
         CompleteCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             complete_campaign_options: ::std::option::Option::None,
         }
@@ -117,6 +118,7 @@ impl CertificationCampaignsApi {
     ) -> CreateCampaign {
         CreateCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             fullcampaign,
         }
     }
@@ -134,6 +136,7 @@ impl CertificationCampaignsApi {
     ) -> CreateCampaignTemplate {
         CreateCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             campaign_template,
         }
     }
@@ -151,6 +154,7 @@ impl CertificationCampaignsApi {
     ) -> DeleteCampaignTemplate {
         DeleteCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -168,6 +172,7 @@ impl CertificationCampaignsApi {
     ) -> DeleteCampaignTemplateSchedule {
         DeleteCampaignTemplateSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -185,6 +190,7 @@ impl CertificationCampaignsApi {
     ) -> DeleteCampaigns {
         DeleteCampaigns {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             delete_campaigns_request,
         }
     }
@@ -199,6 +205,7 @@ impl CertificationCampaignsApi {
     pub fn get_active_campaigns(&self) -> GetActiveCampaigns {
         GetActiveCampaigns {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             detail: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -221,6 +228,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaign {
         GetCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -238,6 +246,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaignReports {
         GetCampaignReports {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -252,6 +261,7 @@ impl CertificationCampaignsApi {
     pub fn get_campaign_reports_config(&self) -> GetCampaignReportsConfig {
         GetCampaignReportsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get a campaign template
@@ -268,6 +278,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaignTemplate {
         GetCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -285,6 +296,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaignTemplateSchedule {
         GetCampaignTemplateSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -301,6 +313,7 @@ impl CertificationCampaignsApi {
     pub fn get_campaign_templates(&self) -> GetCampaignTemplates {
         GetCampaignTemplates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -323,6 +336,7 @@ impl CertificationCampaignsApi {
     ) -> Move {
         Move {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             admin_review_reassign,
         }
@@ -342,6 +356,7 @@ impl CertificationCampaignsApi {
     ) -> PatchCampaignTemplate {
         PatchCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -360,6 +375,7 @@ impl CertificationCampaignsApi {
     ) -> SetCampaignReportsConfig {
         SetCampaignReportsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             campaign_reports_config,
         }
     }
@@ -378,6 +394,7 @@ impl CertificationCampaignsApi {
     ) -> SetCampaignTemplateSchedule {
         SetCampaignTemplateSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             schedule: ::std::option::Option::None,
         }
@@ -396,6 +413,7 @@ impl CertificationCampaignsApi {
     ) -> StartCampaign {
         StartCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             activate_campaign_options: ::std::option::Option::None,
         }
@@ -414,6 +432,7 @@ impl CertificationCampaignsApi {
     ) -> StartCampaignRemediationScan {
         StartCampaignRemediationScan {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -432,6 +451,7 @@ impl CertificationCampaignsApi {
     ) -> StartCampaignReport {
         StartCampaignReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             r#type,
         }
@@ -462,6 +482,7 @@ impl CertificationCampaignsApi {
     ) -> StartGenerateCampaignTemplate {
         StartGenerateCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -482,6 +503,7 @@ impl CertificationCampaignsApi {
     ) -> UpdateCampaign {
         UpdateCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -493,6 +515,7 @@ impl CertificationCampaignsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     complete_campaign_options: ::std::option::Option<
         crate::models::CompleteCampaignOptions,
@@ -505,6 +528,21 @@ impl CompleteCampaign {
         value: crate::models::CompleteCampaignOptions,
     ) -> Self {
         self.complete_campaign_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -522,7 +560,7 @@ impl CompleteCampaign {
         if let ::std::option::Option::Some(body) = &self.complete_campaign_options {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -571,6 +609,14 @@ impl CompleteCampaign {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CompleteCampaignError>> {
+        self.client.execute::<CompleteCampaignError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::complete_campaign`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -616,9 +662,25 @@ impl rt::ErrorBody for CompleteCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     fullcampaign: crate::models::Fullcampaign,
 }
 impl CreateCampaign {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -629,7 +691,7 @@ impl CreateCampaign {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.fullcampaign);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -663,6 +725,14 @@ impl CreateCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCampaignError>> {
+        self.client.execute::<CreateCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::create_campaign`], one variant per declared status.
@@ -706,9 +776,25 @@ impl rt::ErrorBody for CreateCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     campaign_template: crate::models::CampaignTemplate,
 }
 impl CreateCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -719,7 +805,7 @@ impl CreateCampaignTemplate {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.campaign_template);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -763,6 +849,14 @@ impl CreateCampaignTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCampaignTemplateError>> {
+        self.client.execute::<CreateCampaignTemplateError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::create_campaign_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -805,9 +899,25 @@ impl rt::ErrorBody for CreateCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -820,7 +930,7 @@ impl DeleteCampaignTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -855,6 +965,14 @@ impl DeleteCampaignTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteCampaignTemplateError>> {
+        self.client.execute::<DeleteCampaignTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::delete_campaign_template`], one variant per declared status.
@@ -901,9 +1019,25 @@ impl rt::ErrorBody for DeleteCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCampaignTemplateSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteCampaignTemplateSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -916,7 +1050,7 @@ impl DeleteCampaignTemplateSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -951,6 +1085,17 @@ impl DeleteCampaignTemplateSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteCampaignTemplateScheduleError>,
+    > {
+        self.client.execute::<DeleteCampaignTemplateScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::delete_campaign_template_schedule`], one variant per declared status.
@@ -997,9 +1142,25 @@ impl rt::ErrorBody for DeleteCampaignTemplateScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCampaigns {
     client: rt::Client,
+    call_options: rt::CallOptions,
     delete_campaigns_request: crate::models::DeleteCampaignsRequest,
 }
 impl DeleteCampaigns {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1010,7 +1171,7 @@ impl DeleteCampaigns {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.delete_campaigns_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1059,6 +1220,14 @@ impl DeleteCampaigns {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteCampaignsError>> {
+        self.client.execute::<DeleteCampaignsError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::delete_campaigns`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1104,6 +1273,7 @@ impl rt::ErrorBody for DeleteCampaignsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetActiveCampaigns {
     client: rt::Client,
+    call_options: rt::CallOptions,
     detail: ::std::option::Option<crate::models::GetActiveCampaignsDetail>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1170,6 +1340,21 @@ impl GetActiveCampaigns {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1197,7 +1382,7 @@ impl GetActiveCampaigns {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1240,6 +1425,14 @@ impl GetActiveCampaigns {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetActiveCampaignsError>> {
+        self.client.execute::<GetActiveCampaignsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1314,9 +1507,25 @@ impl rt::ErrorBody for GetActiveCampaignsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaign {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1329,7 +1538,7 @@ impl GetCampaign {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1363,6 +1572,14 @@ impl GetCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignError>> {
+        self.client.execute::<GetCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign`], one variant per declared status.
@@ -1409,9 +1626,25 @@ impl rt::ErrorBody for GetCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignReports {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaignReports {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1424,7 +1657,7 @@ impl GetCampaignReports {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1467,6 +1700,14 @@ impl GetCampaignReports {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignReportsError>> {
+        self.client.execute::<GetCampaignReportsError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_reports`], one variant per declared status.
@@ -1513,8 +1754,24 @@ impl rt::ErrorBody for GetCampaignReportsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignReportsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetCampaignReportsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1524,7 +1781,7 @@ impl GetCampaignReportsConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1568,6 +1825,14 @@ impl GetCampaignReportsConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignReportsConfigError>> {
+        self.client.execute::<GetCampaignReportsConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_reports_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1610,9 +1875,25 @@ impl rt::ErrorBody for GetCampaignReportsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1625,7 +1906,7 @@ impl GetCampaignTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1665,6 +1946,14 @@ impl GetCampaignTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignTemplateError>> {
+        self.client.execute::<GetCampaignTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_template`], one variant per declared status.
@@ -1711,9 +2000,25 @@ impl rt::ErrorBody for GetCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignTemplateSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaignTemplateSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1726,7 +2031,7 @@ impl GetCampaignTemplateSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1766,6 +2071,17 @@ impl GetCampaignTemplateSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetCampaignTemplateScheduleError>,
+    > {
+        self.client.execute::<GetCampaignTemplateScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_template_schedule`], one variant per declared status.
@@ -1812,6 +2128,7 @@ impl rt::ErrorBody for GetCampaignTemplateScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignTemplates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1870,6 +2187,21 @@ impl GetCampaignTemplates {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1894,7 +2226,7 @@ impl GetCampaignTemplates {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1937,6 +2269,14 @@ impl GetCampaignTemplates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignTemplatesError>> {
+        self.client.execute::<GetCampaignTemplatesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2008,10 +2348,26 @@ impl rt::ErrorBody for GetCampaignTemplatesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Move {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     admin_review_reassign: crate::models::AdminReviewReassign,
 }
 impl Move {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2025,7 +2381,7 @@ impl Move {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.admin_review_reassign);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2052,6 +2408,14 @@ impl Move {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<MoveError>> {
+        self.client.execute::<MoveError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::r#move`], one variant per declared status.
@@ -2098,10 +2462,26 @@ impl rt::ErrorBody for MoveError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2115,7 +2495,7 @@ impl PatchCampaignTemplate {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2158,6 +2538,14 @@ impl PatchCampaignTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchCampaignTemplateError>> {
+        self.client.execute::<PatchCampaignTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::patch_campaign_template`], one variant per declared status.
@@ -2204,9 +2592,25 @@ impl rt::ErrorBody for PatchCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetCampaignReportsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     campaign_reports_config: crate::models::CampaignReportsConfig,
 }
 impl SetCampaignReportsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2217,7 +2621,7 @@ impl SetCampaignReportsConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.campaign_reports_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2261,6 +2665,14 @@ impl SetCampaignReportsConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetCampaignReportsConfigError>> {
+        self.client.execute::<SetCampaignReportsConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::set_campaign_reports_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2303,6 +2715,7 @@ impl rt::ErrorBody for SetCampaignReportsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetCampaignTemplateSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     schedule: ::std::option::Option<crate::models::Schedule>,
 }
@@ -2310,6 +2723,21 @@ impl SetCampaignTemplateSchedule {
     /// The request body.
     pub fn schedule(mut self, value: crate::models::Schedule) -> Self {
         self.schedule = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2327,7 +2755,7 @@ impl SetCampaignTemplateSchedule {
         if let ::std::option::Option::Some(body) = &self.schedule {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2362,6 +2790,17 @@ impl SetCampaignTemplateSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SetCampaignTemplateScheduleError>,
+    > {
+        self.client.execute::<SetCampaignTemplateScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::set_campaign_template_schedule`], one variant per declared status.
@@ -2408,6 +2847,7 @@ impl rt::ErrorBody for SetCampaignTemplateScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     activate_campaign_options: ::std::option::Option<
         crate::models::ActivateCampaignOptions,
@@ -2420,6 +2860,21 @@ impl StartCampaign {
         value: crate::models::ActivateCampaignOptions,
     ) -> Self {
         self.activate_campaign_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2437,7 +2892,7 @@ impl StartCampaign {
         if let ::std::option::Option::Some(body) = &self.activate_campaign_options {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2482,6 +2937,14 @@ impl StartCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartCampaignError>> {
+        self.client.execute::<StartCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_campaign`], one variant per declared status.
@@ -2528,9 +2991,25 @@ impl rt::ErrorBody for StartCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCampaignRemediationScan {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl StartCampaignRemediationScan {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2543,7 +3022,7 @@ impl StartCampaignRemediationScan {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2592,6 +3071,17 @@ impl StartCampaignRemediationScan {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<StartCampaignRemediationScanError>,
+    > {
+        self.client.execute::<StartCampaignRemediationScanError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_campaign_remediation_scan`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2637,10 +3127,26 @@ impl rt::ErrorBody for StartCampaignRemediationScanError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCampaignReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     r#type: crate::models::ReportType,
 }
 impl StartCampaignReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2655,7 +3161,7 @@ impl StartCampaignReport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2704,6 +3210,14 @@ impl StartCampaignReport {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartCampaignReportError>> {
+        self.client.execute::<StartCampaignReportError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_campaign_report`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2749,9 +3263,25 @@ impl rt::ErrorBody for StartCampaignReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartGenerateCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl StartGenerateCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2764,7 +3294,7 @@ impl StartGenerateCampaignTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2808,6 +3338,17 @@ impl StartGenerateCampaignTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<StartGenerateCampaignTemplateError>,
+    > {
+        self.client.execute::<StartGenerateCampaignTemplateError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_generate_campaign_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2850,12 +3391,28 @@ impl rt::ErrorBody for StartGenerateCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl UpdateCampaign {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2869,7 +3426,7 @@ impl UpdateCampaign {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2903,6 +3460,14 @@ impl UpdateCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateCampaignError>> {
+        self.client.execute::<UpdateCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::update_campaign`], one variant per declared status.

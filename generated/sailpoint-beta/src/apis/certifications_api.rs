@@ -39,6 +39,7 @@ impl CertificationsApi {
     ) -> GetIdentityCertificationItemPermissions {
         GetIdentityCertificationItemPermissions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             certification_id: certification_id.into(),
             item_id: item_id.into(),
@@ -59,6 +60,7 @@ impl CertificationsApi {
     ) -> GetIdentityCertificationPendingTasks {
         GetIdentityCertificationPendingTasks {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -75,6 +77,7 @@ impl CertificationsApi {
     ) -> GetIdentityCertificationTaskStatus {
         GetIdentityCertificationTaskStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             task_id: task_id.into(),
         }
@@ -91,6 +94,7 @@ impl CertificationsApi {
     ) -> ListCertificationReviewers {
         ListCertificationReviewers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -108,6 +112,7 @@ impl CertificationsApi {
     pub fn list_certifications(&self) -> ListCertifications {
         ListCertifications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             reviewer_identitiy: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -129,6 +134,7 @@ impl CertificationsApi {
     ) -> SubmitReassignCertsAsync {
         SubmitReassignCertsAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             review_reassign,
         }
@@ -140,6 +146,7 @@ impl CertificationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityCertificationItemPermissions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     certification_id: ::std::string::String,
     item_id: ::std::string::String,
@@ -197,6 +204,21 @@ impl GetIdentityCertificationItemPermissions {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -223,7 +245,7 @@ impl GetIdentityCertificationItemPermissions {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -266,6 +288,19 @@ impl GetIdentityCertificationItemPermissions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityCertificationItemPermissionsError>,
+    > {
+        self.client
+            .execute::<GetIdentityCertificationItemPermissionsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -343,9 +378,25 @@ impl rt::ErrorBody for GetIdentityCertificationItemPermissionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityCertificationPendingTasks {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetIdentityCertificationPendingTasks {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -358,7 +409,7 @@ impl GetIdentityCertificationPendingTasks {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -401,6 +452,19 @@ impl GetIdentityCertificationPendingTasks {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityCertificationPendingTasksError>,
+    > {
+        self.client
+            .execute::<GetIdentityCertificationPendingTasksError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`CertificationsApi::get_identity_certification_pending_tasks`], one variant per declared status.
@@ -447,10 +511,26 @@ impl rt::ErrorBody for GetIdentityCertificationPendingTasksError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityCertificationTaskStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     task_id: ::std::string::String,
 }
 impl GetIdentityCertificationTaskStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -464,7 +544,7 @@ impl GetIdentityCertificationTaskStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -507,6 +587,19 @@ impl GetIdentityCertificationTaskStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityCertificationTaskStatusError>,
+    > {
+        self.client
+            .execute::<GetIdentityCertificationTaskStatusError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`CertificationsApi::get_identity_certification_task_status`], one variant per declared status.
@@ -553,6 +646,7 @@ impl rt::ErrorBody for GetIdentityCertificationTaskStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCertificationReviewers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -614,6 +708,21 @@ impl ListCertificationReviewers {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -641,7 +750,7 @@ impl ListCertificationReviewers {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -688,6 +797,17 @@ impl ListCertificationReviewers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListCertificationReviewersError>,
+    > {
+        self.client.execute::<ListCertificationReviewersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -765,6 +885,7 @@ impl rt::ErrorBody for ListCertificationReviewersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCertifications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     reviewer_identitiy: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -838,6 +959,21 @@ impl ListCertifications {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -866,7 +1002,7 @@ impl ListCertifications {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -909,6 +1045,14 @@ impl ListCertifications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListCertificationsError>> {
+        self.client.execute::<ListCertificationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -980,10 +1124,26 @@ impl rt::ErrorBody for ListCertificationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitReassignCertsAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     review_reassign: crate::models::ReviewReassign,
 }
 impl SubmitReassignCertsAsync {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -997,7 +1157,7 @@ impl SubmitReassignCertsAsync {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.review_reassign);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1040,6 +1200,14 @@ impl SubmitReassignCertsAsync {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitReassignCertsAsyncError>> {
+        self.client.execute::<SubmitReassignCertsAsyncError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationsApi::submit_reassign_certs_async`], one variant per declared status.

@@ -29,6 +29,7 @@ impl ConnectorRuleManagementApi {
     ) -> CreateConnectorRule {
         CreateConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             connector_rule_create_request,
         }
     }
@@ -44,6 +45,7 @@ impl ConnectorRuleManagementApi {
     ) -> DeleteConnectorRule {
         DeleteConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -59,6 +61,7 @@ impl ConnectorRuleManagementApi {
     ) -> GetConnectorRule {
         GetConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -71,6 +74,7 @@ impl ConnectorRuleManagementApi {
     pub fn get_connector_rule_list(&self) -> GetConnectorRuleList {
         GetConnectorRuleList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update a connector rule
@@ -85,6 +89,7 @@ impl ConnectorRuleManagementApi {
     ) -> UpdateConnectorRule {
         UpdateConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             connector_rule_update_request: ::std::option::Option::None,
         }
@@ -101,6 +106,7 @@ impl ConnectorRuleManagementApi {
     ) -> ValidateConnectorRule {
         ValidateConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_code,
         }
     }
@@ -111,9 +117,25 @@ impl ConnectorRuleManagementApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     connector_rule_create_request: crate::models::ConnectorRuleCreateRequest,
 }
 impl CreateConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -125,7 +147,7 @@ impl CreateConnectorRule {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.connector_rule_create_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -169,6 +191,14 @@ impl CreateConnectorRule {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateConnectorRuleError>> {
+        self.client.execute::<CreateConnectorRuleError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::create_connector_rule`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -211,9 +241,25 @@ impl rt::ErrorBody for CreateConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -226,7 +272,7 @@ impl DeleteConnectorRule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -261,6 +307,14 @@ impl DeleteConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteConnectorRuleError>> {
+        self.client.execute::<DeleteConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::delete_connector_rule`], one variant per declared status.
@@ -307,9 +361,25 @@ impl rt::ErrorBody for DeleteConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -322,7 +392,7 @@ impl GetConnectorRule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -365,6 +435,14 @@ impl GetConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorRuleError>> {
+        self.client.execute::<GetConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::get_connector_rule`], one variant per declared status.
@@ -411,8 +489,24 @@ impl rt::ErrorBody for GetConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorRuleList {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetConnectorRuleList {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -422,7 +516,7 @@ impl GetConnectorRuleList {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -466,6 +560,14 @@ impl GetConnectorRuleList {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorRuleListError>> {
+        self.client.execute::<GetConnectorRuleListError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::get_connector_rule_list`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -508,6 +610,7 @@ impl rt::ErrorBody for GetConnectorRuleListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     connector_rule_update_request: ::std::option::Option<
         crate::models::ConnectorRuleUpdateRequest,
@@ -520,6 +623,21 @@ impl UpdateConnectorRule {
         value: crate::models::ConnectorRuleUpdateRequest,
     ) -> Self {
         self.connector_rule_update_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -537,7 +655,7 @@ impl UpdateConnectorRule {
         if let ::std::option::Option::Some(body) = &self.connector_rule_update_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -580,6 +698,14 @@ impl UpdateConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateConnectorRuleError>> {
+        self.client.execute::<UpdateConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::update_connector_rule`], one variant per declared status.
@@ -626,9 +752,25 @@ impl rt::ErrorBody for UpdateConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ValidateConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_code: crate::models::SourceCode,
 }
 impl ValidateConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -639,7 +781,7 @@ impl ValidateConnectorRule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source_code);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -682,6 +824,14 @@ impl ValidateConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ValidateConnectorRuleError>> {
+        self.client.execute::<ValidateConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::validate_connector_rule`], one variant per declared status.

@@ -25,6 +25,7 @@ impl CustomFormsApi {
     pub fn create_form_definition(&self) -> CreateFormDefinition {
         CreateFormDefinition {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_form_definition_request: ::std::option::Option::None,
         }
     }
@@ -34,6 +35,7 @@ impl CustomFormsApi {
     pub fn create_form_definition_by_template(&self) -> CreateFormDefinitionByTemplate {
         CreateFormDefinitionByTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_form_definition_request: ::std::option::Option::None,
         }
     }
@@ -45,6 +47,7 @@ impl CustomFormsApi {
     ) -> CreateFormDefinitionDynamicSchema {
         CreateFormDefinitionDynamicSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_dynamic_schema_request: ::std::option::Option::None,
         }
     }
@@ -60,6 +63,7 @@ impl CustomFormsApi {
     ) -> CreateFormDefinitionFileRequest {
         CreateFormDefinitionFileRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             body: body.into(),
         }
@@ -70,6 +74,7 @@ impl CustomFormsApi {
     pub fn create_form_instance(&self) -> CreateFormInstance {
         CreateFormInstance {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_form_instance_request: ::std::option::Option::None,
         }
     }
@@ -84,6 +89,7 @@ impl CustomFormsApi {
     ) -> DeleteFormDefinition {
         DeleteFormDefinition {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
         }
     }
@@ -95,6 +101,7 @@ impl CustomFormsApi {
     pub fn export_form_definitions_by_tenant(&self) -> ExportFormDefinitionsByTenant {
         ExportFormDefinitionsByTenant {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -111,6 +118,7 @@ impl CustomFormsApi {
     ) -> GetFileFromS3 {
         GetFileFromS3 {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             file_id: file_id.into(),
         }
@@ -126,6 +134,7 @@ impl CustomFormsApi {
     ) -> GetFormDefinitionByKey {
         GetFormDefinitionByKey {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
         }
     }
@@ -142,6 +151,7 @@ impl CustomFormsApi {
     ) -> GetFormInstanceByKey {
         GetFormInstanceByKey {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
         }
     }
@@ -155,6 +165,7 @@ impl CustomFormsApi {
     ) -> GetFormInstanceFile {
         GetFormInstanceFile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
             file_id: file_id.into(),
         }
@@ -165,6 +176,7 @@ impl CustomFormsApi {
     pub fn import_form_definitions(&self) -> ImportFormDefinitions {
         ImportFormDefinitions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body: ::std::option::Option::None,
         }
     }
@@ -179,6 +191,7 @@ impl CustomFormsApi {
     ) -> PatchFormDefinition {
         PatchFormDefinition {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             patch: ::std::option::Option::None,
         }
@@ -196,6 +209,7 @@ impl CustomFormsApi {
     ) -> PatchFormInstance {
         PatchFormInstance {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
             patch: ::std::option::Option::None,
         }
@@ -208,6 +222,7 @@ impl CustomFormsApi {
     pub fn search_form_definitions_by_tenant(&self) -> SearchFormDefinitionsByTenant {
         SearchFormDefinitionsByTenant {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -227,6 +242,7 @@ impl CustomFormsApi {
     ) -> SearchFormElementDataByElementId {
         SearchFormElementDataByElementId {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
             form_element_id: form_element_id.into(),
             limit: ::std::option::Option::None,
@@ -242,6 +258,7 @@ impl CustomFormsApi {
     pub fn search_form_instances_by_tenant(&self) -> SearchFormInstancesByTenant {
         SearchFormInstancesByTenant {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
@@ -254,6 +271,7 @@ impl CustomFormsApi {
     pub fn search_pre_defined_select_options(&self) -> SearchPreDefinedSelectOptions {
         SearchPreDefinedSelectOptions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Preview form definition data source.
@@ -265,6 +283,7 @@ impl CustomFormsApi {
     ) -> ShowPreviewDataSource {
         ShowPreviewDataSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -279,6 +298,7 @@ impl CustomFormsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormDefinition {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_form_definition_request: ::std::option::Option<
         crate::models::CreateFormDefinitionRequest,
     >,
@@ -290,6 +310,21 @@ impl CreateFormDefinition {
         value: crate::models::CreateFormDefinitionRequest,
     ) -> Self {
         self.create_form_definition_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -304,7 +339,7 @@ impl CreateFormDefinition {
         if let ::std::option::Option::Some(body) = &self.create_form_definition_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -348,6 +383,14 @@ impl CreateFormDefinition {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateFormDefinitionError>> {
+        self.client.execute::<CreateFormDefinitionError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -390,6 +433,7 @@ impl rt::ErrorBody for CreateFormDefinitionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormDefinitionByTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_form_definition_request: ::std::option::Option<
         crate::models::CreateFormDefinitionRequest,
     >,
@@ -401,6 +445,21 @@ impl CreateFormDefinitionByTemplate {
         value: crate::models::CreateFormDefinitionRequest,
     ) -> Self {
         self.create_form_definition_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -415,7 +474,7 @@ impl CreateFormDefinitionByTemplate {
         if let ::std::option::Option::Some(body) = &self.create_form_definition_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -458,6 +517,17 @@ impl CreateFormDefinitionByTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateFormDefinitionByTemplateError>,
+    > {
+        self.client.execute::<CreateFormDefinitionByTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition_by_template`], one variant per declared status.
@@ -503,6 +573,7 @@ impl rt::ErrorBody for CreateFormDefinitionByTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormDefinitionDynamicSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_dynamic_schema_request: ::std::option::Option<
         crate::models::FormDefinitionDynamicSchemaRequest,
     >,
@@ -514,6 +585,21 @@ impl CreateFormDefinitionDynamicSchema {
         value: crate::models::FormDefinitionDynamicSchemaRequest,
     ) -> Self {
         self.form_definition_dynamic_schema_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -532,7 +618,7 @@ impl CreateFormDefinitionDynamicSchema {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -575,6 +661,19 @@ impl CreateFormDefinitionDynamicSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateFormDefinitionDynamicSchemaError>,
+    > {
+        self.client
+            .execute::<CreateFormDefinitionDynamicSchemaError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition_dynamic_schema`], one variant per declared status.
@@ -623,10 +722,26 @@ impl rt::ErrorBody for CreateFormDefinitionDynamicSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormDefinitionFileRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl CreateFormDefinitionFileRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -642,7 +757,7 @@ impl CreateFormDefinitionFileRequest {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -685,6 +800,17 @@ impl CreateFormDefinitionFileRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateFormDefinitionFileRequestError>,
+    > {
+        self.client.execute::<CreateFormDefinitionFileRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition_file_request`], one variant per declared status.
@@ -744,6 +870,7 @@ impl rt::ErrorBody for CreateFormDefinitionFileRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormInstance {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_form_instance_request: ::std::option::Option<
         crate::models::CreateFormInstanceRequest,
     >,
@@ -755,6 +882,21 @@ impl CreateFormInstance {
         value: crate::models::CreateFormInstanceRequest,
     ) -> Self {
         self.create_form_instance_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -769,7 +911,7 @@ impl CreateFormInstance {
         if let ::std::option::Option::Some(body) = &self.create_form_instance_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -813,6 +955,14 @@ impl CreateFormInstance {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateFormInstanceError>> {
+        self.client.execute::<CreateFormInstanceError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::create_form_instance`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -855,9 +1005,25 @@ impl rt::ErrorBody for CreateFormInstanceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteFormDefinition {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
 }
 impl DeleteFormDefinition {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -871,7 +1037,7 @@ impl DeleteFormDefinition {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -908,6 +1074,14 @@ impl DeleteFormDefinition {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteFormDefinitionError>> {
+        self.client.execute::<DeleteFormDefinitionError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::delete_form_definition`], one variant per declared status.
@@ -954,6 +1128,7 @@ impl rt::ErrorBody for DeleteFormDefinitionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportFormDefinitionsByTenant {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1010,6 +1185,21 @@ impl ExportFormDefinitionsByTenant {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1031,7 +1221,7 @@ impl ExportFormDefinitionsByTenant {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1078,6 +1268,17 @@ impl ExportFormDefinitionsByTenant {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportFormDefinitionsByTenantError>,
+    > {
+        self.client.execute::<ExportFormDefinitionsByTenantError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1152,10 +1353,26 @@ impl rt::ErrorBody for ExportFormDefinitionsByTenantError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFileFromS3 {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     file_id: ::std::string::String,
 }
 impl GetFileFromS3 {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1170,7 +1387,7 @@ impl GetFileFromS3 {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1201,6 +1418,14 @@ impl GetFileFromS3 {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFileFromS3Error>> {
+        self.client.execute::<GetFileFromS3Error>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_file_from_s3`], one variant per declared status.
@@ -1250,9 +1475,25 @@ impl rt::ErrorBody for GetFileFromS3Error {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFormDefinitionByKey {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
 }
 impl GetFormDefinitionByKey {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1266,7 +1507,7 @@ impl GetFormDefinitionByKey {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1309,6 +1550,14 @@ impl GetFormDefinitionByKey {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFormDefinitionByKeyError>> {
+        self.client.execute::<GetFormDefinitionByKeyError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_form_definition_by_key`], one variant per declared status.
@@ -1355,9 +1604,25 @@ impl rt::ErrorBody for GetFormDefinitionByKeyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFormInstanceByKey {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
 }
 impl GetFormInstanceByKey {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1371,7 +1636,7 @@ impl GetFormInstanceByKey {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1414,6 +1679,14 @@ impl GetFormInstanceByKey {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFormInstanceByKeyError>> {
+        self.client.execute::<GetFormInstanceByKeyError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_form_instance_by_key`], one variant per declared status.
@@ -1460,10 +1733,26 @@ impl rt::ErrorBody for GetFormInstanceByKeyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFormInstanceFile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
     file_id: ::std::string::String,
 }
 impl GetFormInstanceFile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1478,7 +1767,7 @@ impl GetFormInstanceFile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1515,6 +1804,14 @@ impl GetFormInstanceFile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFormInstanceFileError>> {
+        self.client.execute::<GetFormInstanceFileError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_form_instance_file`], one variant per declared status.
@@ -1564,6 +1861,7 @@ impl rt::ErrorBody for GetFormInstanceFileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportFormDefinitions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::ImportFormDefinitionsRequestItem>,
     >,
@@ -1575,6 +1873,21 @@ impl ImportFormDefinitions {
         value: ::std::vec::Vec<crate::models::ImportFormDefinitionsRequestItem>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1589,7 +1902,7 @@ impl ImportFormDefinitions {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1633,6 +1946,14 @@ impl ImportFormDefinitions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportFormDefinitionsError>> {
+        self.client.execute::<ImportFormDefinitionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::import_form_definitions`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1675,6 +1996,7 @@ impl rt::ErrorBody for ImportFormDefinitionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchFormDefinition {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     patch: ::std::option::Option<crate::models::Patch>,
 }
@@ -1682,6 +2004,21 @@ impl PatchFormDefinition {
     /// Body is the request payload to patch a form definition, check: <https://jsonpatch.com>
     pub fn patch(mut self, value: crate::models::Patch) -> Self {
         self.patch = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1700,7 +2037,7 @@ impl PatchFormDefinition {
         if let ::std::option::Option::Some(body) = &self.patch {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1743,6 +2080,14 @@ impl PatchFormDefinition {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchFormDefinitionError>> {
+        self.client.execute::<PatchFormDefinitionError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::patch_form_definition`], one variant per declared status.
@@ -1789,6 +2134,7 @@ impl rt::ErrorBody for PatchFormDefinitionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchFormInstance {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
     patch: ::std::option::Option<crate::models::Patch>,
 }
@@ -1796,6 +2142,21 @@ impl PatchFormInstance {
     /// Body is the request payload to patch a form instance, check: <https://jsonpatch.com>
     pub fn patch(mut self, value: crate::models::Patch) -> Self {
         self.patch = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1814,7 +2175,7 @@ impl PatchFormInstance {
         if let ::std::option::Option::Some(body) = &self.patch {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1857,6 +2218,14 @@ impl PatchFormInstance {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchFormInstanceError>> {
+        self.client.execute::<PatchFormInstanceError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::patch_form_instance`], one variant per declared status.
@@ -1906,6 +2275,7 @@ impl rt::ErrorBody for PatchFormInstanceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchFormDefinitionsByTenant {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1962,6 +2332,21 @@ impl SearchFormDefinitionsByTenant {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1983,7 +2368,7 @@ impl SearchFormDefinitionsByTenant {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2027,6 +2412,17 @@ impl SearchFormDefinitionsByTenant {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchFormDefinitionsByTenantError>,
+    > {
+        self.client.execute::<SearchFormDefinitionsByTenantError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::search_form_definitions_by_tenant`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2069,6 +2465,7 @@ impl rt::ErrorBody for SearchFormDefinitionsByTenantError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchFormElementDataByElementId {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
     form_element_id: ::std::string::String,
     limit: ::std::option::Option<i64>,
@@ -2110,6 +2507,21 @@ impl SearchFormElementDataByElementId {
         self.query = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2134,7 +2546,7 @@ impl SearchFormElementDataByElementId {
         if let ::std::option::Option::Some(value) = &self.query {
             request = request.query("query", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2177,6 +2589,19 @@ impl SearchFormElementDataByElementId {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchFormElementDataByElementIdError>,
+    > {
+        self.client
+            .execute::<SearchFormElementDataByElementIdError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`CustomFormsApi::search_form_element_data_by_element_id`], one variant per declared status.
@@ -2225,6 +2650,7 @@ impl rt::ErrorBody for SearchFormElementDataByElementIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchFormInstancesByTenant {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
 }
@@ -2249,6 +2675,21 @@ impl SearchFormInstancesByTenant {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2264,7 +2705,7 @@ impl SearchFormInstancesByTenant {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2307,6 +2748,17 @@ impl SearchFormInstancesByTenant {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchFormInstancesByTenantError>,
+    > {
+        self.client.execute::<SearchFormInstancesByTenantError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2381,8 +2833,24 @@ impl rt::ErrorBody for SearchFormInstancesByTenantError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchPreDefinedSelectOptions {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl SearchPreDefinedSelectOptions {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2394,7 +2862,7 @@ impl SearchPreDefinedSelectOptions {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2438,6 +2906,17 @@ impl SearchPreDefinedSelectOptions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchPreDefinedSelectOptionsError>,
+    > {
+        self.client.execute::<SearchPreDefinedSelectOptionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::search_pre_defined_select_options`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2480,6 +2959,7 @@ impl rt::ErrorBody for SearchPreDefinedSelectOptionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShowPreviewDataSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
@@ -2531,6 +3011,21 @@ impl ShowPreviewDataSource {
         self.form_element_preview_request = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2556,7 +3051,7 @@ impl ShowPreviewDataSource {
         if let ::std::option::Option::Some(body) = &self.form_element_preview_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2599,6 +3094,14 @@ impl ShowPreviewDataSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ShowPreviewDataSourceError>> {
+        self.client.execute::<ShowPreviewDataSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::show_preview_data_source`], one variant per declared status.

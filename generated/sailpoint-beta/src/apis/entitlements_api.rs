@@ -73,6 +73,7 @@ impl EntitlementsApi {
     ) -> CreateAccessModelMetadataForEntitlement {
         CreateAccessModelMetadataForEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attribute_key: attribute_key.into(),
             attribute_value: attribute_value.into(),
@@ -91,6 +92,7 @@ impl EntitlementsApi {
     ) -> DeleteAccessModelMetadataFromEntitlement {
         DeleteAccessModelMetadataFromEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attribute_key: attribute_key.into(),
             attribute_value: attribute_value.into(),
@@ -107,6 +109,7 @@ impl EntitlementsApi {
     ) -> GetEntitlement {
         GetEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -121,6 +124,7 @@ impl EntitlementsApi {
     ) -> GetEntitlementRequestConfig {
         GetEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -140,6 +144,7 @@ impl EntitlementsApi {
     ) -> ImportEntitlementsBySource {
         ImportEntitlementsBySource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -155,6 +160,7 @@ impl EntitlementsApi {
     ) -> ListEntitlementChildren {
         ListEntitlementChildren {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -174,6 +180,7 @@ impl EntitlementsApi {
     ) -> ListEntitlementParents {
         ListEntitlementParents {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -194,6 +201,7 @@ impl EntitlementsApi {
     pub fn list_entitlements(&self) -> ListEntitlements {
         ListEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             account_id: ::std::option::Option::None,
             segmented_for_identity: ::std::option::Option::None,
             for_segment_ids: ::std::option::Option::None,
@@ -222,6 +230,7 @@ impl EntitlementsApi {
     ) -> PatchEntitlement {
         PatchEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -238,6 +247,7 @@ impl EntitlementsApi {
     ) -> PutEntitlementRequestConfig {
         PutEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             entitlement_request_config,
         }
@@ -254,6 +264,7 @@ impl EntitlementsApi {
     ) -> ResetSourceEntitlements {
         ResetSourceEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -279,6 +290,7 @@ impl EntitlementsApi {
     ) -> UpdateEntitlementsInBulk {
         UpdateEntitlementsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             entitlement_bulk_update_request,
         }
     }
@@ -289,11 +301,27 @@ impl EntitlementsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataForEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attribute_key: ::std::string::String,
     attribute_value: ::std::string::String,
 }
 impl CreateAccessModelMetadataForEntitlement {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -310,7 +338,7 @@ impl CreateAccessModelMetadataForEntitlement {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -354,6 +382,19 @@ impl CreateAccessModelMetadataForEntitlement {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataForEntitlementError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataForEntitlementError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`EntitlementsApi::create_access_model_metadata_for_entitlement`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -396,11 +437,27 @@ impl rt::ErrorBody for CreateAccessModelMetadataForEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessModelMetadataFromEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attribute_key: ::std::string::String,
     attribute_value: ::std::string::String,
 }
 impl DeleteAccessModelMetadataFromEntitlement {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -417,7 +474,7 @@ impl DeleteAccessModelMetadataFromEntitlement {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -456,6 +513,19 @@ impl DeleteAccessModelMetadataFromEntitlement {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteAccessModelMetadataFromEntitlementError>,
+    > {
+        self.client
+            .execute::<DeleteAccessModelMetadataFromEntitlementError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`EntitlementsApi::delete_access_model_metadata_from_entitlement`], one variant per declared status.
@@ -499,9 +569,25 @@ impl rt::ErrorBody for DeleteAccessModelMetadataFromEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetEntitlement {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -514,7 +600,7 @@ impl GetEntitlement {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -548,6 +634,14 @@ impl GetEntitlement {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetEntitlementError>> {
+        self.client.execute::<GetEntitlementError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::get_entitlement`], one variant per declared status.
@@ -594,9 +688,25 @@ impl rt::ErrorBody for GetEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -609,7 +719,7 @@ impl GetEntitlementRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -652,6 +762,17 @@ impl GetEntitlementRequestConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementRequestConfigError>,
+    > {
+        self.client.execute::<GetEntitlementRequestConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::get_entitlement_request_config`], one variant per declared status.
@@ -698,6 +819,7 @@ impl rt::ErrorBody for GetEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlementsBySource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -705,6 +827,21 @@ impl ImportEntitlementsBySource {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -723,7 +860,7 @@ impl ImportEntitlementsBySource {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -767,6 +904,17 @@ impl ImportEntitlementsBySource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportEntitlementsBySourceError>,
+    > {
+        self.client.execute::<ImportEntitlementsBySourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`EntitlementsApi::import_entitlements_by_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -809,6 +957,7 @@ impl rt::ErrorBody for ImportEntitlementsBySourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntitlementChildren {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -882,6 +1031,21 @@ impl ListEntitlementChildren {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -909,7 +1073,7 @@ impl ListEntitlementChildren {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -952,6 +1116,14 @@ impl ListEntitlementChildren {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListEntitlementChildrenError>> {
+        self.client.execute::<ListEntitlementChildrenError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1026,6 +1198,7 @@ impl rt::ErrorBody for ListEntitlementChildrenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntitlementParents {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1099,6 +1272,21 @@ impl ListEntitlementParents {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1126,7 +1314,7 @@ impl ListEntitlementParents {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1169,6 +1357,14 @@ impl ListEntitlementParents {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListEntitlementParentsError>> {
+        self.client.execute::<ListEntitlementParentsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1243,6 +1439,7 @@ impl rt::ErrorBody for ListEntitlementParentsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     account_id: ::std::option::Option<::std::string::String>,
     segmented_for_identity: ::std::option::Option<::std::string::String>,
     for_segment_ids: ::std::option::Option<::std::string::String>,
@@ -1354,6 +1551,21 @@ impl ListEntitlements {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1393,7 +1605,7 @@ impl ListEntitlements {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1436,6 +1648,14 @@ impl ListEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListEntitlementsError>> {
+        self.client.execute::<ListEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1507,6 +1727,7 @@ impl rt::ErrorBody for ListEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
@@ -1519,6 +1740,21 @@ impl PatchEntitlement {
         value: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1536,7 +1772,7 @@ impl PatchEntitlement {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1573,6 +1809,14 @@ impl PatchEntitlement {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchEntitlementError>> {
+        self.client.execute::<PatchEntitlementError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::patch_entitlement`], one variant per declared status.
@@ -1619,10 +1863,26 @@ impl rt::ErrorBody for PatchEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     entitlement_request_config: crate::models::EntitlementRequestConfig,
 }
 impl PutEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1637,7 +1897,7 @@ impl PutEntitlementRequestConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.entitlement_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1680,6 +1940,17 @@ impl PutEntitlementRequestConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutEntitlementRequestConfigError>,
+    > {
+        self.client.execute::<PutEntitlementRequestConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::put_entitlement_request_config`], one variant per declared status.
@@ -1726,9 +1997,25 @@ impl rt::ErrorBody for PutEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResetSourceEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl ResetSourceEntitlements {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1742,7 +2029,7 @@ impl ResetSourceEntitlements {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1786,6 +2073,14 @@ impl ResetSourceEntitlements {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ResetSourceEntitlementsError>> {
+        self.client.execute::<ResetSourceEntitlementsError>(self.request()).await
+    }
 }
 /// The error bodies of [`EntitlementsApi::reset_source_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1828,9 +2123,25 @@ impl rt::ErrorBody for ResetSourceEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEntitlementsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     entitlement_bulk_update_request: crate::models::EntitlementBulkUpdateRequest,
 }
 impl UpdateEntitlementsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1842,7 +2153,7 @@ impl UpdateEntitlementsInBulk {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.entitlement_bulk_update_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1877,6 +2188,14 @@ impl UpdateEntitlementsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateEntitlementsInBulkError>> {
+        self.client.execute::<UpdateEntitlementsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::update_entitlements_in_bulk`], one variant per declared status.

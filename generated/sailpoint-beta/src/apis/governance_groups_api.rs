@@ -27,6 +27,7 @@ impl GovernanceGroupsApi {
     ) -> CreateWorkgroup {
         CreateWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_dto,
         }
     }
@@ -41,6 +42,7 @@ impl GovernanceGroupsApi {
     ) -> DeleteWorkgroup {
         DeleteWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -60,6 +62,7 @@ impl GovernanceGroupsApi {
     ) -> DeleteWorkgroupMembers {
         DeleteWorkgroupMembers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             bulk_workgroup_members_request,
         }
@@ -85,6 +88,7 @@ impl GovernanceGroupsApi {
     ) -> DeleteWorkgroupsInBulk {
         DeleteWorkgroupsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_bulk_delete_request,
         }
     }
@@ -99,6 +103,7 @@ impl GovernanceGroupsApi {
     ) -> GetWorkgroup {
         GetWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -113,6 +118,7 @@ impl GovernanceGroupsApi {
     ) -> ListConnections {
         ListConnections {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -131,6 +137,7 @@ impl GovernanceGroupsApi {
     ) -> ListWorkgroupMembers {
         ListWorkgroupMembers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -146,6 +153,7 @@ impl GovernanceGroupsApi {
     pub fn list_workgroups(&self) -> ListWorkgroups {
         ListWorkgroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -170,6 +178,7 @@ impl GovernanceGroupsApi {
     ) -> PatchWorkgroup {
         PatchWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -190,6 +199,7 @@ impl GovernanceGroupsApi {
     ) -> UpdateWorkgroupMembers {
         UpdateWorkgroupMembers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             bulk_workgroup_members_request,
         }
@@ -201,9 +211,25 @@ impl GovernanceGroupsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_dto: crate::models::WorkgroupDto,
 }
 impl CreateWorkgroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -214,7 +240,7 @@ impl CreateWorkgroup {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.workgroup_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -251,6 +277,14 @@ impl CreateWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateWorkgroupError>> {
+        self.client.execute::<CreateWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::create_workgroup`], one variant per declared status.
@@ -294,9 +328,25 @@ impl rt::ErrorBody for CreateWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteWorkgroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -309,7 +359,7 @@ impl DeleteWorkgroup {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -341,6 +391,14 @@ impl DeleteWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkgroupError>> {
+        self.client.execute::<DeleteWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::delete_workgroup`], one variant per declared status.
@@ -384,10 +442,26 @@ impl rt::ErrorBody for DeleteWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkgroupMembers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     bulk_workgroup_members_request: crate::models::BulkWorkgroupMembersRequest,
 }
 impl DeleteWorkgroupMembers {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -403,7 +477,7 @@ impl DeleteWorkgroupMembers {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.bulk_workgroup_members_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -447,6 +521,14 @@ impl DeleteWorkgroupMembers {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkgroupMembersError>> {
+        self.client.execute::<DeleteWorkgroupMembersError>(self.request()).await
+    }
 }
 /// The error bodies of [`GovernanceGroupsApi::delete_workgroup_members`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -489,9 +571,25 @@ impl rt::ErrorBody for DeleteWorkgroupMembersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkgroupsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_bulk_delete_request: crate::models::WorkgroupBulkDeleteRequest,
 }
 impl DeleteWorkgroupsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -503,7 +601,7 @@ impl DeleteWorkgroupsInBulk {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.workgroup_bulk_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -547,6 +645,14 @@ impl DeleteWorkgroupsInBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkgroupsInBulkError>> {
+        self.client.execute::<DeleteWorkgroupsInBulkError>(self.request()).await
+    }
 }
 /// The error bodies of [`GovernanceGroupsApi::delete_workgroups_in_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -589,9 +695,25 @@ impl rt::ErrorBody for DeleteWorkgroupsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkgroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -604,7 +726,7 @@ impl GetWorkgroup {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -638,6 +760,14 @@ impl GetWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkgroupError>> {
+        self.client.execute::<GetWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::get_workgroup`], one variant per declared status.
@@ -681,6 +811,7 @@ impl rt::ErrorBody for GetWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConnections {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -725,6 +856,21 @@ impl ListConnections {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -750,7 +896,7 @@ impl ListConnections {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -793,6 +939,14 @@ impl ListConnections {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListConnectionsError>> {
+        self.client.execute::<ListConnectionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -864,6 +1018,7 @@ impl rt::ErrorBody for ListConnectionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkgroupMembers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -908,6 +1063,21 @@ impl ListWorkgroupMembers {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -933,7 +1103,7 @@ impl ListWorkgroupMembers {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -978,6 +1148,14 @@ impl ListWorkgroupMembers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkgroupMembersError>> {
+        self.client.execute::<ListWorkgroupMembersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1052,6 +1230,7 @@ impl rt::ErrorBody for ListWorkgroupMembersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkgroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1112,6 +1291,21 @@ impl ListWorkgroups {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1136,7 +1330,7 @@ impl ListWorkgroups {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1176,6 +1370,14 @@ impl ListWorkgroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkgroupsError>> {
+        self.client.execute::<ListWorkgroupsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1247,6 +1449,7 @@ impl rt::ErrorBody for ListWorkgroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
@@ -1259,6 +1462,21 @@ impl PatchWorkgroup {
         value: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1276,7 +1494,7 @@ impl PatchWorkgroup {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1310,6 +1528,14 @@ impl PatchWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchWorkgroupError>> {
+        self.client.execute::<PatchWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::patch_workgroup`], one variant per declared status.
@@ -1353,10 +1579,26 @@ impl rt::ErrorBody for PatchWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWorkgroupMembers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     bulk_workgroup_members_request: crate::models::BulkWorkgroupMembersRequest,
 }
 impl UpdateWorkgroupMembers {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1372,7 +1614,7 @@ impl UpdateWorkgroupMembers {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.bulk_workgroup_members_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1415,6 +1657,14 @@ impl UpdateWorkgroupMembers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateWorkgroupMembersError>> {
+        self.client.execute::<UpdateWorkgroupMembersError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::update_workgroup_members`], one variant per declared status.

@@ -23,6 +23,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsIgnoredItem {
         AddAccessRequestRecommendationsIgnoredItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_recommendation_action_item_dto,
         }
     }
@@ -37,6 +38,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsRequestedItem {
         AddAccessRequestRecommendationsRequestedItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_recommendation_action_item_dto,
         }
     }
@@ -51,6 +53,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsViewedItem {
         AddAccessRequestRecommendationsViewedItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_recommendation_action_item_dto,
         }
     }
@@ -67,6 +70,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsViewedItems {
         AddAccessRequestRecommendationsViewedItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -78,6 +82,7 @@ impl IaiAccessRequestRecommendationsApi {
     pub fn get_access_request_recommendations(&self) -> GetAccessRequestRecommendations {
         GetAccessRequestRecommendations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -97,6 +102,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> GetAccessRequestRecommendationsIgnoredItems {
         GetAccessRequestRecommendationsIgnoredItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -114,6 +120,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> GetAccessRequestRecommendationsRequestedItems {
         GetAccessRequestRecommendationsRequestedItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -131,6 +138,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> GetAccessRequestRecommendationsViewedItems {
         GetAccessRequestRecommendationsViewedItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -145,9 +153,25 @@ impl IaiAccessRequestRecommendationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsIgnoredItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_recommendation_action_item_dto: crate::models::AccessRequestRecommendationActionItemDto,
 }
 impl AddAccessRequestRecommendationsIgnoredItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -164,7 +188,7 @@ impl AddAccessRequestRecommendationsIgnoredItem {
                 "application/json",
                 &self.access_request_recommendation_action_item_dto,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -209,6 +233,19 @@ impl AddAccessRequestRecommendationsIgnoredItem {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsIgnoredItemError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsIgnoredItemError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_ignored_item`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -251,9 +288,25 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsIgnoredItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsRequestedItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_recommendation_action_item_dto: crate::models::AccessRequestRecommendationActionItemDto,
 }
 impl AddAccessRequestRecommendationsRequestedItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -270,7 +323,7 @@ impl AddAccessRequestRecommendationsRequestedItem {
                 "application/json",
                 &self.access_request_recommendation_action_item_dto,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -317,6 +370,19 @@ impl AddAccessRequestRecommendationsRequestedItem {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsRequestedItemError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsRequestedItemError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_requested_item`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -359,9 +425,25 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsRequestedItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsViewedItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_recommendation_action_item_dto: crate::models::AccessRequestRecommendationActionItemDto,
 }
 impl AddAccessRequestRecommendationsViewedItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -378,7 +460,7 @@ impl AddAccessRequestRecommendationsViewedItem {
                 "application/json",
                 &self.access_request_recommendation_action_item_dto,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -423,6 +505,19 @@ impl AddAccessRequestRecommendationsViewedItem {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsViewedItemError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsViewedItemError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_viewed_item`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -465,11 +560,27 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsViewedItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsViewedItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<
         crate::models::AccessRequestRecommendationActionItemDto,
     >,
 }
 impl AddAccessRequestRecommendationsViewedItems {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -482,7 +593,7 @@ impl AddAccessRequestRecommendationsViewedItems {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -533,6 +644,19 @@ impl AddAccessRequestRecommendationsViewedItems {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsViewedItemsError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsViewedItemsError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_viewed_items`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -575,6 +699,7 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsViewedItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -655,6 +780,21 @@ impl GetAccessRequestRecommendations {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -689,7 +829,7 @@ impl GetAccessRequestRecommendations {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -736,6 +876,17 @@ impl GetAccessRequestRecommendations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsError>,
+    > {
+        self.client.execute::<GetAccessRequestRecommendationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -810,6 +961,7 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendationsIgnoredItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -870,6 +1022,21 @@ impl GetAccessRequestRecommendationsIgnoredItems {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -896,7 +1063,7 @@ impl GetAccessRequestRecommendationsIgnoredItems {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -946,6 +1113,19 @@ impl GetAccessRequestRecommendationsIgnoredItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsIgnoredItemsError>,
+    > {
+        self.client
+            .execute::<GetAccessRequestRecommendationsIgnoredItemsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1020,6 +1200,7 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsIgnoredItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendationsRequestedItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1080,6 +1261,21 @@ impl GetAccessRequestRecommendationsRequestedItems {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1106,7 +1302,7 @@ impl GetAccessRequestRecommendationsRequestedItems {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1160,6 +1356,21 @@ impl GetAccessRequestRecommendationsRequestedItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsRequestedItemsError>,
+    > {
+        self.client
+            .execute::<
+                GetAccessRequestRecommendationsRequestedItemsError,
+            >(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1234,6 +1445,7 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsRequestedItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendationsViewedItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1294,6 +1506,21 @@ impl GetAccessRequestRecommendationsViewedItems {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1320,7 +1547,7 @@ impl GetAccessRequestRecommendationsViewedItems {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1370,6 +1597,19 @@ impl GetAccessRequestRecommendationsViewedItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsViewedItemsError>,
+    > {
+        self.client
+            .execute::<GetAccessRequestRecommendationsViewedItemsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

@@ -23,6 +23,7 @@ impl IaiMessageCatalogsApi {
     ) -> GetMessageCatalogs {
         GetMessageCatalogs {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             catalog_id,
         }
     }
@@ -33,9 +34,25 @@ impl IaiMessageCatalogsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMessageCatalogs {
     client: rt::Client,
+    call_options: rt::CallOptions,
     catalog_id: crate::models::GetMessageCatalogsCatalogId,
 }
 impl GetMessageCatalogs {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -49,7 +66,7 @@ impl GetMessageCatalogs {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -92,6 +109,14 @@ impl GetMessageCatalogs {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMessageCatalogsError>> {
+        self.client.execute::<GetMessageCatalogsError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiMessageCatalogsApi::get_message_catalogs`], one variant per declared status.

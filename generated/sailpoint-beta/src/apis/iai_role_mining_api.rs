@@ -24,6 +24,7 @@ impl IaiRoleMiningApi {
     ) -> CreatePotentialRoleProvisionRequest {
         CreatePotentialRoleProvisionRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             min_entitlement_popularity: ::std::option::Option::None,
@@ -42,6 +43,7 @@ impl IaiRoleMiningApi {
     ) -> CreateRoleMiningSessions {
         CreateRoleMiningSessions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_mining_session_dto,
         }
     }
@@ -58,6 +60,7 @@ impl IaiRoleMiningApi {
     ) -> DownloadRoleMiningPotentialRoleZip {
         DownloadRoleMiningPotentialRoleZip {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             export_id: export_id.into(),
@@ -75,6 +78,7 @@ impl IaiRoleMiningApi {
     ) -> ExportRoleMiningPotentialRole {
         ExportRoleMiningPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
         }
@@ -91,6 +95,7 @@ impl IaiRoleMiningApi {
     ) -> ExportRoleMiningPotentialRoleAsync {
         ExportRoleMiningPotentialRoleAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             role_mining_potential_role_export_request: ::std::option::Option::None,
@@ -109,6 +114,7 @@ impl IaiRoleMiningApi {
     ) -> ExportRoleMiningPotentialRoleStatus {
         ExportRoleMiningPotentialRoleStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             export_id: export_id.into(),
@@ -122,6 +128,7 @@ impl IaiRoleMiningApi {
     pub fn get_all_potential_role_summaries(&self) -> GetAllPotentialRoleSummaries {
         GetAllPotentialRoleSummaries {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -141,6 +148,7 @@ impl IaiRoleMiningApi {
     ) -> GetEntitlementDistributionPotentialRole {
         GetEntitlementDistributionPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             include_common_access: ::std::option::Option::None,
@@ -158,6 +166,7 @@ impl IaiRoleMiningApi {
     ) -> GetEntitlementsPotentialRole {
         GetEntitlementsPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             include_common_access: ::std::option::Option::None,
@@ -180,6 +189,7 @@ impl IaiRoleMiningApi {
     ) -> GetExcludedEntitlementsPotentialRole {
         GetExcludedEntitlementsPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             sorters: ::std::option::Option::None,
@@ -201,6 +211,7 @@ impl IaiRoleMiningApi {
     ) -> GetIdentitiesPotentialRole {
         GetIdentitiesPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             sorters: ::std::option::Option::None,
@@ -222,6 +233,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRole {
         GetPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
         }
@@ -238,6 +250,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleApplications {
         GetPotentialRoleApplications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
@@ -258,6 +271,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleEntitlements {
         GetPotentialRoleEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
@@ -278,6 +292,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleSourceIdentityUsage {
         GetPotentialRoleSourceIdentityUsage {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             potential_role_id: potential_role_id.into(),
             source_id: source_id.into(),
             sorters: ::std::option::Option::None,
@@ -297,6 +312,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleSummaries {
         GetPotentialRoleSummaries {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -316,6 +332,7 @@ impl IaiRoleMiningApi {
     ) -> GetRoleMiningPotentialRole {
         GetRoleMiningPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             potential_role_id: potential_role_id.into(),
         }
     }
@@ -330,6 +347,7 @@ impl IaiRoleMiningApi {
     ) -> GetRoleMiningSession {
         GetRoleMiningSession {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -344,6 +362,7 @@ impl IaiRoleMiningApi {
     ) -> GetRoleMiningSessionStatus {
         GetRoleMiningSessionStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -355,6 +374,7 @@ impl IaiRoleMiningApi {
     pub fn get_role_mining_sessions(&self) -> GetRoleMiningSessions {
         GetRoleMiningSessions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -370,6 +390,7 @@ impl IaiRoleMiningApi {
     pub fn get_saved_potential_roles(&self) -> GetSavedPotentialRoles {
         GetSavedPotentialRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sorters: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -400,6 +421,7 @@ impl IaiRoleMiningApi {
     ) -> PatchPotentialRoleSession {
         PatchPotentialRoleSession {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             request_body,
@@ -428,6 +450,7 @@ impl IaiRoleMiningApi {
     ) -> PatchRoleMiningPotentialRole {
         PatchRoleMiningPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             potential_role_id: potential_role_id.into(),
             request_body,
         }
@@ -444,6 +467,7 @@ impl IaiRoleMiningApi {
     ) -> PatchRoleMiningSession {
         PatchRoleMiningSession {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             request_body,
         }
@@ -461,6 +485,7 @@ impl IaiRoleMiningApi {
     ) -> UpdateEntitlementsPotentialRole {
         UpdateEntitlementsPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             role_mining_potential_role_edit_entitlements,
@@ -473,6 +498,7 @@ impl IaiRoleMiningApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePotentialRoleProvisionRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     min_entitlement_popularity: ::std::option::Option<i64>,
@@ -504,6 +530,21 @@ impl CreatePotentialRoleProvisionRequest {
         self.role_mining_potential_role_provision_request = ::std::option::Option::Some(
             value,
         );
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -539,7 +580,7 @@ impl CreatePotentialRoleProvisionRequest {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -583,6 +624,19 @@ impl CreatePotentialRoleProvisionRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreatePotentialRoleProvisionRequestError>,
+    > {
+        self.client
+            .execute::<CreatePotentialRoleProvisionRequestError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::create_potential_role_provision_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -625,9 +679,25 @@ impl rt::ErrorBody for CreatePotentialRoleProvisionRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRoleMiningSessions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_mining_session_dto: crate::models::RoleMiningSessionDto,
 }
 impl CreateRoleMiningSessions {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -638,7 +708,7 @@ impl CreateRoleMiningSessions {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.role_mining_session_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -682,6 +752,14 @@ impl CreateRoleMiningSessions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateRoleMiningSessionsError>> {
+        self.client.execute::<CreateRoleMiningSessionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::create_role_mining_sessions`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -724,11 +802,27 @@ impl rt::ErrorBody for CreateRoleMiningSessionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadRoleMiningPotentialRoleZip {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     export_id: ::std::string::String,
 }
 impl DownloadRoleMiningPotentialRoleZip {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -745,7 +839,7 @@ impl DownloadRoleMiningPotentialRoleZip {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -788,6 +882,19 @@ impl DownloadRoleMiningPotentialRoleZip {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DownloadRoleMiningPotentialRoleZipError>,
+    > {
+        self.client
+            .execute::<DownloadRoleMiningPotentialRoleZipError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::download_role_mining_potential_role_zip`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -827,10 +934,26 @@ impl rt::ErrorBody for DownloadRoleMiningPotentialRoleZipError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportRoleMiningPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
 }
 impl ExportRoleMiningPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -845,7 +968,7 @@ impl ExportRoleMiningPotentialRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -888,6 +1011,17 @@ impl ExportRoleMiningPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportRoleMiningPotentialRoleError>,
+    > {
+        self.client.execute::<ExportRoleMiningPotentialRoleError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::export_role_mining_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -927,6 +1061,7 @@ impl rt::ErrorBody for ExportRoleMiningPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportRoleMiningPotentialRoleAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     role_mining_potential_role_export_request: ::std::option::Option<
@@ -942,6 +1077,21 @@ impl ExportRoleMiningPotentialRoleAsync {
         self.role_mining_potential_role_export_request = ::std::option::Option::Some(
             value,
         );
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -963,7 +1113,7 @@ impl ExportRoleMiningPotentialRoleAsync {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1007,6 +1157,19 @@ impl ExportRoleMiningPotentialRoleAsync {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportRoleMiningPotentialRoleAsyncError>,
+    > {
+        self.client
+            .execute::<ExportRoleMiningPotentialRoleAsyncError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::export_role_mining_potential_role_async`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1046,11 +1209,27 @@ impl rt::ErrorBody for ExportRoleMiningPotentialRoleAsyncError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportRoleMiningPotentialRoleStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     export_id: ::std::string::String,
 }
 impl ExportRoleMiningPotentialRoleStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1067,7 +1246,7 @@ impl ExportRoleMiningPotentialRoleStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1111,6 +1290,19 @@ impl ExportRoleMiningPotentialRoleStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportRoleMiningPotentialRoleStatusError>,
+    > {
+        self.client
+            .execute::<ExportRoleMiningPotentialRoleStatusError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::export_role_mining_potential_role_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1150,6 +1342,7 @@ impl rt::ErrorBody for ExportRoleMiningPotentialRoleStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAllPotentialRoleSummaries {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
@@ -1230,6 +1423,21 @@ impl GetAllPotentialRoleSummaries {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1254,7 +1462,7 @@ impl GetAllPotentialRoleSummaries {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1297,6 +1505,17 @@ impl GetAllPotentialRoleSummaries {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAllPotentialRoleSummariesError>,
+    > {
+        self.client.execute::<GetAllPotentialRoleSummariesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1371,6 +1590,7 @@ impl rt::ErrorBody for GetAllPotentialRoleSummariesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementDistributionPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     include_common_access: ::std::option::Option<bool>,
@@ -1379,6 +1599,21 @@ impl GetEntitlementDistributionPotentialRole {
     /// Boolean determining whether common access entitlements will be included or not
     pub fn include_common_access(mut self, value: bool) -> Self {
         self.include_common_access = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1399,7 +1634,7 @@ impl GetEntitlementDistributionPotentialRole {
             request = request
                 .query("includeCommonAccess", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1443,6 +1678,19 @@ impl GetEntitlementDistributionPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementDistributionPotentialRoleError>,
+    > {
+        self.client
+            .execute::<GetEntitlementDistributionPotentialRoleError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_entitlement_distribution_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1482,6 +1730,7 @@ impl rt::ErrorBody for GetEntitlementDistributionPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementsPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     include_common_access: ::std::option::Option<bool>,
@@ -1552,6 +1801,21 @@ impl GetEntitlementsPotentialRole {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1585,7 +1849,7 @@ impl GetEntitlementsPotentialRole {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1628,6 +1892,17 @@ impl GetEntitlementsPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementsPotentialRoleError>,
+    > {
+        self.client.execute::<GetEntitlementsPotentialRoleError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1702,6 +1977,7 @@ impl rt::ErrorBody for GetEntitlementsPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetExcludedEntitlementsPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
@@ -1762,6 +2038,21 @@ impl GetExcludedEntitlementsPotentialRole {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1791,7 +2082,7 @@ impl GetExcludedEntitlementsPotentialRole {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1834,6 +2125,19 @@ impl GetExcludedEntitlementsPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetExcludedEntitlementsPotentialRoleError>,
+    > {
+        self.client
+            .execute::<GetExcludedEntitlementsPotentialRoleError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1905,6 +2209,7 @@ impl rt::ErrorBody for GetExcludedEntitlementsPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitiesPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
@@ -1963,6 +2268,21 @@ impl GetIdentitiesPotentialRole {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1992,7 +2312,7 @@ impl GetIdentitiesPotentialRole {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2035,6 +2355,17 @@ impl GetIdentitiesPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentitiesPotentialRoleError>,
+    > {
+        self.client.execute::<GetIdentitiesPotentialRoleError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2106,10 +2437,26 @@ impl rt::ErrorBody for GetIdentitiesPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
 }
 impl GetPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2124,7 +2471,7 @@ impl GetPotentialRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2168,6 +2515,14 @@ impl GetPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPotentialRoleError>> {
+        self.client.execute::<GetPotentialRoleError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2210,6 +2565,7 @@ impl rt::ErrorBody for GetPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleApplications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
@@ -2257,6 +2613,21 @@ impl GetPotentialRoleApplications {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2283,7 +2654,7 @@ impl GetPotentialRoleApplications {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2330,6 +2701,17 @@ impl GetPotentialRoleApplications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPotentialRoleApplicationsError>,
+    > {
+        self.client.execute::<GetPotentialRoleApplicationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2404,6 +2786,7 @@ impl rt::ErrorBody for GetPotentialRoleApplicationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
@@ -2451,6 +2834,21 @@ impl GetPotentialRoleEntitlements {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2477,7 +2875,7 @@ impl GetPotentialRoleEntitlements {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2524,6 +2922,17 @@ impl GetPotentialRoleEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPotentialRoleEntitlementsError>,
+    > {
+        self.client.execute::<GetPotentialRoleEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2598,6 +3007,7 @@ impl rt::ErrorBody for GetPotentialRoleEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleSourceIdentityUsage {
     client: rt::Client,
+    call_options: rt::CallOptions,
     potential_role_id: ::std::string::String,
     source_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
@@ -2641,6 +3051,21 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2668,7 +3093,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2715,6 +3140,19 @@ impl GetPotentialRoleSourceIdentityUsage {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPotentialRoleSourceIdentityUsageError>,
+    > {
+        self.client
+            .execute::<GetPotentialRoleSourceIdentityUsageError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2789,6 +3227,7 @@ impl rt::ErrorBody for GetPotentialRoleSourceIdentityUsageError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleSummaries {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
@@ -2864,6 +3303,21 @@ impl GetPotentialRoleSummaries {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2892,7 +3346,7 @@ impl GetPotentialRoleSummaries {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2935,6 +3389,14 @@ impl GetPotentialRoleSummaries {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPotentialRoleSummariesError>> {
+        self.client.execute::<GetPotentialRoleSummariesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3009,9 +3471,25 @@ impl rt::ErrorBody for GetPotentialRoleSummariesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     potential_role_id: ::std::string::String,
 }
 impl GetRoleMiningPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3025,7 +3503,7 @@ impl GetRoleMiningPotentialRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3069,6 +3547,17 @@ impl GetRoleMiningPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleMiningPotentialRoleError>,
+    > {
+        self.client.execute::<GetRoleMiningPotentialRoleError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_role_mining_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3111,9 +3600,25 @@ impl rt::ErrorBody for GetRoleMiningPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningSession {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
 }
 impl GetRoleMiningSession {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3127,7 +3632,7 @@ impl GetRoleMiningSession {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3170,6 +3675,14 @@ impl GetRoleMiningSession {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleMiningSessionError>> {
+        self.client.execute::<GetRoleMiningSessionError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_role_mining_session`], one variant per declared status.
@@ -3216,9 +3729,25 @@ impl rt::ErrorBody for GetRoleMiningSessionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningSessionStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
 }
 impl GetRoleMiningSessionStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3232,7 +3761,7 @@ impl GetRoleMiningSessionStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3276,6 +3805,17 @@ impl GetRoleMiningSessionStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleMiningSessionStatusError>,
+    > {
+        self.client.execute::<GetRoleMiningSessionStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_role_mining_session_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3315,6 +3855,7 @@ impl rt::ErrorBody for GetRoleMiningSessionStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningSessions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
@@ -3373,6 +3914,21 @@ impl GetRoleMiningSessions {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3397,7 +3953,7 @@ impl GetRoleMiningSessions {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3440,6 +3996,14 @@ impl GetRoleMiningSessions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleMiningSessionsError>> {
+        self.client.execute::<GetRoleMiningSessionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3514,6 +4078,7 @@ impl rt::ErrorBody for GetRoleMiningSessionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSavedPotentialRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sorters: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -3555,6 +4120,21 @@ impl GetSavedPotentialRoles {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3576,7 +4156,7 @@ impl GetSavedPotentialRoles {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3619,6 +4199,14 @@ impl GetSavedPotentialRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSavedPotentialRolesError>> {
+        self.client.execute::<GetSavedPotentialRolesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3693,11 +4281,27 @@ impl rt::ErrorBody for GetSavedPotentialRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchPotentialRoleSession {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperationRoleMining>,
 }
 impl PatchPotentialRoleSession {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3713,7 +4317,7 @@ impl PatchPotentialRoleSession {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3752,6 +4356,14 @@ impl PatchPotentialRoleSession {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchPotentialRoleSessionError>> {
+        self.client.execute::<PatchPotentialRoleSessionError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::patch_potential_role_session`], one variant per declared status.
@@ -3798,10 +4410,26 @@ impl rt::ErrorBody for PatchPotentialRoleSessionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchRoleMiningPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     potential_role_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperationRoleMining>,
 }
 impl PatchRoleMiningPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3816,7 +4444,7 @@ impl PatchRoleMiningPotentialRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3856,6 +4484,17 @@ impl PatchRoleMiningPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchRoleMiningPotentialRoleError>,
+    > {
+        self.client.execute::<PatchRoleMiningPotentialRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::patch_role_mining_potential_role`], one variant per declared status.
@@ -3902,10 +4541,26 @@ impl rt::ErrorBody for PatchRoleMiningPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchRoleMiningSession {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchRoleMiningSession {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3920,7 +4575,7 @@ impl PatchRoleMiningSession {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3969,6 +4624,14 @@ impl PatchRoleMiningSession {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchRoleMiningSessionError>> {
+        self.client.execute::<PatchRoleMiningSessionError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::patch_role_mining_session`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -4014,11 +4677,27 @@ impl rt::ErrorBody for PatchRoleMiningSessionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEntitlementsPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     role_mining_potential_role_edit_entitlements: crate::models::RoleMiningPotentialRoleEditEntitlements,
 }
 impl UpdateEntitlementsPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4038,7 +4717,7 @@ impl UpdateEntitlementsPotentialRole {
                 "application/json",
                 &self.role_mining_potential_role_edit_entitlements,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4081,6 +4760,17 @@ impl UpdateEntitlementsPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateEntitlementsPotentialRoleError>,
+    > {
+        self.client.execute::<UpdateEntitlementsPotentialRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::update_entitlements_potential_role`], one variant per declared status.

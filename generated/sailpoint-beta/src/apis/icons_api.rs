@@ -25,6 +25,7 @@ impl IconsApi {
     ) -> DeleteIcon {
         DeleteIcon {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             object_type,
             object_id: object_id.into(),
         }
@@ -42,6 +43,7 @@ impl IconsApi {
     ) -> SetIcon {
         SetIcon {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             object_type,
             object_id: object_id.into(),
             body: body.into(),
@@ -54,10 +56,26 @@ impl IconsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIcon {
     client: rt::Client,
+    call_options: rt::CallOptions,
     object_type: crate::models::DeleteIconObjectType,
     object_id: ::std::string::String,
 }
 impl DeleteIcon {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -72,7 +90,7 @@ impl DeleteIcon {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteIconError>> {
@@ -99,6 +117,14 @@ impl DeleteIcon {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIconError>> {
+        self.client.execute::<DeleteIconError>(self.request()).await
     }
 }
 /// The error bodies of [`IconsApi::delete_icon`], one variant per declared status.
@@ -145,11 +171,27 @@ impl rt::ErrorBody for DeleteIconError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetIcon {
     client: rt::Client,
+    call_options: rt::CallOptions,
     object_type: crate::models::SetIconObjectType,
     object_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl SetIcon {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -166,7 +208,7 @@ impl SetIcon {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -193,6 +235,14 @@ impl SetIcon {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetIconError>> {
+        self.client.execute::<SetIconError>(self.request()).await
     }
 }
 /// The error bodies of [`IconsApi::set_icon`], one variant per declared status.

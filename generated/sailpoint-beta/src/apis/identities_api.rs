@@ -37,6 +37,7 @@ impl IdentitiesApi {
     ) -> DeleteIdentity {
         DeleteIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -51,6 +52,7 @@ impl IdentitiesApi {
     ) -> GetIdentity {
         GetIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -67,6 +69,7 @@ impl IdentitiesApi {
     ) -> GetIdentityOwnershipDetails {
         GetIdentityOwnershipDetails {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -80,6 +83,7 @@ impl IdentitiesApi {
     ) -> GetRoleAssignment {
         GetRoleAssignment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             assignment_id: assignment_id.into(),
         }
@@ -95,6 +99,7 @@ impl IdentitiesApi {
     ) -> GetRoleAssignments {
         GetRoleAssignments {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             role_id: ::std::option::Option::None,
             role_name: ::std::option::Option::None,
@@ -108,6 +113,7 @@ impl IdentitiesApi {
     pub fn list_identities(&self) -> ListIdentities {
         ListIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             default_filter: ::std::option::Option::None,
@@ -127,6 +133,7 @@ impl IdentitiesApi {
     ) -> ResetIdentity {
         ResetIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -142,6 +149,7 @@ impl IdentitiesApi {
     ) -> SendIdentityVerificationAccountToken {
         SendIdentityVerificationAccountToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             send_account_verification_request,
         }
@@ -161,6 +169,7 @@ impl IdentitiesApi {
     ) -> StartIdentitiesInvite {
         StartIdentitiesInvite {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             invite_identities_request,
         }
     }
@@ -184,6 +193,7 @@ impl IdentitiesApi {
     ) -> StartIdentityProcessing {
         StartIdentityProcessing {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             process_identities_request,
         }
     }
@@ -198,6 +208,7 @@ impl IdentitiesApi {
     ) -> SynchronizeAttributesForIdentity {
         SynchronizeAttributesForIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -208,9 +219,25 @@ impl IdentitiesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -223,7 +250,7 @@ impl DeleteIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -252,6 +279,14 @@ impl DeleteIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIdentityError>> {
+        self.client.execute::<DeleteIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::delete_identity`], one variant per declared status.
@@ -298,9 +333,25 @@ impl rt::ErrorBody for DeleteIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -313,7 +364,7 @@ impl GetIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -344,6 +395,14 @@ impl GetIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityError>> {
+        self.client.execute::<GetIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_identity`], one variant per declared status.
@@ -390,9 +449,25 @@ impl rt::ErrorBody for GetIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityOwnershipDetails {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl GetIdentityOwnershipDetails {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -406,7 +481,7 @@ impl GetIdentityOwnershipDetails {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -449,6 +524,17 @@ impl GetIdentityOwnershipDetails {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityOwnershipDetailsError>,
+    > {
+        self.client.execute::<GetIdentityOwnershipDetailsError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_identity_ownership_details`], one variant per declared status.
@@ -495,10 +581,26 @@ impl rt::ErrorBody for GetIdentityOwnershipDetailsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleAssignment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     assignment_id: ::std::string::String,
 }
 impl GetRoleAssignment {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -513,7 +615,7 @@ impl GetRoleAssignment {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -553,6 +655,14 @@ impl GetRoleAssignment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleAssignmentError>> {
+        self.client.execute::<GetRoleAssignmentError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_role_assignment`], one variant per declared status.
@@ -599,6 +709,7 @@ impl rt::ErrorBody for GetRoleAssignmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleAssignments {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     role_id: ::std::option::Option<::std::string::String>,
     role_name: ::std::option::Option<::std::string::String>,
@@ -620,6 +731,21 @@ impl GetRoleAssignments {
         self.role_name = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -639,7 +765,7 @@ impl GetRoleAssignments {
         if let ::std::option::Option::Some(value) = &self.role_name {
             request = request.query("roleName", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -682,6 +808,14 @@ impl GetRoleAssignments {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleAssignmentsError>> {
+        self.client.execute::<GetRoleAssignmentsError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_role_assignments`], one variant per declared status.
@@ -728,6 +862,7 @@ impl rt::ErrorBody for GetRoleAssignmentsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     default_filter: ::std::option::Option<crate::models::ListIdentitiesDefaultFilter>,
@@ -817,6 +952,21 @@ impl ListIdentities {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -845,7 +995,7 @@ impl ListIdentities {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -885,6 +1035,14 @@ impl ListIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentitiesError>> {
+        self.client.execute::<ListIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -956,9 +1114,25 @@ impl rt::ErrorBody for ListIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResetIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl ResetIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -972,7 +1146,7 @@ impl ResetIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<ResetIdentityError>> {
@@ -999,6 +1173,14 @@ impl ResetIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ResetIdentityError>> {
+        self.client.execute::<ResetIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::reset_identity`], one variant per declared status.
@@ -1045,10 +1227,26 @@ impl rt::ErrorBody for ResetIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendIdentityVerificationAccountToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     send_account_verification_request: crate::models::SendAccountVerificationRequest,
 }
 impl SendIdentityVerificationAccountToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1063,7 +1261,7 @@ impl SendIdentityVerificationAccountToken {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.send_account_verification_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1101,6 +1299,19 @@ impl SendIdentityVerificationAccountToken {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SendIdentityVerificationAccountTokenError>,
+    > {
+        self.client
+            .execute::<SendIdentityVerificationAccountTokenError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IdentitiesApi::send_identity_verification_account_token`], one variant per declared status.
@@ -1147,9 +1358,25 @@ impl rt::ErrorBody for SendIdentityVerificationAccountTokenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartIdentitiesInvite {
     client: rt::Client,
+    call_options: rt::CallOptions,
     invite_identities_request: crate::models::InviteIdentitiesRequest,
 }
 impl StartIdentitiesInvite {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1160,7 +1387,7 @@ impl StartIdentitiesInvite {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.invite_identities_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1199,6 +1426,14 @@ impl StartIdentitiesInvite {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartIdentitiesInviteError>> {
+        self.client.execute::<StartIdentitiesInviteError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::start_identities_invite`], one variant per declared status.
@@ -1245,9 +1480,25 @@ impl rt::ErrorBody for StartIdentitiesInviteError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartIdentityProcessing {
     client: rt::Client,
+    call_options: rt::CallOptions,
     process_identities_request: crate::models::ProcessIdentitiesRequest,
 }
 impl StartIdentityProcessing {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1259,7 +1510,7 @@ impl StartIdentityProcessing {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.process_identities_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1302,6 +1553,14 @@ impl StartIdentityProcessing {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartIdentityProcessingError>> {
+        self.client.execute::<StartIdentityProcessingError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::start_identity_processing`], one variant per declared status.
@@ -1348,9 +1607,25 @@ impl rt::ErrorBody for StartIdentityProcessingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SynchronizeAttributesForIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl SynchronizeAttributesForIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1364,7 +1639,7 @@ impl SynchronizeAttributesForIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1407,6 +1682,19 @@ impl SynchronizeAttributesForIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SynchronizeAttributesForIdentityError>,
+    > {
+        self.client
+            .execute::<SynchronizeAttributesForIdentityError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IdentitiesApi::synchronize_attributes_for_identity`], one variant per declared status.

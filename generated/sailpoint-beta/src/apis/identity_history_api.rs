@@ -23,6 +23,7 @@ impl IdentityHistoryApi {
     ) -> CompareIdentitySnapshots {
         CompareIdentitySnapshots {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             snapshot1: ::std::option::Option::None,
             snapshot2: ::std::option::Option::None,
@@ -44,6 +45,7 @@ impl IdentityHistoryApi {
     ) -> CompareIdentitySnapshotsAccessType {
         CompareIdentitySnapshotsAccessType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             access_type,
             access_associated: ::std::option::Option::None,
@@ -65,6 +67,7 @@ impl IdentityHistoryApi {
     ) -> GetHistoricalIdentity {
         GetHistoricalIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -79,6 +82,7 @@ impl IdentityHistoryApi {
     ) -> GetHistoricalIdentityEvents {
         GetHistoricalIdentityEvents {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             from: ::std::option::Option::None,
             event_types: ::std::option::Option::None,
@@ -100,6 +104,7 @@ impl IdentityHistoryApi {
     ) -> GetIdentitySnapshot {
         GetIdentitySnapshot {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             date: date.into(),
         }
@@ -115,6 +120,7 @@ impl IdentityHistoryApi {
     ) -> GetIdentitySnapshotSummary {
         GetIdentitySnapshotSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             before: ::std::option::Option::None,
             interval: ::std::option::Option::None,
@@ -135,6 +141,7 @@ impl IdentityHistoryApi {
     ) -> GetIdentityStartDate {
         GetIdentityStartDate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -146,6 +153,7 @@ impl IdentityHistoryApi {
     pub fn list_historical_identities(&self) -> ListHistoricalIdentities {
         ListHistoricalIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             starts_with_query: ::std::option::Option::None,
             is_deleted: ::std::option::Option::None,
             is_active: ::std::option::Option::None,
@@ -164,6 +172,7 @@ impl IdentityHistoryApi {
     ) -> ListIdentityAccessItems {
         ListIdentityAccessItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             r#type: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -186,6 +195,7 @@ impl IdentityHistoryApi {
     ) -> ListIdentitySnapshotAccessItems {
         ListIdentitySnapshotAccessItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             date: date.into(),
             r#type: ::std::option::Option::None,
@@ -202,6 +212,7 @@ impl IdentityHistoryApi {
     ) -> ListIdentitySnapshots {
         ListIdentitySnapshots {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             start: ::std::option::Option::None,
             interval: ::std::option::Option::None,
@@ -217,6 +228,7 @@ impl IdentityHistoryApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompareIdentitySnapshots {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     snapshot1: ::std::option::Option<::std::string::String>,
     snapshot2: ::std::option::Option<::std::string::String>,
@@ -277,6 +289,21 @@ impl CompareIdentitySnapshots {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -310,7 +337,7 @@ impl CompareIdentitySnapshots {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -353,6 +380,14 @@ impl CompareIdentitySnapshots {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CompareIdentitySnapshotsError>> {
+        self.client.execute::<CompareIdentitySnapshotsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -427,6 +462,7 @@ impl rt::ErrorBody for CompareIdentitySnapshotsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompareIdentitySnapshotsAccessType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     access_type: crate::models::CompareIdentitySnapshotsAccessTypeAccessType,
     access_associated: ::std::option::Option<bool>,
@@ -485,6 +521,21 @@ impl CompareIdentitySnapshotsAccessType {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -518,7 +569,7 @@ impl CompareIdentitySnapshotsAccessType {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -561,6 +612,19 @@ impl CompareIdentitySnapshotsAccessType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CompareIdentitySnapshotsAccessTypeError>,
+    > {
+        self.client
+            .execute::<CompareIdentitySnapshotsAccessTypeError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -635,9 +699,25 @@ impl rt::ErrorBody for CompareIdentitySnapshotsAccessTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoricalIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetHistoricalIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -650,7 +730,7 @@ impl GetHistoricalIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -694,6 +774,14 @@ impl GetHistoricalIdentity {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetHistoricalIdentityError>> {
+        self.client.execute::<GetHistoricalIdentityError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityHistoryApi::get_historical_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -736,6 +824,7 @@ impl rt::ErrorBody for GetHistoricalIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoricalIdentityEvents {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     from: ::std::option::Option<::std::string::String>,
     event_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -793,6 +882,21 @@ impl GetHistoricalIdentityEvents {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -828,7 +932,7 @@ impl GetHistoricalIdentityEvents {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -875,6 +979,17 @@ impl GetHistoricalIdentityEvents {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetHistoricalIdentityEventsError>,
+    > {
+        self.client.execute::<GetHistoricalIdentityEventsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -952,10 +1067,26 @@ impl rt::ErrorBody for GetHistoricalIdentityEventsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitySnapshot {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     date: ::std::string::String,
 }
 impl GetIdentitySnapshot {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -969,7 +1100,7 @@ impl GetIdentitySnapshot {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1013,6 +1144,14 @@ impl GetIdentitySnapshot {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentitySnapshotError>> {
+        self.client.execute::<GetIdentitySnapshotError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityHistoryApi::get_identity_snapshot`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1055,6 +1194,7 @@ impl rt::ErrorBody for GetIdentitySnapshotError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitySnapshotSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     before: ::std::option::Option<::std::string::String>,
     interval: ::std::option::Option<crate::models::GetIdentitySnapshotSummaryInterval>,
@@ -1115,6 +1255,21 @@ impl GetIdentitySnapshotSummary {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1146,7 +1301,7 @@ impl GetIdentitySnapshotSummary {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1189,6 +1344,17 @@ impl GetIdentitySnapshotSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentitySnapshotSummaryError>,
+    > {
+        self.client.execute::<GetIdentitySnapshotSummaryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1260,9 +1426,25 @@ impl rt::ErrorBody for GetIdentitySnapshotSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityStartDate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetIdentityStartDate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1275,7 +1457,7 @@ impl GetIdentityStartDate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1312,6 +1494,14 @@ impl GetIdentityStartDate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityStartDateError>> {
+        self.client.execute::<GetIdentityStartDateError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityHistoryApi::get_identity_start_date`], one variant per declared status.
@@ -1355,6 +1545,7 @@ impl rt::ErrorBody for GetIdentityStartDateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListHistoricalIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     starts_with_query: ::std::option::Option<::std::string::String>,
     is_deleted: ::std::option::Option<bool>,
     is_active: ::std::option::Option<bool>,
@@ -1396,6 +1587,21 @@ impl ListHistoricalIdentities {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1423,7 +1629,7 @@ impl ListHistoricalIdentities {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1466,6 +1672,14 @@ impl ListHistoricalIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListHistoricalIdentitiesError>> {
+        self.client.execute::<ListHistoricalIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1537,6 +1751,7 @@ impl rt::ErrorBody for ListHistoricalIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentityAccessItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     r#type: ::std::option::Option<crate::models::ListIdentityAccessItemsType>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1631,6 +1846,21 @@ impl ListIdentityAccessItems {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1664,7 +1894,7 @@ impl ListIdentityAccessItems {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1711,6 +1941,14 @@ impl ListIdentityAccessItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentityAccessItemsError>> {
+        self.client.execute::<ListIdentityAccessItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1788,6 +2026,7 @@ impl rt::ErrorBody for ListIdentityAccessItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentitySnapshotAccessItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     date: ::std::string::String,
     r#type: ::std::option::Option<crate::models::ListIdentitySnapshotAccessItemsType>,
@@ -1799,6 +2038,21 @@ impl ListIdentitySnapshotAccessItems {
         value: crate::models::ListIdentitySnapshotAccessItemsType,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1817,7 +2071,7 @@ impl ListIdentitySnapshotAccessItems {
         if let ::std::option::Option::Some(value) = &self.r#type {
             request = request.query("type", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1865,6 +2119,17 @@ impl ListIdentitySnapshotAccessItems {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListIdentitySnapshotAccessItemsError>,
+    > {
+        self.client.execute::<ListIdentitySnapshotAccessItemsError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityHistoryApi::list_identity_snapshot_access_items`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1910,6 +2175,7 @@ impl rt::ErrorBody for ListIdentitySnapshotAccessItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentitySnapshots {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     start: ::std::option::Option<::std::string::String>,
     interval: ::std::option::Option<crate::models::ListIdentitySnapshotsInterval>,
@@ -1961,6 +2227,21 @@ impl ListIdentitySnapshots {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1989,7 +2270,7 @@ impl ListIdentitySnapshots {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2032,6 +2313,14 @@ impl ListIdentitySnapshots {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentitySnapshotsError>> {
+        self.client.execute::<ListIdentitySnapshotsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

@@ -34,6 +34,7 @@ impl IdentityProfilesApi {
     ) -> CreateIdentityProfile {
         CreateIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile,
         }
     }
@@ -50,6 +51,7 @@ impl IdentityProfilesApi {
     ) -> DeleteIdentityProfile {
         DeleteIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -70,6 +72,7 @@ impl IdentityProfilesApi {
     ) -> DeleteIdentityProfiles {
         DeleteIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_bulk_delete,
         }
     }
@@ -81,6 +84,7 @@ impl IdentityProfilesApi {
     pub fn export_identity_profiles(&self) -> ExportIdentityProfiles {
         ExportIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -100,6 +104,7 @@ impl IdentityProfilesApi {
     ) -> GetDefaultIdentityAttributeConfig {
         GetDefaultIdentityAttributeConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -115,6 +120,7 @@ impl IdentityProfilesApi {
     ) -> GetIdentityProfile {
         GetIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -129,6 +135,7 @@ impl IdentityProfilesApi {
     ) -> ImportIdentityProfiles {
         ImportIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -141,6 +148,7 @@ impl IdentityProfilesApi {
     pub fn list_identity_profiles(&self) -> ListIdentityProfiles {
         ListIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -161,6 +169,7 @@ impl IdentityProfilesApi {
     ) -> ShowGenerateIdentityPreview {
         ShowGenerateIdentityPreview {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_preview_request,
         }
     }
@@ -180,6 +189,7 @@ impl IdentityProfilesApi {
     ) -> SyncIdentityProfile {
         SyncIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -203,6 +213,7 @@ impl IdentityProfilesApi {
     ) -> UpdateIdentityProfile {
         UpdateIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             request_body,
         }
@@ -214,9 +225,25 @@ impl IdentityProfilesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile: crate::models::IdentityProfile,
 }
 impl CreateIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -227,7 +254,7 @@ impl CreateIdentityProfile {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_profile);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -271,6 +298,14 @@ impl CreateIdentityProfile {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateIdentityProfileError>> {
+        self.client.execute::<CreateIdentityProfileError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::create_identity_profile`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -313,9 +348,25 @@ impl rt::ErrorBody for CreateIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl DeleteIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -329,7 +380,7 @@ impl DeleteIdentityProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -372,6 +423,14 @@ impl DeleteIdentityProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIdentityProfileError>> {
+        self.client.execute::<DeleteIdentityProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::delete_identity_profile`], one variant per declared status.
@@ -418,9 +477,25 @@ impl rt::ErrorBody for DeleteIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_bulk_delete: crate::models::IdentityProfileBulkDelete,
 }
 impl DeleteIdentityProfiles {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -432,7 +507,7 @@ impl DeleteIdentityProfiles {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.identity_profile_bulk_delete);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -476,6 +551,14 @@ impl DeleteIdentityProfiles {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIdentityProfilesError>> {
+        self.client.execute::<DeleteIdentityProfilesError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::delete_identity_profiles`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -518,6 +601,7 @@ impl rt::ErrorBody for DeleteIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -578,6 +662,21 @@ impl ExportIdentityProfiles {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -602,7 +701,7 @@ impl ExportIdentityProfiles {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -645,6 +744,14 @@ impl ExportIdentityProfiles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ExportIdentityProfilesError>> {
+        self.client.execute::<ExportIdentityProfilesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -722,9 +829,25 @@ impl rt::ErrorBody for ExportIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDefaultIdentityAttributeConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl GetDefaultIdentityAttributeConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -738,7 +861,7 @@ impl GetDefaultIdentityAttributeConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -781,6 +904,19 @@ impl GetDefaultIdentityAttributeConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetDefaultIdentityAttributeConfigError>,
+    > {
+        self.client
+            .execute::<GetDefaultIdentityAttributeConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::get_default_identity_attribute_config`], one variant per declared status.
@@ -827,9 +963,25 @@ impl rt::ErrorBody for GetDefaultIdentityAttributeConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl GetIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -843,7 +995,7 @@ impl GetIdentityProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -883,6 +1035,14 @@ impl GetIdentityProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityProfileError>> {
+        self.client.execute::<GetIdentityProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::get_identity_profile`], one variant per declared status.
@@ -929,9 +1089,25 @@ impl rt::ErrorBody for GetIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::IdentityProfileExportedObject>,
 }
 impl ImportIdentityProfiles {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -942,7 +1118,7 @@ impl ImportIdentityProfiles {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -986,6 +1162,14 @@ impl ImportIdentityProfiles {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportIdentityProfilesError>> {
+        self.client.execute::<ImportIdentityProfilesError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::import_identity_profiles`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1028,6 +1212,7 @@ impl rt::ErrorBody for ImportIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1088,6 +1273,21 @@ impl ListIdentityProfiles {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1112,7 +1312,7 @@ impl ListIdentityProfiles {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1155,6 +1355,14 @@ impl ListIdentityProfiles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentityProfilesError>> {
+        self.client.execute::<ListIdentityProfilesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1226,9 +1434,25 @@ impl rt::ErrorBody for ListIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShowGenerateIdentityPreview {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_preview_request: crate::models::IdentityPreviewRequest,
 }
 impl ShowGenerateIdentityPreview {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1239,7 +1463,7 @@ impl ShowGenerateIdentityPreview {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_preview_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1283,6 +1507,17 @@ impl ShowGenerateIdentityPreview {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ShowGenerateIdentityPreviewError>,
+    > {
+        self.client.execute::<ShowGenerateIdentityPreviewError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::show_generate_identity_preview`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1325,9 +1560,25 @@ impl rt::ErrorBody for ShowGenerateIdentityPreviewError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl SyncIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1341,7 +1592,7 @@ impl SyncIdentityProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1390,6 +1641,14 @@ impl SyncIdentityProfile {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SyncIdentityProfileError>> {
+        self.client.execute::<SyncIdentityProfileError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::sync_identity_profile`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1435,10 +1694,26 @@ impl rt::ErrorBody for SyncIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl UpdateIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1453,7 +1728,7 @@ impl UpdateIdentityProfile {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1496,6 +1771,14 @@ impl UpdateIdentityProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateIdentityProfileError>> {
+        self.client.execute::<UpdateIdentityProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::update_identity_profile`], one variant per declared status.

@@ -61,6 +61,7 @@ impl LifecycleStatesApi {
     ) -> GetLifecycleStates {
         GetLifecycleStates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             lifecycle_state_id: lifecycle_state_id.into(),
         }
@@ -80,6 +81,7 @@ impl LifecycleStatesApi {
     ) -> UpdateLifecycleStates {
         UpdateLifecycleStates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             lifecycle_state_id: lifecycle_state_id.into(),
             request_body,
@@ -92,10 +94,26 @@ impl LifecycleStatesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLifecycleStates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     lifecycle_state_id: ::std::string::String,
 }
 impl GetLifecycleStates {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -111,7 +129,7 @@ impl GetLifecycleStates {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -151,6 +169,14 @@ impl GetLifecycleStates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetLifecycleStatesError>> {
+        self.client.execute::<GetLifecycleStatesError>(self.request()).await
     }
 }
 /// The error bodies of [`LifecycleStatesApi::get_lifecycle_states`], one variant per declared status.
@@ -194,11 +220,27 @@ impl rt::ErrorBody for GetLifecycleStatesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateLifecycleStates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     lifecycle_state_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl UpdateLifecycleStates {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -215,7 +257,7 @@ impl UpdateLifecycleStates {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -255,6 +297,14 @@ impl UpdateLifecycleStates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateLifecycleStatesError>> {
+        self.client.execute::<UpdateLifecycleStatesError>(self.request()).await
     }
 }
 /// The error bodies of [`LifecycleStatesApi::update_lifecycle_states`], one variant per declared status.

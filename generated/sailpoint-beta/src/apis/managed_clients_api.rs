@@ -26,6 +26,7 @@ impl ManagedClientsApi {
     ) -> GetManagedClientStatus {
         GetManagedClientStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             r#type,
         }
@@ -43,6 +44,7 @@ impl ManagedClientsApi {
     ) -> UpdateManagedClientStatus {
         UpdateManagedClientStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             managed_client_status,
         }
@@ -54,10 +56,26 @@ impl ManagedClientsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClientStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     r#type: crate::models::ManagedClientType,
 }
 impl GetManagedClientStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -72,7 +90,7 @@ impl GetManagedClientStatus {
             .accept("application/json");
         request = request
             .query("type", ::std::string::ToString::to_string(&self.r#type));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -115,6 +133,14 @@ impl GetManagedClientStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClientStatusError>> {
+        self.client.execute::<GetManagedClientStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClientsApi::get_managed_client_status`], one variant per declared status.
@@ -161,10 +187,26 @@ impl rt::ErrorBody for GetManagedClientStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateManagedClientStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     managed_client_status: crate::models::ManagedClientStatus,
 }
 impl UpdateManagedClientStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -178,7 +220,7 @@ impl UpdateManagedClientStatus {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.managed_client_status);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -221,6 +263,14 @@ impl UpdateManagedClientStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateManagedClientStatusError>> {
+        self.client.execute::<UpdateManagedClientStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClientsApi::update_managed_client_status`], one variant per declared status.

@@ -25,6 +25,7 @@ impl ManagedClustersApi {
     ) -> GetClientLogConfiguration {
         GetClientLogConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -40,6 +41,7 @@ impl ManagedClustersApi {
     ) -> GetManagedCluster {
         GetManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -52,6 +54,7 @@ impl ManagedClustersApi {
     pub fn get_managed_clusters(&self) -> GetManagedClusters {
         GetManagedClusters {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -71,6 +74,7 @@ impl ManagedClustersApi {
     ) -> PutClientLogConfiguration {
         PutClientLogConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             client_log_configuration,
         }
@@ -82,9 +86,25 @@ impl ManagedClustersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetClientLogConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetClientLogConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -97,7 +117,7 @@ impl GetClientLogConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -140,6 +160,14 @@ impl GetClientLogConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetClientLogConfigurationError>> {
+        self.client.execute::<GetClientLogConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::get_client_log_configuration`], one variant per declared status.
@@ -186,9 +214,25 @@ impl rt::ErrorBody for GetClientLogConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetManagedCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -201,7 +245,7 @@ impl GetManagedCluster {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -240,6 +284,14 @@ impl GetManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClusterError>> {
+        self.client.execute::<GetManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::get_managed_cluster`], one variant per declared status.
@@ -286,6 +338,7 @@ impl rt::ErrorBody for GetManagedClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClusters {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -337,6 +390,21 @@ impl GetManagedClusters {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -358,7 +426,7 @@ impl GetManagedClusters {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -401,6 +469,14 @@ impl GetManagedClusters {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClustersError>> {
+        self.client.execute::<GetManagedClustersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -472,10 +548,26 @@ impl rt::ErrorBody for GetManagedClustersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutClientLogConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     client_log_configuration: crate::models::ClientLogConfiguration,
 }
 impl PutClientLogConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -489,7 +581,7 @@ impl PutClientLogConfiguration {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.client_log_configuration);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -532,6 +624,14 @@ impl PutClientLogConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutClientLogConfigurationError>> {
+        self.client.execute::<PutClientLogConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::put_client_log_configuration`], one variant per declared status.

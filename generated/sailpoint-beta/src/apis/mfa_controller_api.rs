@@ -23,6 +23,7 @@ impl MfaControllerApi {
     ) -> CreateSendToken {
         CreateSendToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             send_token_request,
         }
     }
@@ -38,6 +39,7 @@ impl MfaControllerApi {
     ) -> PingVerificationStatus {
         PingVerificationStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             method,
             verification_poll_request,
         }
@@ -53,6 +55,7 @@ impl MfaControllerApi {
     ) -> SendDuoVerifyRequest {
         SendDuoVerifyRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             duo_verification_request,
         }
     }
@@ -67,6 +70,7 @@ impl MfaControllerApi {
     ) -> SendKbaAnswers {
         SendKbaAnswers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -81,6 +85,7 @@ impl MfaControllerApi {
     ) -> SendOktaVerifyRequest {
         SendOktaVerifyRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             okta_verification_request,
         }
     }
@@ -95,6 +100,7 @@ impl MfaControllerApi {
     ) -> SendTokenAuthRequest {
         SendTokenAuthRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             token_auth_request,
         }
     }
@@ -105,9 +111,25 @@ impl MfaControllerApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSendToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     send_token_request: crate::models::SendTokenRequest,
 }
 impl CreateSendToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -118,7 +140,7 @@ impl CreateSendToken {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.send_token_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -158,6 +180,14 @@ impl CreateSendToken {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSendTokenError>> {
+        self.client.execute::<CreateSendTokenError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaControllerApi::create_send_token`], one variant per declared status.
@@ -201,10 +231,26 @@ impl rt::ErrorBody for CreateSendTokenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PingVerificationStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     method: crate::models::PingVerificationStatusMethod,
     verification_poll_request: crate::models::VerificationPollRequest,
 }
 impl PingVerificationStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -219,7 +265,7 @@ impl PingVerificationStatus {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.verification_poll_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -263,6 +309,14 @@ impl PingVerificationStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PingVerificationStatusError>> {
+        self.client.execute::<PingVerificationStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`MfaControllerApi::ping_verification_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -305,9 +359,25 @@ impl rt::ErrorBody for PingVerificationStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendDuoVerifyRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     duo_verification_request: crate::models::DuoVerificationRequest,
 }
 impl SendDuoVerifyRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -318,7 +388,7 @@ impl SendDuoVerifyRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.duo_verification_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -362,6 +432,14 @@ impl SendDuoVerifyRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SendDuoVerifyRequestError>> {
+        self.client.execute::<SendDuoVerifyRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`MfaControllerApi::send_duo_verify_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -404,9 +482,25 @@ impl rt::ErrorBody for SendDuoVerifyRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendKbaAnswers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::KbaAnswerRequestItem>,
 }
 impl SendKbaAnswers {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -417,7 +511,7 @@ impl SendKbaAnswers {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -453,6 +547,14 @@ impl SendKbaAnswers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SendKbaAnswersError>> {
+        self.client.execute::<SendKbaAnswersError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaControllerApi::send_kba_answers`], one variant per declared status.
@@ -496,9 +598,25 @@ impl rt::ErrorBody for SendKbaAnswersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendOktaVerifyRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     okta_verification_request: crate::models::OktaVerificationRequest,
 }
 impl SendOktaVerifyRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -509,7 +627,7 @@ impl SendOktaVerifyRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.okta_verification_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -553,6 +671,14 @@ impl SendOktaVerifyRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SendOktaVerifyRequestError>> {
+        self.client.execute::<SendOktaVerifyRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`MfaControllerApi::send_okta_verify_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -595,9 +721,25 @@ impl rt::ErrorBody for SendOktaVerifyRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendTokenAuthRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     token_auth_request: crate::models::TokenAuthRequest,
 }
 impl SendTokenAuthRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -608,7 +750,7 @@ impl SendTokenAuthRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.token_auth_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -651,6 +793,14 @@ impl SendTokenAuthRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SendTokenAuthRequestError>> {
+        self.client.execute::<SendTokenAuthRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaControllerApi::send_token_auth_request`], one variant per declared status.

@@ -27,6 +27,7 @@ impl MultiHostIntegrationApi {
     ) -> CreateMultiHostIntegration {
         CreateMultiHostIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_integrations_create,
         }
     }
@@ -44,6 +45,7 @@ impl MultiHostIntegrationApi {
     ) -> CreateSourcesWithinMultiHost {
         CreateSourcesWithinMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             request_body,
         }
@@ -61,6 +63,7 @@ impl MultiHostIntegrationApi {
     ) -> DeleteMultiHost {
         DeleteMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -77,6 +80,7 @@ impl MultiHostIntegrationApi {
     ) -> GetAcctAggregationGroups {
         GetAcctAggregationGroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -93,6 +97,7 @@ impl MultiHostIntegrationApi {
     ) -> GetEntitlementAggregationGroups {
         GetEntitlementAggregationGroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_id: multi_host_id.into(),
         }
     }
@@ -109,6 +114,7 @@ impl MultiHostIntegrationApi {
     ) -> GetMultiHostIntegrations {
         GetMultiHostIntegrations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -122,6 +128,7 @@ impl MultiHostIntegrationApi {
     pub fn get_multi_host_integrations_list(&self) -> GetMultiHostIntegrationsList {
         GetMultiHostIntegrationsList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -143,6 +150,7 @@ impl MultiHostIntegrationApi {
     ) -> GetMultiHostSourceCreationErrors {
         GetMultiHostSourceCreationErrors {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_id: multi_host_id.into(),
         }
     }
@@ -156,6 +164,7 @@ impl MultiHostIntegrationApi {
     pub fn get_multihost_integration_types(&self) -> GetMultihostIntegrationTypes {
         GetMultihostIntegrationTypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List sources within multi-host integration
@@ -171,6 +180,7 @@ impl MultiHostIntegrationApi {
     ) -> GetSourcesWithinMultiHost {
         GetSourcesWithinMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -192,6 +202,7 @@ impl MultiHostIntegrationApi {
     ) -> TestConnectionMultiHostSources {
         TestConnectionMultiHostSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -209,6 +220,7 @@ impl MultiHostIntegrationApi {
     ) -> TestSourceConnectionMultihost {
         TestSourceConnectionMultihost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             source_id: source_id.into(),
         }
@@ -227,6 +239,7 @@ impl MultiHostIntegrationApi {
     ) -> UpdateMultiHostSources {
         UpdateMultiHostSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             request_body,
         }
@@ -238,9 +251,25 @@ impl MultiHostIntegrationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMultiHostIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_integrations_create: crate::models::MultiHostIntegrationsCreate,
 }
 impl CreateMultiHostIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -252,7 +281,7 @@ impl CreateMultiHostIntegration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.multi_host_integrations_create);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -295,6 +324,17 @@ impl CreateMultiHostIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateMultiHostIntegrationError>,
+    > {
+        self.client.execute::<CreateMultiHostIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::create_multi_host_integration`], one variant per declared status.
@@ -341,10 +381,26 @@ impl rt::ErrorBody for CreateMultiHostIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourcesWithinMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::MultiHostIntegrationsCreateSources>,
 }
 impl CreateSourcesWithinMultiHost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -359,7 +415,7 @@ impl CreateSourcesWithinMultiHost {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -394,6 +450,17 @@ impl CreateSourcesWithinMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateSourcesWithinMultiHostError>,
+    > {
+        self.client.execute::<CreateSourcesWithinMultiHostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::create_sources_within_multi_host`], one variant per declared status.
@@ -440,9 +507,25 @@ impl rt::ErrorBody for CreateSourcesWithinMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl DeleteMultiHost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -456,7 +539,7 @@ impl DeleteMultiHost {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -488,6 +571,14 @@ impl DeleteMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteMultiHostError>> {
+        self.client.execute::<DeleteMultiHostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::delete_multi_host`], one variant per declared status.
@@ -534,9 +625,25 @@ impl rt::ErrorBody for DeleteMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAcctAggregationGroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl GetAcctAggregationGroups {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -550,7 +657,7 @@ impl GetAcctAggregationGroups {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -593,6 +700,14 @@ impl GetAcctAggregationGroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAcctAggregationGroupsError>> {
+        self.client.execute::<GetAcctAggregationGroupsError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_acct_aggregation_groups`], one variant per declared status.
@@ -639,9 +754,25 @@ impl rt::ErrorBody for GetAcctAggregationGroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementAggregationGroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_id: ::std::string::String,
 }
 impl GetEntitlementAggregationGroups {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -655,7 +786,7 @@ impl GetEntitlementAggregationGroups {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -698,6 +829,17 @@ impl GetEntitlementAggregationGroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementAggregationGroupsError>,
+    > {
+        self.client.execute::<GetEntitlementAggregationGroupsError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_entitlement_aggregation_groups`], one variant per declared status.
@@ -744,9 +886,25 @@ impl rt::ErrorBody for GetEntitlementAggregationGroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostIntegrations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl GetMultiHostIntegrations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -760,7 +918,7 @@ impl GetMultiHostIntegrations {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -803,6 +961,14 @@ impl GetMultiHostIntegrations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMultiHostIntegrationsError>> {
+        self.client.execute::<GetMultiHostIntegrationsError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multi_host_integrations`], one variant per declared status.
@@ -849,6 +1015,7 @@ impl rt::ErrorBody for GetMultiHostIntegrationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostIntegrationsList {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -920,6 +1087,21 @@ impl GetMultiHostIntegrationsList {
         self.for_subadmin = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -947,7 +1129,7 @@ impl GetMultiHostIntegrationsList {
         if let ::std::option::Option::Some(value) = &self.for_subadmin {
             request = request.query("for-subadmin", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -990,6 +1172,17 @@ impl GetMultiHostIntegrationsList {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultiHostIntegrationsListError>,
+    > {
+        self.client.execute::<GetMultiHostIntegrationsListError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1067,9 +1260,25 @@ impl rt::ErrorBody for GetMultiHostIntegrationsListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostSourceCreationErrors {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_id: ::std::string::String,
 }
 impl GetMultiHostSourceCreationErrors {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1083,7 +1292,7 @@ impl GetMultiHostSourceCreationErrors {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1126,6 +1335,19 @@ impl GetMultiHostSourceCreationErrors {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultiHostSourceCreationErrorsError>,
+    > {
+        self.client
+            .execute::<GetMultiHostSourceCreationErrorsError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multi_host_source_creation_errors`], one variant per declared status.
@@ -1172,8 +1394,24 @@ impl rt::ErrorBody for GetMultiHostSourceCreationErrorsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultihostIntegrationTypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetMultihostIntegrationTypes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1183,7 +1421,7 @@ impl GetMultihostIntegrationTypes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1228,6 +1466,17 @@ impl GetMultihostIntegrationTypes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultihostIntegrationTypesError>,
+    > {
+        self.client.execute::<GetMultihostIntegrationTypesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multihost_integration_types`], one variant per declared status.
@@ -1274,6 +1523,7 @@ impl rt::ErrorBody for GetMultihostIntegrationTypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourcesWithinMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -1331,6 +1581,21 @@ impl GetSourcesWithinMultiHost {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1359,7 +1624,7 @@ impl GetSourcesWithinMultiHost {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1402,6 +1667,14 @@ impl GetSourcesWithinMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourcesWithinMultiHostError>> {
+        self.client.execute::<GetSourcesWithinMultiHostError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1479,9 +1752,25 @@ impl rt::ErrorBody for GetSourcesWithinMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestConnectionMultiHostSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl TestConnectionMultiHostSources {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1495,7 +1784,7 @@ impl TestConnectionMultiHostSources {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1530,6 +1819,17 @@ impl TestConnectionMultiHostSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestConnectionMultiHostSourcesError>,
+    > {
+        self.client.execute::<TestConnectionMultiHostSourcesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::test_connection_multi_host_sources`], one variant per declared status.
@@ -1576,10 +1876,26 @@ impl rt::ErrorBody for TestConnectionMultiHostSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConnectionMultihost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     source_id: ::std::string::String,
 }
 impl TestSourceConnectionMultihost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1595,7 +1911,7 @@ impl TestSourceConnectionMultihost {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1638,6 +1954,17 @@ impl TestSourceConnectionMultihost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestSourceConnectionMultihostError>,
+    > {
+        self.client.execute::<TestSourceConnectionMultihostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::test_source_connection_multihost`], one variant per declared status.
@@ -1684,10 +2011,26 @@ impl rt::ErrorBody for TestSourceConnectionMultihostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMultiHostSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::UpdateMultiHostSourcesRequestItem>,
 }
 impl UpdateMultiHostSources {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1702,7 +2045,7 @@ impl UpdateMultiHostSources {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1737,6 +2080,14 @@ impl UpdateMultiHostSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateMultiHostSourcesError>> {
+        self.client.execute::<UpdateMultiHostSourcesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::update_multi_host_sources`], one variant per declared status.

@@ -55,6 +55,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ApproveNonEmployeeRequest {
         ApproveNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             non_employee_approval_decision,
         }
@@ -73,6 +74,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeRecord {
         CreateNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             non_employee_request_body,
         }
     }
@@ -88,6 +90,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeRequest {
         CreateNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             non_employee_request_body,
         }
     }
@@ -103,6 +106,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeSource {
         CreateNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             non_employee_source_request_body,
         }
     }
@@ -119,6 +123,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeSourceSchemaAttributes {
         CreateNonEmployeeSourceSchemaAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             non_employee_schema_attribute_body,
         }
@@ -135,6 +140,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeRecord {
         DeleteNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -152,6 +158,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeRecordInBulk {
         DeleteNonEmployeeRecordInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             delete_non_employee_record_in_bulk_request,
         }
     }
@@ -167,6 +174,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeRequest {
         DeleteNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -183,6 +191,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeSchemaAttribute {
         DeleteNonEmployeeSchemaAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_id: attribute_id.into(),
             source_id: source_id.into(),
         }
@@ -199,6 +208,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeSource {
         DeleteNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -214,6 +224,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeSourceSchemaAttributes {
         DeleteNonEmployeeSourceSchemaAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -229,6 +240,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeApproval {
         GetNonEmployeeApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             include_detail: ::std::option::Option::None,
         }
@@ -245,6 +257,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeApprovalSummary {
         GetNonEmployeeApprovalSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: requested_for.into(),
         }
     }
@@ -262,6 +275,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeBulkUploadStatus {
         GetNonEmployeeBulkUploadStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -277,6 +291,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeExportRecords {
         GetNonEmployeeExportRecords {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -294,6 +309,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeExportSourceSchemaTemplate {
         GetNonEmployeeExportSourceSchemaTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -309,6 +325,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeRecord {
         GetNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -324,6 +341,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeRequest {
         GetNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -339,6 +357,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeRequestSummary {
         GetNonEmployeeRequestSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: requested_for.into(),
         }
     }
@@ -355,6 +374,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeSchemaAttribute {
         GetNonEmployeeSchemaAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_id: attribute_id.into(),
             source_id: source_id.into(),
         }
@@ -371,6 +391,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeSource {
         GetNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -389,6 +410,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeSourceSchemaAttributes {
         GetNonEmployeeSourceSchemaAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             source_id: source_id.into(),
@@ -408,6 +430,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ImportNonEmployeeRecordsInBulk {
         ImportNonEmployeeRecordsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -421,6 +444,7 @@ impl NonEmployeeLifecycleManagementApi {
     pub fn list_non_employee_approval(&self) -> ListNonEmployeeApproval {
         ListNonEmployeeApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -438,6 +462,7 @@ impl NonEmployeeLifecycleManagementApi {
     pub fn list_non_employee_records(&self) -> ListNonEmployeeRecords {
         ListNonEmployeeRecords {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -457,6 +482,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ListNonEmployeeRequests {
         ListNonEmployeeRequests {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -476,6 +502,7 @@ impl NonEmployeeLifecycleManagementApi {
     pub fn list_non_employee_sources(&self) -> ListNonEmployeeSources {
         ListNonEmployeeSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -497,6 +524,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> PatchNonEmployeeRecord {
         PatchNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -515,6 +543,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> PatchNonEmployeeSchemaAttribute {
         PatchNonEmployeeSchemaAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_id: attribute_id.into(),
             source_id: source_id.into(),
             request_body,
@@ -533,6 +562,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> PatchNonEmployeeSource {
         PatchNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             request_body,
         }
@@ -550,6 +580,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> PutNonEmployeeRecord {
         PutNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             non_employee_request_body,
         }
@@ -567,6 +598,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> RejectNonEmployeeRequest {
         RejectNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             non_employee_reject_approval_decision,
         }
@@ -578,10 +610,26 @@ impl NonEmployeeLifecycleManagementApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     non_employee_approval_decision: crate::models::NonEmployeeApprovalDecision,
 }
 impl ApproveNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -596,7 +644,7 @@ impl ApproveNonEmployeeRequest {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_approval_decision);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -640,6 +688,14 @@ impl ApproveNonEmployeeRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveNonEmployeeRequestError>> {
+        self.client.execute::<ApproveNonEmployeeRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::approve_non_employee_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -682,9 +738,25 @@ impl rt::ErrorBody for ApproveNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     non_employee_request_body: crate::models::NonEmployeeRequestBody,
 }
 impl CreateNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -695,7 +767,7 @@ impl CreateNonEmployeeRecord {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.non_employee_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -739,6 +811,14 @@ impl CreateNonEmployeeRecord {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateNonEmployeeRecordError>> {
+        self.client.execute::<CreateNonEmployeeRecordError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_record`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -781,9 +861,25 @@ impl rt::ErrorBody for CreateNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     non_employee_request_body: crate::models::NonEmployeeRequestBody,
 }
 impl CreateNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -794,7 +890,7 @@ impl CreateNonEmployeeRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.non_employee_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -838,6 +934,14 @@ impl CreateNonEmployeeRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateNonEmployeeRequestError>> {
+        self.client.execute::<CreateNonEmployeeRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -880,9 +984,25 @@ impl rt::ErrorBody for CreateNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     non_employee_source_request_body: crate::models::NonEmployeeSourceRequestBody,
 }
 impl CreateNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -894,7 +1014,7 @@ impl CreateNonEmployeeSource {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_source_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -938,6 +1058,14 @@ impl CreateNonEmployeeSource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateNonEmployeeSourceError>> {
+        self.client.execute::<CreateNonEmployeeSourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -980,10 +1108,26 @@ impl rt::ErrorBody for CreateNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeSourceSchemaAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     non_employee_schema_attribute_body: crate::models::NonEmployeeSchemaAttributeBody,
 }
 impl CreateNonEmployeeSourceSchemaAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -999,7 +1143,7 @@ impl CreateNonEmployeeSourceSchemaAttributes {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_schema_attribute_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1043,6 +1187,19 @@ impl CreateNonEmployeeSourceSchemaAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateNonEmployeeSourceSchemaAttributesError>,
+    > {
+        self.client
+            .execute::<CreateNonEmployeeSourceSchemaAttributesError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_source_schema_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1085,9 +1242,25 @@ impl rt::ErrorBody for CreateNonEmployeeSourceSchemaAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1100,7 +1273,7 @@ impl DeleteNonEmployeeRecord {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1135,6 +1308,14 @@ impl DeleteNonEmployeeRecord {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteNonEmployeeRecordError>> {
+        self.client.execute::<DeleteNonEmployeeRecordError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_record`], one variant per declared status.
@@ -1178,9 +1359,25 @@ impl rt::ErrorBody for DeleteNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeRecordInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     delete_non_employee_record_in_bulk_request: crate::models::DeleteNonEmployeeRecordInBulkRequest,
 }
 impl DeleteNonEmployeeRecordInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1195,7 +1392,7 @@ impl DeleteNonEmployeeRecordInBulk {
                 "application/json",
                 &self.delete_non_employee_record_in_bulk_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1230,6 +1427,17 @@ impl DeleteNonEmployeeRecordInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNonEmployeeRecordInBulkError>,
+    > {
+        self.client.execute::<DeleteNonEmployeeRecordInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_record_in_bulk`], one variant per declared status.
@@ -1273,9 +1481,25 @@ impl rt::ErrorBody for DeleteNonEmployeeRecordInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1288,7 +1512,7 @@ impl DeleteNonEmployeeRequest {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1323,6 +1547,14 @@ impl DeleteNonEmployeeRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteNonEmployeeRequestError>> {
+        self.client.execute::<DeleteNonEmployeeRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_request`], one variant per declared status.
@@ -1369,10 +1601,26 @@ impl rt::ErrorBody for DeleteNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeSchemaAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_id: ::std::string::String,
     source_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSchemaAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1388,7 +1636,7 @@ impl DeleteNonEmployeeSchemaAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1423,6 +1671,19 @@ impl DeleteNonEmployeeSchemaAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNonEmployeeSchemaAttributeError>,
+    > {
+        self.client
+            .execute::<DeleteNonEmployeeSchemaAttributeError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_schema_attribute`], one variant per declared status.
@@ -1466,9 +1727,25 @@ impl rt::ErrorBody for DeleteNonEmployeeSchemaAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1482,7 +1759,7 @@ impl DeleteNonEmployeeSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1517,6 +1794,14 @@ impl DeleteNonEmployeeSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteNonEmployeeSourceError>> {
+        self.client.execute::<DeleteNonEmployeeSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_source`], one variant per declared status.
@@ -1560,9 +1845,25 @@ impl rt::ErrorBody for DeleteNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeSourceSchemaAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSourceSchemaAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1576,7 +1877,7 @@ impl DeleteNonEmployeeSourceSchemaAttributes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1614,6 +1915,19 @@ impl DeleteNonEmployeeSourceSchemaAttributes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNonEmployeeSourceSchemaAttributesError>,
+    > {
+        self.client
+            .execute::<DeleteNonEmployeeSourceSchemaAttributesError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_source_schema_attributes`], one variant per declared status.
@@ -1657,6 +1971,7 @@ impl rt::ErrorBody for DeleteNonEmployeeSourceSchemaAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     include_detail: ::std::option::Option<::std::string::String>,
 }
@@ -1667,6 +1982,21 @@ impl GetNonEmployeeApproval {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.include_detail = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1684,7 +2014,7 @@ impl GetNonEmployeeApproval {
         if let ::std::option::Option::Some(value) = &self.include_detail {
             request = request.query("include-detail", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1728,6 +2058,14 @@ impl GetNonEmployeeApproval {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeApprovalError>> {
+        self.client.execute::<GetNonEmployeeApprovalError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_approval`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1770,9 +2108,25 @@ impl rt::ErrorBody for GetNonEmployeeApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeApprovalSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::string::String,
 }
 impl GetNonEmployeeApprovalSummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1786,7 +2140,7 @@ impl GetNonEmployeeApprovalSummary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1830,6 +2184,17 @@ impl GetNonEmployeeApprovalSummary {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeApprovalSummaryError>,
+    > {
+        self.client.execute::<GetNonEmployeeApprovalSummaryError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_approval_summary`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1872,9 +2237,25 @@ impl rt::ErrorBody for GetNonEmployeeApprovalSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeBulkUploadStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeBulkUploadStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1887,7 +2268,7 @@ impl GetNonEmployeeBulkUploadStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1931,6 +2312,17 @@ impl GetNonEmployeeBulkUploadStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeBulkUploadStatusError>,
+    > {
+        self.client.execute::<GetNonEmployeeBulkUploadStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_bulk_upload_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1973,9 +2365,25 @@ impl rt::ErrorBody for GetNonEmployeeBulkUploadStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeExportRecords {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeExportRecords {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1988,7 +2396,7 @@ impl GetNonEmployeeExportRecords {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2027,6 +2435,17 @@ impl GetNonEmployeeExportRecords {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeExportRecordsError>,
+    > {
+        self.client.execute::<GetNonEmployeeExportRecordsError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_export_records`], one variant per declared status.
@@ -2073,9 +2492,25 @@ impl rt::ErrorBody for GetNonEmployeeExportRecordsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeExportSourceSchemaTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeExportSourceSchemaTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2088,7 +2523,7 @@ impl GetNonEmployeeExportSourceSchemaTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2131,6 +2566,19 @@ impl GetNonEmployeeExportSourceSchemaTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeExportSourceSchemaTemplateError>,
+    > {
+        self.client
+            .execute::<GetNonEmployeeExportSourceSchemaTemplateError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_export_source_schema_template`], one variant per declared status.
@@ -2177,9 +2625,25 @@ impl rt::ErrorBody for GetNonEmployeeExportSourceSchemaTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2192,7 +2656,7 @@ impl GetNonEmployeeRecord {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2236,6 +2700,14 @@ impl GetNonEmployeeRecord {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeRecordError>> {
+        self.client.execute::<GetNonEmployeeRecordError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_record`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2278,9 +2750,25 @@ impl rt::ErrorBody for GetNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2293,7 +2781,7 @@ impl GetNonEmployeeRequest {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2336,6 +2824,14 @@ impl GetNonEmployeeRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeRequestError>> {
+        self.client.execute::<GetNonEmployeeRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_request`], one variant per declared status.
@@ -2382,9 +2878,25 @@ impl rt::ErrorBody for GetNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeRequestSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::string::String,
 }
 impl GetNonEmployeeRequestSummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2398,7 +2910,7 @@ impl GetNonEmployeeRequestSummary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2442,6 +2954,17 @@ impl GetNonEmployeeRequestSummary {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeRequestSummaryError>,
+    > {
+        self.client.execute::<GetNonEmployeeRequestSummaryError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_request_summary`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2484,10 +3007,26 @@ impl rt::ErrorBody for GetNonEmployeeRequestSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeSchemaAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_id: ::std::string::String,
     source_id: ::std::string::String,
 }
 impl GetNonEmployeeSchemaAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2503,7 +3042,7 @@ impl GetNonEmployeeSchemaAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2547,6 +3086,17 @@ impl GetNonEmployeeSchemaAttribute {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeSchemaAttributeError>,
+    > {
+        self.client.execute::<GetNonEmployeeSchemaAttributeError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_schema_attribute`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2589,9 +3139,25 @@ impl rt::ErrorBody for GetNonEmployeeSchemaAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2605,7 +3171,7 @@ impl GetNonEmployeeSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2649,6 +3215,14 @@ impl GetNonEmployeeSource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeSourceError>> {
+        self.client.execute::<GetNonEmployeeSourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2691,6 +3265,7 @@ impl rt::ErrorBody for GetNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeSourceSchemaAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     source_id: ::std::string::String,
@@ -2712,6 +3287,21 @@ impl GetNonEmployeeSourceSchemaAttributes {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2731,7 +3321,7 @@ impl GetNonEmployeeSourceSchemaAttributes {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2774,6 +3364,19 @@ impl GetNonEmployeeSourceSchemaAttributes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeSourceSchemaAttributesError>,
+    > {
+        self.client
+            .execute::<GetNonEmployeeSourceSchemaAttributesError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2851,6 +3454,7 @@ impl rt::ErrorBody for GetNonEmployeeSourceSchemaAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportNonEmployeeRecordsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -2858,6 +3462,21 @@ impl ImportNonEmployeeRecordsInBulk {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2876,7 +3495,7 @@ impl ImportNonEmployeeRecordsInBulk {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2919,6 +3538,17 @@ impl ImportNonEmployeeRecordsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportNonEmployeeRecordsInBulkError>,
+    > {
+        self.client.execute::<ImportNonEmployeeRecordsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::import_non_employee_records_in_bulk`], one variant per declared status.
@@ -2965,6 +3595,7 @@ impl rt::ErrorBody for ImportNonEmployeeRecordsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -3030,6 +3661,21 @@ impl ListNonEmployeeApproval {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3057,7 +3703,7 @@ impl ListNonEmployeeApproval {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3100,6 +3746,14 @@ impl ListNonEmployeeApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeApprovalError>> {
+        self.client.execute::<ListNonEmployeeApprovalError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3174,6 +3828,7 @@ impl rt::ErrorBody for ListNonEmployeeApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeRecords {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -3230,6 +3885,21 @@ impl ListNonEmployeeRecords {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3254,7 +3924,7 @@ impl ListNonEmployeeRecords {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3297,6 +3967,14 @@ impl ListNonEmployeeRecords {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeRecordsError>> {
+        self.client.execute::<ListNonEmployeeRecordsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3368,6 +4046,7 @@ impl rt::ErrorBody for ListNonEmployeeRecordsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeRequests {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -3425,6 +4104,21 @@ impl ListNonEmployeeRequests {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3451,7 +4145,7 @@ impl ListNonEmployeeRequests {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3494,6 +4188,14 @@ impl ListNonEmployeeRequests {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeRequestsError>> {
+        self.client.execute::<ListNonEmployeeRequestsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3568,6 +4270,7 @@ impl rt::ErrorBody for ListNonEmployeeRequestsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -3628,6 +4331,21 @@ impl ListNonEmployeeSources {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3656,7 +4374,7 @@ impl ListNonEmployeeSources {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3699,6 +4417,14 @@ impl ListNonEmployeeSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeSourcesError>> {
+        self.client.execute::<ListNonEmployeeSourcesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3773,10 +4499,26 @@ impl rt::ErrorBody for ListNonEmployeeSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3790,7 +4532,7 @@ impl PatchNonEmployeeRecord {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3833,6 +4575,14 @@ impl PatchNonEmployeeRecord {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchNonEmployeeRecordError>> {
+        self.client.execute::<PatchNonEmployeeRecordError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::patch_non_employee_record`], one variant per declared status.
@@ -3879,11 +4629,27 @@ impl rt::ErrorBody for PatchNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchNonEmployeeSchemaAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_id: ::std::string::String,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchNonEmployeeSchemaAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3900,7 +4666,7 @@ impl PatchNonEmployeeSchemaAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3943,6 +4709,17 @@ impl PatchNonEmployeeSchemaAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchNonEmployeeSchemaAttributeError>,
+    > {
+        self.client.execute::<PatchNonEmployeeSchemaAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::patch_non_employee_schema_attribute`], one variant per declared status.
@@ -3989,10 +4766,26 @@ impl rt::ErrorBody for PatchNonEmployeeSchemaAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4007,7 +4800,7 @@ impl PatchNonEmployeeSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4051,6 +4844,14 @@ impl PatchNonEmployeeSource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchNonEmployeeSourceError>> {
+        self.client.execute::<PatchNonEmployeeSourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::patch_non_employee_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -4093,10 +4894,26 @@ impl rt::ErrorBody for PatchNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     non_employee_request_body: crate::models::NonEmployeeRequestBody,
 }
 impl PutNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4110,7 +4927,7 @@ impl PutNonEmployeeRecord {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.non_employee_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4153,6 +4970,14 @@ impl PutNonEmployeeRecord {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutNonEmployeeRecordError>> {
+        self.client.execute::<PutNonEmployeeRecordError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::put_non_employee_record`], one variant per declared status.
@@ -4199,10 +5024,26 @@ impl rt::ErrorBody for PutNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     non_employee_reject_approval_decision: crate::models::NonEmployeeRejectApprovalDecision,
 }
 impl RejectNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4217,7 +5058,7 @@ impl RejectNonEmployeeRequest {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_reject_approval_decision);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4260,6 +5101,14 @@ impl RejectNonEmployeeRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectNonEmployeeRequestError>> {
+        self.client.execute::<RejectNonEmployeeRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::reject_non_employee_request`], one variant per declared status.

@@ -23,6 +23,7 @@ impl NotificationsApi {
     ) -> CreateDomainDkim {
         CreateDomainDkim {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             domain_address,
         }
     }
@@ -39,6 +40,7 @@ impl NotificationsApi {
     ) -> CreateNotificationTemplate {
         CreateNotificationTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             template_dto,
         }
     }
@@ -53,6 +55,7 @@ impl NotificationsApi {
     ) -> CreateVerifiedFromAddress {
         CreateVerifiedFromAddress {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             email_status_dto,
         }
     }
@@ -67,6 +70,7 @@ impl NotificationsApi {
     ) -> DeleteNotificationTemplatesInBulk {
         DeleteNotificationTemplatesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -81,6 +85,7 @@ impl NotificationsApi {
     ) -> DeleteVerifiedFromAddress {
         DeleteVerifiedFromAddress {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -92,6 +97,7 @@ impl NotificationsApi {
     pub fn get_dkim_attributes(&self) -> GetDkimAttributes {
         GetDkimAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get mail from attributes
@@ -105,6 +111,7 @@ impl NotificationsApi {
     ) -> GetMailFromAttributes {
         GetMailFromAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -119,6 +126,7 @@ impl NotificationsApi {
     ) -> GetNotificationTemplate {
         GetNotificationTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -131,6 +139,7 @@ impl NotificationsApi {
     pub fn get_notifications_template_context(&self) -> GetNotificationsTemplateContext {
         GetNotificationsTemplateContext {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List from addresses
@@ -141,6 +150,7 @@ impl NotificationsApi {
     pub fn list_from_addresses(&self) -> ListFromAddresses {
         ListFromAddresses {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -159,6 +169,7 @@ impl NotificationsApi {
     ) -> ListNotificationPreferences {
         ListNotificationPreferences {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
         }
     }
@@ -172,6 +183,7 @@ impl NotificationsApi {
     ) -> ListNotificationTemplateDefaults {
         ListNotificationTemplateDefaults {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -185,6 +197,7 @@ impl NotificationsApi {
     pub fn list_notification_templates(&self) -> ListNotificationTemplates {
         ListNotificationTemplates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -202,6 +215,7 @@ impl NotificationsApi {
     ) -> PutMailFromAttributes {
         PutMailFromAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mail_from_attributes_dto,
         }
     }
@@ -216,6 +230,7 @@ impl NotificationsApi {
     ) -> SendTestNotification {
         SendTestNotification {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             send_test_notification_request_dto,
         }
     }
@@ -226,9 +241,25 @@ impl NotificationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDomainDkim {
     client: rt::Client,
+    call_options: rt::CallOptions,
     domain_address: crate::models::DomainAddress,
 }
 impl CreateDomainDkim {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -239,7 +270,7 @@ impl CreateDomainDkim {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.domain_address);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -278,6 +309,14 @@ impl CreateDomainDkim {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateDomainDkimError>> {
+        self.client.execute::<CreateDomainDkimError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::create_domain_dkim`], one variant per declared status.
@@ -324,9 +363,25 @@ impl rt::ErrorBody for CreateDomainDkimError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNotificationTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     template_dto: crate::models::TemplateDto,
 }
 impl CreateNotificationTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -337,7 +392,7 @@ impl CreateNotificationTemplate {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.template_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -381,6 +436,17 @@ impl CreateNotificationTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateNotificationTemplateError>,
+    > {
+        self.client.execute::<CreateNotificationTemplateError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::create_notification_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -423,9 +489,25 @@ impl rt::ErrorBody for CreateNotificationTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateVerifiedFromAddress {
     client: rt::Client,
+    call_options: rt::CallOptions,
     email_status_dto: crate::models::EmailStatusDto,
 }
 impl CreateVerifiedFromAddress {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -436,7 +518,7 @@ impl CreateVerifiedFromAddress {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.email_status_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -480,6 +562,14 @@ impl CreateVerifiedFromAddress {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateVerifiedFromAddressError>> {
+        self.client.execute::<CreateVerifiedFromAddressError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::create_verified_from_address`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -522,9 +612,25 @@ impl rt::ErrorBody for CreateVerifiedFromAddressError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNotificationTemplatesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::TemplateBulkDeleteDto>,
 }
 impl DeleteNotificationTemplatesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -535,7 +641,7 @@ impl DeleteNotificationTemplatesInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -570,6 +676,19 @@ impl DeleteNotificationTemplatesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNotificationTemplatesInBulkError>,
+    > {
+        self.client
+            .execute::<DeleteNotificationTemplatesInBulkError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NotificationsApi::delete_notification_templates_in_bulk`], one variant per declared status.
@@ -613,9 +732,25 @@ impl rt::ErrorBody for DeleteNotificationTemplatesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteVerifiedFromAddress {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteVerifiedFromAddress {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -628,7 +763,7 @@ impl DeleteVerifiedFromAddress {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -663,6 +798,14 @@ impl DeleteVerifiedFromAddress {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteVerifiedFromAddressError>> {
+        self.client.execute::<DeleteVerifiedFromAddressError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::delete_verified_from_address`], one variant per declared status.
@@ -709,8 +852,24 @@ impl rt::ErrorBody for DeleteVerifiedFromAddressError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDkimAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetDkimAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -720,7 +879,7 @@ impl GetDkimAttributes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -764,6 +923,14 @@ impl GetDkimAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDkimAttributesError>> {
+        self.client.execute::<GetDkimAttributesError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::get_dkim_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -806,9 +973,25 @@ impl rt::ErrorBody for GetDkimAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMailFromAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl GetMailFromAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -822,7 +1005,7 @@ impl GetMailFromAttributes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -866,6 +1049,14 @@ impl GetMailFromAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMailFromAttributesError>> {
+        self.client.execute::<GetMailFromAttributesError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::get_mail_from_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -908,9 +1099,25 @@ impl rt::ErrorBody for GetMailFromAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNotificationTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -923,7 +1130,7 @@ impl GetNotificationTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -967,6 +1174,14 @@ impl GetNotificationTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNotificationTemplateError>> {
+        self.client.execute::<GetNotificationTemplateError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::get_notification_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1009,8 +1224,24 @@ impl rt::ErrorBody for GetNotificationTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationsTemplateContext {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetNotificationsTemplateContext {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1020,7 +1251,7 @@ impl GetNotificationsTemplateContext {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1064,6 +1295,17 @@ impl GetNotificationsTemplateContext {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNotificationsTemplateContextError>,
+    > {
+        self.client.execute::<GetNotificationsTemplateContextError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::get_notifications_template_context`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1106,6 +1348,7 @@ impl rt::ErrorBody for GetNotificationsTemplateContextError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFromAddresses {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1162,6 +1405,21 @@ impl ListFromAddresses {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1186,7 +1444,7 @@ impl ListFromAddresses {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1229,6 +1487,14 @@ impl ListFromAddresses {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListFromAddressesError>> {
+        self.client.execute::<ListFromAddressesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1297,9 +1563,25 @@ impl rt::ErrorBody for ListFromAddressesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNotificationPreferences {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
 }
 impl ListNotificationPreferences {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1312,7 +1594,7 @@ impl ListNotificationPreferences {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1355,6 +1637,17 @@ impl ListNotificationPreferences {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListNotificationPreferencesError>,
+    > {
+        self.client.execute::<ListNotificationPreferencesError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::list_notification_preferences`], one variant per declared status.
@@ -1401,6 +1694,7 @@ impl rt::ErrorBody for ListNotificationPreferencesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNotificationTemplateDefaults {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1438,6 +1732,21 @@ impl ListNotificationTemplateDefaults {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1456,7 +1765,7 @@ impl ListNotificationTemplateDefaults {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1499,6 +1808,19 @@ impl ListNotificationTemplateDefaults {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListNotificationTemplateDefaultsError>,
+    > {
+        self.client
+            .execute::<ListNotificationTemplateDefaultsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1573,6 +1895,7 @@ impl rt::ErrorBody for ListNotificationTemplateDefaultsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNotificationTemplates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1627,6 +1950,21 @@ impl ListNotificationTemplates {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1648,7 +1986,7 @@ impl ListNotificationTemplates {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1691,6 +2029,14 @@ impl ListNotificationTemplates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNotificationTemplatesError>> {
+        self.client.execute::<ListNotificationTemplatesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1762,9 +2108,25 @@ impl rt::ErrorBody for ListNotificationTemplatesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutMailFromAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mail_from_attributes_dto: crate::models::MailFromAttributesDto,
 }
 impl PutMailFromAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1775,7 +2137,7 @@ impl PutMailFromAttributes {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.mail_from_attributes_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1819,6 +2181,14 @@ impl PutMailFromAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutMailFromAttributesError>> {
+        self.client.execute::<PutMailFromAttributesError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::put_mail_from_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1861,9 +2231,25 @@ impl rt::ErrorBody for PutMailFromAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendTestNotification {
     client: rt::Client,
+    call_options: rt::CallOptions,
     send_test_notification_request_dto: crate::models::SendTestNotificationRequestDto,
 }
 impl SendTestNotification {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1875,7 +2261,7 @@ impl SendTestNotification {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.send_test_notification_request_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1910,6 +2296,14 @@ impl SendTestNotification {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SendTestNotificationError>> {
+        self.client.execute::<SendTestNotificationError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::send_test_notification`], one variant per declared status.

@@ -21,6 +21,7 @@ impl OrgConfigApi {
     pub fn get_org_config(&self) -> GetOrgConfig {
         GetOrgConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get list of time zones
@@ -31,6 +32,7 @@ impl OrgConfigApi {
     pub fn get_valid_time_zones(&self) -> GetValidTimeZones {
         GetValidTimeZones {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Patch an org configuration property
@@ -44,6 +46,7 @@ impl OrgConfigApi {
     ) -> PatchOrgConfig {
         PatchOrgConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -54,8 +57,24 @@ impl OrgConfigApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrgConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetOrgConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -65,7 +84,7 @@ impl GetOrgConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -96,6 +115,14 @@ impl GetOrgConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetOrgConfigError>> {
+        self.client.execute::<GetOrgConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`OrgConfigApi::get_org_config`], one variant per declared status.
@@ -142,8 +169,24 @@ impl rt::ErrorBody for GetOrgConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetValidTimeZones {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetValidTimeZones {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -153,7 +196,7 @@ impl GetValidTimeZones {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -197,6 +240,14 @@ impl GetValidTimeZones {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetValidTimeZonesError>> {
+        self.client.execute::<GetValidTimeZonesError>(self.request()).await
+    }
 }
 /// The error bodies of [`OrgConfigApi::get_valid_time_zones`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -239,9 +290,25 @@ impl rt::ErrorBody for GetValidTimeZonesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchOrgConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchOrgConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -252,7 +319,7 @@ impl PatchOrgConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -286,6 +353,14 @@ impl PatchOrgConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchOrgConfigError>> {
+        self.client.execute::<PatchOrgConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`OrgConfigApi::patch_org_config`], one variant per declared status.

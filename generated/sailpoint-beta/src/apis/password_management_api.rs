@@ -46,6 +46,7 @@ impl PasswordManagementApi {
     ) -> CreateDigitToken {
         CreateDigitToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_digit_token_reset,
         }
     }
@@ -60,6 +61,7 @@ impl PasswordManagementApi {
     ) -> GetIdentityPasswordChangeStatus {
         GetIdentityPasswordChangeStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -81,6 +83,7 @@ impl PasswordManagementApi {
     ) -> QueryPasswordInfo {
         QueryPasswordInfo {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_info_query_dto,
         }
     }
@@ -137,6 +140,7 @@ impl PasswordManagementApi {
     ) -> SetIdentityPassword {
         SetIdentityPassword {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_change_request,
         }
     }
@@ -147,9 +151,25 @@ impl PasswordManagementApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDigitToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_digit_token_reset: crate::models::PasswordDigitTokenReset,
 }
 impl CreateDigitToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -161,7 +181,7 @@ impl CreateDigitToken {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.password_digit_token_reset);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -201,6 +221,14 @@ impl CreateDigitToken {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateDigitTokenError>> {
+        self.client.execute::<CreateDigitTokenError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordManagementApi::create_digit_token`], one variant per declared status.
@@ -244,9 +272,25 @@ impl rt::ErrorBody for CreateDigitTokenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityPasswordChangeStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetIdentityPasswordChangeStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -259,7 +303,7 @@ impl GetIdentityPasswordChangeStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -303,6 +347,17 @@ impl GetIdentityPasswordChangeStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityPasswordChangeStatusError>,
+    > {
+        self.client.execute::<GetIdentityPasswordChangeStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`PasswordManagementApi::get_identity_password_change_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -345,9 +400,25 @@ impl rt::ErrorBody for GetIdentityPasswordChangeStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct QueryPasswordInfo {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_info_query_dto: crate::models::PasswordInfoQueryDto,
 }
 impl QueryPasswordInfo {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -358,7 +429,7 @@ impl QueryPasswordInfo {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_info_query_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -397,6 +468,14 @@ impl QueryPasswordInfo {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<QueryPasswordInfoError>> {
+        self.client.execute::<QueryPasswordInfoError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordManagementApi::query_password_info`], one variant per declared status.
@@ -440,9 +519,25 @@ impl rt::ErrorBody for QueryPasswordInfoError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetIdentityPassword {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_change_request: crate::models::PasswordChangeRequest,
 }
 impl SetIdentityPassword {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -453,7 +548,7 @@ impl SetIdentityPassword {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_change_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -496,6 +591,14 @@ impl SetIdentityPassword {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetIdentityPasswordError>> {
+        self.client.execute::<SetIdentityPasswordError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordManagementApi::set_identity_password`], one variant per declared status.

@@ -21,6 +21,7 @@ impl RoleInsightsApi {
     pub fn create_role_insight_requests(&self) -> CreateRoleInsightRequests {
         CreateRoleInsightRequests {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Download entitlement insights for a role
@@ -34,6 +35,7 @@ impl RoleInsightsApi {
     ) -> DownloadRoleInsightsEntitlementsChanges {
         DownloadRoleInsightsEntitlementsChanges {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -51,6 +53,7 @@ impl RoleInsightsApi {
     ) -> GetEntitlementChangesIdentities {
         GetEntitlementChangesIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             entitlement_id: entitlement_id.into(),
             has_entitlement: ::std::option::Option::None,
@@ -72,6 +75,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsight {
         GetRoleInsight {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
         }
     }
@@ -83,6 +87,7 @@ impl RoleInsightsApi {
     pub fn get_role_insights(&self) -> GetRoleInsights {
         GetRoleInsights {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -101,6 +106,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsightsCurrentEntitlements {
         GetRoleInsightsCurrentEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             filters: ::std::option::Option::None,
         }
@@ -116,6 +122,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsightsEntitlementsChanges {
         GetRoleInsightsEntitlementsChanges {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -133,6 +140,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsightsRequests {
         GetRoleInsightsRequests {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -144,6 +152,7 @@ impl RoleInsightsApi {
     pub fn get_role_insights_summary(&self) -> GetRoleInsightsSummary {
         GetRoleInsightsSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
 }
@@ -153,8 +162,24 @@ impl RoleInsightsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRoleInsightRequests {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl CreateRoleInsightRequests {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -164,7 +189,7 @@ impl CreateRoleInsightRequests {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -208,6 +233,14 @@ impl CreateRoleInsightRequests {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateRoleInsightRequestsError>> {
+        self.client.execute::<CreateRoleInsightRequestsError>(self.request()).await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::create_role_insight_requests`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -250,6 +283,7 @@ impl rt::ErrorBody for CreateRoleInsightRequestsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadRoleInsightsEntitlementsChanges {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
@@ -281,6 +315,21 @@ impl DownloadRoleInsightsEntitlementsChanges {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -300,7 +349,7 @@ impl DownloadRoleInsightsEntitlementsChanges {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -343,6 +392,19 @@ impl DownloadRoleInsightsEntitlementsChanges {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DownloadRoleInsightsEntitlementsChangesError>,
+    > {
+        self.client
+            .execute::<DownloadRoleInsightsEntitlementsChangesError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::download_role_insights_entitlements_changes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -382,6 +444,7 @@ impl rt::ErrorBody for DownloadRoleInsightsEntitlementsChangesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementChangesIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     entitlement_id: ::std::string::String,
     has_entitlement: ::std::option::Option<bool>,
@@ -448,6 +511,21 @@ impl GetEntitlementChangesIdentities {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -481,7 +559,7 @@ impl GetEntitlementChangesIdentities {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -524,6 +602,17 @@ impl GetEntitlementChangesIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementChangesIdentitiesError>,
+    > {
+        self.client.execute::<GetEntitlementChangesIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -595,9 +684,25 @@ impl rt::ErrorBody for GetEntitlementChangesIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsight {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
 }
 impl GetRoleInsight {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -611,7 +716,7 @@ impl GetRoleInsight {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -645,6 +750,14 @@ impl GetRoleInsight {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightError>> {
+        self.client.execute::<GetRoleInsightError>(self.request()).await
     }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insight`], one variant per declared status.
@@ -685,6 +798,7 @@ impl rt::ErrorBody for GetRoleInsightError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsights {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -745,6 +859,21 @@ impl GetRoleInsights {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -769,7 +898,7 @@ impl GetRoleInsights {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -812,6 +941,14 @@ impl GetRoleInsights {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightsError>> {
+        self.client.execute::<GetRoleInsightsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -880,6 +1017,7 @@ impl rt::ErrorBody for GetRoleInsightsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsCurrentEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     filters: ::std::option::Option<::std::string::String>,
 }
@@ -898,6 +1036,21 @@ impl GetRoleInsightsCurrentEntitlements {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -914,7 +1067,7 @@ impl GetRoleInsightsCurrentEntitlements {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -958,6 +1111,19 @@ impl GetRoleInsightsCurrentEntitlements {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleInsightsCurrentEntitlementsError>,
+    > {
+        self.client
+            .execute::<GetRoleInsightsCurrentEntitlementsError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_current_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -997,6 +1163,7 @@ impl rt::ErrorBody for GetRoleInsightsCurrentEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsEntitlementsChanges {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1026,6 +1193,21 @@ impl GetRoleInsightsEntitlementsChanges {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1045,7 +1227,7 @@ impl GetRoleInsightsEntitlementsChanges {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1089,6 +1271,19 @@ impl GetRoleInsightsEntitlementsChanges {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleInsightsEntitlementsChangesError>,
+    > {
+        self.client
+            .execute::<GetRoleInsightsEntitlementsChangesError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_entitlements_changes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1128,9 +1323,25 @@ impl rt::ErrorBody for GetRoleInsightsEntitlementsChangesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsRequests {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetRoleInsightsRequests {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1143,7 +1354,7 @@ impl GetRoleInsightsRequests {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1187,6 +1398,14 @@ impl GetRoleInsightsRequests {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightsRequestsError>> {
+        self.client.execute::<GetRoleInsightsRequestsError>(self.request()).await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_requests`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1229,8 +1448,24 @@ impl rt::ErrorBody for GetRoleInsightsRequestsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetRoleInsightsSummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1240,7 +1475,7 @@ impl GetRoleInsightsSummary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1283,6 +1518,14 @@ impl GetRoleInsightsSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightsSummaryError>> {
+        self.client.execute::<GetRoleInsightsSummaryError>(self.request()).await
     }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_summary`], one variant per declared status.

@@ -62,6 +62,7 @@ impl RolesApi {
     pub fn create_role(&self, role: crate::models::Role) -> CreateRole {
         CreateRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role,
         }
     }
@@ -79,6 +80,7 @@ impl RolesApi {
     ) -> DeleteBulkRoles {
         DeleteBulkRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_bulk_delete_request,
         }
     }
@@ -95,6 +97,7 @@ impl RolesApi {
     ) -> DeleteRole {
         DeleteRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -110,6 +113,7 @@ impl RolesApi {
     ) -> GetRole {
         GetRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -122,6 +126,7 @@ impl RolesApi {
     ) -> GetRoleAssignedIdentities {
         GetRoleAssignedIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -141,6 +146,7 @@ impl RolesApi {
     ) -> GetRoleEntitlements {
         GetRoleEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -159,6 +165,7 @@ impl RolesApi {
     pub fn list_roles(&self) -> ListRoles {
         ListRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             for_subadmin: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -202,6 +209,7 @@ impl RolesApi {
     ) -> PatchRole {
         PatchRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -213,9 +221,25 @@ impl RolesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role: crate::models::Role,
 }
 impl CreateRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -226,7 +250,7 @@ impl CreateRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.role);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -257,6 +281,14 @@ impl CreateRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateRoleError>> {
+        self.client.execute::<CreateRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::create_role`], one variant per declared status.
@@ -300,9 +332,25 @@ impl rt::ErrorBody for CreateRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBulkRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_bulk_delete_request: crate::models::RoleBulkDeleteRequest,
 }
 impl DeleteBulkRoles {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -313,7 +361,7 @@ impl DeleteBulkRoles {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.role_bulk_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -350,6 +398,14 @@ impl DeleteBulkRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteBulkRolesError>> {
+        self.client.execute::<DeleteBulkRolesError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::delete_bulk_roles`], one variant per declared status.
@@ -393,9 +449,25 @@ impl rt::ErrorBody for DeleteBulkRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -408,7 +480,7 @@ impl DeleteRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteRoleError>> {
@@ -435,6 +507,14 @@ impl DeleteRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteRoleError>> {
+        self.client.execute::<DeleteRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::delete_role`], one variant per declared status.
@@ -478,9 +558,25 @@ impl rt::ErrorBody for DeleteRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -493,7 +589,7 @@ impl GetRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -520,6 +616,14 @@ impl GetRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleError>> {
+        self.client.execute::<GetRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::get_role`], one variant per declared status.
@@ -566,6 +670,7 @@ impl rt::ErrorBody for GetRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleAssignedIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -629,6 +734,21 @@ impl GetRoleAssignedIdentities {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -656,7 +776,7 @@ impl GetRoleAssignedIdentities {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -699,6 +819,14 @@ impl GetRoleAssignedIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleAssignedIdentitiesError>> {
+        self.client.execute::<GetRoleAssignedIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -770,6 +898,7 @@ impl rt::ErrorBody for GetRoleAssignedIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -841,6 +970,21 @@ impl GetRoleEntitlements {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -868,7 +1012,7 @@ impl GetRoleEntitlements {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -911,6 +1055,14 @@ impl GetRoleEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleEntitlementsError>> {
+        self.client.execute::<GetRoleEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -982,6 +1134,7 @@ impl rt::ErrorBody for GetRoleEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     for_subadmin: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1078,6 +1231,21 @@ impl ListRoles {
         self.include_unsegmented = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1113,7 +1281,7 @@ impl ListRoles {
             request = request
                 .query("include-unsegmented", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1149,6 +1317,14 @@ impl ListRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListRolesError>> {
+        self.client.execute::<ListRolesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1218,10 +1394,26 @@ impl rt::ErrorBody for ListRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1235,7 +1427,7 @@ impl PatchRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1266,6 +1458,14 @@ impl PatchRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchRoleError>> {
+        self.client.execute::<PatchRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::patch_role`], one variant per declared status.

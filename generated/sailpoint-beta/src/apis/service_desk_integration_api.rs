@@ -46,6 +46,7 @@ impl ServiceDeskIntegrationApi {
     ) -> CreateServiceDeskIntegration {
         CreateServiceDeskIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             service_desk_integration_dto,
         }
     }
@@ -60,6 +61,7 @@ impl ServiceDeskIntegrationApi {
     ) -> DeleteServiceDeskIntegration {
         DeleteServiceDeskIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -74,6 +76,7 @@ impl ServiceDeskIntegrationApi {
     ) -> GetServiceDeskIntegration {
         GetServiceDeskIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -85,6 +88,7 @@ impl ServiceDeskIntegrationApi {
     pub fn get_service_desk_integration_list(&self) -> GetServiceDeskIntegrationList {
         GetServiceDeskIntegrationList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -103,6 +107,7 @@ impl ServiceDeskIntegrationApi {
     ) -> GetServiceDeskIntegrationTemplate {
         GetServiceDeskIntegrationTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -114,6 +119,7 @@ impl ServiceDeskIntegrationApi {
     pub fn get_service_desk_integration_types(&self) -> GetServiceDeskIntegrationTypes {
         GetServiceDeskIntegrationTypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get the time check configuration
@@ -124,6 +130,7 @@ impl ServiceDeskIntegrationApi {
     pub fn get_status_check_details(&self) -> GetStatusCheckDetails {
         GetStatusCheckDetails {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Patch a service desk integration
@@ -138,6 +145,7 @@ impl ServiceDeskIntegrationApi {
     ) -> PatchServiceDeskIntegration {
         PatchServiceDeskIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -154,6 +162,7 @@ impl ServiceDeskIntegrationApi {
     ) -> PutServiceDeskIntegration {
         PutServiceDeskIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             service_desk_integration_dto,
         }
@@ -169,6 +178,7 @@ impl ServiceDeskIntegrationApi {
     ) -> UpdateStatusCheckDetails {
         UpdateStatusCheckDetails {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             queued_check_config_details,
         }
     }
@@ -179,9 +189,25 @@ impl ServiceDeskIntegrationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateServiceDeskIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     service_desk_integration_dto: crate::models::ServiceDeskIntegrationDto,
 }
 impl CreateServiceDeskIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -193,7 +219,7 @@ impl CreateServiceDeskIntegration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.service_desk_integration_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -236,6 +262,17 @@ impl CreateServiceDeskIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateServiceDeskIntegrationError>,
+    > {
+        self.client.execute::<CreateServiceDeskIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::create_service_desk_integration`], one variant per declared status.
@@ -282,9 +319,25 @@ impl rt::ErrorBody for CreateServiceDeskIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteServiceDeskIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteServiceDeskIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -297,7 +350,7 @@ impl DeleteServiceDeskIntegration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -332,6 +385,17 @@ impl DeleteServiceDeskIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteServiceDeskIntegrationError>,
+    > {
+        self.client.execute::<DeleteServiceDeskIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::delete_service_desk_integration`], one variant per declared status.
@@ -378,9 +442,25 @@ impl rt::ErrorBody for DeleteServiceDeskIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetServiceDeskIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetServiceDeskIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -393,7 +473,7 @@ impl GetServiceDeskIntegration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -436,6 +516,14 @@ impl GetServiceDeskIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetServiceDeskIntegrationError>> {
+        self.client.execute::<GetServiceDeskIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::get_service_desk_integration`], one variant per declared status.
@@ -482,6 +570,7 @@ impl rt::ErrorBody for GetServiceDeskIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetServiceDeskIntegrationList {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -544,6 +633,21 @@ impl GetServiceDeskIntegrationList {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -568,7 +672,7 @@ impl GetServiceDeskIntegrationList {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -611,6 +715,17 @@ impl GetServiceDeskIntegrationList {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetServiceDeskIntegrationListError>,
+    > {
+        self.client.execute::<GetServiceDeskIntegrationListError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -688,9 +803,25 @@ impl rt::ErrorBody for GetServiceDeskIntegrationListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetServiceDeskIntegrationTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl GetServiceDeskIntegrationTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -704,7 +835,7 @@ impl GetServiceDeskIntegrationTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -747,6 +878,19 @@ impl GetServiceDeskIntegrationTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetServiceDeskIntegrationTemplateError>,
+    > {
+        self.client
+            .execute::<GetServiceDeskIntegrationTemplateError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::get_service_desk_integration_template`], one variant per declared status.
@@ -793,8 +937,24 @@ impl rt::ErrorBody for GetServiceDeskIntegrationTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetServiceDeskIntegrationTypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetServiceDeskIntegrationTypes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -804,7 +964,7 @@ impl GetServiceDeskIntegrationTypes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -852,6 +1012,17 @@ impl GetServiceDeskIntegrationTypes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetServiceDeskIntegrationTypesError>,
+    > {
+        self.client.execute::<GetServiceDeskIntegrationTypesError>(self.request()).await
+    }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::get_service_desk_integration_types`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -897,8 +1068,24 @@ impl rt::ErrorBody for GetServiceDeskIntegrationTypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetStatusCheckDetails {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetStatusCheckDetails {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -910,7 +1097,7 @@ impl GetStatusCheckDetails {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -953,6 +1140,14 @@ impl GetStatusCheckDetails {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetStatusCheckDetailsError>> {
+        self.client.execute::<GetStatusCheckDetailsError>(self.request()).await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::get_status_check_details`], one variant per declared status.
@@ -999,10 +1194,26 @@ impl rt::ErrorBody for GetStatusCheckDetailsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchServiceDeskIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchServiceDeskIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1016,7 +1227,7 @@ impl PatchServiceDeskIntegration {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1059,6 +1270,17 @@ impl PatchServiceDeskIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchServiceDeskIntegrationError>,
+    > {
+        self.client.execute::<PatchServiceDeskIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::patch_service_desk_integration`], one variant per declared status.
@@ -1105,10 +1327,26 @@ impl rt::ErrorBody for PatchServiceDeskIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutServiceDeskIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     service_desk_integration_dto: crate::models::ServiceDeskIntegrationDto,
 }
 impl PutServiceDeskIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1123,7 +1361,7 @@ impl PutServiceDeskIntegration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.service_desk_integration_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1166,6 +1404,14 @@ impl PutServiceDeskIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutServiceDeskIntegrationError>> {
+        self.client.execute::<PutServiceDeskIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::put_service_desk_integration`], one variant per declared status.
@@ -1212,9 +1458,25 @@ impl rt::ErrorBody for PutServiceDeskIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateStatusCheckDetails {
     client: rt::Client,
+    call_options: rt::CallOptions,
     queued_check_config_details: crate::models::QueuedCheckConfigDetails,
 }
 impl UpdateStatusCheckDetails {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1228,7 +1490,7 @@ impl UpdateStatusCheckDetails {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.queued_check_config_details);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1271,6 +1533,14 @@ impl UpdateStatusCheckDetails {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateStatusCheckDetailsError>> {
+        self.client.execute::<UpdateStatusCheckDetailsError>(self.request()).await
     }
 }
 /// The error bodies of [`ServiceDeskIntegrationApi::update_status_check_details`], one variant per declared status.

@@ -50,6 +50,7 @@ impl SodPoliciesApi {
     ) -> CreateSodPolicy {
         CreateSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sod_policy,
         }
     }
@@ -66,6 +67,7 @@ impl SodPoliciesApi {
     ) -> DeleteSodPolicy {
         DeleteSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             logical: ::std::option::Option::None,
         }
@@ -83,6 +85,7 @@ impl SodPoliciesApi {
     ) -> DeleteSodPolicySchedule {
         DeleteSodPolicySchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -100,6 +103,7 @@ impl SodPoliciesApi {
     ) -> GetCustomViolationReport {
         GetCustomViolationReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             report_result_id: report_result_id.into(),
             file_name: file_name.into(),
         }
@@ -117,6 +121,7 @@ impl SodPoliciesApi {
     ) -> GetDefaultViolationReport {
         GetDefaultViolationReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             report_result_id: report_result_id.into(),
         }
     }
@@ -130,6 +135,7 @@ impl SodPoliciesApi {
     pub fn get_sod_all_report_run_status(&self) -> GetSodAllReportRunStatus {
         GetSodAllReportRunStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get sod policy by id
@@ -145,6 +151,7 @@ impl SodPoliciesApi {
     ) -> GetSodPolicy {
         GetSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -161,6 +168,7 @@ impl SodPoliciesApi {
     ) -> GetSodPolicySchedule {
         GetSodPolicySchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -177,6 +185,7 @@ impl SodPoliciesApi {
     ) -> GetSodViolationReportRunStatus {
         GetSodViolationReportRunStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             report_result_id: report_result_id.into(),
         }
     }
@@ -193,6 +202,7 @@ impl SodPoliciesApi {
     ) -> GetSodViolationReportStatus {
         GetSodViolationReportStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -206,6 +216,7 @@ impl SodPoliciesApi {
     pub fn list_sod_policies(&self) -> ListSodPolicies {
         ListSodPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -230,6 +241,7 @@ impl SodPoliciesApi {
     ) -> PatchSodPolicy {
         PatchSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -248,6 +260,7 @@ impl SodPoliciesApi {
     ) -> PutPolicySchedule {
         PutPolicySchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             sod_policy_schedule,
         }
@@ -266,6 +279,7 @@ impl SodPoliciesApi {
     ) -> PutSodPolicy {
         PutSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             sod_policy,
         }
@@ -280,6 +294,7 @@ impl SodPoliciesApi {
     pub fn start_sod_all_policies_for_org(&self) -> StartSodAllPoliciesForOrg {
         StartSodAllPoliciesForOrg {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_policy_request: ::std::option::Option::None,
         }
     }
@@ -296,6 +311,7 @@ impl SodPoliciesApi {
     ) -> StartSodPolicy {
         StartSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -306,9 +322,25 @@ impl SodPoliciesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sod_policy: crate::models::SodPolicy,
 }
 impl CreateSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -319,7 +351,7 @@ impl CreateSodPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.sod_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -356,6 +388,14 @@ impl CreateSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSodPolicyError>> {
+        self.client.execute::<CreateSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::create_sod_policy`], one variant per declared status.
@@ -399,6 +439,7 @@ impl rt::ErrorBody for CreateSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     logical: ::std::option::Option<bool>,
 }
@@ -408,6 +449,21 @@ impl DeleteSodPolicy {
     /// The server's default: `true`.
     pub fn logical(mut self, value: bool) -> Self {
         self.logical = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -426,7 +482,7 @@ impl DeleteSodPolicy {
             request = request
                 .query("logical", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -458,6 +514,14 @@ impl DeleteSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSodPolicyError>> {
+        self.client.execute::<DeleteSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::delete_sod_policy`], one variant per declared status.
@@ -504,9 +568,25 @@ impl rt::ErrorBody for DeleteSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSodPolicySchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSodPolicySchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -519,7 +599,7 @@ impl DeleteSodPolicySchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -554,6 +634,14 @@ impl DeleteSodPolicySchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSodPolicyScheduleError>> {
+        self.client.execute::<DeleteSodPolicyScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::delete_sod_policy_schedule`], one variant per declared status.
@@ -600,10 +688,26 @@ impl rt::ErrorBody for DeleteSodPolicyScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCustomViolationReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     report_result_id: ::std::string::String,
     file_name: ::std::string::String,
 }
 impl GetCustomViolationReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -619,7 +723,7 @@ impl GetCustomViolationReport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -658,6 +762,14 @@ impl GetCustomViolationReport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCustomViolationReportError>> {
+        self.client.execute::<GetCustomViolationReportError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_custom_violation_report`], one variant per declared status.
@@ -704,9 +816,25 @@ impl rt::ErrorBody for GetCustomViolationReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDefaultViolationReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     report_result_id: ::std::string::String,
 }
 impl GetDefaultViolationReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -720,7 +848,7 @@ impl GetDefaultViolationReport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -759,6 +887,14 @@ impl GetDefaultViolationReport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDefaultViolationReportError>> {
+        self.client.execute::<GetDefaultViolationReportError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_default_violation_report`], one variant per declared status.
@@ -805,8 +941,24 @@ impl rt::ErrorBody for GetDefaultViolationReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodAllReportRunStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetSodAllReportRunStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -816,7 +968,7 @@ impl GetSodAllReportRunStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -860,6 +1012,14 @@ impl GetSodAllReportRunStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSodAllReportRunStatusError>> {
+        self.client.execute::<GetSodAllReportRunStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_all_report_run_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -902,9 +1062,25 @@ impl rt::ErrorBody for GetSodAllReportRunStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -917,7 +1093,7 @@ impl GetSodPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -948,6 +1124,14 @@ impl GetSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSodPolicyError>> {
+        self.client.execute::<GetSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_policy`], one variant per declared status.
@@ -994,9 +1178,25 @@ impl rt::ErrorBody for GetSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodPolicySchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSodPolicySchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1009,7 +1209,7 @@ impl GetSodPolicySchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1053,6 +1253,14 @@ impl GetSodPolicySchedule {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSodPolicyScheduleError>> {
+        self.client.execute::<GetSodPolicyScheduleError>(self.request()).await
+    }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_policy_schedule`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1095,9 +1303,25 @@ impl rt::ErrorBody for GetSodPolicyScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodViolationReportRunStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     report_result_id: ::std::string::String,
 }
 impl GetSodViolationReportRunStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1111,7 +1335,7 @@ impl GetSodViolationReportRunStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1154,6 +1378,17 @@ impl GetSodViolationReportRunStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSodViolationReportRunStatusError>,
+    > {
+        self.client.execute::<GetSodViolationReportRunStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_violation_report_run_status`], one variant per declared status.
@@ -1200,9 +1435,25 @@ impl rt::ErrorBody for GetSodViolationReportRunStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodViolationReportStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSodViolationReportStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1215,7 +1466,7 @@ impl GetSodViolationReportStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1258,6 +1509,17 @@ impl GetSodViolationReportStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSodViolationReportStatusError>,
+    > {
+        self.client.execute::<GetSodViolationReportStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_violation_report_status`], one variant per declared status.
@@ -1304,6 +1566,7 @@ impl rt::ErrorBody for GetSodViolationReportStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSodPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1364,6 +1627,21 @@ impl ListSodPolicies {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1388,7 +1666,7 @@ impl ListSodPolicies {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1431,6 +1709,14 @@ impl ListSodPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSodPoliciesError>> {
+        self.client.execute::<ListSodPoliciesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1502,12 +1788,28 @@ impl rt::ErrorBody for ListSodPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl PatchSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1521,7 +1823,7 @@ impl PatchSodPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1555,6 +1857,14 @@ impl PatchSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSodPolicyError>> {
+        self.client.execute::<PatchSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::patch_sod_policy`], one variant per declared status.
@@ -1601,10 +1911,26 @@ impl rt::ErrorBody for PatchSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutPolicySchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     sod_policy_schedule: crate::models::SodPolicySchedule,
 }
 impl PutPolicySchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1618,7 +1944,7 @@ impl PutPolicySchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.sod_policy_schedule);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1658,6 +1984,14 @@ impl PutPolicySchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutPolicyScheduleError>> {
+        self.client.execute::<PutPolicyScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::put_policy_schedule`], one variant per declared status.
@@ -1701,10 +2035,26 @@ impl rt::ErrorBody for PutPolicyScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     sod_policy: crate::models::SodPolicy,
 }
 impl PutSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1718,7 +2068,7 @@ impl PutSodPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.sod_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1749,6 +2099,14 @@ impl PutSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSodPolicyError>> {
+        self.client.execute::<PutSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::put_sod_policy`], one variant per declared status.
@@ -1795,6 +2153,7 @@ impl rt::ErrorBody for PutSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartSodAllPoliciesForOrg {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_policy_request: ::std::option::Option<crate::models::MultiPolicyRequest>,
 }
 impl StartSodAllPoliciesForOrg {
@@ -1804,6 +2163,21 @@ impl StartSodAllPoliciesForOrg {
         value: crate::models::MultiPolicyRequest,
     ) -> Self {
         self.multi_policy_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1818,7 +2192,7 @@ impl StartSodAllPoliciesForOrg {
         if let ::std::option::Option::Some(body) = &self.multi_policy_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1862,6 +2236,14 @@ impl StartSodAllPoliciesForOrg {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartSodAllPoliciesForOrgError>> {
+        self.client.execute::<StartSodAllPoliciesForOrgError>(self.request()).await
+    }
 }
 /// The error bodies of [`SodPoliciesApi::start_sod_all_policies_for_org`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1904,9 +2286,25 @@ impl rt::ErrorBody for StartSodAllPoliciesForOrgError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl StartSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1919,7 +2317,7 @@ impl StartSodPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1956,6 +2354,14 @@ impl StartSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartSodPolicyError>> {
+        self.client.execute::<StartSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::start_sod_policy`], one variant per declared status.

@@ -82,6 +82,7 @@ impl SourcesApi {
     ) -> CreateProvisioningPolicy {
         CreateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             provisioning_policy_dto,
         }
@@ -95,6 +96,7 @@ impl SourcesApi {
     pub fn create_source(&self, source: crate::models::Source) -> CreateSource {
         CreateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             provision_as_csv: ::std::option::Option::None,
             source,
         }
@@ -111,6 +113,7 @@ impl SourcesApi {
     ) -> CreateSourceSchema {
         CreateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema,
         }
@@ -128,6 +131,7 @@ impl SourcesApi {
     ) -> Delete {
         Delete {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -147,6 +151,7 @@ impl SourcesApi {
     ) -> DeleteAccountsAsync {
         DeleteAccountsAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -162,6 +167,7 @@ impl SourcesApi {
     ) -> DeleteNativeChangeDetectionConfig {
         DeleteNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -177,6 +183,7 @@ impl SourcesApi {
     ) -> DeleteProvisioningPolicy {
         DeleteProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -191,6 +198,7 @@ impl SourcesApi {
     ) -> DeleteSourceSchema {
         DeleteSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -206,6 +214,7 @@ impl SourcesApi {
     ) -> GetCorrelationConfig {
         GetCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -221,6 +230,7 @@ impl SourcesApi {
     ) -> GetNativeChangeDetectionConfig {
         GetNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -236,6 +246,7 @@ impl SourcesApi {
     ) -> GetProvisioningPolicy {
         GetProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -252,6 +263,7 @@ impl SourcesApi {
     ) -> GetSource {
         GetSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -264,6 +276,7 @@ impl SourcesApi {
     ) -> GetSourceAccountsSchema {
         GetSourceAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -279,6 +292,7 @@ impl SourcesApi {
     ) -> GetSourceAttrSyncConfig {
         GetSourceAttrSyncConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -294,6 +308,7 @@ impl SourcesApi {
     ) -> GetSourceConfig {
         GetSourceConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             locale: ::std::option::Option::None,
         }
@@ -315,6 +330,7 @@ impl SourcesApi {
     ) -> GetSourceEntitlementRequestConfig {
         GetSourceEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -327,6 +343,7 @@ impl SourcesApi {
     ) -> GetSourceEntitlementsSchema {
         GetSourceEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_name: ::std::option::Option::None,
         }
@@ -343,6 +360,7 @@ impl SourcesApi {
     ) -> GetSourceSchema {
         GetSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -358,6 +376,7 @@ impl SourcesApi {
     ) -> GetSourceSchemas {
         GetSourceSchemas {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             include_types: ::std::option::Option::None,
             include_names: ::std::option::Option::None,
@@ -377,6 +396,7 @@ impl SourcesApi {
     ) -> ImportAccounts {
         ImportAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: ::std::option::Option::None,
         }
@@ -395,6 +415,7 @@ impl SourcesApi {
     ) -> ImportEntitlements {
         ImportEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: ::std::option::Option::None,
         }
@@ -411,6 +432,7 @@ impl SourcesApi {
     ) -> ImportSourceAccountsSchema {
         ImportSourceAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: body.into(),
         }
@@ -428,6 +450,7 @@ impl SourcesApi {
     ) -> ImportSourceConnectorFile {
         ImportSourceConnectorFile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: body.into(),
         }
@@ -444,6 +467,7 @@ impl SourcesApi {
     ) -> ImportSourceEntitlementsSchema {
         ImportSourceEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_name: ::std::option::Option::None,
             body: body.into(),
@@ -460,6 +484,7 @@ impl SourcesApi {
     ) -> ImportUncorrelatedAccounts {
         ImportUncorrelatedAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: ::std::option::Option::None,
         }
@@ -475,6 +500,7 @@ impl SourcesApi {
     ) -> ListProvisioningPolicies {
         ListProvisioningPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -488,6 +514,7 @@ impl SourcesApi {
     pub fn list_sources(&self) -> ListSources {
         ListSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -510,6 +537,7 @@ impl SourcesApi {
     ) -> PeekResourceObjects {
         PeekResourceObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             resource_objects_request,
         }
@@ -526,6 +554,7 @@ impl SourcesApi {
     ) -> PingCluster {
         PingCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -541,6 +570,7 @@ impl SourcesApi {
     ) -> PutCorrelationConfig {
         PutCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             correlation_config,
         }
@@ -559,6 +589,7 @@ impl SourcesApi {
     ) -> PutNativeChangeDetectionConfig {
         PutNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             native_change_detection_config,
         }
@@ -578,6 +609,7 @@ impl SourcesApi {
     ) -> PutProvisioningPolicy {
         PutProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             provisioning_policy_dto,
@@ -608,6 +640,7 @@ impl SourcesApi {
     ) -> PutSource {
         PutSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             source,
         }
@@ -626,6 +659,7 @@ impl SourcesApi {
     ) -> PutSourceAttrSyncConfig {
         PutSourceAttrSyncConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attr_sync_source_config,
         }
@@ -648,6 +682,7 @@ impl SourcesApi {
     ) -> PutSourceSchema {
         PutSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             schema,
@@ -665,6 +700,7 @@ impl SourcesApi {
     ) -> SyncAttributesForSource {
         SyncAttributesForSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -680,6 +716,7 @@ impl SourcesApi {
     ) -> TestSourceConfiguration {
         TestSourceConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -695,6 +732,7 @@ impl SourcesApi {
     ) -> TestSourceConnection {
         TestSourceConnection {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -710,6 +748,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPoliciesInBulk {
         UpdateProvisioningPoliciesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             request_body,
         }
@@ -729,6 +768,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPolicy {
         UpdateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             request_body,
@@ -761,6 +801,7 @@ impl SourcesApi {
     ) -> UpdateSource {
         UpdateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -783,6 +824,7 @@ impl SourcesApi {
     ) -> UpdateSourceEntitlementRequestConfig {
         UpdateSourceEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             source_entitlement_request_config,
         }
@@ -828,6 +870,7 @@ impl SourcesApi {
     ) -> UpdateSourceSchema {
         UpdateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             request_body,
@@ -840,10 +883,26 @@ impl SourcesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     provisioning_policy_dto: crate::models::ProvisioningPolicyDto,
 }
 impl CreateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -858,7 +917,7 @@ impl CreateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -901,6 +960,14 @@ impl CreateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateProvisioningPolicyError>> {
+        self.client.execute::<CreateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_provisioning_policy`], one variant per declared status.
@@ -947,6 +1014,7 @@ impl rt::ErrorBody for CreateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     provision_as_csv: ::std::option::Option<bool>,
     source: crate::models::Source,
 }
@@ -954,6 +1022,21 @@ impl CreateSource {
     /// If this parameter is `true`, it configures the source as a Delimited File (CSV) source. Setting this to `true` will automatically set the `type` of the source to `DelimitedFile`.  You must use this query parameter to create a Delimited File source as you would in the UI.  If you don't set this query parameter and you attempt to set the `type` attribute directly, the request won't correctly generate the source.
     pub fn provision_as_csv(mut self, value: bool) -> Self {
         self.provision_as_csv = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -970,7 +1053,7 @@ impl CreateSource {
                 .query("provisionAsCsv", ::std::string::ToString::to_string(value));
         }
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1001,6 +1084,14 @@ impl CreateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceError>> {
+        self.client.execute::<CreateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source`], one variant per declared status.
@@ -1044,10 +1135,26 @@ impl rt::ErrorBody for CreateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl CreateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1062,7 +1169,7 @@ impl CreateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1099,6 +1206,14 @@ impl CreateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceSchemaError>> {
+        self.client.execute::<CreateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source_schema`], one variant per declared status.
@@ -1142,9 +1257,25 @@ impl rt::ErrorBody for CreateSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl Delete {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1157,7 +1288,7 @@ impl Delete {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1184,6 +1315,14 @@ impl Delete {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteError>> {
+        self.client.execute::<DeleteError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete`], one variant per declared status.
@@ -1230,9 +1369,25 @@ impl rt::ErrorBody for DeleteError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccountsAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteAccountsAsync {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1246,7 +1401,7 @@ impl DeleteAccountsAsync {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1286,6 +1441,14 @@ impl DeleteAccountsAsync {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountsAsyncError>> {
+        self.client.execute::<DeleteAccountsAsyncError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_accounts_async`], one variant per declared status.
@@ -1329,9 +1492,25 @@ impl rt::ErrorBody for DeleteAccountsAsyncError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1345,7 +1524,7 @@ impl DeleteNativeChangeDetectionConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1380,6 +1559,19 @@ impl DeleteNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNativeChangeDetectionConfigError>,
+    > {
+        self.client
+            .execute::<DeleteNativeChangeDetectionConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::delete_native_change_detection_config`], one variant per declared status.
@@ -1426,10 +1618,26 @@ impl rt::ErrorBody for DeleteNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl DeleteProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1445,7 +1653,7 @@ impl DeleteProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1480,6 +1688,14 @@ impl DeleteProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteProvisioningPolicyError>> {
+        self.client.execute::<DeleteProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_provisioning_policy`], one variant per declared status.
@@ -1526,10 +1742,26 @@ impl rt::ErrorBody for DeleteProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl DeleteSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1544,7 +1776,7 @@ impl DeleteSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1576,6 +1808,14 @@ impl DeleteSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceSchemaError>> {
+        self.client.execute::<DeleteSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source_schema`], one variant per declared status.
@@ -1622,9 +1862,25 @@ impl rt::ErrorBody for DeleteSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1638,7 +1894,7 @@ impl GetCorrelationConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1681,6 +1937,14 @@ impl GetCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCorrelationConfigError>> {
+        self.client.execute::<GetCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_correlation_config`], one variant per declared status.
@@ -1727,9 +1991,25 @@ impl rt::ErrorBody for GetCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1743,7 +2023,7 @@ impl GetNativeChangeDetectionConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1786,6 +2066,17 @@ impl GetNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNativeChangeDetectionConfigError>,
+    > {
+        self.client.execute::<GetNativeChangeDetectionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_native_change_detection_config`], one variant per declared status.
@@ -1832,10 +2123,26 @@ impl rt::ErrorBody for GetNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl GetProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1851,7 +2158,7 @@ impl GetProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1894,6 +2201,14 @@ impl GetProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetProvisioningPolicyError>> {
+        self.client.execute::<GetProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_provisioning_policy`], one variant per declared status.
@@ -1940,9 +2255,25 @@ impl rt::ErrorBody for GetProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1955,7 +2286,7 @@ impl GetSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1986,6 +2317,14 @@ impl GetSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceError>> {
+        self.client.execute::<GetSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source`], one variant per declared status.
@@ -2032,9 +2371,25 @@ impl rt::ErrorBody for GetSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2048,7 +2403,7 @@ impl GetSourceAccountsSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2087,6 +2442,14 @@ impl GetSourceAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceAccountsSchemaError>> {
+        self.client.execute::<GetSourceAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_accounts_schema`], one variant per declared status.
@@ -2133,9 +2496,25 @@ impl rt::ErrorBody for GetSourceAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceAttrSyncConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSourceAttrSyncConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2148,7 +2527,7 @@ impl GetSourceAttrSyncConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2191,6 +2570,14 @@ impl GetSourceAttrSyncConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceAttrSyncConfigError>> {
+        self.client.execute::<GetSourceAttrSyncConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_attr_sync_config`], one variant per declared status.
@@ -2237,6 +2624,7 @@ impl rt::ErrorBody for GetSourceAttrSyncConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     locale: ::std::option::Option<crate::models::GetSourceConfigLocale>,
 }
@@ -2244,6 +2632,21 @@ impl GetSourceConfig {
     /// The locale to apply to the config. If no viable locale is given, it will default to "en"
     pub fn locale(mut self, value: crate::models::GetSourceConfigLocale) -> Self {
         self.locale = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2261,7 +2664,7 @@ impl GetSourceConfig {
         if let ::std::option::Option::Some(value) = &self.locale {
             request = request.query("locale", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2300,6 +2703,14 @@ impl GetSourceConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceConfigError>> {
+        self.client.execute::<GetSourceConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_config`], one variant per declared status.
@@ -2343,9 +2754,25 @@ impl rt::ErrorBody for GetSourceConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2359,7 +2786,7 @@ impl GetSourceEntitlementRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2403,6 +2830,19 @@ impl GetSourceEntitlementRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSourceEntitlementRequestConfigError>,
+    > {
+        self.client
+            .execute::<GetSourceEntitlementRequestConfigError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`SourcesApi::get_source_entitlement_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2445,6 +2885,7 @@ impl rt::ErrorBody for GetSourceEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
 }
@@ -2455,6 +2896,21 @@ impl GetSourceEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2473,7 +2929,7 @@ impl GetSourceEntitlementsSchema {
         if let ::std::option::Option::Some(value) = &self.schema_name {
             request = request.query("schemaName", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2512,6 +2968,17 @@ impl GetSourceEntitlementsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSourceEntitlementsSchemaError>,
+    > {
+        self.client.execute::<GetSourceEntitlementsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_entitlements_schema`], one variant per declared status.
@@ -2558,10 +3025,26 @@ impl rt::ErrorBody for GetSourceEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl GetSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2576,7 +3059,7 @@ impl GetSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2610,6 +3093,14 @@ impl GetSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemaError>> {
+        self.client.execute::<GetSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schema`], one variant per declared status.
@@ -2656,6 +3147,7 @@ impl rt::ErrorBody for GetSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchemas {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     include_types: ::std::option::Option<crate::models::GetSourceSchemasIncludeTypes>,
     include_names: ::std::option::Option<::std::string::String>,
@@ -2678,6 +3170,21 @@ impl GetSourceSchemas {
         self.include_names = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2698,7 +3205,7 @@ impl GetSourceSchemas {
         if let ::std::option::Option::Some(value) = &self.include_names {
             request = request.query("include-names", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2741,6 +3248,14 @@ impl GetSourceSchemas {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemasError>> {
+        self.client.execute::<GetSourceSchemasError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schemas`], one variant per declared status.
@@ -2787,6 +3302,7 @@ impl rt::ErrorBody for GetSourceSchemasError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -2794,6 +3310,21 @@ impl ImportAccounts {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2813,7 +3344,7 @@ impl ImportAccounts {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2849,6 +3380,14 @@ impl ImportAccounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportAccountsError>> {
+        self.client.execute::<ImportAccountsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_accounts`], one variant per declared status.
@@ -2892,6 +3431,7 @@ impl rt::ErrorBody for ImportAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -2899,6 +3439,21 @@ impl ImportEntitlements {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2918,7 +3473,7 @@ impl ImportEntitlements {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2962,6 +3517,14 @@ impl ImportEntitlements {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportEntitlementsError>> {
+        self.client.execute::<ImportEntitlementsError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourcesApi::import_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3004,10 +3567,26 @@ impl rt::ErrorBody for ImportEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportSourceAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportSourceAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3023,7 +3602,7 @@ impl ImportSourceAccountsSchema {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3063,6 +3642,17 @@ impl ImportSourceAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportSourceAccountsSchemaError>,
+    > {
+        self.client.execute::<ImportSourceAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_source_accounts_schema`], one variant per declared status.
@@ -3106,10 +3696,26 @@ impl rt::ErrorBody for ImportSourceAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportSourceConnectorFile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportSourceConnectorFile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3125,7 +3731,7 @@ impl ImportSourceConnectorFile {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3164,6 +3770,14 @@ impl ImportSourceConnectorFile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportSourceConnectorFileError>> {
+        self.client.execute::<ImportSourceConnectorFileError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_source_connector_file`], one variant per declared status.
@@ -3207,6 +3821,7 @@ impl rt::ErrorBody for ImportSourceConnectorFileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportSourceEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
     body: rt::Bytes,
@@ -3218,6 +3833,21 @@ impl ImportSourceEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -3238,7 +3868,7 @@ impl ImportSourceEntitlementsSchema {
         }
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3282,6 +3912,17 @@ impl ImportSourceEntitlementsSchema {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportSourceEntitlementsSchemaError>,
+    > {
+        self.client.execute::<ImportSourceEntitlementsSchemaError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourcesApi::import_source_entitlements_schema`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3324,6 +3965,7 @@ impl rt::ErrorBody for ImportSourceEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportUncorrelatedAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -3331,6 +3973,21 @@ impl ImportUncorrelatedAccounts {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -3350,7 +4007,7 @@ impl ImportUncorrelatedAccounts {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3394,6 +4051,17 @@ impl ImportUncorrelatedAccounts {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportUncorrelatedAccountsError>,
+    > {
+        self.client.execute::<ImportUncorrelatedAccountsError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourcesApi::import_uncorrelated_accounts`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3436,9 +4104,25 @@ impl rt::ErrorBody for ImportUncorrelatedAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListProvisioningPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl ListProvisioningPolicies {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3452,7 +4136,7 @@ impl ListProvisioningPolicies {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3495,6 +4179,14 @@ impl ListProvisioningPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListProvisioningPoliciesError>> {
+        self.client.execute::<ListProvisioningPoliciesError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::list_provisioning_policies`], one variant per declared status.
@@ -3541,6 +4233,7 @@ impl rt::ErrorBody for ListProvisioningPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -3643,6 +4336,21 @@ impl ListSources {
         self.include_idn_source = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3674,7 +4382,7 @@ impl ListSources {
             request = request
                 .query("includeIDNSource", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3711,6 +4419,14 @@ impl ListSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSourcesError>> {
+        self.client.execute::<ListSourcesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3783,10 +4499,26 @@ impl rt::ErrorBody for ListSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PeekResourceObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     resource_objects_request: crate::models::ResourceObjectsRequest,
 }
 impl PeekResourceObjects {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3801,7 +4533,7 @@ impl PeekResourceObjects {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.resource_objects_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3844,6 +4576,14 @@ impl PeekResourceObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PeekResourceObjectsError>> {
+        self.client.execute::<PeekResourceObjectsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::peek_resource_objects`], one variant per declared status.
@@ -3890,9 +4630,25 @@ impl rt::ErrorBody for PeekResourceObjectsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PingCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl PingCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3906,7 +4662,7 @@ impl PingCluster {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3940,6 +4696,14 @@ impl PingCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PingClusterError>> {
+        self.client.execute::<PingClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::ping_cluster`], one variant per declared status.
@@ -3986,10 +4750,26 @@ impl rt::ErrorBody for PingClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     correlation_config: crate::models::CorrelationConfig,
 }
 impl PutCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4004,7 +4784,7 @@ impl PutCorrelationConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.correlation_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4047,6 +4827,14 @@ impl PutCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutCorrelationConfigError>> {
+        self.client.execute::<PutCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_correlation_config`], one variant per declared status.
@@ -4093,10 +4881,26 @@ impl rt::ErrorBody for PutCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     native_change_detection_config: crate::models::NativeChangeDetectionConfig,
 }
 impl PutNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4112,7 +4916,7 @@ impl PutNativeChangeDetectionConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.native_change_detection_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4155,6 +4959,17 @@ impl PutNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutNativeChangeDetectionConfigError>,
+    > {
+        self.client.execute::<PutNativeChangeDetectionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_native_change_detection_config`], one variant per declared status.
@@ -4201,11 +5016,27 @@ impl rt::ErrorBody for PutNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     provisioning_policy_dto: crate::models::ProvisioningPolicyDto,
 }
 impl PutProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4222,7 +5053,7 @@ impl PutProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4265,6 +5096,14 @@ impl PutProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutProvisioningPolicyError>> {
+        self.client.execute::<PutProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_provisioning_policy`], one variant per declared status.
@@ -4311,10 +5150,26 @@ impl rt::ErrorBody for PutProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     source: crate::models::Source,
 }
 impl PutSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4328,7 +5183,7 @@ impl PutSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4359,6 +5214,14 @@ impl PutSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceError>> {
+        self.client.execute::<PutSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source`], one variant per declared status.
@@ -4405,10 +5268,26 @@ impl rt::ErrorBody for PutSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSourceAttrSyncConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attr_sync_source_config: crate::models::AttrSyncSourceConfig,
 }
 impl PutSourceAttrSyncConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4422,7 +5301,7 @@ impl PutSourceAttrSyncConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attr_sync_source_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4465,6 +5344,14 @@ impl PutSourceAttrSyncConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceAttrSyncConfigError>> {
+        self.client.execute::<PutSourceAttrSyncConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source_attr_sync_config`], one variant per declared status.
@@ -4511,11 +5398,27 @@ impl rt::ErrorBody for PutSourceAttrSyncConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl PutSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4531,7 +5434,7 @@ impl PutSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4565,6 +5468,14 @@ impl PutSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceSchemaError>> {
+        self.client.execute::<PutSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source_schema`], one variant per declared status.
@@ -4611,9 +5522,25 @@ impl rt::ErrorBody for PutSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncAttributesForSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl SyncAttributesForSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4627,7 +5554,7 @@ impl SyncAttributesForSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4670,6 +5597,14 @@ impl SyncAttributesForSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SyncAttributesForSourceError>> {
+        self.client.execute::<SyncAttributesForSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::sync_attributes_for_source`], one variant per declared status.
@@ -4716,9 +5651,25 @@ impl rt::ErrorBody for SyncAttributesForSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl TestSourceConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4732,7 +5683,7 @@ impl TestSourceConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4775,6 +5726,14 @@ impl TestSourceConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestSourceConfigurationError>> {
+        self.client.execute::<TestSourceConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::test_source_configuration`], one variant per declared status.
@@ -4821,9 +5780,25 @@ impl rt::ErrorBody for TestSourceConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConnection {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl TestSourceConnection {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4837,7 +5812,7 @@ impl TestSourceConnection {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4877,6 +5852,14 @@ impl TestSourceConnection {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestSourceConnectionError>> {
+        self.client.execute::<TestSourceConnectionError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::test_source_connection`], one variant per declared status.
@@ -4923,10 +5906,26 @@ impl rt::ErrorBody for TestSourceConnectionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPoliciesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::ProvisioningPolicyDto>,
 }
 impl UpdateProvisioningPoliciesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4941,7 +5940,7 @@ impl UpdateProvisioningPoliciesInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4984,6 +5983,19 @@ impl UpdateProvisioningPoliciesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateProvisioningPoliciesInBulkError>,
+    > {
+        self.client
+            .execute::<UpdateProvisioningPoliciesInBulkError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policies_in_bulk`], one variant per declared status.
@@ -5030,11 +6042,27 @@ impl rt::ErrorBody for UpdateProvisioningPoliciesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5051,7 +6079,7 @@ impl UpdateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5094,6 +6122,14 @@ impl UpdateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateProvisioningPolicyError>> {
+        self.client.execute::<UpdateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policy`], one variant per declared status.
@@ -5140,10 +6176,26 @@ impl rt::ErrorBody for UpdateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl UpdateSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5157,7 +6209,7 @@ impl UpdateSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5188,6 +6240,14 @@ impl UpdateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceError>> {
+        self.client.execute::<UpdateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source`], one variant per declared status.
@@ -5234,10 +6294,26 @@ impl rt::ErrorBody for UpdateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     source_entitlement_request_config: crate::models::SourceEntitlementRequestConfig,
 }
 impl UpdateSourceEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5253,7 +6329,7 @@ impl UpdateSourceEntitlementRequestConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.source_entitlement_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5297,6 +6373,19 @@ impl UpdateSourceEntitlementRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateSourceEntitlementRequestConfigError>,
+    > {
+        self.client
+            .execute::<UpdateSourceEntitlementRequestConfigError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`SourcesApi::update_source_entitlement_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -5339,11 +6428,27 @@ impl rt::ErrorBody for UpdateSourceEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl UpdateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5359,7 +6464,7 @@ impl UpdateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5396,6 +6501,14 @@ impl UpdateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceSchemaError>> {
+        self.client.execute::<UpdateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source_schema`], one variant per declared status.

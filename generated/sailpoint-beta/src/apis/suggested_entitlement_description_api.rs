@@ -28,6 +28,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> GetSedBatchStats {
         GetSedBatchStats {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             batch_id: batch_id.into(),
         }
     }
@@ -40,6 +41,7 @@ impl SuggestedEntitlementDescriptionApi {
     pub fn get_sed_batches(&self) -> GetSedBatches {
         GetSedBatches {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -69,6 +71,7 @@ impl SuggestedEntitlementDescriptionApi {
     pub fn list_seds(&self) -> ListSeds {
         ListSeds {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -89,6 +92,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> PatchSed {
         PatchSed {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -104,6 +108,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> SubmitSedApproval {
         SubmitSedApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -119,6 +124,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> SubmitSedAssignment {
         SubmitSedAssignment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sed_assignment,
         }
     }
@@ -134,6 +140,7 @@ impl SuggestedEntitlementDescriptionApi {
     pub fn submit_sed_batch_request(&self) -> SubmitSedBatchRequest {
         SubmitSedBatchRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sed_batch_request: ::std::option::Option::None,
         }
     }
@@ -144,9 +151,25 @@ impl SuggestedEntitlementDescriptionApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSedBatchStats {
     client: rt::Client,
+    call_options: rt::CallOptions,
     batch_id: ::std::string::String,
 }
 impl GetSedBatchStats {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -159,7 +182,7 @@ impl GetSedBatchStats {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -198,6 +221,14 @@ impl GetSedBatchStats {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSedBatchStatsError>> {
+        self.client.execute::<GetSedBatchStatsError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::get_sed_batch_stats`], one variant per declared status.
@@ -244,6 +275,7 @@ impl rt::ErrorBody for GetSedBatchStatsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSedBatches {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
     count: ::std::option::Option<bool>,
@@ -296,6 +328,21 @@ impl GetSedBatches {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -321,7 +368,7 @@ impl GetSedBatches {
         if let ::std::option::Option::Some(value) = &self.status {
             request = request.query("status", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -358,6 +405,14 @@ impl GetSedBatches {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSedBatchesError>> {
+        self.client.execute::<GetSedBatchesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -430,6 +485,7 @@ impl rt::ErrorBody for GetSedBatchesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSeds {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -501,6 +557,21 @@ impl ListSeds {
         self.show_pending_status_only = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -537,7 +608,7 @@ impl ListSeds {
                     ::std::string::ToString::to_string(value),
                 );
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -569,6 +640,14 @@ impl ListSeds {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSedsError>> {
+        self.client.execute::<ListSedsError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::list_seds`], one variant per declared status.
@@ -615,9 +694,25 @@ impl rt::ErrorBody for ListSedsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSed {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::SedPatch>,
 }
 impl PatchSed {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -628,7 +723,7 @@ impl PatchSed {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -657,6 +752,14 @@ impl PatchSed {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSedError>> {
+        self.client.execute::<PatchSedError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::patch_sed`], one variant per declared status.
@@ -703,9 +806,25 @@ impl rt::ErrorBody for PatchSedError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitSedApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::SedApproval>,
 }
 impl SubmitSedApproval {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -718,7 +837,7 @@ impl SubmitSedApproval {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -761,6 +880,14 @@ impl SubmitSedApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitSedApprovalError>> {
+        self.client.execute::<SubmitSedApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::submit_sed_approval`], one variant per declared status.
@@ -807,9 +934,25 @@ impl rt::ErrorBody for SubmitSedApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitSedAssignment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sed_assignment: crate::models::SedAssignment,
 }
 impl SubmitSedAssignment {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -822,7 +965,7 @@ impl SubmitSedAssignment {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.sed_assignment);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -865,6 +1008,14 @@ impl SubmitSedAssignment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitSedAssignmentError>> {
+        self.client.execute::<SubmitSedAssignmentError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::submit_sed_assignment`], one variant per declared status.
@@ -911,12 +1062,28 @@ impl rt::ErrorBody for SubmitSedAssignmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitSedBatchRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sed_batch_request: ::std::option::Option<crate::models::SedBatchRequest>,
 }
 impl SubmitSedBatchRequest {
     /// Sed Batch Request
     pub fn sed_batch_request(mut self, value: crate::models::SedBatchRequest) -> Self {
         self.sed_batch_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -931,7 +1098,7 @@ impl SubmitSedBatchRequest {
         if let ::std::option::Option::Some(body) = &self.sed_batch_request {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -974,6 +1141,14 @@ impl SubmitSedBatchRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitSedBatchRequestError>> {
+        self.client.execute::<SubmitSedBatchRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::submit_sed_batch_request`], one variant per declared status.

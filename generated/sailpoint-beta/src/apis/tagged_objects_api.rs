@@ -76,6 +76,7 @@ impl TaggedObjectsApi {
     ) -> DeleteTaggedObject {
         DeleteTaggedObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             id: id.into(),
         }
@@ -93,6 +94,7 @@ impl TaggedObjectsApi {
     ) -> DeleteTagsToManyObject {
         DeleteTagsToManyObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_tagged_object,
         }
     }
@@ -108,6 +110,7 @@ impl TaggedObjectsApi {
     ) -> GetTaggedObject {
         GetTaggedObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             id: id.into(),
         }
@@ -120,6 +123,7 @@ impl TaggedObjectsApi {
     pub fn list_tagged_objects(&self) -> ListTaggedObjects {
         ListTaggedObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -137,6 +141,7 @@ impl TaggedObjectsApi {
     ) -> ListTaggedObjectsByType {
         ListTaggedObjectsByType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -157,6 +162,7 @@ impl TaggedObjectsApi {
     ) -> PutTaggedObject {
         PutTaggedObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             id: id.into(),
             tagged_object,
@@ -173,6 +179,7 @@ impl TaggedObjectsApi {
     ) -> SetTagToObject {
         SetTagToObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             tagged_object,
         }
     }
@@ -189,6 +196,7 @@ impl TaggedObjectsApi {
     ) -> SetTagsToManyObjects {
         SetTagsToManyObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_tagged_object,
         }
     }
@@ -199,10 +207,26 @@ impl TaggedObjectsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTaggedObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::DeleteTaggedObjectType,
     id: ::std::string::String,
 }
 impl DeleteTaggedObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -217,7 +241,7 @@ impl DeleteTaggedObject {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -249,6 +273,14 @@ impl DeleteTaggedObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteTaggedObjectError>> {
+        self.client.execute::<DeleteTaggedObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::delete_tagged_object`], one variant per declared status.
@@ -292,9 +324,25 @@ impl rt::ErrorBody for DeleteTaggedObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTagsToManyObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_tagged_object: crate::models::BulkTaggedObject,
 }
 impl DeleteTagsToManyObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -305,7 +353,7 @@ impl DeleteTagsToManyObject {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -340,6 +388,14 @@ impl DeleteTagsToManyObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteTagsToManyObjectError>> {
+        self.client.execute::<DeleteTagsToManyObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::delete_tags_to_many_object`], one variant per declared status.
@@ -383,10 +439,26 @@ impl rt::ErrorBody for DeleteTagsToManyObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTaggedObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::GetTaggedObjectType,
     id: ::std::string::String,
 }
 impl GetTaggedObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -401,7 +473,7 @@ impl GetTaggedObject {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -438,6 +510,14 @@ impl GetTaggedObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTaggedObjectError>> {
+        self.client.execute::<GetTaggedObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::get_tagged_object`], one variant per declared status.
@@ -481,6 +561,7 @@ impl rt::ErrorBody for GetTaggedObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTaggedObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -530,6 +611,21 @@ impl ListTaggedObjects {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -551,7 +647,7 @@ impl ListTaggedObjects {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -594,6 +690,14 @@ impl ListTaggedObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListTaggedObjectsError>> {
+        self.client.execute::<ListTaggedObjectsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -665,6 +769,7 @@ impl rt::ErrorBody for ListTaggedObjectsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTaggedObjectsByType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::ListTaggedObjectsByTypeType,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -713,6 +818,21 @@ impl ListTaggedObjectsByType {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -738,7 +858,7 @@ impl ListTaggedObjectsByType {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -781,6 +901,14 @@ impl ListTaggedObjectsByType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListTaggedObjectsByTypeError>> {
+        self.client.execute::<ListTaggedObjectsByTypeError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -852,11 +980,27 @@ impl rt::ErrorBody for ListTaggedObjectsByTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutTaggedObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::PutTaggedObjectType,
     id: ::std::string::String,
     tagged_object: crate::models::TaggedObject,
 }
 impl PutTaggedObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -872,7 +1016,7 @@ impl PutTaggedObject {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -909,6 +1053,14 @@ impl PutTaggedObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutTaggedObjectError>> {
+        self.client.execute::<PutTaggedObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::put_tagged_object`], one variant per declared status.
@@ -952,9 +1104,25 @@ impl rt::ErrorBody for PutTaggedObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetTagToObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     tagged_object: crate::models::TaggedObject,
 }
 impl SetTagToObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -965,7 +1133,7 @@ impl SetTagToObject {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -994,6 +1162,14 @@ impl SetTagToObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetTagToObjectError>> {
+        self.client.execute::<SetTagToObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::set_tag_to_object`], one variant per declared status.
@@ -1037,9 +1213,25 @@ impl rt::ErrorBody for SetTagToObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetTagsToManyObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_tagged_object: crate::models::BulkTaggedObject,
 }
 impl SetTagsToManyObjects {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1050,7 +1242,7 @@ impl SetTagsToManyObjects {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1093,6 +1285,14 @@ impl SetTagsToManyObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetTagsToManyObjectsError>> {
+        self.client.execute::<SetTagsToManyObjectsError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::set_tags_to_many_objects`], one variant per declared status.

@@ -53,6 +53,7 @@ impl TriggersApi {
     ) -> CompleteTriggerInvocation {
         CompleteTriggerInvocation {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             complete_invocation,
         }
@@ -70,6 +71,7 @@ impl TriggersApi {
     ) -> CreateSubscription {
         CreateSubscription {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             subscription_post_request,
         }
     }
@@ -84,6 +86,7 @@ impl TriggersApi {
     ) -> DeleteSubscription {
         DeleteSubscription {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -95,6 +98,7 @@ impl TriggersApi {
     pub fn list_subscriptions(&self) -> ListSubscriptions {
         ListSubscriptions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -112,6 +116,7 @@ impl TriggersApi {
     pub fn list_trigger_invocation_status(&self) -> ListTriggerInvocationStatus {
         ListTriggerInvocationStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -127,6 +132,7 @@ impl TriggersApi {
     pub fn list_triggers(&self) -> ListTriggers {
         ListTriggers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -148,6 +154,7 @@ impl TriggersApi {
     ) -> PatchSubscription {
         PatchSubscription {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             subscription_patch_request,
         }
@@ -163,6 +170,7 @@ impl TriggersApi {
     ) -> StartTestTriggerInvocation {
         StartTestTriggerInvocation {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             test_invocation,
         }
     }
@@ -178,6 +186,7 @@ impl TriggersApi {
     ) -> TestSubscriptionFilter {
         TestSubscriptionFilter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             validate_filter_input_dto,
         }
     }
@@ -202,6 +211,7 @@ impl TriggersApi {
     ) -> UpdateSubscription {
         UpdateSubscription {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             subscription_put_request,
         }
@@ -213,10 +223,26 @@ impl TriggersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteTriggerInvocation {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     complete_invocation: crate::models::CompleteInvocation,
 }
 impl CompleteTriggerInvocation {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -230,7 +256,7 @@ impl CompleteTriggerInvocation {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.complete_invocation);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -265,6 +291,14 @@ impl CompleteTriggerInvocation {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CompleteTriggerInvocationError>> {
+        self.client.execute::<CompleteTriggerInvocationError>(self.request()).await
     }
 }
 /// The error bodies of [`TriggersApi::complete_trigger_invocation`], one variant per declared status.
@@ -308,9 +342,25 @@ impl rt::ErrorBody for CompleteTriggerInvocationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSubscription {
     client: rt::Client,
+    call_options: rt::CallOptions,
     subscription_post_request: crate::models::SubscriptionPostRequest,
 }
 impl CreateSubscription {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -321,7 +371,7 @@ impl CreateSubscription {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.subscription_post_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -360,6 +410,14 @@ impl CreateSubscription {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSubscriptionError>> {
+        self.client.execute::<CreateSubscriptionError>(self.request()).await
     }
 }
 /// The error bodies of [`TriggersApi::create_subscription`], one variant per declared status.
@@ -403,9 +461,25 @@ impl rt::ErrorBody for CreateSubscriptionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSubscription {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSubscription {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -418,7 +492,7 @@ impl DeleteSubscription {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -450,6 +524,14 @@ impl DeleteSubscription {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSubscriptionError>> {
+        self.client.execute::<DeleteSubscriptionError>(self.request()).await
     }
 }
 /// The error bodies of [`TriggersApi::delete_subscription`], one variant per declared status.
@@ -496,6 +578,7 @@ impl rt::ErrorBody for DeleteSubscriptionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSubscriptions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -556,6 +639,21 @@ impl ListSubscriptions {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -580,7 +678,7 @@ impl ListSubscriptions {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -623,6 +721,14 @@ impl ListSubscriptions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSubscriptionsError>> {
+        self.client.execute::<ListSubscriptionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -694,6 +800,7 @@ impl rt::ErrorBody for ListSubscriptionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTriggerInvocationStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -752,6 +859,21 @@ impl ListTriggerInvocationStatus {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -776,7 +898,7 @@ impl ListTriggerInvocationStatus {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -819,6 +941,17 @@ impl ListTriggerInvocationStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListTriggerInvocationStatusError>,
+    > {
+        self.client.execute::<ListTriggerInvocationStatusError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -893,6 +1026,7 @@ impl rt::ErrorBody for ListTriggerInvocationStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTriggers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -949,6 +1083,21 @@ impl ListTriggers {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -973,7 +1122,7 @@ impl ListTriggers {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1013,6 +1162,14 @@ impl ListTriggers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListTriggersError>> {
+        self.client.execute::<ListTriggersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1084,10 +1241,26 @@ impl rt::ErrorBody for ListTriggersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSubscription {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     subscription_patch_request: crate::models::SubscriptionPatchRequest,
 }
 impl PatchSubscription {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1102,7 +1275,7 @@ impl PatchSubscription {
             .accept("application/json");
         request = request
             .json_body("application/json-patch+json", &self.subscription_patch_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1141,6 +1314,14 @@ impl PatchSubscription {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSubscriptionError>> {
+        self.client.execute::<PatchSubscriptionError>(self.request()).await
     }
 }
 /// The error bodies of [`TriggersApi::patch_subscription`], one variant per declared status.
@@ -1187,9 +1368,25 @@ impl rt::ErrorBody for PatchSubscriptionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartTestTriggerInvocation {
     client: rt::Client,
+    call_options: rt::CallOptions,
     test_invocation: crate::models::TestInvocation,
 }
 impl StartTestTriggerInvocation {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1200,7 +1397,7 @@ impl StartTestTriggerInvocation {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.test_invocation);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1252,6 +1449,17 @@ impl StartTestTriggerInvocation {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<StartTestTriggerInvocationError>,
+    > {
+        self.client.execute::<StartTestTriggerInvocationError>(self.request()).await
+    }
 }
 /// The error bodies of [`TriggersApi::start_test_trigger_invocation`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1294,9 +1502,25 @@ impl rt::ErrorBody for StartTestTriggerInvocationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSubscriptionFilter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     validate_filter_input_dto: crate::models::ValidateFilterInputDto,
 }
 impl TestSubscriptionFilter {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1307,7 +1531,7 @@ impl TestSubscriptionFilter {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.validate_filter_input_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1351,6 +1575,14 @@ impl TestSubscriptionFilter {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestSubscriptionFilterError>> {
+        self.client.execute::<TestSubscriptionFilterError>(self.request()).await
+    }
 }
 /// The error bodies of [`TriggersApi::test_subscription_filter`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1393,10 +1625,26 @@ impl rt::ErrorBody for TestSubscriptionFilterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSubscription {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     subscription_put_request: crate::models::SubscriptionPutRequest,
 }
 impl UpdateSubscription {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1410,7 +1658,7 @@ impl UpdateSubscription {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.subscription_put_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1449,6 +1697,14 @@ impl UpdateSubscription {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSubscriptionError>> {
+        self.client.execute::<UpdateSubscriptionError>(self.request()).await
     }
 }
 /// The error bodies of [`TriggersApi::update_subscription`], one variant per declared status.

@@ -40,6 +40,7 @@ impl WorkItemsApi {
     ) -> ApproveApprovalItem {
         ApproveApprovalItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_item_id: approval_item_id.into(),
         }
@@ -58,6 +59,7 @@ impl WorkItemsApi {
     ) -> ApproveApprovalItemsInBulk {
         ApproveApprovalItemsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -75,6 +77,7 @@ impl WorkItemsApi {
     ) -> CompleteWorkItem {
         CompleteWorkItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -90,6 +93,7 @@ impl WorkItemsApi {
     pub fn get_completed_work_items(&self) -> GetCompletedWorkItems {
         GetCompletedWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -107,6 +111,7 @@ impl WorkItemsApi {
     pub fn get_count_completed_work_items(&self) -> GetCountCompletedWorkItems {
         GetCountCompletedWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -123,6 +128,7 @@ impl WorkItemsApi {
     pub fn get_count_work_items(&self) -> GetCountWorkItems {
         GetCountWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
         }
     }
@@ -140,6 +146,7 @@ impl WorkItemsApi {
     ) -> GetWorkItem {
         GetWorkItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             id: id.into(),
         }
@@ -155,6 +162,7 @@ impl WorkItemsApi {
     pub fn get_work_items_summary(&self) -> GetWorkItemsSummary {
         GetWorkItemsSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
         }
     }
@@ -169,6 +177,7 @@ impl WorkItemsApi {
     pub fn list_work_items(&self) -> ListWorkItems {
         ListWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -190,6 +199,7 @@ impl WorkItemsApi {
     ) -> RejectApprovalItem {
         RejectApprovalItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_item_id: approval_item_id.into(),
         }
@@ -208,6 +218,7 @@ impl WorkItemsApi {
     ) -> RejectApprovalItemsInBulk {
         RejectApprovalItemsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -226,6 +237,7 @@ impl WorkItemsApi {
     ) -> SubmitAccountSelection {
         SubmitAccountSelection {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body,
         }
@@ -245,6 +257,7 @@ impl WorkItemsApi {
     ) -> SubmitForwardWorkItem {
         SubmitForwardWorkItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             work_item_forward,
         }
@@ -256,10 +269,26 @@ impl WorkItemsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveApprovalItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_item_id: ::std::string::String,
 }
 impl ApproveApprovalItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -274,7 +303,7 @@ impl ApproveApprovalItem {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -311,6 +340,14 @@ impl ApproveApprovalItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveApprovalItemError>> {
+        self.client.execute::<ApproveApprovalItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::approve_approval_item`], one variant per declared status.
@@ -357,9 +394,25 @@ impl rt::ErrorBody for ApproveApprovalItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveApprovalItemsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl ApproveApprovalItemsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -372,7 +425,7 @@ impl ApproveApprovalItemsInBulk {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -412,6 +465,17 @@ impl ApproveApprovalItemsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ApproveApprovalItemsInBulkError>,
+    > {
+        self.client.execute::<ApproveApprovalItemsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::approve_approval_items_in_bulk`], one variant per declared status.
@@ -458,6 +522,7 @@ impl rt::ErrorBody for ApproveApprovalItemsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteWorkItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<::std::string::String>,
 }
@@ -468,6 +533,21 @@ impl CompleteWorkItem {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -485,7 +565,7 @@ impl CompleteWorkItem {
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -522,6 +602,14 @@ impl CompleteWorkItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CompleteWorkItemError>> {
+        self.client.execute::<CompleteWorkItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::complete_work_item`], one variant per declared status.
@@ -568,6 +656,7 @@ impl rt::ErrorBody for CompleteWorkItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCompletedWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -609,6 +698,21 @@ impl GetCompletedWorkItems {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -630,7 +734,7 @@ impl GetCompletedWorkItems {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -673,6 +777,14 @@ impl GetCompletedWorkItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCompletedWorkItemsError>> {
+        self.client.execute::<GetCompletedWorkItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -747,6 +859,7 @@ impl rt::ErrorBody for GetCompletedWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCountCompletedWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -776,6 +889,21 @@ impl GetCountCompletedWorkItems {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -794,7 +922,7 @@ impl GetCountCompletedWorkItems {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -837,6 +965,17 @@ impl GetCountCompletedWorkItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetCountCompletedWorkItemsError>,
+    > {
+        self.client.execute::<GetCountCompletedWorkItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -911,6 +1050,7 @@ impl rt::ErrorBody for GetCountCompletedWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCountWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
 }
 impl GetCountWorkItems {
@@ -920,6 +1060,21 @@ impl GetCountWorkItems {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.owner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -934,7 +1089,7 @@ impl GetCountWorkItems {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -973,6 +1128,14 @@ impl GetCountWorkItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCountWorkItemsError>> {
+        self.client.execute::<GetCountWorkItemsError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::get_count_work_items`], one variant per declared status.
@@ -1019,6 +1182,7 @@ impl rt::ErrorBody for GetCountWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     id: ::std::string::String,
 }
@@ -1029,6 +1193,21 @@ impl GetWorkItem {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.owner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1046,26 +1225,35 @@ impl GetWorkItem {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, rt::Error<GetWorkItemError>> {
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::WorkItems>,
+        rt::Error<GetWorkItemError>,
+    > {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::serde_json::Value>,
+        rt::ApiResponse<::std::vec::Vec<crate::models::WorkItems>>,
         rt::Error<GetWorkItemError>,
     > {
         let response = self.client.execute::<GetWorkItemError>(self.request()).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::serde_json::Value, GetWorkItemError>()?,
+            200 => {
+                response
+                    .json::<
+                        ::std::vec::Vec<crate::models::WorkItems>,
+                        GetWorkItemError,
+                    >()?
+            }
             _ => {
                 return ::std::result::Result::Err(
                     response.into_error::<GetWorkItemError>(),
@@ -1077,6 +1265,14 @@ impl GetWorkItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkItemError>> {
+        self.client.execute::<GetWorkItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::get_work_item`], one variant per declared status.
@@ -1123,6 +1319,7 @@ impl rt::ErrorBody for GetWorkItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkItemsSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
 }
 impl GetWorkItemsSummary {
@@ -1132,6 +1329,21 @@ impl GetWorkItemsSummary {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.owner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1146,7 +1358,7 @@ impl GetWorkItemsSummary {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1186,6 +1398,14 @@ impl GetWorkItemsSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkItemsSummaryError>> {
+        self.client.execute::<GetWorkItemsSummaryError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::get_work_items_summary`], one variant per declared status.
@@ -1232,6 +1452,7 @@ impl rt::ErrorBody for GetWorkItemsSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1273,6 +1494,21 @@ impl ListWorkItems {
         self.owner_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1294,7 +1530,7 @@ impl ListWorkItems {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1334,6 +1570,14 @@ impl ListWorkItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkItemsError>> {
+        self.client.execute::<ListWorkItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1408,10 +1652,26 @@ impl rt::ErrorBody for ListWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectApprovalItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_item_id: ::std::string::String,
 }
 impl RejectApprovalItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1426,7 +1686,7 @@ impl RejectApprovalItem {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1463,6 +1723,14 @@ impl RejectApprovalItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectApprovalItemError>> {
+        self.client.execute::<RejectApprovalItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::reject_approval_item`], one variant per declared status.
@@ -1509,9 +1777,25 @@ impl rt::ErrorBody for RejectApprovalItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectApprovalItemsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl RejectApprovalItemsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1524,7 +1808,7 @@ impl RejectApprovalItemsInBulk {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1564,6 +1848,14 @@ impl RejectApprovalItemsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectApprovalItemsInBulkError>> {
+        self.client.execute::<RejectApprovalItemsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::reject_approval_items_in_bulk`], one variant per declared status.
@@ -1610,10 +1902,26 @@ impl rt::ErrorBody for RejectApprovalItemsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitAccountSelection {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 impl SubmitAccountSelection {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1627,7 +1935,7 @@ impl SubmitAccountSelection {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1666,6 +1974,14 @@ impl SubmitAccountSelection {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitAccountSelectionError>> {
+        self.client.execute::<SubmitAccountSelectionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::submit_account_selection`], one variant per declared status.
@@ -1712,10 +2028,26 @@ impl rt::ErrorBody for SubmitAccountSelectionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitForwardWorkItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     work_item_forward: crate::models::WorkItemForward,
 }
 impl SubmitForwardWorkItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1729,7 +2061,7 @@ impl SubmitForwardWorkItem {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.work_item_forward);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1764,6 +2096,14 @@ impl SubmitForwardWorkItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitForwardWorkItemError>> {
+        self.client.execute::<SubmitForwardWorkItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::submit_forward_work_item`], one variant per declared status.

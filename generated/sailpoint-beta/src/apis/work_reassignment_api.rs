@@ -32,6 +32,7 @@ impl WorkReassignmentApi {
     ) -> CreateReassignmentConfiguration {
         CreateReassignmentConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             configuration_item_request,
         }
     }
@@ -47,6 +48,7 @@ impl WorkReassignmentApi {
     ) -> DeleteReassignmentConfiguration {
         DeleteReassignmentConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             config_type,
         }
@@ -63,6 +65,7 @@ impl WorkReassignmentApi {
     ) -> GetEvaluateReassignmentConfiguration {
         GetEvaluateReassignmentConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             config_type,
             exclusion_filters: ::std::option::Option::None,
@@ -76,6 +79,7 @@ impl WorkReassignmentApi {
     pub fn get_reassignment_config_types(&self) -> GetReassignmentConfigTypes {
         GetReassignmentConfigTypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get reassignment configuration
@@ -89,6 +93,7 @@ impl WorkReassignmentApi {
     ) -> GetReassignmentConfiguration {
         GetReassignmentConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -100,6 +105,7 @@ impl WorkReassignmentApi {
     pub fn get_tenant_config_configuration(&self) -> GetTenantConfigConfiguration {
         GetTenantConfigConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List reassignment configurations
@@ -110,6 +116,7 @@ impl WorkReassignmentApi {
     pub fn list_reassignment_configurations(&self) -> ListReassignmentConfigurations {
         ListReassignmentConfigurations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
         }
@@ -126,6 +133,7 @@ impl WorkReassignmentApi {
     ) -> PutReassignmentConfig {
         PutReassignmentConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             configuration_item_request,
         }
@@ -141,6 +149,7 @@ impl WorkReassignmentApi {
     ) -> PutTenantConfiguration {
         PutTenantConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             tenant_configuration_request,
         }
     }
@@ -151,9 +160,25 @@ impl WorkReassignmentApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateReassignmentConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     configuration_item_request: crate::models::ConfigurationItemRequest,
 }
 impl CreateReassignmentConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -165,7 +190,7 @@ impl CreateReassignmentConfiguration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.configuration_item_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -209,6 +234,17 @@ impl CreateReassignmentConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateReassignmentConfigurationError>,
+    > {
+        self.client.execute::<CreateReassignmentConfigurationError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkReassignmentApi::create_reassignment_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -251,10 +287,26 @@ impl rt::ErrorBody for CreateReassignmentConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteReassignmentConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     config_type: crate::models::ConfigTypeEnum,
 }
 impl DeleteReassignmentConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -270,7 +322,7 @@ impl DeleteReassignmentConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -305,6 +357,17 @@ impl DeleteReassignmentConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteReassignmentConfigurationError>,
+    > {
+        self.client.execute::<DeleteReassignmentConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkReassignmentApi::delete_reassignment_configuration`], one variant per declared status.
@@ -348,6 +411,7 @@ impl rt::ErrorBody for DeleteReassignmentConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEvaluateReassignmentConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     config_type: crate::models::ConfigTypeEnum,
     exclusion_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -359,6 +423,21 @@ impl GetEvaluateReassignmentConfiguration {
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         self.exclusion_filters = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -382,7 +461,7 @@ impl GetEvaluateReassignmentConfiguration {
                     .query("exclusionFilters", ::std::clone::Clone::clone(item));
             }
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -426,6 +505,19 @@ impl GetEvaluateReassignmentConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEvaluateReassignmentConfigurationError>,
+    > {
+        self.client
+            .execute::<GetEvaluateReassignmentConfigurationError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`WorkReassignmentApi::get_evaluate_reassignment_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -468,8 +560,24 @@ impl rt::ErrorBody for GetEvaluateReassignmentConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetReassignmentConfigTypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetReassignmentConfigTypes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -479,7 +587,7 @@ impl GetReassignmentConfigTypes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -523,6 +631,17 @@ impl GetReassignmentConfigTypes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetReassignmentConfigTypesError>,
+    > {
+        self.client.execute::<GetReassignmentConfigTypesError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkReassignmentApi::get_reassignment_config_types`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -565,9 +684,25 @@ impl rt::ErrorBody for GetReassignmentConfigTypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetReassignmentConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl GetReassignmentConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -581,7 +716,7 @@ impl GetReassignmentConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -625,6 +760,17 @@ impl GetReassignmentConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetReassignmentConfigurationError>,
+    > {
+        self.client.execute::<GetReassignmentConfigurationError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkReassignmentApi::get_reassignment_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -667,8 +813,24 @@ impl rt::ErrorBody for GetReassignmentConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTenantConfigConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetTenantConfigConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -678,7 +840,7 @@ impl GetTenantConfigConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -721,6 +883,17 @@ impl GetTenantConfigConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetTenantConfigConfigurationError>,
+    > {
+        self.client.execute::<GetTenantConfigConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkReassignmentApi::get_tenant_config_configuration`], one variant per declared status.
@@ -767,6 +940,7 @@ impl rt::ErrorBody for GetTenantConfigConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListReassignmentConfigurations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
 }
@@ -781,6 +955,21 @@ impl ListReassignmentConfigurations {
     /// Offset into the full result set. Usually specified with *limit* to paginate through the results. Defaults to 0 if not specified.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -798,7 +987,7 @@ impl ListReassignmentConfigurations {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -841,6 +1030,17 @@ impl ListReassignmentConfigurations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListReassignmentConfigurationsError>,
+    > {
+        self.client.execute::<ListReassignmentConfigurationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -918,10 +1118,26 @@ impl rt::ErrorBody for ListReassignmentConfigurationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutReassignmentConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     configuration_item_request: crate::models::ConfigurationItemRequest,
 }
 impl PutReassignmentConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -937,7 +1153,7 @@ impl PutReassignmentConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.configuration_item_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -981,6 +1197,14 @@ impl PutReassignmentConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutReassignmentConfigError>> {
+        self.client.execute::<PutReassignmentConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkReassignmentApi::put_reassignment_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1023,9 +1247,25 @@ impl rt::ErrorBody for PutReassignmentConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutTenantConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     tenant_configuration_request: crate::models::TenantConfigurationRequest,
 }
 impl PutTenantConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1037,7 +1277,7 @@ impl PutTenantConfiguration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.tenant_configuration_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1080,6 +1320,14 @@ impl PutTenantConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutTenantConfigurationError>> {
+        self.client.execute::<PutTenantConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkReassignmentApi::put_tenant_configuration`], one variant per declared status.

@@ -23,6 +23,7 @@ impl WorkflowsApi {
     ) -> CancelWorkflowExecution {
         CancelWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -37,6 +38,7 @@ impl WorkflowsApi {
     ) -> CreateWorkflow {
         CreateWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_workflow_request,
         }
     }
@@ -51,6 +53,7 @@ impl WorkflowsApi {
     ) -> DeleteWorkflow {
         DeleteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -65,6 +68,7 @@ impl WorkflowsApi {
     ) -> GetWorkflow {
         GetWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             workflow_metrics: ::std::option::Option::None,
         }
@@ -80,6 +84,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecution {
         GetWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -95,6 +100,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutionHistory {
         GetWorkflowExecutionHistory {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -123,6 +129,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutions {
         GetWorkflowExecutions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -137,6 +144,7 @@ impl WorkflowsApi {
     pub fn list_complete_workflow_library(&self) -> ListCompleteWorkflowLibrary {
         ListCompleteWorkflowLibrary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
         }
@@ -149,6 +157,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_actions(&self) -> ListWorkflowLibraryActions {
         ListWorkflowLibraryActions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -162,6 +171,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_operators(&self) -> ListWorkflowLibraryOperators {
         ListWorkflowLibraryOperators {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List workflow library triggers
@@ -172,6 +182,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_triggers(&self) -> ListWorkflowLibraryTriggers {
         ListWorkflowLibraryTriggers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -185,6 +196,7 @@ impl WorkflowsApi {
     pub fn list_workflows(&self) -> ListWorkflows {
         ListWorkflows {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -203,6 +215,7 @@ impl WorkflowsApi {
     ) -> PatchWorkflow {
         PatchWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -221,6 +234,7 @@ impl WorkflowsApi {
     ) -> PostExternalExecuteWorkflow {
         PostExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             post_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -236,6 +250,7 @@ impl WorkflowsApi {
     ) -> PostWorkflowExternalTrigger {
         PostWorkflowExternalTrigger {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -251,6 +266,7 @@ impl WorkflowsApi {
     ) -> PutWorkflow {
         PutWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             workflow_body,
         }
@@ -269,6 +285,7 @@ impl WorkflowsApi {
     ) -> TestExternalExecuteWorkflow {
         TestExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -287,6 +304,7 @@ impl WorkflowsApi {
     ) -> TestWorkflow {
         TestWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_workflow_request,
         }
@@ -298,9 +316,25 @@ impl WorkflowsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CancelWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -313,7 +347,7 @@ impl CancelWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -348,6 +382,14 @@ impl CancelWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelWorkflowExecutionError>> {
+        self.client.execute::<CancelWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::cancel_workflow_execution`], one variant per declared status.
@@ -394,9 +436,25 @@ impl rt::ErrorBody for CancelWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_workflow_request: crate::models::CreateWorkflowRequest,
 }
 impl CreateWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -407,7 +465,7 @@ impl CreateWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.create_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -438,6 +496,14 @@ impl CreateWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateWorkflowError>> {
+        self.client.execute::<CreateWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::create_workflow`], one variant per declared status.
@@ -481,9 +547,25 @@ impl rt::ErrorBody for CreateWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -496,7 +578,7 @@ impl DeleteWorkflow {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -525,6 +607,14 @@ impl DeleteWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkflowError>> {
+        self.client.execute::<DeleteWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::delete_workflow`], one variant per declared status.
@@ -568,6 +658,7 @@ impl rt::ErrorBody for DeleteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     workflow_metrics: ::std::option::Option<bool>,
 }
@@ -577,6 +668,21 @@ impl GetWorkflow {
     /// The server's default: `true`.
     pub fn workflow_metrics(mut self, value: bool) -> Self {
         self.workflow_metrics = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -595,7 +701,7 @@ impl GetWorkflow {
             request = request
                 .query("workflowMetrics", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -626,6 +732,14 @@ impl GetWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowError>> {
+        self.client.execute::<GetWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow`], one variant per declared status.
@@ -669,9 +783,25 @@ impl rt::ErrorBody for GetWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -684,13 +814,13 @@ impl GetWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::serde_json::Value,
+        ::std::vec::Vec<crate::models::WorkflowExecution>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -699,7 +829,7 @@ impl GetWorkflowExecution {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::serde_json::Value>,
+        rt::ApiResponse<::std::vec::Vec<crate::models::WorkflowExecution>>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         let response = self
@@ -709,7 +839,13 @@ impl GetWorkflowExecution {
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::serde_json::Value, GetWorkflowExecutionError>()?,
+            200 => {
+                response
+                    .json::<
+                        ::std::vec::Vec<crate::models::WorkflowExecution>,
+                        GetWorkflowExecutionError,
+                    >()?
+            }
             _ => {
                 return ::std::result::Result::Err(
                     response.into_error::<GetWorkflowExecutionError>(),
@@ -721,6 +857,14 @@ impl GetWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionError>> {
+        self.client.execute::<GetWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow_execution`], one variant per declared status.
@@ -767,6 +911,7 @@ impl rt::ErrorBody for GetWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutionHistory {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -788,6 +933,21 @@ impl GetWorkflowExecutionHistory {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -806,7 +966,7 @@ impl GetWorkflowExecutionHistory {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -849,6 +1009,17 @@ impl GetWorkflowExecutionHistory {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetWorkflowExecutionHistoryError>,
+    > {
+        self.client.execute::<GetWorkflowExecutionHistoryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -926,6 +1097,7 @@ impl rt::ErrorBody for GetWorkflowExecutionHistoryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -962,6 +1134,21 @@ impl GetWorkflowExecutions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -983,7 +1170,7 @@ impl GetWorkflowExecutions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1026,6 +1213,14 @@ impl GetWorkflowExecutions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionsError>> {
+        self.client.execute::<GetWorkflowExecutionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1100,6 +1295,7 @@ impl rt::ErrorBody for GetWorkflowExecutionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCompleteWorkflowLibrary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
 }
@@ -1120,6 +1316,21 @@ impl ListCompleteWorkflowLibrary {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1135,7 +1346,7 @@ impl ListCompleteWorkflowLibrary {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1182,6 +1393,17 @@ impl ListCompleteWorkflowLibrary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListCompleteWorkflowLibraryError>,
+    > {
+        self.client.execute::<ListCompleteWorkflowLibraryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1256,6 +1478,7 @@ impl rt::ErrorBody for ListCompleteWorkflowLibraryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryActions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1289,6 +1512,21 @@ impl ListWorkflowLibraryActions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1307,7 +1545,7 @@ impl ListWorkflowLibraryActions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1350,6 +1588,17 @@ impl ListWorkflowLibraryActions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryActionsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryActionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1424,8 +1673,24 @@ impl rt::ErrorBody for ListWorkflowLibraryActionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryOperators {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListWorkflowLibraryOperators {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1435,7 +1700,7 @@ impl ListWorkflowLibraryOperators {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1479,6 +1744,17 @@ impl ListWorkflowLibraryOperators {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryOperatorsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryOperatorsError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::list_workflow_library_operators`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1521,6 +1797,7 @@ impl rt::ErrorBody for ListWorkflowLibraryOperatorsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryTriggers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1554,6 +1831,21 @@ impl ListWorkflowLibraryTriggers {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1572,7 +1864,7 @@ impl ListWorkflowLibraryTriggers {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1615,6 +1907,17 @@ impl ListWorkflowLibraryTriggers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryTriggersError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryTriggersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1689,6 +1992,7 @@ impl rt::ErrorBody for ListWorkflowLibraryTriggersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflows {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1737,6 +2041,21 @@ impl ListWorkflows {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1758,7 +2077,7 @@ impl ListWorkflows {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1798,6 +2117,14 @@ impl ListWorkflows {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkflowsError>> {
+        self.client.execute::<ListWorkflowsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1869,10 +2196,26 @@ impl rt::ErrorBody for ListWorkflowsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1886,7 +2229,7 @@ impl PatchWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1917,6 +2260,14 @@ impl PatchWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchWorkflowError>> {
+        self.client.execute::<PatchWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::patch_workflow`], one variant per declared status.
@@ -1960,6 +2311,7 @@ impl rt::ErrorBody for PatchWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     post_external_execute_workflow_request: ::std::option::Option<
         crate::models::PostExternalExecuteWorkflowRequest,
@@ -1972,6 +2324,21 @@ impl PostExternalExecuteWorkflow {
         value: crate::models::PostExternalExecuteWorkflowRequest,
     ) -> Self {
         self.post_external_execute_workflow_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1991,7 +2358,7 @@ impl PostExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2035,6 +2402,17 @@ impl PostExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PostExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<PostExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::post_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2077,9 +2455,25 @@ impl rt::ErrorBody for PostExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostWorkflowExternalTrigger {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl PostWorkflowExternalTrigger {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2092,7 +2486,7 @@ impl PostWorkflowExternalTrigger {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2136,6 +2530,17 @@ impl PostWorkflowExternalTrigger {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PostWorkflowExternalTriggerError>,
+    > {
+        self.client.execute::<PostWorkflowExternalTriggerError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::post_workflow_external_trigger`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2178,10 +2583,26 @@ impl rt::ErrorBody for PostWorkflowExternalTriggerError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     workflow_body: crate::models::WorkflowBody,
 }
 impl PutWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2195,7 +2616,7 @@ impl PutWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.workflow_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2226,6 +2647,14 @@ impl PutWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutWorkflowError>> {
+        self.client.execute::<PutWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::put_workflow`], one variant per declared status.
@@ -2269,6 +2698,7 @@ impl rt::ErrorBody for PutWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_external_execute_workflow_request: ::std::option::Option<
         crate::models::TestExternalExecuteWorkflowRequest,
@@ -2281,6 +2711,21 @@ impl TestExternalExecuteWorkflow {
         value: crate::models::TestExternalExecuteWorkflowRequest,
     ) -> Self {
         self.test_external_execute_workflow_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2300,7 +2745,7 @@ impl TestExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2344,6 +2789,17 @@ impl TestExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<TestExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::test_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2386,10 +2842,26 @@ impl rt::ErrorBody for TestExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_workflow_request: crate::models::TestWorkflowRequest,
 }
 impl TestWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2403,7 +2875,7 @@ impl TestWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.test_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2440,6 +2912,14 @@ impl TestWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestWorkflowError>> {
+        self.client.execute::<TestWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::test_workflow`], one variant per declared status.

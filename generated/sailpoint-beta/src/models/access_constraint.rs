@@ -5,7 +5,11 @@ pub struct AccessConstraint {
     /// Type of Access
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::AccessConstraintType>,
     /// Must be set only if operator is SELECTED.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,7 +17,11 @@ pub struct AccessConstraint {
     /// Used to determine whether the scope of the campaign should be reduced for selected ids or all.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub operator: ::std::option::Option<crate::models::AccessConstraintOperator>,
 }
 impl AccessConstraint {

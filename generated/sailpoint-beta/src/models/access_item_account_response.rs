@@ -31,6 +31,7 @@ pub struct AccessItemAccountResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "nativeIdentity",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -4,7 +4,7 @@
 pub struct AccountUsage {
     /// The first day of the month for which activity is aggregated.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date: ::std::option::Option<::std::string::String>,
+    pub date: ::std::option::Option<::sailpoint_sdk_runtime::Date>,
     /// The number of days within the month that the account was active in a source.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,

@@ -7,13 +7,18 @@ pub struct AttrSyncSourceAttributeConfig {
     /// Name of the identity attribute
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Display name of the identity attribute
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "displayName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -21,12 +26,20 @@ pub struct AttrSyncSourceAttributeConfig {
     /// Determines whether or not the attribute is enabled for synchronization
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// Name of the source account attribute to which the identity attribute value will be synchronized if enabled
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub target: ::std::option::Option<::std::string::String>,
 }
 impl AttrSyncSourceAttributeConfig {

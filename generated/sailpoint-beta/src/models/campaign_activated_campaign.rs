@@ -5,41 +5,66 @@ pub struct CampaignActivatedCampaign {
     /// Campaign's unique ID.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Campaign's name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Campaign's extended description.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Date and time when the campaign was created.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date and time when the campaign was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date and time when the campaign is due.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deadline: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub deadline: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Campaign's type.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::CampaignActivatedCampaignType>,
     /// Details of the identity who owns the campaign.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "campaignOwner",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -49,7 +74,11 @@ pub struct CampaignActivatedCampaign {
     /// Campaign's current status.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<crate::models::CampaignActivatedCampaignStatus>,
 }
 impl CampaignActivatedCampaign {
@@ -59,8 +88,8 @@ impl CampaignActivatedCampaign {
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
         description: impl ::std::convert::Into<::std::string::String>,
-        created: impl ::std::convert::Into<::std::string::String>,
-        deadline: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        deadline: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         r#type: crate::models::CampaignActivatedCampaignType,
         campaign_owner: crate::models::CampaignActivatedCampaignCampaignOwner,
         status: crate::models::CampaignActivatedCampaignStatus,

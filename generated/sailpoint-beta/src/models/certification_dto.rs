@@ -5,6 +5,7 @@ pub struct CertificationDto {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "campaignRef",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -15,22 +16,38 @@ pub struct CertificationDto {
     /// * `SIGNED`: The reviewer has signed off on the campaign, and it is considered complete.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub phase: ::std::option::Option<crate::models::CertificationPhase>,
     /// Date and time when the certification is due.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub due: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub due: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date and time when the reviewer signed off on the certification.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signed: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub signed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Reference to the reviewer for the campaign.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub reviewer: ::std::option::Option<crate::models::Reviewer>,
     /// Reference to the reviewer whom this campaign has been reassigned to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -40,6 +57,7 @@ pub struct CertificationDto {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "hasErrors",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -54,13 +72,18 @@ pub struct CertificationDto {
     /// Indicates whether all certification decisions have been made.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub completed: ::std::option::Option<bool>,
     /// Number of approve/revoke/acknowledge decisions the reviewer has made.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "decisionsMade",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -70,6 +93,7 @@ pub struct CertificationDto {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "decisionsTotal",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -79,6 +103,7 @@ pub struct CertificationDto {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "entitiesCompleted",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -88,6 +113,7 @@ pub struct CertificationDto {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "entitiesTotal",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -99,8 +125,8 @@ impl CertificationDto {
     pub fn new(
         campaign_ref: crate::models::CampaignReference,
         phase: crate::models::CertificationPhase,
-        due: impl ::std::convert::Into<::std::string::String>,
-        signed: impl ::std::convert::Into<::std::string::String>,
+        due: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        signed: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         reviewer: crate::models::Reviewer,
         has_errors: bool,
         completed: bool,

@@ -30,7 +30,7 @@ pub struct CertificationTask {
     pub errors: ::std::option::Option<crate::models::ErrorMessageDtoList>,
     /// The date and time on which this task was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CertificationTask {
     /// A value with every required field given.

@@ -9,7 +9,7 @@ pub struct CommentDto {
     pub author: ::std::option::Option<crate::models::CommentDtoAuthor>,
     /// Date and time comment was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CommentDto {
     /// A value with every required field given.

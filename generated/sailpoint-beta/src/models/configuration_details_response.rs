@@ -22,14 +22,14 @@ pub struct ConfigurationDetailsResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date from which to stop reassigning work items.  If this is an empty string it indicates a permanent reassignment.
     #[serde(
         rename = "endDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_date: ::std::option::Option<::std::string::String>,
+    pub end_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Audit details for the reassignment configuration of an identity
     #[serde(
         rename = "auditDetails",

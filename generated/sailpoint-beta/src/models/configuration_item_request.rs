@@ -29,14 +29,14 @@ pub struct ConfigurationItemRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date from which to stop reassigning work items.  If this is an null string it indicates a permanent reassignment.
     #[serde(
         rename = "endDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_date: ::std::option::Option<::std::string::String>,
+    pub end_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ConfigurationItemRequest {
     /// A value with every required field given.

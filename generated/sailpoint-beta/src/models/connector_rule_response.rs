@@ -5,7 +5,11 @@ pub struct ConnectorRuleResponse {
     /// the name of the rule
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// a description of the rule's purpose
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,7 +17,11 @@ pub struct ConnectorRuleResponse {
     /// the type of rule
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::ConnectorRuleResponseType>,
     /// The rule's function signature. Describes the rule's input arguments and output (if any)
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23,6 +31,7 @@ pub struct ConnectorRuleResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "sourceCode",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -35,12 +44,20 @@ pub struct ConnectorRuleResponse {
     /// the ID of the rule
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// an ISO 8601 UTC timestamp when this rule was created
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created: ::std::option::Option<::std::string::String>,
     /// an ISO 8601 UTC timestamp when this rule was last modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

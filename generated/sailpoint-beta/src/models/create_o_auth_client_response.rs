@@ -5,18 +5,27 @@ pub struct CreateOAuthClientResponse {
     /// ID of the OAuth client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Secret of the OAuth client (This field is only returned on the intial create call.)
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The name of the business the API Client should belong to
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "businessName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -26,6 +35,7 @@ pub struct CreateOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "homepageUrl",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -33,18 +43,27 @@ pub struct CreateOAuthClientResponse {
     /// A human-readable name for the API Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// A description of the API Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The number of seconds an access token generated for this API Client is valid for
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accessTokenValiditySeconds",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -54,6 +73,7 @@ pub struct CreateOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "refreshTokenValiditySeconds",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -63,6 +83,7 @@ pub struct CreateOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "redirectUris",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -72,6 +93,7 @@ pub struct CreateOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "grantTypes",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -81,6 +103,7 @@ pub struct CreateOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accessType",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -88,23 +111,36 @@ pub struct CreateOAuthClientResponse {
     /// The type of the API Client (public or confidential)
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::ClientType>,
     /// An indicator of whether the API Client can be used for requests internal to IDN
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub internal: ::std::option::Option<bool>,
     /// An indicator of whether the API Client is enabled for use
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// An indicator of whether the API Client supports strong authentication
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "strongAuthSupported",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -114,6 +150,7 @@ pub struct CreateOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "claimsSupported",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -121,13 +158,21 @@ pub struct CreateOAuthClientResponse {
     /// The date and time, down to the millisecond, when the API Client was created
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time, down to the millisecond, when the API Client was last updated
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Scopes of the API Client.
     #[serde(default)]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -152,8 +197,8 @@ impl CreateOAuthClientResponse {
         enabled: bool,
         strong_auth_supported: bool,
         claims_supported: bool,
-        created: impl ::std::convert::Into<::std::string::String>,
-        modified: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        modified: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         Self {

@@ -22,7 +22,7 @@ pub struct CreatePersonalAccessTokenRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub expiration_date: ::std::option::Option<::std::string::String>,
+    pub expiration_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CreatePersonalAccessTokenRequest {
     /// A value with every required field given and every other field at its default or `None`.

@@ -7,6 +7,7 @@ pub struct DateCompare {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "firstDate",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -16,6 +17,7 @@ pub struct DateCompare {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "secondDate",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -29,13 +31,18 @@ pub struct DateCompare {
     /// | GTE       | Greater than or equal to: `firstDate >= secondDate` |
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub operator: ::std::option::Option<crate::models::DateCompareOperator>,
     /// The output of the transform if the expression evalutes to true
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "positiveCondition",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -45,6 +52,7 @@ pub struct DateCompare {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "negativeCondition",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -10,10 +10,10 @@ pub struct Entitlement {
     pub name: ::std::option::Option<::std::string::String>,
     /// Time when the entitlement was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Time when the entitlement was last modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The entitlement attribute name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,

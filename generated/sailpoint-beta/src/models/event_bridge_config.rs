@@ -7,6 +7,7 @@ pub struct EventBridgeConfig {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "awsAccount",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -16,6 +17,7 @@ pub struct EventBridgeConfig {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "awsRegion",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -19,6 +19,7 @@ pub struct FullcampaignRoleCompositionCampaignInfo {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "remediatorRef",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

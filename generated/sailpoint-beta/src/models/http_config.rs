@@ -5,13 +5,18 @@ pub struct HttpConfig {
     /// URL of the external/custom integration.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// HTTP response modes, i.e. SYNC, ASYNC, or DYNAMIC.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "httpDispatchMode",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -5,14 +5,22 @@ pub struct IdentityAttributesChanged {
     /// Identity whose attributes changed.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity: ::std::option::Option<
         crate::models::IdentityAttributesChangedIdentity,
     >,
     /// List of identity's attributes that changed.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub changes: ::std::option::Option<
         ::std::vec::Vec<crate::models::IdentityAttributesChangedChangesItem>,
     >,

@@ -28,12 +28,12 @@ pub struct LifecycleState {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Lifecycle state modified date.
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates whether the lifecycle state is enabled or disabled.
     ///
     /// Default: `false`.

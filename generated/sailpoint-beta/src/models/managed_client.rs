@@ -64,7 +64,7 @@ pub struct ManagedClient {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_seen: ::std::option::Option<::std::string::String>,
+    pub last_seen: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// ManagedClient name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,

@@ -7,7 +7,11 @@ pub struct ManagedCluster {
     /// ManagedCluster ID
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// ManagedCluster name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -50,6 +54,7 @@ pub struct ManagedCluster {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "ccgVersion",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -125,21 +130,23 @@ pub struct ManagedCluster {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date/time this cluster was last updated
     #[serde(
         rename = "updatedAt",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date/time this cluster was notified for the last release
     #[serde(
         rename = "lastReleaseNotifiedAt",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_release_notified_at: ::std::option::Option<::std::string::String>,
+    pub last_release_notified_at: ::std::option::Option<
+        ::sailpoint_sdk_runtime::DateTime,
+    >,
     /// The preference for applying updates for the cluster
     #[serde(
         rename = "updatePreferences",
@@ -169,7 +176,9 @@ pub struct ManagedCluster {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub is_out_of_date_notified_at: ::std::option::Option<::std::string::String>,
+    pub is_out_of_date_notified_at: ::std::option::Option<
+        ::sailpoint_sdk_runtime::DateTime,
+    >,
     /// The consolidated Health Status for the Managed cluster
     #[serde(
         rename = "consolidatedHealthIndicatorsStatus",

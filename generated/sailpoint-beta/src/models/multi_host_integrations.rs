@@ -6,22 +6,38 @@ pub struct MultiHostIntegrations {
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Multi-Host Integration's human-readable name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Multi-Host Integration's human-readable description.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Reference to identity object who owns the source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub owner: ::std::option::Option<crate::models::MultiHostIntegrationsOwner>,
     /// Reference to the source's associated cluster.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -32,7 +48,11 @@ pub struct MultiHostIntegrations {
     /// Connector script name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub connector: ::std::option::Option<::std::string::String>,
     /// Last successfully uploaded source count of given Multi-Host Integration.
     #[serde(
@@ -95,7 +115,7 @@ pub struct MultiHostIntegrations {
     pub status: ::std::option::Option<crate::models::MultiHostIntegrationsStatus>,
     /// Timestamp that shows when a source health check was last performed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub since: ::std::option::Option<::std::string::String>,
+    pub since: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Connector ID
     #[serde(
         rename = "connectorId",
@@ -128,10 +148,10 @@ pub struct MultiHostIntegrations {
     pub connector_implementation_id: ::std::option::Option<::std::string::String>,
     /// Date-time when the source was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date-time when the source was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
     ///
     /// Default: `false`.

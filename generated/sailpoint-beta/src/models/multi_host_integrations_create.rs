@@ -35,10 +35,10 @@ pub struct MultiHostIntegrationsCreate {
     >,
     /// Date-time when the source was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date-time when the source was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl MultiHostIntegrationsCreate {
     /// A value with every required field given and every other field at its default or `None`.

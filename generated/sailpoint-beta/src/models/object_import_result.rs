@@ -7,23 +7,36 @@ pub struct ObjectImportResult {
     /// Informational messages returned from the target service on import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub infos: ::std::option::Option<::std::vec::Vec<crate::models::SpConfigMessage>>,
     /// Warning messages returned from the target service on import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub warnings: ::std::option::Option<::std::vec::Vec<crate::models::SpConfigMessage>>,
     /// Error messages returned from the target service on import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::models::SpConfigMessage>>,
     /// References to objects that were created or updated by the import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "importedObjects",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

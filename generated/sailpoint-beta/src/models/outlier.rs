@@ -21,14 +21,14 @@ pub struct Outlier {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub first_detection_date: ::std::option::Option<::std::string::String>,
+    pub first_detection_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The most recent date the outlier was detected
     #[serde(
         rename = "latestDetectionDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub latest_detection_date: ::std::option::Option<::std::string::String>,
+    pub latest_detection_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Flag whether or not the outlier has been ignored
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ignored: ::std::option::Option<bool>,
@@ -53,14 +53,14 @@ pub struct Outlier {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub unignore_date: ::std::option::Option<::std::string::String>,
+    pub unignore_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// shows date when last time has been ignored outlier
     #[serde(
         rename = "ignoreDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub ignore_date: ::std::option::Option<::std::string::String>,
+    pub ignore_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl Outlier {
     /// A value with every required field given.

@@ -24,10 +24,10 @@ pub struct PasswordSyncGroup {
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The date and time this sync group was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time this sync group was last modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl PasswordSyncGroup {
     /// A value with every required field given.

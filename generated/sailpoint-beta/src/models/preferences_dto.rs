@@ -12,7 +12,7 @@ pub struct PreferencesDto {
     pub mediums: ::std::option::Option<::std::vec::Vec<crate::models::Medium>>,
     /// Modified date of preference
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl PreferencesDto {
     /// A value with every required field given.

@@ -5,7 +5,11 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Source that ISC is provisioning access on.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<
         crate::models::ProvisioningCompletedAccountRequestsItemSource,
     >,
@@ -21,6 +25,7 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accountOperation",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -32,6 +37,7 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "provisioningResult",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -43,6 +49,7 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "provisioningTarget",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

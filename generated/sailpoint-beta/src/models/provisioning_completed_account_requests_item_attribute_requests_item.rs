@@ -7,6 +7,7 @@ pub struct ProvisioningCompletedAccountRequestsItemAttributeRequestsItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "attributeName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -21,7 +22,11 @@ pub struct ProvisioningCompletedAccountRequestsItemAttributeRequestsItem {
     /// The operation to handle the attribute.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub operation: ::std::option::Option<
         crate::models::ProvisioningCompletedAccountRequestsItemAttributeRequestsItemOperation,
     >,

@@ -17,7 +17,7 @@ pub struct PublicIdentityConfig {
     pub modified_by: ::std::option::Option<crate::models::IdentityReference>,
     /// the date/time of the modification
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl PublicIdentityConfig {
     /// A value with every required field given.

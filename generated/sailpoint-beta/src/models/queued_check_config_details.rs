@@ -9,6 +9,7 @@ pub struct QueuedCheckConfigDetails {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "provisioningStatusCheckIntervalMinutes",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -20,6 +21,7 @@ pub struct QueuedCheckConfigDetails {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "provisioningMaxStatusCheckDays",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

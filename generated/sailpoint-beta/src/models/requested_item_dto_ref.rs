@@ -28,7 +28,7 @@ pub struct RequestedItemDtoRef {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time the role or access profile or entitlement is no longer assigned to the specified identity. Also known as the expiration date.
     /// * Specify a date-time in the future.
     /// * The current SLA for the deprovisioning is 24 hours.
@@ -38,7 +38,7 @@ pub struct RequestedItemDtoRef {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The accounts where the access item will be provisioned to
     /// * Includes selections performed by the user in the event of multiple accounts existing on the same source
     /// * Also includes details for sources where user only has one account

@@ -81,10 +81,10 @@ pub struct RequestedItemStatus {
     pub request_type: ::std::option::Option<crate::models::AccessRequestType>,
     /// When the request was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the request was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Access item requester's identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<crate::models::AccessItemRequester>,
@@ -143,14 +143,14 @@ pub struct RequestedItemStatus {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the role access is scheduled for removal.
     #[serde(
         rename = "removeDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// True if the request can be canceled.
     ///
     /// Default: `false`.

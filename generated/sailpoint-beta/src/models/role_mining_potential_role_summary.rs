@@ -81,7 +81,7 @@ pub struct RoleMiningPotentialRoleSummary {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The potential role's saved status
     ///
     /// Default: `false`.

@@ -18,12 +18,20 @@ pub struct ScheduleHours {
     /// Enum type to specify hours value
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::ScheduleHoursType>,
     /// Values of the days based on the enum type mentioned above
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Interval between the cert generations
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

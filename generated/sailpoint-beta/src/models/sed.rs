@@ -19,7 +19,7 @@ pub struct Sed {
     pub approved_type: ::std::option::Option<::std::string::String>,
     /// entitlement approved then
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub approved_when: ::std::option::Option<::std::string::String>,
+    pub approved_when: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// entitlement attribute
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,

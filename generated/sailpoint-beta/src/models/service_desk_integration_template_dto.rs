@@ -14,22 +14,30 @@ pub struct ServiceDeskIntegrationTemplateDto {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last modification date of the Object
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The 'type' property specifies the type of the Service Desk integration template.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Default: `"Web Service SDIM"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The 'attributes' property value is a map of attributes available for integrations using this Service Desk integration template.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
@@ -38,6 +46,7 @@ pub struct ServiceDeskIntegrationTemplateDto {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "provisioningConfig",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

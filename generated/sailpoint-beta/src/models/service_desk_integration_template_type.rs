@@ -10,13 +10,18 @@ pub struct ServiceDeskIntegrationTemplateType {
     /// This is the type value for the type.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// This is the scriptName attribute value for the type.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "scriptName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

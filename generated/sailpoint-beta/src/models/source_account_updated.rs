@@ -5,18 +5,27 @@ pub struct SourceAccountUpdated {
     /// Identity's universal unique identifier (UUID) on the source. The source system generates the UUID.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub uuid: ::std::option::Option<::std::string::String>,
     /// SailPoint generated unique identifier.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Account's unique ID on the source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "nativeIdentifier",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -26,6 +35,7 @@ pub struct SourceAccountUpdated {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "sourceId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -35,6 +45,7 @@ pub struct SourceAccountUpdated {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "sourceName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -44,6 +55,7 @@ pub struct SourceAccountUpdated {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "identityId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -53,6 +65,7 @@ pub struct SourceAccountUpdated {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "identityName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -60,7 +73,11 @@ pub struct SourceAccountUpdated {
     /// Account attributes. The attributes' contents depend on the source's account schema.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,

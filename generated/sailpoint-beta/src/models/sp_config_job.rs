@@ -7,6 +7,7 @@ pub struct SpConfigJob {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "jobId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -14,26 +15,42 @@ pub struct SpConfigJob {
     /// Status of the job.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<crate::models::BetaSpConfigExportJobStatus>,
     /// Type of the job, either export or import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::SpConfigExportJobType>,
     /// The time until which the artifacts will be available for download.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiration: ::std::option::Option<::std::string::String>,
+    pub expiration: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The time the job was started.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The time of the last update to the job.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl SpConfigJob {
     /// A value with every required field given and every other field at its default or `None`.
@@ -41,8 +58,8 @@ impl SpConfigJob {
         job_id: impl ::std::convert::Into<::std::string::String>,
         status: crate::models::BetaSpConfigExportJobStatus,
         r#type: crate::models::SpConfigExportJobType,
-        created: impl ::std::convert::Into<::std::string::String>,
-        modified: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        modified: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
     ) -> Self {
         Self {
             job_id: ::std::option::Option::Some(job_id.into()),

@@ -7,7 +7,11 @@ pub struct TaskStatusMessage {
     /// Type of the message
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::TaskStatusMessageType>,
     /// Localized form of the message
     #[serde(rename = "localizedText", default)]
@@ -15,7 +19,11 @@ pub struct TaskStatusMessage {
     /// Key of the message
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// Message parameters for internationalization
     #[serde(default)]

@@ -5,7 +5,11 @@ pub struct TemplateDto {
     /// The key of the template
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the Task Manager Subscription
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,12 +17,20 @@ pub struct TemplateDto {
     /// The message medium. More mediums may be added in the future.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub medium: ::std::option::Option<crate::models::TemplateDtoMedium>,
     /// The locale for the message text, a BCP 47 language tag.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The subject line in the template
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -54,10 +66,10 @@ pub struct TemplateDto {
     pub id: ::std::option::Option<::std::string::String>,
     /// The time when this template is created. This is auto-generated.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The time when this template was last modified. This is auto-generated.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     #[serde(
         rename = "slackTemplate",
         default,

@@ -7,10 +7,10 @@ pub struct UserApp {
     pub id: ::std::option::Option<::std::string::String>,
     /// Time when the user app was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Time when the user app was last modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// True if the owner has multiple accounts for the source
     ///
     /// Default: `false`.

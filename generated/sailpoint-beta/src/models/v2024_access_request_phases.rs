@@ -6,10 +6,10 @@
 pub struct V2024AccessRequestPhases {
     /// The time that this phase started.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub started: ::std::option::Option<::std::string::String>,
+    pub started: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The time that this phase finished.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub finished: ::std::option::Option<::std::string::String>,
+    pub finished: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The name of this phase.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,

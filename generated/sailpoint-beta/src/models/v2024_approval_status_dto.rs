@@ -24,7 +24,7 @@ pub struct V2024ApprovalStatusDto {
     pub current_owner: ::std::option::Option<crate::models::V2024AccessItemReviewedBy>,
     /// Time at which item was modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates the state of the request processing for this item:
     /// * PENDING: The request for this item is awaiting processing.
     /// * APPROVED: The request for this item has been approved.
@@ -55,7 +55,7 @@ pub struct V2024ApprovalStatusDto {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl V2024ApprovalStatusDto {
     /// A value with every required field given.

@@ -5,7 +5,11 @@ pub struct V3IdentityAttribute {
     /// The system (camel-cased) name of the identity attribute to bring in
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
     ///

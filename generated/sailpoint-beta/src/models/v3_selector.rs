@@ -11,12 +11,20 @@ pub struct V3Selector {
     /// Additional values may be added in the future without notice.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::SelectorType>,
     /// The selected values.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The selected interval for RANGE selectors.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,13 +5,18 @@ pub struct VaClusterStatusChangeEventHealthCheckResult {
     /// Detailed message of the health check result..
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Health check result type.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "resultType",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -19,7 +24,11 @@ pub struct VaClusterStatusChangeEventHealthCheckResult {
     /// Health check status.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<
         crate::models::VaClusterStatusChangeEventHealthCheckResultStatus,
     >,

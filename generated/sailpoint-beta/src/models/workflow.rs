@@ -7,7 +7,7 @@ pub struct Workflow {
     pub id: ::std::option::Option<::std::string::String>,
     /// The date and time the workflow was modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     #[serde(
         rename = "modifiedBy",
         default,
@@ -30,7 +30,7 @@ pub struct Workflow {
     pub failure_count: ::std::option::Option<i32>,
     /// The date and time the workflow was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Workflow creator's identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<crate::models::WorkflowCreator>,

@@ -32,6 +32,7 @@ impl AccessModelMetadataApi {
     ) -> CreateAccessModelMetadataAttribute {
         CreateAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_dto,
         }
     }
@@ -47,6 +48,7 @@ impl AccessModelMetadataApi {
     ) -> CreateAccessModelMetadataAttributeValue {
         CreateAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             attribute_value_dto,
         }
@@ -62,6 +64,7 @@ impl AccessModelMetadataApi {
     ) -> GetAccessModelMetadataAttribute {
         GetAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
         }
     }
@@ -77,6 +80,7 @@ impl AccessModelMetadataApi {
     ) -> GetAccessModelMetadataAttributeValue {
         GetAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             value: value.into(),
         }
@@ -91,6 +95,7 @@ impl AccessModelMetadataApi {
     ) -> ListAccessModelMetadataAttribute {
         ListAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -108,6 +113,7 @@ impl AccessModelMetadataApi {
     ) -> ListAccessModelMetadataAttributeValue {
         ListAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -126,6 +132,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataAttribute {
         UpdateAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             request_body,
         }
@@ -144,6 +151,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataAttributeValue {
         UpdateAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             value: value.into(),
             request_body,
@@ -156,9 +164,25 @@ impl AccessModelMetadataApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_dto: crate::models::AttributeDto,
 }
 impl CreateAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -169,7 +193,7 @@ impl CreateAccessModelMetadataAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -213,6 +237,19 @@ impl CreateAccessModelMetadataAttribute {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataAttributeError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`AccessModelMetadataApi::create_access_model_metadata_attribute`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -255,10 +292,26 @@ impl rt::ErrorBody for CreateAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     attribute_value_dto: crate::models::AttributeValueDto,
 }
 impl CreateAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -272,7 +325,7 @@ impl CreateAccessModelMetadataAttributeValue {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_value_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -315,6 +368,19 @@ impl CreateAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::create_access_model_metadata_attribute_value`], one variant per declared status.
@@ -361,9 +427,25 @@ impl rt::ErrorBody for CreateAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
 }
 impl GetAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -376,7 +458,7 @@ impl GetAccessModelMetadataAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -419,6 +501,17 @@ impl GetAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessModelMetadataAttributeError>,
+    > {
+        self.client.execute::<GetAccessModelMetadataAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::get_access_model_metadata_attribute`], one variant per declared status.
@@ -465,10 +558,26 @@ impl rt::ErrorBody for GetAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     value: ::std::string::String,
 }
 impl GetAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -482,7 +591,7 @@ impl GetAccessModelMetadataAttributeValue {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -525,6 +634,19 @@ impl GetAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<GetAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::get_access_model_metadata_attribute_value`], one variant per declared status.
@@ -571,6 +693,7 @@ impl rt::ErrorBody for GetAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -628,6 +751,21 @@ impl ListAccessModelMetadataAttribute {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -649,7 +787,7 @@ impl ListAccessModelMetadataAttribute {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -692,6 +830,19 @@ impl ListAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<ListAccessModelMetadataAttributeError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::list_access_model_metadata_attribute`], one variant per declared status.
@@ -738,6 +889,7 @@ impl rt::ErrorBody for ListAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -762,6 +914,21 @@ impl ListAccessModelMetadataAttributeValue {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -780,7 +947,7 @@ impl ListAccessModelMetadataAttributeValue {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -823,6 +990,19 @@ impl ListAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<ListAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::list_access_model_metadata_attribute_value`], one variant per declared status.
@@ -869,10 +1049,26 @@ impl rt::ErrorBody for ListAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -886,7 +1082,7 @@ impl UpdateAccessModelMetadataAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -929,6 +1125,19 @@ impl UpdateAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataAttributeError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_attribute`], one variant per declared status.
@@ -975,11 +1184,27 @@ impl rt::ErrorBody for UpdateAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     value: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -994,7 +1219,7 @@ impl UpdateAccessModelMetadataAttributeValue {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1037,6 +1262,19 @@ impl UpdateAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_attribute_value`], one variant per declared status.

@@ -37,6 +37,7 @@ impl AccessRequestsApi {
     ) -> ApproveBulkAccessRequest {
         ApproveBulkAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_approve_access_request,
         }
     }
@@ -52,6 +53,7 @@ impl AccessRequestsApi {
     ) -> CancelAccessRequest {
         CancelAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             cancel_access_request,
         }
     }
@@ -67,6 +69,7 @@ impl AccessRequestsApi {
     ) -> CancelAccessRequestInBulk {
         CancelAccessRequestInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_cancel_access_request,
         }
     }
@@ -91,6 +94,7 @@ impl AccessRequestsApi {
     ) -> CloseAccessRequest {
         CloseAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             close_access_request,
         }
     }
@@ -152,6 +156,7 @@ impl AccessRequestsApi {
     ) -> CreateAccessRequest {
         CreateAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request,
         }
     }
@@ -166,6 +171,7 @@ impl AccessRequestsApi {
     pub fn get_access_request_config(&self) -> GetAccessRequestConfig {
         GetAccessRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Identity entitlement details
@@ -178,6 +184,7 @@ impl AccessRequestsApi {
     ) -> GetEntitlementDetailsForIdentity {
         GetEntitlementDetailsForIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Access request status
@@ -190,6 +197,7 @@ impl AccessRequestsApi {
     pub fn list_access_request_status(&self) -> ListAccessRequestStatus {
         ListAccessRequestStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             requested_by: ::std::option::Option::None,
             regarding_identity: ::std::option::Option::None,
@@ -213,6 +221,7 @@ impl AccessRequestsApi {
     ) -> ListAdministratorsAccessRequestStatus {
         ListAdministratorsAccessRequestStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             requested_by: ::std::option::Option::None,
             regarding_identity: ::std::option::Option::None,
@@ -238,6 +247,7 @@ impl AccessRequestsApi {
     ) -> LoadAccountSelections {
         LoadAccountSelections {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             accounts_selection_request,
         }
     }
@@ -255,6 +265,7 @@ impl AccessRequestsApi {
     ) -> SetAccessRequestConfig {
         SetAccessRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_config,
         }
     }
@@ -265,9 +276,25 @@ impl AccessRequestsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveBulkAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_approve_access_request: crate::models::BulkApproveAccessRequest,
 }
 impl ApproveBulkAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -279,7 +306,7 @@ impl ApproveBulkAccessRequest {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.bulk_approve_access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -328,6 +355,14 @@ impl ApproveBulkAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveBulkAccessRequestError>> {
+        self.client.execute::<ApproveBulkAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::approve_bulk_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -373,9 +408,25 @@ impl rt::ErrorBody for ApproveBulkAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     cancel_access_request: crate::models::CancelAccessRequest,
 }
 impl CancelAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -386,7 +437,7 @@ impl CancelAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.cancel_access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -435,6 +486,14 @@ impl CancelAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelAccessRequestError>> {
+        self.client.execute::<CancelAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::cancel_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -480,9 +539,25 @@ impl rt::ErrorBody for CancelAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelAccessRequestInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_cancel_access_request: crate::models::BulkCancelAccessRequest,
 }
 impl CancelAccessRequestInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -494,7 +569,7 @@ impl CancelAccessRequestInBulk {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.bulk_cancel_access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -543,6 +618,14 @@ impl CancelAccessRequestInBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelAccessRequestInBulkError>> {
+        self.client.execute::<CancelAccessRequestInBulkError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::cancel_access_request_in_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -588,9 +671,25 @@ impl rt::ErrorBody for CancelAccessRequestInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CloseAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     close_access_request: crate::models::CloseAccessRequest,
 }
 impl CloseAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -601,7 +700,7 @@ impl CloseAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.close_access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -650,6 +749,14 @@ impl CloseAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CloseAccessRequestError>> {
+        self.client.execute::<CloseAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::close_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -692,9 +799,25 @@ impl rt::ErrorBody for CloseAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request: crate::models::AccessRequest,
 }
 impl CreateAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -705,7 +828,7 @@ impl CreateAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -749,6 +872,14 @@ impl CreateAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateAccessRequestError>> {
+        self.client.execute::<CreateAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::create_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -791,8 +922,24 @@ impl rt::ErrorBody for CreateAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAccessRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -802,7 +949,7 @@ impl GetAccessRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -846,6 +993,14 @@ impl GetAccessRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccessRequestConfigError>> {
+        self.client.execute::<GetAccessRequestConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::get_access_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -888,8 +1043,24 @@ impl rt::ErrorBody for GetAccessRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementDetailsForIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetEntitlementDetailsForIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -899,7 +1070,7 @@ impl GetEntitlementDetailsForIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -942,6 +1113,19 @@ impl GetEntitlementDetailsForIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementDetailsForIdentityError>,
+    > {
+        self.client
+            .execute::<GetEntitlementDetailsForIdentityError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessRequestsApi::get_entitlement_details_for_identity`], one variant per declared status.
@@ -988,6 +1172,7 @@ impl rt::ErrorBody for GetEntitlementDetailsForIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessRequestStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     requested_by: ::std::option::Option<::std::string::String>,
     regarding_identity: ::std::option::Option<::std::string::String>,
@@ -1085,6 +1270,21 @@ impl ListAccessRequestStatus {
         self.request_state = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1125,7 +1325,7 @@ impl ListAccessRequestStatus {
         if let ::std::option::Option::Some(value) = &self.request_state {
             request = request.query("request-state", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1168,6 +1368,14 @@ impl ListAccessRequestStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccessRequestStatusError>> {
+        self.client.execute::<ListAccessRequestStatusError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1242,6 +1450,7 @@ impl rt::ErrorBody for ListAccessRequestStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAdministratorsAccessRequestStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     requested_by: ::std::option::Option<::std::string::String>,
     regarding_identity: ::std::option::Option<::std::string::String>,
@@ -1341,6 +1550,21 @@ impl ListAdministratorsAccessRequestStatus {
         self.request_state = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1382,7 +1606,7 @@ impl ListAdministratorsAccessRequestStatus {
             request = request.query("request-state", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1425,6 +1649,19 @@ impl ListAdministratorsAccessRequestStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAdministratorsAccessRequestStatusError>,
+    > {
+        self.client
+            .execute::<ListAdministratorsAccessRequestStatusError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1499,9 +1736,25 @@ impl rt::ErrorBody for ListAdministratorsAccessRequestStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct LoadAccountSelections {
     client: rt::Client,
+    call_options: rt::CallOptions,
     accounts_selection_request: crate::models::AccountsSelectionRequest,
 }
 impl LoadAccountSelections {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1514,7 +1767,7 @@ impl LoadAccountSelections {
         request = request
             .json_body("application/json", &self.accounts_selection_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1558,6 +1811,14 @@ impl LoadAccountSelections {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<LoadAccountSelectionsError>> {
+        self.client.execute::<LoadAccountSelectionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::load_account_selections`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1600,9 +1861,25 @@ impl rt::ErrorBody for LoadAccountSelectionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAccessRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_config: crate::models::AccessRequestConfig,
 }
 impl SetAccessRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1613,7 +1890,7 @@ impl SetAccessRequestConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.access_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1656,6 +1933,14 @@ impl SetAccessRequestConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetAccessRequestConfigError>> {
+        self.client.execute::<SetAccessRequestConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessRequestsApi::set_access_request_config`], one variant per declared status.

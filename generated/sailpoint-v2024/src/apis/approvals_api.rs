@@ -25,6 +25,7 @@ impl ApprovalsApi {
     ) -> GetApproval {
         GetApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -37,6 +38,7 @@ impl ApprovalsApi {
     pub fn get_approvals(&self) -> GetApprovals {
         GetApprovals {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mine: ::std::option::Option::None,
             requester_id: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -51,9 +53,25 @@ impl ApprovalsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetApproval {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -66,7 +84,7 @@ impl GetApproval {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -97,6 +115,14 @@ impl GetApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetApprovalError>> {
+        self.client.execute::<GetApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::get_approval`], one variant per declared status.
@@ -140,6 +166,7 @@ impl rt::ErrorBody for GetApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApprovals {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mine: ::std::option::Option<bool>,
     requester_id: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
@@ -192,6 +219,21 @@ impl GetApprovals {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -216,7 +258,7 @@ impl GetApprovals {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -256,6 +298,14 @@ impl GetApprovals {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetApprovalsError>> {
+        self.client.execute::<GetApprovalsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

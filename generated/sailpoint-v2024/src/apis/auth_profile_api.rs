@@ -28,6 +28,7 @@ impl AuthProfileApi {
     ) -> GetProfileConfig {
         GetProfileConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -39,6 +40,7 @@ impl AuthProfileApi {
     pub fn get_profile_config_list(&self) -> GetProfileConfigList {
         GetProfileConfigList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Patch a specified auth profile
@@ -54,6 +56,7 @@ impl AuthProfileApi {
     ) -> PatchProfileConfig {
         PatchProfileConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -65,9 +68,25 @@ impl AuthProfileApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProfileConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetProfileConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -80,7 +99,7 @@ impl GetProfileConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -117,6 +136,14 @@ impl GetProfileConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetProfileConfigError>> {
+        self.client.execute::<GetProfileConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`AuthProfileApi::get_profile_config`], one variant per declared status.
@@ -163,8 +190,24 @@ impl rt::ErrorBody for GetProfileConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProfileConfigList {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetProfileConfigList {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -174,7 +217,7 @@ impl GetProfileConfigList {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -218,6 +261,14 @@ impl GetProfileConfigList {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetProfileConfigListError>> {
+        self.client.execute::<GetProfileConfigListError>(self.request()).await
+    }
 }
 /// The error bodies of [`AuthProfileApi::get_profile_config_list`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -260,10 +311,26 @@ impl rt::ErrorBody for GetProfileConfigListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchProfileConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchProfileConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -277,7 +344,7 @@ impl PatchProfileConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -316,6 +383,14 @@ impl PatchProfileConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchProfileConfigError>> {
+        self.client.execute::<PatchProfileConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`AuthProfileApi::patch_profile_config`], one variant per declared status.

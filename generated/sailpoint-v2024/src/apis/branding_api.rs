@@ -27,6 +27,7 @@ impl BrandingApi {
     ) -> CreateBrandingItem {
         CreateBrandingItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             body: body.into(),
         }
     }
@@ -41,6 +42,7 @@ impl BrandingApi {
     ) -> DeleteBranding {
         DeleteBranding {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
         }
     }
@@ -55,6 +57,7 @@ impl BrandingApi {
     ) -> GetBranding {
         GetBranding {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
         }
     }
@@ -66,6 +69,7 @@ impl BrandingApi {
     pub fn get_branding_list(&self) -> GetBrandingList {
         GetBrandingList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update a branding item
@@ -80,6 +84,7 @@ impl BrandingApi {
     ) -> SetBrandingItem {
         SetBrandingItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
             body: body.into(),
         }
@@ -91,9 +96,25 @@ impl BrandingApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBrandingItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     body: rt::Bytes,
 }
 impl CreateBrandingItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -105,7 +126,7 @@ impl CreateBrandingItem {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -144,6 +165,14 @@ impl CreateBrandingItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateBrandingItemError>> {
+        self.client.execute::<CreateBrandingItemError>(self.request()).await
     }
 }
 /// The error bodies of [`BrandingApi::create_branding_item`], one variant per declared status.
@@ -187,9 +216,25 @@ impl rt::ErrorBody for CreateBrandingItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBranding {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
 }
 impl DeleteBranding {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -202,7 +247,7 @@ impl DeleteBranding {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -231,6 +276,14 @@ impl DeleteBranding {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteBrandingError>> {
+        self.client.execute::<DeleteBrandingError>(self.request()).await
     }
 }
 /// The error bodies of [`BrandingApi::delete_branding`], one variant per declared status.
@@ -277,9 +330,25 @@ impl rt::ErrorBody for DeleteBrandingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBranding {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
 }
 impl GetBranding {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -292,7 +361,7 @@ impl GetBranding {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -326,6 +395,14 @@ impl GetBranding {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetBrandingError>> {
+        self.client.execute::<GetBrandingError>(self.request()).await
     }
 }
 /// The error bodies of [`BrandingApi::get_branding`], one variant per declared status.
@@ -372,8 +449,24 @@ impl rt::ErrorBody for GetBrandingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBrandingList {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetBrandingList {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -383,7 +476,7 @@ impl GetBrandingList {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -427,6 +520,14 @@ impl GetBrandingList {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetBrandingListError>> {
+        self.client.execute::<GetBrandingListError>(self.request()).await
+    }
 }
 /// The error bodies of [`BrandingApi::get_branding_list`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -469,10 +570,26 @@ impl rt::ErrorBody for GetBrandingListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetBrandingItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
     body: rt::Bytes,
 }
 impl SetBrandingItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -487,7 +604,7 @@ impl SetBrandingItem {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -524,6 +641,14 @@ impl SetBrandingItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetBrandingItemError>> {
+        self.client.execute::<SetBrandingItemError>(self.request()).await
     }
 }
 /// The error bodies of [`BrandingApi::set_branding_item`], one variant per declared status.

@@ -37,6 +37,7 @@ impl CertificationSummariesApi {
     ) -> GetIdentityAccessSummaries {
         GetIdentityAccessSummaries {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             r#type,
             limit: ::std::option::Option::None,
@@ -57,6 +58,7 @@ impl CertificationSummariesApi {
     ) -> GetIdentityDecisionSummary {
         GetIdentityDecisionSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             filters: ::std::option::Option::None,
         }
@@ -72,6 +74,7 @@ impl CertificationSummariesApi {
     ) -> GetIdentitySummaries {
         GetIdentitySummaries {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -92,6 +95,7 @@ impl CertificationSummariesApi {
     ) -> GetIdentitySummary {
         GetIdentitySummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             identity_summary_id: identity_summary_id.into(),
         }
@@ -103,6 +107,7 @@ impl CertificationSummariesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityAccessSummaries {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     r#type: crate::models::GetIdentityAccessSummariesType,
     limit: ::std::option::Option<i32>,
@@ -169,6 +174,21 @@ impl GetIdentityAccessSummaries {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -198,7 +218,7 @@ impl GetIdentityAccessSummaries {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -241,6 +261,17 @@ impl GetIdentityAccessSummaries {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityAccessSummariesError>,
+    > {
+        self.client.execute::<GetIdentityAccessSummariesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -315,6 +346,7 @@ impl rt::ErrorBody for GetIdentityAccessSummariesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityDecisionSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     filters: ::std::option::Option<::std::string::String>,
 }
@@ -329,6 +361,21 @@ impl GetIdentityDecisionSummary {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.filters = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -346,7 +393,7 @@ impl GetIdentityDecisionSummary {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -389,6 +436,17 @@ impl GetIdentityDecisionSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityDecisionSummaryError>,
+    > {
+        self.client.execute::<GetIdentityDecisionSummaryError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationSummariesApi::get_identity_decision_summary`], one variant per declared status.
@@ -435,6 +493,7 @@ impl rt::ErrorBody for GetIdentityDecisionSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitySummaries {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -496,6 +555,21 @@ impl GetIdentitySummaries {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -523,7 +597,7 @@ impl GetIdentitySummaries {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -566,6 +640,14 @@ impl GetIdentitySummaries {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentitySummariesError>> {
+        self.client.execute::<GetIdentitySummariesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -643,10 +725,26 @@ impl rt::ErrorBody for GetIdentitySummariesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitySummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     identity_summary_id: ::std::string::String,
 }
 impl GetIdentitySummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -661,7 +759,7 @@ impl GetIdentitySummary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -704,6 +802,14 @@ impl GetIdentitySummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentitySummaryError>> {
+        self.client.execute::<GetIdentitySummaryError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationSummariesApi::get_identity_summary`], one variant per declared status.

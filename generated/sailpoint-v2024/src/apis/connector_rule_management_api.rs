@@ -29,6 +29,7 @@ impl ConnectorRuleManagementApi {
     ) -> CreateConnectorRule {
         CreateConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             connector_rule_create_request,
         }
     }
@@ -43,6 +44,7 @@ impl ConnectorRuleManagementApi {
     ) -> DeleteConnectorRule {
         DeleteConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -57,6 +59,7 @@ impl ConnectorRuleManagementApi {
     ) -> GetConnectorRule {
         GetConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -68,6 +71,7 @@ impl ConnectorRuleManagementApi {
     pub fn get_connector_rule_list(&self) -> GetConnectorRuleList {
         GetConnectorRuleList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -84,6 +88,7 @@ impl ConnectorRuleManagementApi {
     ) -> PutConnectorRule {
         PutConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             connector_rule_update_request: ::std::option::Option::None,
         }
@@ -99,6 +104,7 @@ impl ConnectorRuleManagementApi {
     ) -> TestConnectorRule {
         TestConnectorRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_code,
         }
     }
@@ -109,9 +115,25 @@ impl ConnectorRuleManagementApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     connector_rule_create_request: crate::models::ConnectorRuleCreateRequest,
 }
 impl CreateConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -123,7 +145,7 @@ impl CreateConnectorRule {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.connector_rule_create_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -167,6 +189,14 @@ impl CreateConnectorRule {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateConnectorRuleError>> {
+        self.client.execute::<CreateConnectorRuleError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::create_connector_rule`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -209,9 +239,25 @@ impl rt::ErrorBody for CreateConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -224,7 +270,7 @@ impl DeleteConnectorRule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -259,6 +305,14 @@ impl DeleteConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteConnectorRuleError>> {
+        self.client.execute::<DeleteConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::delete_connector_rule`], one variant per declared status.
@@ -305,9 +359,25 @@ impl rt::ErrorBody for DeleteConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -320,7 +390,7 @@ impl GetConnectorRule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -363,6 +433,14 @@ impl GetConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorRuleError>> {
+        self.client.execute::<GetConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::get_connector_rule`], one variant per declared status.
@@ -409,6 +487,7 @@ impl rt::ErrorBody for GetConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorRuleList {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -441,6 +520,21 @@ impl GetConnectorRuleList {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -459,7 +553,7 @@ impl GetConnectorRuleList {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -502,6 +596,14 @@ impl GetConnectorRuleList {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorRuleListError>> {
+        self.client.execute::<GetConnectorRuleListError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -576,6 +678,7 @@ impl rt::ErrorBody for GetConnectorRuleListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     connector_rule_update_request: ::std::option::Option<
         crate::models::ConnectorRuleUpdateRequest,
@@ -588,6 +691,21 @@ impl PutConnectorRule {
         value: crate::models::ConnectorRuleUpdateRequest,
     ) -> Self {
         self.connector_rule_update_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -605,7 +723,7 @@ impl PutConnectorRule {
         if let ::std::option::Option::Some(body) = &self.connector_rule_update_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -648,6 +766,14 @@ impl PutConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorRuleError>> {
+        self.client.execute::<PutConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::put_connector_rule`], one variant per declared status.
@@ -694,9 +820,25 @@ impl rt::ErrorBody for PutConnectorRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestConnectorRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_code: crate::models::SourceCode,
 }
 impl TestConnectorRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -707,7 +849,7 @@ impl TestConnectorRule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source_code);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -750,6 +892,14 @@ impl TestConnectorRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestConnectorRuleError>> {
+        self.client.execute::<TestConnectorRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorRuleManagementApi::test_connector_rule`], one variant per declared status.

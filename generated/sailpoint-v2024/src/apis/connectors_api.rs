@@ -36,6 +36,7 @@ impl ConnectorsApi {
     ) -> CreateCustomConnector {
         CreateCustomConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             v3_create_connector_dto,
         }
     }
@@ -50,6 +51,7 @@ impl ConnectorsApi {
     ) -> DeleteCustomConnector {
         DeleteCustomConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -64,6 +66,7 @@ impl ConnectorsApi {
     ) -> GetConnector {
         GetConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale: ::std::option::Option::None,
         }
@@ -79,6 +82,7 @@ impl ConnectorsApi {
     ) -> GetConnectorCorrelationConfig {
         GetConnectorCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -90,6 +94,7 @@ impl ConnectorsApi {
     pub fn get_connector_list(&self) -> GetConnectorList {
         GetConnectorList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -108,6 +113,7 @@ impl ConnectorsApi {
     ) -> GetConnectorSourceConfig {
         GetConnectorSourceConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -122,6 +128,7 @@ impl ConnectorsApi {
     ) -> GetConnectorSourceTemplate {
         GetConnectorSourceTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -137,6 +144,7 @@ impl ConnectorsApi {
     ) -> GetConnectorTranslations {
         GetConnectorTranslations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale,
         }
@@ -153,6 +161,7 @@ impl ConnectorsApi {
     ) -> PutConnectorCorrelationConfig {
         PutConnectorCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             body: body.into(),
         }
@@ -169,6 +178,7 @@ impl ConnectorsApi {
     ) -> PutConnectorSourceConfig {
         PutConnectorSourceConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             body: body.into(),
         }
@@ -185,6 +195,7 @@ impl ConnectorsApi {
     ) -> PutConnectorSourceTemplate {
         PutConnectorSourceTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             body: body.into(),
         }
@@ -202,6 +213,7 @@ impl ConnectorsApi {
     ) -> PutConnectorTranslations {
         PutConnectorTranslations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale,
             body: body.into(),
@@ -230,6 +242,7 @@ impl ConnectorsApi {
     ) -> UpdateConnector {
         UpdateConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             request_body,
         }
@@ -241,9 +254,25 @@ impl ConnectorsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCustomConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     v3_create_connector_dto: crate::models::V3CreateConnectorDto,
 }
 impl CreateCustomConnector {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -254,7 +283,7 @@ impl CreateCustomConnector {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.v3_create_connector_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -294,6 +323,14 @@ impl CreateCustomConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCustomConnectorError>> {
+        self.client.execute::<CreateCustomConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::create_custom_connector`], one variant per declared status.
@@ -340,9 +377,25 @@ impl rt::ErrorBody for CreateCustomConnectorError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCustomConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl DeleteCustomConnector {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -356,7 +409,7 @@ impl DeleteCustomConnector {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -391,6 +444,14 @@ impl DeleteCustomConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteCustomConnectorError>> {
+        self.client.execute::<DeleteCustomConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::delete_custom_connector`], one variant per declared status.
@@ -437,6 +498,7 @@ impl rt::ErrorBody for DeleteCustomConnectorError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: ::std::option::Option<crate::models::GetConnectorLocale>,
 }
@@ -444,6 +506,21 @@ impl GetConnector {
     /// The locale to apply to the config. If no viable locale is given, it will default to "en"
     pub fn locale(mut self, value: crate::models::GetConnectorLocale) -> Self {
         self.locale = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -462,7 +539,7 @@ impl GetConnector {
         if let ::std::option::Option::Some(value) = &self.locale {
             request = request.query("locale", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -496,6 +573,14 @@ impl GetConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorError>> {
+        self.client.execute::<GetConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector`], one variant per declared status.
@@ -542,9 +627,25 @@ impl rt::ErrorBody for GetConnectorError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl GetConnectorCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -558,7 +659,7 @@ impl GetConnectorCorrelationConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/xml");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -600,6 +701,17 @@ impl GetConnectorCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetConnectorCorrelationConfigError>,
+    > {
+        self.client.execute::<GetConnectorCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector_correlation_config`], one variant per declared status.
@@ -646,6 +758,7 @@ impl rt::ErrorBody for GetConnectorCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorList {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -707,6 +820,21 @@ impl GetConnectorList {
         self.locale = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -731,7 +859,7 @@ impl GetConnectorList {
         if let ::std::option::Option::Some(value) = &self.locale {
             request = request.query("locale", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -774,6 +902,14 @@ impl GetConnectorList {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorListError>> {
+        self.client.execute::<GetConnectorListError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -848,9 +984,25 @@ impl rt::ErrorBody for GetConnectorListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorSourceConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl GetConnectorSourceConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -864,7 +1016,7 @@ impl GetConnectorSourceConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/xml");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -903,6 +1055,14 @@ impl GetConnectorSourceConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorSourceConfigError>> {
+        self.client.execute::<GetConnectorSourceConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector_source_config`], one variant per declared status.
@@ -949,9 +1109,25 @@ impl rt::ErrorBody for GetConnectorSourceConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorSourceTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl GetConnectorSourceTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -965,7 +1141,7 @@ impl GetConnectorSourceTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/xml");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1004,6 +1180,17 @@ impl GetConnectorSourceTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetConnectorSourceTemplateError>,
+    > {
+        self.client.execute::<GetConnectorSourceTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector_source_template`], one variant per declared status.
@@ -1050,10 +1237,26 @@ impl rt::ErrorBody for GetConnectorSourceTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorTranslations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: crate::models::GetConnectorTranslationsLocale,
 }
 impl GetConnectorTranslations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1069,7 +1272,7 @@ impl GetConnectorTranslations {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/plain");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1108,6 +1311,14 @@ impl GetConnectorTranslations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorTranslationsError>> {
+        self.client.execute::<GetConnectorTranslationsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector_translations`], one variant per declared status.
@@ -1154,10 +1365,26 @@ impl rt::ErrorBody for GetConnectorTranslationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     body: rt::Bytes,
 }
 impl PutConnectorCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1173,7 +1400,7 @@ impl PutConnectorCorrelationConfig {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1216,6 +1443,17 @@ impl PutConnectorCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutConnectorCorrelationConfigError>,
+    > {
+        self.client.execute::<PutConnectorCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_correlation_config`], one variant per declared status.
@@ -1262,10 +1500,26 @@ impl rt::ErrorBody for PutConnectorCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorSourceConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     body: rt::Bytes,
 }
 impl PutConnectorSourceConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1281,7 +1535,7 @@ impl PutConnectorSourceConfig {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1324,6 +1578,14 @@ impl PutConnectorSourceConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorSourceConfigError>> {
+        self.client.execute::<PutConnectorSourceConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_source_config`], one variant per declared status.
@@ -1370,10 +1632,26 @@ impl rt::ErrorBody for PutConnectorSourceConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorSourceTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     body: rt::Bytes,
 }
 impl PutConnectorSourceTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1389,7 +1667,7 @@ impl PutConnectorSourceTemplate {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1432,6 +1710,17 @@ impl PutConnectorSourceTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutConnectorSourceTemplateError>,
+    > {
+        self.client.execute::<PutConnectorSourceTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_source_template`], one variant per declared status.
@@ -1478,11 +1767,27 @@ impl rt::ErrorBody for PutConnectorSourceTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorTranslations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: crate::models::PutConnectorTranslationsLocale,
     body: rt::Bytes,
 }
 impl PutConnectorTranslations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1500,7 +1805,7 @@ impl PutConnectorTranslations {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1543,6 +1848,14 @@ impl PutConnectorTranslations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorTranslationsError>> {
+        self.client.execute::<PutConnectorTranslationsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_translations`], one variant per declared status.
@@ -1589,10 +1902,26 @@ impl rt::ErrorBody for PutConnectorTranslationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateConnector {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1607,7 +1936,7 @@ impl UpdateConnector {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1646,6 +1975,14 @@ impl UpdateConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateConnectorError>> {
+        self.client.execute::<UpdateConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::update_connector`], one variant per declared status.

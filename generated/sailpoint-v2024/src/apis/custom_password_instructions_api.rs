@@ -52,6 +52,7 @@ impl CustomPasswordInstructionsApi {
     ) -> CreateCustomPasswordInstructions {
         CreateCustomPasswordInstructions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             custom_password_instruction,
         }
     }
@@ -66,6 +67,7 @@ impl CustomPasswordInstructionsApi {
     ) -> DeleteCustomPasswordInstructions {
         DeleteCustomPasswordInstructions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             page_id,
             locale: ::std::option::Option::None,
         }
@@ -81,6 +83,7 @@ impl CustomPasswordInstructionsApi {
     ) -> GetCustomPasswordInstructions {
         GetCustomPasswordInstructions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             page_id,
             locale: ::std::option::Option::None,
         }
@@ -92,9 +95,25 @@ impl CustomPasswordInstructionsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCustomPasswordInstructions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     custom_password_instruction: crate::models::CustomPasswordInstruction,
 }
 impl CreateCustomPasswordInstructions {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -107,7 +126,7 @@ impl CreateCustomPasswordInstructions {
         request = request
             .json_body("application/json", &self.custom_password_instruction);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -151,6 +170,19 @@ impl CreateCustomPasswordInstructions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateCustomPasswordInstructionsError>,
+    > {
+        self.client
+            .execute::<CreateCustomPasswordInstructionsError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`CustomPasswordInstructionsApi::create_custom_password_instructions`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -187,6 +219,7 @@ impl rt::ErrorBody for CreateCustomPasswordInstructionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCustomPasswordInstructions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     page_id: crate::models::DeleteCustomPasswordInstructionsPageId,
     locale: ::std::option::Option<::std::string::String>,
 }
@@ -197,6 +230,21 @@ impl DeleteCustomPasswordInstructions {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.locale = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -216,7 +264,7 @@ impl DeleteCustomPasswordInstructions {
             request = request.query("locale", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -251,6 +299,19 @@ impl DeleteCustomPasswordInstructions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteCustomPasswordInstructionsError>,
+    > {
+        self.client
+            .execute::<DeleteCustomPasswordInstructionsError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`CustomPasswordInstructionsApi::delete_custom_password_instructions`], one variant per declared status.
@@ -291,6 +352,7 @@ impl rt::ErrorBody for DeleteCustomPasswordInstructionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCustomPasswordInstructions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     page_id: crate::models::GetCustomPasswordInstructionsPageId,
     locale: ::std::option::Option<::std::string::String>,
 }
@@ -301,6 +363,21 @@ impl GetCustomPasswordInstructions {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.locale = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -320,7 +397,7 @@ impl GetCustomPasswordInstructions {
             request = request.query("locale", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -363,6 +440,17 @@ impl GetCustomPasswordInstructions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetCustomPasswordInstructionsError>,
+    > {
+        self.client.execute::<GetCustomPasswordInstructionsError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomPasswordInstructionsApi::get_custom_password_instructions`], one variant per declared status.

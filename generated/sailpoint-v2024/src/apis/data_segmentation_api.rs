@@ -25,6 +25,7 @@ impl DataSegmentationApi {
     ) -> CreateDataSegment {
         CreateDataSegment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             data_segment,
         }
     }
@@ -39,6 +40,7 @@ impl DataSegmentationApi {
     ) -> DeleteDataSegment {
         DeleteDataSegment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             published: ::std::option::Option::None,
             segment_id: segment_id.into(),
         }
@@ -54,6 +56,7 @@ impl DataSegmentationApi {
     ) -> GetDataSegment {
         GetDataSegment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             segment_id: segment_id.into(),
         }
     }
@@ -68,6 +71,7 @@ impl DataSegmentationApi {
     ) -> GetDataSegmentIdentityMembership {
         GetDataSegmentIdentityMembership {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -82,6 +86,7 @@ impl DataSegmentationApi {
     ) -> GetDataSegmentationEnabledForUser {
         GetDataSegmentationEnabledForUser {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -93,6 +98,7 @@ impl DataSegmentationApi {
     pub fn list_data_segments(&self) -> ListDataSegments {
         ListDataSegments {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             enabled: ::std::option::Option::None,
             unique: ::std::option::Option::None,
             published: ::std::option::Option::None,
@@ -116,6 +122,7 @@ impl DataSegmentationApi {
     ) -> PatchDataSegment {
         PatchDataSegment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             segment_id: segment_id.into(),
             request_body,
         }
@@ -132,6 +139,7 @@ impl DataSegmentationApi {
     ) -> PublishDataSegment {
         PublishDataSegment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             publish_all: ::std::option::Option::None,
             segment_id: segment_id.into(),
             request_body,
@@ -144,9 +152,25 @@ impl DataSegmentationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDataSegment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     data_segment: crate::models::DataSegment,
 }
 impl CreateDataSegment {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -158,7 +182,7 @@ impl CreateDataSegment {
             .accept("application/json");
         request = request.json_body("application/json", &self.data_segment);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -195,6 +219,14 @@ impl CreateDataSegment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateDataSegmentError>> {
+        self.client.execute::<CreateDataSegmentError>(self.request()).await
     }
 }
 /// The error bodies of [`DataSegmentationApi::create_data_segment`], one variant per declared status.
@@ -238,6 +270,7 @@ impl rt::ErrorBody for CreateDataSegmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDataSegment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     published: ::std::option::Option<bool>,
     segment_id: ::std::string::String,
 }
@@ -247,6 +280,21 @@ impl DeleteDataSegment {
     /// The server's default: `false`.
     pub fn published(mut self, value: bool) -> Self {
         self.published = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -267,7 +315,7 @@ impl DeleteDataSegment {
                 .query("published", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -299,6 +347,14 @@ impl DeleteDataSegment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteDataSegmentError>> {
+        self.client.execute::<DeleteDataSegmentError>(self.request()).await
     }
 }
 /// The error bodies of [`DataSegmentationApi::delete_data_segment`], one variant per declared status.
@@ -345,9 +401,25 @@ impl rt::ErrorBody for DeleteDataSegmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDataSegment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     segment_id: ::std::string::String,
 }
 impl GetDataSegment {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -362,7 +434,7 @@ impl GetDataSegment {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -396,6 +468,14 @@ impl GetDataSegment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDataSegmentError>> {
+        self.client.execute::<GetDataSegmentError>(self.request()).await
     }
 }
 /// The error bodies of [`DataSegmentationApi::get_data_segment`], one variant per declared status.
@@ -442,9 +522,25 @@ impl rt::ErrorBody for GetDataSegmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDataSegmentIdentityMembership {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl GetDataSegmentIdentityMembership {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -459,13 +555,13 @@ impl GetDataSegmentIdentityMembership {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::serde_json::Value,
+        ::std::vec::Vec<crate::models::SegmentMembership>,
         rt::Error<GetDataSegmentIdentityMembershipError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -474,7 +570,7 @@ impl GetDataSegmentIdentityMembership {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::serde_json::Value>,
+        rt::ApiResponse<::std::vec::Vec<crate::models::SegmentMembership>>,
         rt::Error<GetDataSegmentIdentityMembershipError>,
     > {
         let response = self
@@ -487,7 +583,7 @@ impl GetDataSegmentIdentityMembership {
             200 => {
                 response
                     .json::<
-                        ::serde_json::Value,
+                        ::std::vec::Vec<crate::models::SegmentMembership>,
                         GetDataSegmentIdentityMembershipError,
                     >()?
             }
@@ -502,6 +598,19 @@ impl GetDataSegmentIdentityMembership {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetDataSegmentIdentityMembershipError>,
+    > {
+        self.client
+            .execute::<GetDataSegmentIdentityMembershipError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`DataSegmentationApi::get_data_segment_identity_membership`], one variant per declared status.
@@ -548,9 +657,25 @@ impl rt::ErrorBody for GetDataSegmentIdentityMembershipError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDataSegmentationEnabledForUser {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl GetDataSegmentationEnabledForUser {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -565,7 +690,7 @@ impl GetDataSegmentationEnabledForUser {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -599,6 +724,19 @@ impl GetDataSegmentationEnabledForUser {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetDataSegmentationEnabledForUserError>,
+    > {
+        self.client
+            .execute::<GetDataSegmentationEnabledForUserError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`DataSegmentationApi::get_data_segmentation_enabled_for_user`], one variant per declared status.
@@ -645,6 +783,7 @@ impl rt::ErrorBody for GetDataSegmentationEnabledForUserError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDataSegments {
     client: rt::Client,
+    call_options: rt::CallOptions,
     enabled: ::std::option::Option<bool>,
     unique: ::std::option::Option<bool>,
     published: ::std::option::Option<bool>,
@@ -716,6 +855,21 @@ impl ListDataSegments {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -749,7 +903,7 @@ impl ListDataSegments {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -792,6 +946,14 @@ impl ListDataSegments {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListDataSegmentsError>> {
+        self.client.execute::<ListDataSegmentsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -866,12 +1028,28 @@ impl rt::ErrorBody for ListDataSegmentsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchDataSegment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     segment_id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl PatchDataSegment {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -887,7 +1065,7 @@ impl PatchDataSegment {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -924,6 +1102,14 @@ impl PatchDataSegment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchDataSegmentError>> {
+        self.client.execute::<PatchDataSegmentError>(self.request()).await
     }
 }
 /// The error bodies of [`DataSegmentationApi::patch_data_segment`], one variant per declared status.
@@ -970,6 +1156,7 @@ impl rt::ErrorBody for PatchDataSegmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PublishDataSegment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     publish_all: ::std::option::Option<bool>,
     segment_id: ::std::string::String,
     request_body: ::std::vec::Vec<::std::string::String>,
@@ -980,6 +1167,21 @@ impl PublishDataSegment {
     /// The server's default: `true`.
     pub fn publish_all(mut self, value: bool) -> Self {
         self.publish_all = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1001,7 +1203,7 @@ impl PublishDataSegment {
         }
         request = request.json_body("application/json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1033,6 +1235,14 @@ impl PublishDataSegment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PublishDataSegmentError>> {
+        self.client.execute::<PublishDataSegmentError>(self.request()).await
     }
 }
 /// The error bodies of [`DataSegmentationApi::publish_data_segment`], one variant per declared status.

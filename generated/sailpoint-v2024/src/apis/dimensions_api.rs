@@ -28,6 +28,7 @@ impl DimensionsApi {
     ) -> CreateDimension {
         CreateDimension {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             dimension,
         }
@@ -47,6 +48,7 @@ impl DimensionsApi {
     ) -> DeleteBulkDimensions {
         DeleteBulkDimensions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             dimension_bulk_delete_request,
         }
@@ -64,6 +66,7 @@ impl DimensionsApi {
     ) -> DeleteDimension {
         DeleteDimension {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             dimension_id: dimension_id.into(),
         }
@@ -82,6 +85,7 @@ impl DimensionsApi {
     ) -> GetDimension {
         GetDimension {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             dimension_id: dimension_id.into(),
         }
@@ -100,6 +104,7 @@ impl DimensionsApi {
     ) -> GetDimensionEntitlements {
         GetDimensionEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             dimension_id: dimension_id.into(),
             limit: ::std::option::Option::None,
@@ -123,6 +128,7 @@ impl DimensionsApi {
     ) -> ListDimensionAccessProfiles {
         ListDimensionAccessProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             dimension_id: dimension_id.into(),
             limit: ::std::option::Option::None,
@@ -145,6 +151,7 @@ impl DimensionsApi {
     ) -> ListDimensions {
         ListDimensions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             for_subadmin: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -171,6 +178,7 @@ impl DimensionsApi {
     ) -> PatchDimension {
         PatchDimension {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_id: role_id.into(),
             dimension_id: dimension_id.into(),
             request_body,
@@ -183,10 +191,26 @@ impl DimensionsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDimension {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     dimension: crate::models::Dimension,
 }
 impl CreateDimension {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -200,7 +224,7 @@ impl CreateDimension {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.dimension);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -237,6 +261,14 @@ impl CreateDimension {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateDimensionError>> {
+        self.client.execute::<CreateDimensionError>(self.request()).await
     }
 }
 /// The error bodies of [`DimensionsApi::create_dimension`], one variant per declared status.
@@ -280,10 +312,26 @@ impl rt::ErrorBody for CreateDimensionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBulkDimensions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     dimension_bulk_delete_request: crate::models::DimensionBulkDeleteRequest,
 }
 impl DeleteBulkDimensions {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -298,7 +346,7 @@ impl DeleteBulkDimensions {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.dimension_bulk_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -338,6 +386,14 @@ impl DeleteBulkDimensions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteBulkDimensionsError>> {
+        self.client.execute::<DeleteBulkDimensionsError>(self.request()).await
     }
 }
 /// The error bodies of [`DimensionsApi::delete_bulk_dimensions`], one variant per declared status.
@@ -381,10 +437,26 @@ impl rt::ErrorBody for DeleteBulkDimensionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDimension {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     dimension_id: ::std::string::String,
 }
 impl DeleteDimension {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -399,7 +471,7 @@ impl DeleteDimension {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -431,6 +503,14 @@ impl DeleteDimension {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteDimensionError>> {
+        self.client.execute::<DeleteDimensionError>(self.request()).await
     }
 }
 /// The error bodies of [`DimensionsApi::delete_dimension`], one variant per declared status.
@@ -474,10 +554,26 @@ impl rt::ErrorBody for DeleteDimensionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDimension {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     dimension_id: ::std::string::String,
 }
 impl GetDimension {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -492,7 +588,7 @@ impl GetDimension {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -523,6 +619,14 @@ impl GetDimension {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDimensionError>> {
+        self.client.execute::<GetDimensionError>(self.request()).await
     }
 }
 /// The error bodies of [`DimensionsApi::get_dimension`], one variant per declared status.
@@ -566,6 +670,7 @@ impl rt::ErrorBody for GetDimensionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDimensionEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     dimension_id: ::std::string::String,
     limit: ::std::option::Option<i32>,
@@ -638,6 +743,21 @@ impl GetDimensionEntitlements {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -667,7 +787,7 @@ impl GetDimensionEntitlements {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -710,6 +830,14 @@ impl GetDimensionEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDimensionEntitlementsError>> {
+        self.client.execute::<GetDimensionEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -781,6 +909,7 @@ impl rt::ErrorBody for GetDimensionEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDimensionAccessProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     dimension_id: ::std::string::String,
     limit: ::std::option::Option<i32>,
@@ -849,6 +978,21 @@ impl ListDimensionAccessProfiles {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -878,7 +1022,7 @@ impl ListDimensionAccessProfiles {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -921,6 +1065,17 @@ impl ListDimensionAccessProfiles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListDimensionAccessProfilesError>,
+    > {
+        self.client.execute::<ListDimensionAccessProfilesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -995,6 +1150,7 @@ impl rt::ErrorBody for ListDimensionAccessProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDimensions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     for_subadmin: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -1069,6 +1225,21 @@ impl ListDimensions {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1099,7 +1270,7 @@ impl ListDimensions {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1139,6 +1310,14 @@ impl ListDimensions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListDimensionsError>> {
+        self.client.execute::<ListDimensionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1210,11 +1389,27 @@ impl rt::ErrorBody for ListDimensionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchDimension {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_id: ::std::string::String,
     dimension_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchDimension {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1230,7 +1425,7 @@ impl PatchDimension {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1264,6 +1459,14 @@ impl PatchDimension {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchDimensionError>> {
+        self.client.execute::<PatchDimensionError>(self.request()).await
     }
 }
 /// The error bodies of [`DimensionsApi::patch_dimension`], one variant per declared status.

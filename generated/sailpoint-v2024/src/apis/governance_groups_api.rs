@@ -27,6 +27,7 @@ impl GovernanceGroupsApi {
     ) -> CreateWorkgroup {
         CreateWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_dto,
         }
     }
@@ -41,6 +42,7 @@ impl GovernanceGroupsApi {
     ) -> DeleteWorkgroup {
         DeleteWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -59,6 +61,7 @@ impl GovernanceGroupsApi {
     ) -> DeleteWorkgroupMembers {
         DeleteWorkgroupMembers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             bulk_workgroup_members_request,
         }
@@ -84,6 +87,7 @@ impl GovernanceGroupsApi {
     ) -> DeleteWorkgroupsInBulk {
         DeleteWorkgroupsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_bulk_delete_request,
         }
     }
@@ -98,6 +102,7 @@ impl GovernanceGroupsApi {
     ) -> GetWorkgroup {
         GetWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -112,6 +117,7 @@ impl GovernanceGroupsApi {
     ) -> ListConnections {
         ListConnections {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -130,6 +136,7 @@ impl GovernanceGroupsApi {
     ) -> ListWorkgroupMembers {
         ListWorkgroupMembers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -145,6 +152,7 @@ impl GovernanceGroupsApi {
     pub fn list_workgroups(&self) -> ListWorkgroups {
         ListWorkgroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -166,6 +174,7 @@ impl GovernanceGroupsApi {
     ) -> PatchWorkgroup {
         PatchWorkgroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -186,6 +195,7 @@ impl GovernanceGroupsApi {
     ) -> UpdateWorkgroupMembers {
         UpdateWorkgroupMembers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             workgroup_id: workgroup_id.into(),
             bulk_workgroup_members_request,
         }
@@ -197,9 +207,25 @@ impl GovernanceGroupsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_dto: crate::models::WorkgroupDto,
 }
 impl CreateWorkgroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -210,7 +236,7 @@ impl CreateWorkgroup {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.workgroup_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -247,6 +273,14 @@ impl CreateWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateWorkgroupError>> {
+        self.client.execute::<CreateWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::create_workgroup`], one variant per declared status.
@@ -290,9 +324,25 @@ impl rt::ErrorBody for CreateWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteWorkgroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -305,7 +355,7 @@ impl DeleteWorkgroup {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -337,6 +387,14 @@ impl DeleteWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkgroupError>> {
+        self.client.execute::<DeleteWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::delete_workgroup`], one variant per declared status.
@@ -380,10 +438,26 @@ impl rt::ErrorBody for DeleteWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkgroupMembers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     bulk_workgroup_members_request: crate::models::BulkWorkgroupMembersRequest,
 }
 impl DeleteWorkgroupMembers {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -399,7 +473,7 @@ impl DeleteWorkgroupMembers {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.bulk_workgroup_members_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -443,6 +517,14 @@ impl DeleteWorkgroupMembers {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkgroupMembersError>> {
+        self.client.execute::<DeleteWorkgroupMembersError>(self.request()).await
+    }
 }
 /// The error bodies of [`GovernanceGroupsApi::delete_workgroup_members`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -485,9 +567,25 @@ impl rt::ErrorBody for DeleteWorkgroupMembersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkgroupsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_bulk_delete_request: crate::models::WorkgroupBulkDeleteRequest,
 }
 impl DeleteWorkgroupsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -499,7 +597,7 @@ impl DeleteWorkgroupsInBulk {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.workgroup_bulk_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -543,6 +641,14 @@ impl DeleteWorkgroupsInBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkgroupsInBulkError>> {
+        self.client.execute::<DeleteWorkgroupsInBulkError>(self.request()).await
+    }
 }
 /// The error bodies of [`GovernanceGroupsApi::delete_workgroups_in_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -585,9 +691,25 @@ impl rt::ErrorBody for DeleteWorkgroupsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkgroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -600,7 +722,7 @@ impl GetWorkgroup {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -634,6 +756,14 @@ impl GetWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkgroupError>> {
+        self.client.execute::<GetWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::get_workgroup`], one variant per declared status.
@@ -677,6 +807,7 @@ impl rt::ErrorBody for GetWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConnections {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -721,6 +852,21 @@ impl ListConnections {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -746,7 +892,7 @@ impl ListConnections {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -789,6 +935,14 @@ impl ListConnections {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListConnectionsError>> {
+        self.client.execute::<ListConnectionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -860,6 +1014,7 @@ impl rt::ErrorBody for ListConnectionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkgroupMembers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -904,6 +1059,21 @@ impl ListWorkgroupMembers {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -929,7 +1099,7 @@ impl ListWorkgroupMembers {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -974,6 +1144,14 @@ impl ListWorkgroupMembers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkgroupMembersError>> {
+        self.client.execute::<ListWorkgroupMembersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1048,6 +1226,7 @@ impl rt::ErrorBody for ListWorkgroupMembersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkgroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1108,6 +1287,21 @@ impl ListWorkgroups {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1132,7 +1326,7 @@ impl ListWorkgroups {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1172,6 +1366,14 @@ impl ListWorkgroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkgroupsError>> {
+        self.client.execute::<ListWorkgroupsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1243,6 +1445,7 @@ impl rt::ErrorBody for ListWorkgroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchWorkgroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::JsonPatchOperation>,
@@ -1255,6 +1458,21 @@ impl PatchWorkgroup {
         value: ::std::vec::Vec<crate::models::JsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1272,7 +1490,7 @@ impl PatchWorkgroup {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1306,6 +1524,14 @@ impl PatchWorkgroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchWorkgroupError>> {
+        self.client.execute::<PatchWorkgroupError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::patch_workgroup`], one variant per declared status.
@@ -1349,10 +1575,26 @@ impl rt::ErrorBody for PatchWorkgroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWorkgroupMembers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     workgroup_id: ::std::string::String,
     bulk_workgroup_members_request: crate::models::BulkWorkgroupMembersRequest,
 }
 impl UpdateWorkgroupMembers {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1368,7 +1610,7 @@ impl UpdateWorkgroupMembers {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.bulk_workgroup_members_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1411,6 +1653,14 @@ impl UpdateWorkgroupMembers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateWorkgroupMembersError>> {
+        self.client.execute::<UpdateWorkgroupMembersError>(self.request()).await
     }
 }
 /// The error bodies of [`GovernanceGroupsApi::update_workgroup_members`], one variant per declared status.

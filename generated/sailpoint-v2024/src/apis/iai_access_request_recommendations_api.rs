@@ -23,6 +23,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsIgnoredItem {
         AddAccessRequestRecommendationsIgnoredItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_recommendation_action_item_dto,
         }
     }
@@ -37,6 +38,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsRequestedItem {
         AddAccessRequestRecommendationsRequestedItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_recommendation_action_item_dto,
         }
     }
@@ -51,6 +53,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsViewedItem {
         AddAccessRequestRecommendationsViewedItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_recommendation_action_item_dto,
         }
     }
@@ -67,6 +70,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> AddAccessRequestRecommendationsViewedItems {
         AddAccessRequestRecommendationsViewedItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -78,6 +82,7 @@ impl IaiAccessRequestRecommendationsApi {
     pub fn get_access_request_recommendations(&self) -> GetAccessRequestRecommendations {
         GetAccessRequestRecommendations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -97,6 +102,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> GetAccessRequestRecommendationsConfig {
         GetAccessRequestRecommendationsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List ignored access request recommendations
@@ -109,6 +115,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> GetAccessRequestRecommendationsIgnoredItems {
         GetAccessRequestRecommendationsIgnoredItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -126,6 +133,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> GetAccessRequestRecommendationsRequestedItems {
         GetAccessRequestRecommendationsRequestedItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -143,6 +151,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> GetAccessRequestRecommendationsViewedItems {
         GetAccessRequestRecommendationsViewedItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -161,6 +170,7 @@ impl IaiAccessRequestRecommendationsApi {
     ) -> SetAccessRequestRecommendationsConfig {
         SetAccessRequestRecommendationsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_recommendation_config_dto,
         }
     }
@@ -171,9 +181,25 @@ impl IaiAccessRequestRecommendationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsIgnoredItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_recommendation_action_item_dto: crate::models::AccessRequestRecommendationActionItemDto,
 }
 impl AddAccessRequestRecommendationsIgnoredItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -191,7 +217,7 @@ impl AddAccessRequestRecommendationsIgnoredItem {
                 &self.access_request_recommendation_action_item_dto,
             );
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -236,6 +262,19 @@ impl AddAccessRequestRecommendationsIgnoredItem {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsIgnoredItemError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsIgnoredItemError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_ignored_item`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -278,9 +317,25 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsIgnoredItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsRequestedItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_recommendation_action_item_dto: crate::models::AccessRequestRecommendationActionItemDto,
 }
 impl AddAccessRequestRecommendationsRequestedItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -298,7 +353,7 @@ impl AddAccessRequestRecommendationsRequestedItem {
                 &self.access_request_recommendation_action_item_dto,
             );
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -345,6 +400,19 @@ impl AddAccessRequestRecommendationsRequestedItem {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsRequestedItemError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsRequestedItemError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_requested_item`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -387,9 +455,25 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsRequestedItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsViewedItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_recommendation_action_item_dto: crate::models::AccessRequestRecommendationActionItemDto,
 }
 impl AddAccessRequestRecommendationsViewedItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -407,7 +491,7 @@ impl AddAccessRequestRecommendationsViewedItem {
                 &self.access_request_recommendation_action_item_dto,
             );
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -452,6 +536,19 @@ impl AddAccessRequestRecommendationsViewedItem {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsViewedItemError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsViewedItemError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_viewed_item`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -494,11 +591,27 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsViewedItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddAccessRequestRecommendationsViewedItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<
         crate::models::AccessRequestRecommendationActionItemDto,
     >,
 }
 impl AddAccessRequestRecommendationsViewedItems {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -512,7 +625,7 @@ impl AddAccessRequestRecommendationsViewedItems {
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -563,6 +676,19 @@ impl AddAccessRequestRecommendationsViewedItems {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<AddAccessRequestRecommendationsViewedItemsError>,
+    > {
+        self.client
+            .execute::<AddAccessRequestRecommendationsViewedItemsError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::add_access_request_recommendations_viewed_items`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -605,6 +731,7 @@ impl rt::ErrorBody for AddAccessRequestRecommendationsViewedItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -685,6 +812,21 @@ impl GetAccessRequestRecommendations {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -720,7 +862,7 @@ impl GetAccessRequestRecommendations {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -767,6 +909,17 @@ impl GetAccessRequestRecommendations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsError>,
+    > {
+        self.client.execute::<GetAccessRequestRecommendationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -841,8 +994,24 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendationsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAccessRequestRecommendationsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -853,7 +1022,7 @@ impl GetAccessRequestRecommendationsConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -897,6 +1066,19 @@ impl GetAccessRequestRecommendationsConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsConfigError>,
+    > {
+        self.client
+            .execute::<GetAccessRequestRecommendationsConfigError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::get_access_request_recommendations_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -939,6 +1121,7 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendationsIgnoredItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -999,6 +1182,21 @@ impl GetAccessRequestRecommendationsIgnoredItems {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1026,7 +1224,7 @@ impl GetAccessRequestRecommendationsIgnoredItems {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1076,6 +1274,19 @@ impl GetAccessRequestRecommendationsIgnoredItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsIgnoredItemsError>,
+    > {
+        self.client
+            .execute::<GetAccessRequestRecommendationsIgnoredItemsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1150,6 +1361,7 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsIgnoredItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendationsRequestedItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1210,6 +1422,21 @@ impl GetAccessRequestRecommendationsRequestedItems {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1237,7 +1464,7 @@ impl GetAccessRequestRecommendationsRequestedItems {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1291,6 +1518,21 @@ impl GetAccessRequestRecommendationsRequestedItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsRequestedItemsError>,
+    > {
+        self.client
+            .execute::<
+                GetAccessRequestRecommendationsRequestedItemsError,
+            >(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1365,6 +1607,7 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsRequestedItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestRecommendationsViewedItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1425,6 +1668,21 @@ impl GetAccessRequestRecommendationsViewedItems {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1452,7 +1710,7 @@ impl GetAccessRequestRecommendationsViewedItems {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1502,6 +1760,19 @@ impl GetAccessRequestRecommendationsViewedItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestRecommendationsViewedItemsError>,
+    > {
+        self.client
+            .execute::<GetAccessRequestRecommendationsViewedItemsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1576,9 +1847,25 @@ impl rt::ErrorBody for GetAccessRequestRecommendationsViewedItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAccessRequestRecommendationsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_recommendation_config_dto: crate::models::AccessRequestRecommendationConfigDto,
 }
 impl SetAccessRequestRecommendationsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1594,7 +1881,7 @@ impl SetAccessRequestRecommendationsConfig {
                 &self.access_request_recommendation_config_dto,
             );
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1637,6 +1924,19 @@ impl SetAccessRequestRecommendationsConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SetAccessRequestRecommendationsConfigError>,
+    > {
+        self.client
+            .execute::<SetAccessRequestRecommendationsConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IaiAccessRequestRecommendationsApi::set_access_request_recommendations_config`], one variant per declared status.

@@ -23,6 +23,7 @@ impl IaiCommonAccessApi {
     ) -> CreateCommonAccess {
         CreateCommonAccess {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             common_access_item_request,
         }
     }
@@ -34,6 +35,7 @@ impl IaiCommonAccessApi {
     pub fn get_common_access(&self) -> GetCommonAccess {
         GetCommonAccess {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -52,6 +54,7 @@ impl IaiCommonAccessApi {
     ) -> UpdateCommonAccessStatusInBulk {
         UpdateCommonAccessStatusInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -62,9 +65,25 @@ impl IaiCommonAccessApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCommonAccess {
     client: rt::Client,
+    call_options: rt::CallOptions,
     common_access_item_request: crate::models::CommonAccessItemRequest,
 }
 impl CreateCommonAccess {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -77,7 +96,7 @@ impl CreateCommonAccess {
         request = request
             .json_body("application/json", &self.common_access_item_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -121,6 +140,14 @@ impl CreateCommonAccess {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCommonAccessError>> {
+        self.client.execute::<CreateCommonAccessError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiCommonAccessApi::create_common_access`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -163,6 +190,7 @@ impl rt::ErrorBody for CreateCommonAccessError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommonAccess {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -231,6 +259,21 @@ impl GetCommonAccess {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -256,7 +299,7 @@ impl GetCommonAccess {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -299,6 +342,14 @@ impl GetCommonAccess {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCommonAccessError>> {
+        self.client.execute::<GetCommonAccessError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -367,9 +418,25 @@ impl rt::ErrorBody for GetCommonAccessError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCommonAccessStatusInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::CommonAccessIdStatus>,
 }
 impl UpdateCommonAccessStatusInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -381,7 +448,7 @@ impl UpdateCommonAccessStatusInBulk {
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -429,6 +496,17 @@ impl UpdateCommonAccessStatusInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateCommonAccessStatusInBulkError>,
+    > {
+        self.client.execute::<UpdateCommonAccessStatusInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiCommonAccessApi::update_common_access_status_in_bulk`], one variant per declared status.

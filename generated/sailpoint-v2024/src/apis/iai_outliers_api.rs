@@ -22,6 +22,7 @@ impl IaiOutliersApi {
     pub fn export_outliers_zip(&self) -> ExportOutliersZip {
         ExportOutliersZip {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type: ::std::option::Option::None,
         }
     }
@@ -33,6 +34,7 @@ impl IaiOutliersApi {
     pub fn get_identity_outlier_snapshots(&self) -> GetIdentityOutlierSnapshots {
         GetIdentityOutlierSnapshots {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
@@ -48,6 +50,7 @@ impl IaiOutliersApi {
     pub fn get_identity_outliers(&self) -> GetIdentityOutliers {
         GetIdentityOutliers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -66,6 +69,7 @@ impl IaiOutliersApi {
     ) -> GetLatestIdentityOutlierSnapshots {
         GetLatestIdentityOutlierSnapshots {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type: ::std::option::Option::None,
         }
     }
@@ -82,6 +86,7 @@ impl IaiOutliersApi {
     ) -> GetOutlierContributingFeatureSummary {
         GetOutlierContributingFeatureSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             outlier_feature_id: outlier_feature_id.into(),
         }
     }
@@ -98,6 +103,7 @@ impl IaiOutliersApi {
     ) -> GetPeerGroupOutliersContributingFeatures {
         GetPeerGroupOutliersContributingFeatures {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -117,6 +123,7 @@ impl IaiOutliersApi {
     ) -> IgnoreIdentityOutliers {
         IgnoreIdentityOutliers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -134,6 +141,7 @@ impl IaiOutliersApi {
     ) -> ListOutliersContributingFeatureAccessItems {
         ListOutliersContributingFeatureAccessItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -154,6 +162,7 @@ impl IaiOutliersApi {
     ) -> UnIgnoreIdentityOutliers {
         UnIgnoreIdentityOutliers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -164,12 +173,28 @@ impl IaiOutliersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportOutliersZip {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: ::std::option::Option<crate::models::ExportOutliersZipType>,
 }
 impl ExportOutliersZip {
     /// Type of the identity outliers snapshot to filter on
     pub fn r#type(mut self, value: crate::models::ExportOutliersZipType) -> Self {
         self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -185,7 +210,7 @@ impl ExportOutliersZip {
             request = request.query("type", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -224,6 +249,14 @@ impl ExportOutliersZip {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ExportOutliersZipError>> {
+        self.client.execute::<ExportOutliersZipError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiOutliersApi::export_outliers_zip`], one variant per declared status.
@@ -267,6 +300,7 @@ impl rt::ErrorBody for ExportOutliersZipError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityOutlierSnapshots {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     r#type: ::std::option::Option<crate::models::GetIdentityOutlierSnapshotsType>,
@@ -320,6 +354,21 @@ impl GetIdentityOutlierSnapshots {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -345,7 +394,7 @@ impl GetIdentityOutlierSnapshots {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -387,6 +436,17 @@ impl GetIdentityOutlierSnapshots {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityOutlierSnapshotsError>,
+    > {
+        self.client.execute::<GetIdentityOutlierSnapshotsError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiOutliersApi::get_identity_outlier_snapshots`], one variant per declared status.
@@ -430,6 +490,7 @@ impl rt::ErrorBody for GetIdentityOutlierSnapshotsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityOutliers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -500,6 +561,21 @@ impl GetIdentityOutliers {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -528,7 +604,7 @@ impl GetIdentityOutliers {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -571,6 +647,14 @@ impl GetIdentityOutliers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityOutliersError>> {
+        self.client.execute::<GetIdentityOutliersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -642,6 +726,7 @@ impl rt::ErrorBody for GetIdentityOutliersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLatestIdentityOutlierSnapshots {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: ::std::option::Option<crate::models::GetLatestIdentityOutlierSnapshotsType>,
 }
 impl GetLatestIdentityOutlierSnapshots {
@@ -651,6 +736,21 @@ impl GetLatestIdentityOutlierSnapshots {
         value: crate::models::GetLatestIdentityOutlierSnapshotsType,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -666,7 +766,7 @@ impl GetLatestIdentityOutlierSnapshots {
             request = request.query("type", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -717,6 +817,19 @@ impl GetLatestIdentityOutlierSnapshots {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetLatestIdentityOutlierSnapshotsError>,
+    > {
+        self.client
+            .execute::<GetLatestIdentityOutlierSnapshotsError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiOutliersApi::get_latest_identity_outlier_snapshots`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -759,9 +872,25 @@ impl rt::ErrorBody for GetLatestIdentityOutlierSnapshotsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOutlierContributingFeatureSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     outlier_feature_id: ::std::string::String,
 }
 impl GetOutlierContributingFeatureSummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -776,7 +905,7 @@ impl GetOutlierContributingFeatureSummary {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -819,6 +948,19 @@ impl GetOutlierContributingFeatureSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetOutlierContributingFeatureSummaryError>,
+    > {
+        self.client
+            .execute::<GetOutlierContributingFeatureSummaryError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IaiOutliersApi::get_outlier_contributing_feature_summary`], one variant per declared status.
@@ -865,6 +1007,7 @@ impl rt::ErrorBody for GetOutlierContributingFeatureSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPeerGroupOutliersContributingFeatures {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -918,6 +1061,21 @@ impl GetPeerGroupOutliersContributingFeatures {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -951,7 +1109,7 @@ impl GetPeerGroupOutliersContributingFeatures {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -995,6 +1153,19 @@ impl GetPeerGroupOutliersContributingFeatures {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPeerGroupOutliersContributingFeaturesError>,
+    > {
+        self.client
+            .execute::<GetPeerGroupOutliersContributingFeaturesError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1072,9 +1243,25 @@ impl rt::ErrorBody for GetPeerGroupOutliersContributingFeaturesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct IgnoreIdentityOutliers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<::std::string::String>,
 }
 impl IgnoreIdentityOutliers {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1086,7 +1273,7 @@ impl IgnoreIdentityOutliers {
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1121,6 +1308,14 @@ impl IgnoreIdentityOutliers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<IgnoreIdentityOutliersError>> {
+        self.client.execute::<IgnoreIdentityOutliersError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiOutliersApi::ignore_identity_outliers`], one variant per declared status.
@@ -1164,6 +1359,7 @@ impl rt::ErrorBody for IgnoreIdentityOutliersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOutliersContributingFeatureAccessItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1218,6 +1414,21 @@ impl ListOutliersContributingFeatureAccessItems {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1249,7 +1460,7 @@ impl ListOutliersContributingFeatureAccessItems {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1297,6 +1508,19 @@ impl ListOutliersContributingFeatureAccessItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListOutliersContributingFeatureAccessItemsError>,
+    > {
+        self.client
+            .execute::<ListOutliersContributingFeatureAccessItemsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1374,9 +1598,25 @@ impl rt::ErrorBody for ListOutliersContributingFeatureAccessItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnIgnoreIdentityOutliers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<::std::string::String>,
 }
 impl UnIgnoreIdentityOutliers {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1388,7 +1628,7 @@ impl UnIgnoreIdentityOutliers {
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1423,6 +1663,14 @@ impl UnIgnoreIdentityOutliers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UnIgnoreIdentityOutliersError>> {
+        self.client.execute::<UnIgnoreIdentityOutliersError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiOutliersApi::un_ignore_identity_outliers`], one variant per declared status.

@@ -23,6 +23,7 @@ impl IaiRecommendationsApi {
     ) -> GetRecommendations {
         GetRecommendations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             recommendation_request_dto,
         }
     }
@@ -34,6 +35,7 @@ impl IaiRecommendationsApi {
     pub fn get_recommendations_config(&self) -> GetRecommendationsConfig {
         GetRecommendationsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update certification recommendation config values
@@ -47,6 +49,7 @@ impl IaiRecommendationsApi {
     ) -> UpdateRecommendationsConfig {
         UpdateRecommendationsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             recommendation_config_dto,
         }
     }
@@ -57,9 +60,25 @@ impl IaiRecommendationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRecommendations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     recommendation_request_dto: crate::models::RecommendationRequestDto,
 }
 impl GetRecommendations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -72,7 +91,7 @@ impl GetRecommendations {
         request = request
             .json_body("application/json", &self.recommendation_request_dto);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -116,6 +135,14 @@ impl GetRecommendations {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRecommendationsError>> {
+        self.client.execute::<GetRecommendationsError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRecommendationsApi::get_recommendations`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -158,8 +185,24 @@ impl rt::ErrorBody for GetRecommendationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRecommendationsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetRecommendationsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -170,7 +213,7 @@ impl GetRecommendationsConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -214,6 +257,14 @@ impl GetRecommendationsConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRecommendationsConfigError>> {
+        self.client.execute::<GetRecommendationsConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRecommendationsApi::get_recommendations_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -256,9 +307,25 @@ impl rt::ErrorBody for GetRecommendationsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRecommendationsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     recommendation_config_dto: crate::models::RecommendationConfigDto,
 }
 impl UpdateRecommendationsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -270,7 +337,7 @@ impl UpdateRecommendationsConfig {
             .accept("application/json");
         request = request.json_body("application/json", &self.recommendation_config_dto);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -313,6 +380,17 @@ impl UpdateRecommendationsConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateRecommendationsConfigError>,
+    > {
+        self.client.execute::<UpdateRecommendationsConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRecommendationsApi::update_recommendations_config`], one variant per declared status.

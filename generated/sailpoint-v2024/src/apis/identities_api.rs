@@ -37,6 +37,7 @@ impl IdentitiesApi {
     ) -> DeleteIdentity {
         DeleteIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -51,6 +52,7 @@ impl IdentitiesApi {
     ) -> GetIdentity {
         GetIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -67,6 +69,7 @@ impl IdentitiesApi {
     ) -> GetIdentityOwnershipDetails {
         GetIdentityOwnershipDetails {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -80,6 +83,7 @@ impl IdentitiesApi {
     ) -> GetRoleAssignment {
         GetRoleAssignment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             assignment_id: assignment_id.into(),
         }
@@ -95,6 +99,7 @@ impl IdentitiesApi {
     ) -> GetRoleAssignments {
         GetRoleAssignments {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             role_id: ::std::option::Option::None,
             role_name: ::std::option::Option::None,
@@ -111,6 +116,7 @@ impl IdentitiesApi {
     ) -> ListEntitlementsByIdentity {
         ListEntitlementsByIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -125,6 +131,7 @@ impl IdentitiesApi {
     pub fn list_identities(&self) -> ListIdentities {
         ListIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             default_filter: ::std::option::Option::None,
@@ -144,6 +151,7 @@ impl IdentitiesApi {
     ) -> ResetIdentity {
         ResetIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -159,6 +167,7 @@ impl IdentitiesApi {
     ) -> SendIdentityVerificationAccountToken {
         SendIdentityVerificationAccountToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             send_account_verification_request,
         }
@@ -178,6 +187,7 @@ impl IdentitiesApi {
     ) -> StartIdentitiesInvite {
         StartIdentitiesInvite {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             invite_identities_request,
         }
     }
@@ -199,6 +209,7 @@ impl IdentitiesApi {
     ) -> StartIdentityProcessing {
         StartIdentityProcessing {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             process_identities_request,
         }
     }
@@ -213,6 +224,7 @@ impl IdentitiesApi {
     ) -> SynchronizeAttributesForIdentity {
         SynchronizeAttributesForIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -223,9 +235,25 @@ impl IdentitiesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -238,7 +266,7 @@ impl DeleteIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -267,6 +295,14 @@ impl DeleteIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIdentityError>> {
+        self.client.execute::<DeleteIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::delete_identity`], one variant per declared status.
@@ -313,9 +349,25 @@ impl rt::ErrorBody for DeleteIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -328,7 +380,7 @@ impl GetIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -359,6 +411,14 @@ impl GetIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityError>> {
+        self.client.execute::<GetIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_identity`], one variant per declared status.
@@ -405,9 +465,25 @@ impl rt::ErrorBody for GetIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityOwnershipDetails {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl GetIdentityOwnershipDetails {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -421,7 +497,7 @@ impl GetIdentityOwnershipDetails {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -464,6 +540,17 @@ impl GetIdentityOwnershipDetails {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityOwnershipDetailsError>,
+    > {
+        self.client.execute::<GetIdentityOwnershipDetailsError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_identity_ownership_details`], one variant per declared status.
@@ -510,10 +597,26 @@ impl rt::ErrorBody for GetIdentityOwnershipDetailsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleAssignment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     assignment_id: ::std::string::String,
 }
 impl GetRoleAssignment {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -528,7 +631,7 @@ impl GetRoleAssignment {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -568,6 +671,14 @@ impl GetRoleAssignment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleAssignmentError>> {
+        self.client.execute::<GetRoleAssignmentError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_role_assignment`], one variant per declared status.
@@ -614,6 +725,7 @@ impl rt::ErrorBody for GetRoleAssignmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleAssignments {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     role_id: ::std::option::Option<::std::string::String>,
     role_name: ::std::option::Option<::std::string::String>,
@@ -635,6 +747,21 @@ impl GetRoleAssignments {
         self.role_name = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -654,7 +781,7 @@ impl GetRoleAssignments {
         if let ::std::option::Option::Some(value) = &self.role_name {
             request = request.query("roleName", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -697,6 +824,14 @@ impl GetRoleAssignments {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleAssignmentsError>> {
+        self.client.execute::<GetRoleAssignmentsError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::get_role_assignments`], one variant per declared status.
@@ -743,6 +878,7 @@ impl rt::ErrorBody for GetRoleAssignmentsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntitlementsByIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -776,6 +912,21 @@ impl ListEntitlementsByIdentity {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -797,7 +948,7 @@ impl ListEntitlementsByIdentity {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -840,6 +991,17 @@ impl ListEntitlementsByIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListEntitlementsByIdentityError>,
+    > {
+        self.client.execute::<ListEntitlementsByIdentityError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -917,6 +1079,7 @@ impl rt::ErrorBody for ListEntitlementsByIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     default_filter: ::std::option::Option<crate::models::ListIdentitiesDefaultFilter>,
@@ -1006,6 +1169,21 @@ impl ListIdentities {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1034,7 +1212,7 @@ impl ListIdentities {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1074,6 +1252,14 @@ impl ListIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentitiesError>> {
+        self.client.execute::<ListIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1145,9 +1331,25 @@ impl rt::ErrorBody for ListIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResetIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl ResetIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1160,7 +1362,7 @@ impl ResetIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<ResetIdentityError>> {
@@ -1187,6 +1389,14 @@ impl ResetIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ResetIdentityError>> {
+        self.client.execute::<ResetIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::reset_identity`], one variant per declared status.
@@ -1233,10 +1443,26 @@ impl rt::ErrorBody for ResetIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendIdentityVerificationAccountToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     send_account_verification_request: crate::models::SendAccountVerificationRequest,
 }
 impl SendIdentityVerificationAccountToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1252,7 +1478,7 @@ impl SendIdentityVerificationAccountToken {
         request = request
             .json_body("application/json", &self.send_account_verification_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1290,6 +1516,19 @@ impl SendIdentityVerificationAccountToken {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SendIdentityVerificationAccountTokenError>,
+    > {
+        self.client
+            .execute::<SendIdentityVerificationAccountTokenError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IdentitiesApi::send_identity_verification_account_token`], one variant per declared status.
@@ -1336,9 +1575,25 @@ impl rt::ErrorBody for SendIdentityVerificationAccountTokenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartIdentitiesInvite {
     client: rt::Client,
+    call_options: rt::CallOptions,
     invite_identities_request: crate::models::InviteIdentitiesRequest,
 }
 impl StartIdentitiesInvite {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1350,7 +1605,7 @@ impl StartIdentitiesInvite {
             .accept("application/json");
         request = request.json_body("application/json", &self.invite_identities_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1389,6 +1644,14 @@ impl StartIdentitiesInvite {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartIdentitiesInviteError>> {
+        self.client.execute::<StartIdentitiesInviteError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::start_identities_invite`], one variant per declared status.
@@ -1435,9 +1698,25 @@ impl rt::ErrorBody for StartIdentitiesInviteError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartIdentityProcessing {
     client: rt::Client,
+    call_options: rt::CallOptions,
     process_identities_request: crate::models::ProcessIdentitiesRequest,
 }
 impl StartIdentityProcessing {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1450,7 +1729,7 @@ impl StartIdentityProcessing {
         request = request
             .json_body("application/json", &self.process_identities_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1493,6 +1772,14 @@ impl StartIdentityProcessing {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartIdentityProcessingError>> {
+        self.client.execute::<StartIdentityProcessingError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentitiesApi::start_identity_processing`], one variant per declared status.
@@ -1539,9 +1826,25 @@ impl rt::ErrorBody for StartIdentityProcessingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SynchronizeAttributesForIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
 }
 impl SynchronizeAttributesForIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1556,7 +1859,7 @@ impl SynchronizeAttributesForIdentity {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1599,6 +1902,19 @@ impl SynchronizeAttributesForIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SynchronizeAttributesForIdentityError>,
+    > {
+        self.client
+            .execute::<SynchronizeAttributesForIdentityError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IdentitiesApi::synchronize_attributes_for_identity`], one variant per declared status.

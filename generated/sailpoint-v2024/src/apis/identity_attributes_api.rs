@@ -23,6 +23,7 @@ impl IdentityAttributesApi {
     ) -> CreateIdentityAttribute {
         CreateIdentityAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_attribute,
         }
     }
@@ -37,6 +38,7 @@ impl IdentityAttributesApi {
     ) -> DeleteIdentityAttribute {
         DeleteIdentityAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
         }
     }
@@ -51,6 +53,7 @@ impl IdentityAttributesApi {
     ) -> DeleteIdentityAttributesInBulk {
         DeleteIdentityAttributesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_attribute_names,
         }
     }
@@ -65,6 +68,7 @@ impl IdentityAttributesApi {
     ) -> GetIdentityAttribute {
         GetIdentityAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
         }
     }
@@ -76,6 +80,7 @@ impl IdentityAttributesApi {
     pub fn list_identity_attributes(&self) -> ListIdentityAttributes {
         ListIdentityAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             include_system: ::std::option::Option::None,
             include_silent: ::std::option::Option::None,
             searchable_only: ::std::option::Option::None,
@@ -94,6 +99,7 @@ impl IdentityAttributesApi {
     ) -> PutIdentityAttribute {
         PutIdentityAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
             identity_attribute,
         }
@@ -105,9 +111,25 @@ impl IdentityAttributesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateIdentityAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_attribute: crate::models::IdentityAttribute,
 }
 impl CreateIdentityAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -118,7 +140,7 @@ impl CreateIdentityAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_attribute);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -161,6 +183,14 @@ impl CreateIdentityAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateIdentityAttributeError>> {
+        self.client.execute::<CreateIdentityAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityAttributesApi::create_identity_attribute`], one variant per declared status.
@@ -207,9 +237,25 @@ impl rt::ErrorBody for CreateIdentityAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentityAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
 }
 impl DeleteIdentityAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -222,7 +268,7 @@ impl DeleteIdentityAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -257,6 +303,14 @@ impl DeleteIdentityAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIdentityAttributeError>> {
+        self.client.execute::<DeleteIdentityAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityAttributesApi::delete_identity_attribute`], one variant per declared status.
@@ -303,9 +357,25 @@ impl rt::ErrorBody for DeleteIdentityAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentityAttributesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_attribute_names: crate::models::IdentityAttributeNames,
 }
 impl DeleteIdentityAttributesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -316,7 +386,7 @@ impl DeleteIdentityAttributesInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_attribute_names);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -351,6 +421,17 @@ impl DeleteIdentityAttributesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteIdentityAttributesInBulkError>,
+    > {
+        self.client.execute::<DeleteIdentityAttributesInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityAttributesApi::delete_identity_attributes_in_bulk`], one variant per declared status.
@@ -397,9 +478,25 @@ impl rt::ErrorBody for DeleteIdentityAttributesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
 }
 impl GetIdentityAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -412,7 +509,7 @@ impl GetIdentityAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -455,6 +552,14 @@ impl GetIdentityAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityAttributeError>> {
+        self.client.execute::<GetIdentityAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityAttributesApi::get_identity_attribute`], one variant per declared status.
@@ -501,6 +606,7 @@ impl rt::ErrorBody for GetIdentityAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentityAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     include_system: ::std::option::Option<bool>,
     include_silent: ::std::option::Option<bool>,
     searchable_only: ::std::option::Option<bool>,
@@ -539,6 +645,21 @@ impl ListIdentityAttributes {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -563,7 +684,7 @@ impl ListIdentityAttributes {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -607,6 +728,14 @@ impl ListIdentityAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentityAttributesError>> {
+        self.client.execute::<ListIdentityAttributesError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityAttributesApi::list_identity_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -649,10 +778,26 @@ impl rt::ErrorBody for ListIdentityAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutIdentityAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
     identity_attribute: crate::models::IdentityAttribute,
 }
 impl PutIdentityAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -666,7 +811,7 @@ impl PutIdentityAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_attribute);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -709,6 +854,14 @@ impl PutIdentityAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutIdentityAttributeError>> {
+        self.client.execute::<PutIdentityAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityAttributesApi::put_identity_attribute`], one variant per declared status.

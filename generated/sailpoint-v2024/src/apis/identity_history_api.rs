@@ -23,6 +23,7 @@ impl IdentityHistoryApi {
     ) -> CompareIdentitySnapshots {
         CompareIdentitySnapshots {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             snapshot1: ::std::option::Option::None,
             snapshot2: ::std::option::Option::None,
@@ -44,6 +45,7 @@ impl IdentityHistoryApi {
     ) -> CompareIdentitySnapshotsAccessType {
         CompareIdentitySnapshotsAccessType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             access_associated: ::std::option::Option::None,
             snapshot1: ::std::option::Option::None,
@@ -65,6 +67,7 @@ impl IdentityHistoryApi {
     ) -> GetHistoricalIdentity {
         GetHistoricalIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -79,6 +82,7 @@ impl IdentityHistoryApi {
     ) -> GetHistoricalIdentityEvents {
         GetHistoricalIdentityEvents {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             from: ::std::option::Option::None,
             event_types: ::std::option::Option::None,
@@ -100,6 +104,7 @@ impl IdentityHistoryApi {
     ) -> GetIdentitySnapshot {
         GetIdentitySnapshot {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             date: date.into(),
         }
@@ -115,6 +120,7 @@ impl IdentityHistoryApi {
     ) -> GetIdentitySnapshotSummary {
         GetIdentitySnapshotSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             before: ::std::option::Option::None,
             interval: ::std::option::Option::None,
@@ -135,6 +141,7 @@ impl IdentityHistoryApi {
     ) -> GetIdentityStartDate {
         GetIdentityStartDate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -146,6 +153,7 @@ impl IdentityHistoryApi {
     pub fn list_historical_identities(&self) -> ListHistoricalIdentities {
         ListHistoricalIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             starts_with_query: ::std::option::Option::None,
             is_deleted: ::std::option::Option::None,
             is_active: ::std::option::Option::None,
@@ -164,6 +172,7 @@ impl IdentityHistoryApi {
     ) -> ListIdentityAccessItems {
         ListIdentityAccessItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             r#type: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -183,6 +192,7 @@ impl IdentityHistoryApi {
     ) -> ListIdentitySnapshotAccessItems {
         ListIdentitySnapshotAccessItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             date: date.into(),
             r#type: ::std::option::Option::None,
@@ -199,6 +209,7 @@ impl IdentityHistoryApi {
     ) -> ListIdentitySnapshots {
         ListIdentitySnapshots {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             start: ::std::option::Option::None,
             interval: ::std::option::Option::None,
@@ -214,6 +225,7 @@ impl IdentityHistoryApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompareIdentitySnapshots {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     snapshot1: ::std::option::Option<::std::string::String>,
     snapshot2: ::std::option::Option<::std::string::String>,
@@ -274,6 +286,21 @@ impl CompareIdentitySnapshots {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -308,7 +335,7 @@ impl CompareIdentitySnapshots {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -351,6 +378,14 @@ impl CompareIdentitySnapshots {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CompareIdentitySnapshotsError>> {
+        self.client.execute::<CompareIdentitySnapshotsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -425,6 +460,7 @@ impl rt::ErrorBody for CompareIdentitySnapshotsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompareIdentitySnapshotsAccessType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     access_associated: ::std::option::Option<bool>,
     snapshot1: ::std::option::Option<::std::string::String>,
@@ -483,6 +519,21 @@ impl CompareIdentitySnapshotsAccessType {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -517,7 +568,7 @@ impl CompareIdentitySnapshotsAccessType {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -560,6 +611,19 @@ impl CompareIdentitySnapshotsAccessType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CompareIdentitySnapshotsAccessTypeError>,
+    > {
+        self.client
+            .execute::<CompareIdentitySnapshotsAccessTypeError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -634,9 +698,25 @@ impl rt::ErrorBody for CompareIdentitySnapshotsAccessTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoricalIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetHistoricalIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -650,7 +730,7 @@ impl GetHistoricalIdentity {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -694,6 +774,14 @@ impl GetHistoricalIdentity {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetHistoricalIdentityError>> {
+        self.client.execute::<GetHistoricalIdentityError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityHistoryApi::get_historical_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -736,6 +824,7 @@ impl rt::ErrorBody for GetHistoricalIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoricalIdentityEvents {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     from: ::std::option::Option<::std::string::String>,
     event_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -793,6 +882,21 @@ impl GetHistoricalIdentityEvents {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -829,7 +933,7 @@ impl GetHistoricalIdentityEvents {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -876,6 +980,17 @@ impl GetHistoricalIdentityEvents {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetHistoricalIdentityEventsError>,
+    > {
+        self.client.execute::<GetHistoricalIdentityEventsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -953,10 +1068,26 @@ impl rt::ErrorBody for GetHistoricalIdentityEventsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitySnapshot {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     date: ::std::string::String,
 }
 impl GetIdentitySnapshot {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -971,7 +1102,7 @@ impl GetIdentitySnapshot {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1015,6 +1146,14 @@ impl GetIdentitySnapshot {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentitySnapshotError>> {
+        self.client.execute::<GetIdentitySnapshotError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityHistoryApi::get_identity_snapshot`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1057,6 +1196,7 @@ impl rt::ErrorBody for GetIdentitySnapshotError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitySnapshotSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     before: ::std::option::Option<::std::string::String>,
     interval: ::std::option::Option<crate::models::GetIdentitySnapshotSummaryInterval>,
@@ -1117,6 +1257,21 @@ impl GetIdentitySnapshotSummary {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1149,7 +1304,7 @@ impl GetIdentitySnapshotSummary {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1192,6 +1347,17 @@ impl GetIdentitySnapshotSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentitySnapshotSummaryError>,
+    > {
+        self.client.execute::<GetIdentitySnapshotSummaryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1263,9 +1429,25 @@ impl rt::ErrorBody for GetIdentitySnapshotSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityStartDate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetIdentityStartDate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1279,7 +1461,7 @@ impl GetIdentityStartDate {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1316,6 +1498,14 @@ impl GetIdentityStartDate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityStartDateError>> {
+        self.client.execute::<GetIdentityStartDateError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityHistoryApi::get_identity_start_date`], one variant per declared status.
@@ -1359,6 +1549,7 @@ impl rt::ErrorBody for GetIdentityStartDateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListHistoricalIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     starts_with_query: ::std::option::Option<::std::string::String>,
     is_deleted: ::std::option::Option<bool>,
     is_active: ::std::option::Option<bool>,
@@ -1400,6 +1591,21 @@ impl ListHistoricalIdentities {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1428,7 +1634,7 @@ impl ListHistoricalIdentities {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1471,6 +1677,14 @@ impl ListHistoricalIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListHistoricalIdentitiesError>> {
+        self.client.execute::<ListHistoricalIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1542,6 +1756,7 @@ impl rt::ErrorBody for ListHistoricalIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentityAccessItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     r#type: ::std::option::Option<crate::models::ListIdentityAccessItemsType>,
     limit: ::std::option::Option<i32>,
@@ -1581,6 +1796,21 @@ impl ListIdentityAccessItems {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1606,7 +1836,7 @@ impl ListIdentityAccessItems {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1653,6 +1883,14 @@ impl ListIdentityAccessItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentityAccessItemsError>> {
+        self.client.execute::<ListIdentityAccessItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1730,6 +1968,7 @@ impl rt::ErrorBody for ListIdentityAccessItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentitySnapshotAccessItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     date: ::std::string::String,
     r#type: ::std::option::Option<::std::string::String>,
@@ -1741,6 +1980,21 @@ impl ListIdentitySnapshotAccessItems {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1760,7 +2014,7 @@ impl ListIdentitySnapshotAccessItems {
             request = request.query("type", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1808,6 +2062,17 @@ impl ListIdentitySnapshotAccessItems {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListIdentitySnapshotAccessItemsError>,
+    > {
+        self.client.execute::<ListIdentitySnapshotAccessItemsError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityHistoryApi::list_identity_snapshot_access_items`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1850,6 +2115,7 @@ impl rt::ErrorBody for ListIdentitySnapshotAccessItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentitySnapshots {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     start: ::std::option::Option<::std::string::String>,
     interval: ::std::option::Option<crate::models::ListIdentitySnapshotsInterval>,
@@ -1901,6 +2167,21 @@ impl ListIdentitySnapshots {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1930,7 +2211,7 @@ impl ListIdentitySnapshots {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1973,6 +2254,14 @@ impl ListIdentitySnapshots {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentitySnapshotsError>> {
+        self.client.execute::<ListIdentitySnapshotsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

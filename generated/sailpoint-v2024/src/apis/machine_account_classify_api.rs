@@ -24,6 +24,7 @@ impl MachineAccountClassifyApi {
     ) -> SendClassifyMachineAccount {
         SendClassifyMachineAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             classification_mode: ::std::option::Option::None,
         }
@@ -35,6 +36,7 @@ impl MachineAccountClassifyApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendClassifyMachineAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     classification_mode: ::std::option::Option<
         crate::models::SendClassifyMachineAccountClassificationMode,
@@ -55,6 +57,21 @@ impl SendClassifyMachineAccount {
         self.classification_mode = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -72,7 +89,7 @@ impl SendClassifyMachineAccount {
                 .query("classificationMode", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -115,6 +132,17 @@ impl SendClassifyMachineAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SendClassifyMachineAccountError>,
+    > {
+        self.client.execute::<SendClassifyMachineAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineAccountClassifyApi::send_classify_machine_account`], one variant per declared status.

@@ -25,6 +25,7 @@ impl MachineAccountMappingsApi {
     ) -> CreateMachineAccountMappings {
         CreateMachineAccountMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             attribute_mappings,
         }
@@ -41,6 +42,7 @@ impl MachineAccountMappingsApi {
     ) -> DeleteMachineAccountMappings {
         DeleteMachineAccountMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -55,6 +57,7 @@ impl MachineAccountMappingsApi {
     ) -> ListMachineAccountMappings {
         ListMachineAccountMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             source_id: source_id.into(),
@@ -72,6 +75,7 @@ impl MachineAccountMappingsApi {
     ) -> SetMachineAccountMappings {
         SetMachineAccountMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             attribute_mappings,
         }
@@ -83,10 +87,26 @@ impl MachineAccountMappingsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachineAccountMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     attribute_mappings: crate::models::AttributeMappings,
 }
 impl CreateMachineAccountMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -102,7 +122,7 @@ impl CreateMachineAccountMappings {
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_mappings);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -146,6 +166,17 @@ impl CreateMachineAccountMappings {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateMachineAccountMappingsError>,
+    > {
+        self.client.execute::<CreateMachineAccountMappingsError>(self.request()).await
+    }
 }
 /// The error bodies of [`MachineAccountMappingsApi::create_machine_account_mappings`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -188,9 +219,25 @@ impl rt::ErrorBody for CreateMachineAccountMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineAccountMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteMachineAccountMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -205,7 +252,7 @@ impl DeleteMachineAccountMappings {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -240,6 +287,17 @@ impl DeleteMachineAccountMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteMachineAccountMappingsError>,
+    > {
+        self.client.execute::<DeleteMachineAccountMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineAccountMappingsApi::delete_machine_account_mappings`], one variant per declared status.
@@ -286,6 +344,7 @@ impl rt::ErrorBody for DeleteMachineAccountMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachineAccountMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     source_id: ::std::string::String,
@@ -305,6 +364,21 @@ impl ListMachineAccountMappings {
     /// The server's default: `0`.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -327,7 +401,7 @@ impl ListMachineAccountMappings {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -370,6 +444,17 @@ impl ListMachineAccountMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListMachineAccountMappingsError>,
+    > {
+        self.client.execute::<ListMachineAccountMappingsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -447,10 +532,26 @@ impl rt::ErrorBody for ListMachineAccountMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMachineAccountMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     attribute_mappings: crate::models::AttributeMappings,
 }
 impl SetMachineAccountMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -465,7 +566,7 @@ impl SetMachineAccountMappings {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_mappings);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -508,6 +609,14 @@ impl SetMachineAccountMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetMachineAccountMappingsError>> {
+        self.client.execute::<SetMachineAccountMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineAccountMappingsApi::set_machine_account_mappings`], one variant per declared status.

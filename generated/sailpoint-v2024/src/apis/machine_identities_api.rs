@@ -24,6 +24,7 @@ impl MachineIdentitiesApi {
     ) -> CreateMachineIdentity {
         CreateMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             machine_identity,
         }
     }
@@ -38,6 +39,7 @@ impl MachineIdentitiesApi {
     ) -> DeleteMachineIdentity {
         DeleteMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -52,6 +54,7 @@ impl MachineIdentitiesApi {
     ) -> GetMachineIdentity {
         GetMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -63,6 +66,7 @@ impl MachineIdentitiesApi {
     pub fn list_machine_identities(&self) -> ListMachineIdentities {
         ListMachineIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -84,6 +88,7 @@ impl MachineIdentitiesApi {
     ) -> UpdateMachineIdentity {
         UpdateMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -95,9 +100,25 @@ impl MachineIdentitiesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     machine_identity: crate::models::MachineIdentity,
 }
 impl CreateMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -109,7 +130,7 @@ impl CreateMachineIdentity {
             .accept("application/json");
         request = request.json_body("application/json", &self.machine_identity);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -152,6 +173,14 @@ impl CreateMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateMachineIdentityError>> {
+        self.client.execute::<CreateMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::create_machine_identity`], one variant per declared status.
@@ -198,9 +227,25 @@ impl rt::ErrorBody for CreateMachineIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -214,7 +259,7 @@ impl DeleteMachineIdentity {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -249,6 +294,14 @@ impl DeleteMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteMachineIdentityError>> {
+        self.client.execute::<DeleteMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::delete_machine_identity`], one variant per declared status.
@@ -295,9 +348,25 @@ impl rt::ErrorBody for DeleteMachineIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -311,7 +380,7 @@ impl GetMachineIdentity {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -351,6 +420,14 @@ impl GetMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMachineIdentityError>> {
+        self.client.execute::<GetMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::get_machine_identity`], one variant per declared status.
@@ -397,6 +474,7 @@ impl rt::ErrorBody for GetMachineIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachineIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     count: ::std::option::Option<bool>,
@@ -463,6 +541,21 @@ impl ListMachineIdentities {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -488,7 +581,7 @@ impl ListMachineIdentities {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -531,6 +624,14 @@ impl ListMachineIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListMachineIdentitiesError>> {
+        self.client.execute::<ListMachineIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -605,12 +706,28 @@ impl rt::ErrorBody for ListMachineIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl UpdateMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -625,7 +742,7 @@ impl UpdateMachineIdentity {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -668,6 +785,14 @@ impl UpdateMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateMachineIdentityError>> {
+        self.client.execute::<UpdateMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::update_machine_identity`], one variant per declared status.

@@ -25,6 +25,7 @@ impl ManagedClientsApi {
     ) -> CreateManagedClient {
         CreateManagedClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             managed_client_request,
         }
     }
@@ -39,6 +40,7 @@ impl ManagedClientsApi {
     ) -> DeleteManagedClient {
         DeleteManagedClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -53,6 +55,7 @@ impl ManagedClientsApi {
     ) -> GetManagedClient {
         GetManagedClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -68,6 +71,7 @@ impl ManagedClientsApi {
     ) -> GetManagedClientStatus {
         GetManagedClientStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             r#type,
         }
@@ -80,6 +84,7 @@ impl ManagedClientsApi {
     pub fn get_managed_clients(&self) -> GetManagedClients {
         GetManagedClients {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -98,6 +103,7 @@ impl ManagedClientsApi {
     ) -> UpdateManagedClient {
         UpdateManagedClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -109,9 +115,25 @@ impl ManagedClientsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateManagedClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     managed_client_request: crate::models::ManagedClientRequest,
 }
 impl CreateManagedClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -122,7 +144,7 @@ impl CreateManagedClient {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.managed_client_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -162,6 +184,14 @@ impl CreateManagedClient {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateManagedClientError>> {
+        self.client.execute::<CreateManagedClientError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClientsApi::create_managed_client`], one variant per declared status.
@@ -205,9 +235,25 @@ impl rt::ErrorBody for CreateManagedClientError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteManagedClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteManagedClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -220,7 +266,7 @@ impl DeleteManagedClient {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -255,6 +301,14 @@ impl DeleteManagedClient {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteManagedClientError>> {
+        self.client.execute::<DeleteManagedClientError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClientsApi::delete_managed_client`], one variant per declared status.
@@ -298,9 +352,25 @@ impl rt::ErrorBody for DeleteManagedClientError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetManagedClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -313,7 +383,7 @@ impl GetManagedClient {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -352,6 +422,14 @@ impl GetManagedClient {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClientError>> {
+        self.client.execute::<GetManagedClientError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClientsApi::get_managed_client`], one variant per declared status.
@@ -398,10 +476,26 @@ impl rt::ErrorBody for GetManagedClientError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClientStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     r#type: crate::models::ManagedClientType,
 }
 impl GetManagedClientStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -416,7 +510,7 @@ impl GetManagedClientStatus {
             .accept("application/json");
         request = request
             .query("type", ::std::string::ToString::to_string(&self.r#type));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -459,6 +553,14 @@ impl GetManagedClientStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClientStatusError>> {
+        self.client.execute::<GetManagedClientStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClientsApi::get_managed_client_status`], one variant per declared status.
@@ -505,6 +607,7 @@ impl rt::ErrorBody for GetManagedClientStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClients {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -556,6 +659,21 @@ impl GetManagedClients {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -577,7 +695,7 @@ impl GetManagedClients {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -620,6 +738,14 @@ impl GetManagedClients {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClientsError>> {
+        self.client.execute::<GetManagedClientsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -691,10 +817,26 @@ impl rt::ErrorBody for GetManagedClientsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateManagedClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateManagedClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -708,7 +850,7 @@ impl UpdateManagedClient {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -748,6 +890,14 @@ impl UpdateManagedClient {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateManagedClientError>> {
+        self.client.execute::<UpdateManagedClientError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClientsApi::update_managed_client`], one variant per declared status.

@@ -26,6 +26,7 @@ impl ManagedClusterTypesApi {
     ) -> CreateManagedClusterType {
         CreateManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             managed_cluster_type,
         }
     }
@@ -41,6 +42,7 @@ impl ManagedClusterTypesApi {
     ) -> DeleteManagedClusterType {
         DeleteManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -56,6 +58,7 @@ impl ManagedClusterTypesApi {
     ) -> GetManagedClusterType {
         GetManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -68,6 +71,7 @@ impl ManagedClusterTypesApi {
     pub fn get_managed_cluster_types(&self) -> GetManagedClusterTypes {
         GetManagedClusterTypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type: ::std::option::Option::None,
             pod: ::std::option::Option::None,
             org: ::std::option::Option::None,
@@ -88,6 +92,7 @@ impl ManagedClusterTypesApi {
     ) -> UpdateManagedClusterType {
         UpdateManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             json_patch,
         }
@@ -99,9 +104,25 @@ impl ManagedClusterTypesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     managed_cluster_type: crate::models::ManagedClusterType,
 }
 impl CreateManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -112,7 +133,7 @@ impl CreateManagedClusterType {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.managed_cluster_type);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -155,6 +176,14 @@ impl CreateManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateManagedClusterTypeError>> {
+        self.client.execute::<CreateManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::create_managed_cluster_type`], one variant per declared status.
@@ -201,9 +230,25 @@ impl rt::ErrorBody for CreateManagedClusterTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -216,7 +261,7 @@ impl DeleteManagedClusterType {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -251,6 +296,14 @@ impl DeleteManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteManagedClusterTypeError>> {
+        self.client.execute::<DeleteManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::delete_managed_cluster_type`], one variant per declared status.
@@ -294,9 +347,25 @@ impl rt::ErrorBody for DeleteManagedClusterTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -309,7 +378,7 @@ impl GetManagedClusterType {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -352,6 +421,14 @@ impl GetManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClusterTypeError>> {
+        self.client.execute::<GetManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::get_managed_cluster_type`], one variant per declared status.
@@ -398,6 +475,7 @@ impl rt::ErrorBody for GetManagedClusterTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClusterTypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: ::std::option::Option<::std::string::String>,
     pod: ::std::option::Option<::std::string::String>,
     org: ::std::option::Option<::std::string::String>,
@@ -445,6 +523,21 @@ impl GetManagedClusterTypes {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -469,7 +562,7 @@ impl GetManagedClusterTypes {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -512,6 +605,14 @@ impl GetManagedClusterTypes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClusterTypesError>> {
+        self.client.execute::<GetManagedClusterTypesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -586,10 +687,26 @@ impl rt::ErrorBody for GetManagedClusterTypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     json_patch: crate::models::JsonPatch,
 }
 impl UpdateManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -603,7 +720,7 @@ impl UpdateManagedClusterType {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.json_patch);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -646,6 +763,14 @@ impl UpdateManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateManagedClusterTypeError>> {
+        self.client.execute::<UpdateManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::update_managed_cluster_type`], one variant per declared status.

@@ -25,6 +25,7 @@ impl ManagedClustersApi {
     ) -> CreateManagedCluster {
         CreateManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             managed_cluster_request,
         }
     }
@@ -39,6 +40,7 @@ impl ManagedClustersApi {
     ) -> DeleteManagedCluster {
         DeleteManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             remove_clients: ::std::option::Option::None,
         }
@@ -54,6 +56,7 @@ impl ManagedClustersApi {
     ) -> GetClientLogConfiguration {
         GetClientLogConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -68,6 +71,7 @@ impl ManagedClustersApi {
     ) -> GetManagedCluster {
         GetManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -79,6 +83,7 @@ impl ManagedClustersApi {
     pub fn get_managed_clusters(&self) -> GetManagedClusters {
         GetManagedClusters {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -97,6 +102,7 @@ impl ManagedClustersApi {
     ) -> PutClientLogConfiguration {
         PutClientLogConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             put_client_log_configuration_request,
         }
@@ -113,6 +119,7 @@ impl ManagedClustersApi {
     ) -> Update {
         Update {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -128,6 +135,7 @@ impl ManagedClustersApi {
     ) -> UpdateManagedCluster {
         UpdateManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -139,9 +147,25 @@ impl ManagedClustersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     managed_cluster_request: crate::models::ManagedClusterRequest,
 }
 impl CreateManagedCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -152,7 +176,7 @@ impl CreateManagedCluster {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.managed_cluster_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -192,6 +216,14 @@ impl CreateManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateManagedClusterError>> {
+        self.client.execute::<CreateManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::create_managed_cluster`], one variant per declared status.
@@ -235,6 +267,7 @@ impl rt::ErrorBody for CreateManagedClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     remove_clients: ::std::option::Option<bool>,
 }
@@ -244,6 +277,21 @@ impl DeleteManagedCluster {
     /// The server's default: `false`.
     pub fn remove_clients(mut self, value: bool) -> Self {
         self.remove_clients = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -262,7 +310,7 @@ impl DeleteManagedCluster {
             request = request
                 .query("removeClients", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -297,6 +345,14 @@ impl DeleteManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteManagedClusterError>> {
+        self.client.execute::<DeleteManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::delete_managed_cluster`], one variant per declared status.
@@ -340,9 +396,25 @@ impl rt::ErrorBody for DeleteManagedClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetClientLogConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetClientLogConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -355,7 +427,7 @@ impl GetClientLogConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -405,6 +477,14 @@ impl GetClientLogConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetClientLogConfigurationError>> {
+        self.client.execute::<GetClientLogConfigurationError>(self.request()).await
+    }
 }
 /// The error bodies of [`ManagedClustersApi::get_client_log_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -450,9 +530,25 @@ impl rt::ErrorBody for GetClientLogConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetManagedCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -465,7 +561,7 @@ impl GetManagedCluster {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -504,6 +600,14 @@ impl GetManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClusterError>> {
+        self.client.execute::<GetManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::get_managed_cluster`], one variant per declared status.
@@ -550,6 +654,7 @@ impl rt::ErrorBody for GetManagedClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClusters {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -601,6 +706,21 @@ impl GetManagedClusters {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -622,7 +742,7 @@ impl GetManagedClusters {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -665,6 +785,14 @@ impl GetManagedClusters {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClustersError>> {
+        self.client.execute::<GetManagedClustersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -736,10 +864,26 @@ impl rt::ErrorBody for GetManagedClustersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutClientLogConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     put_client_log_configuration_request: crate::models::PutClientLogConfigurationRequest,
 }
 impl PutClientLogConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -754,7 +898,7 @@ impl PutClientLogConfiguration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.put_client_log_configuration_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -797,6 +941,14 @@ impl PutClientLogConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutClientLogConfigurationError>> {
+        self.client.execute::<PutClientLogConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::put_client_log_configuration`], one variant per declared status.
@@ -843,9 +995,25 @@ impl rt::ErrorBody for PutClientLogConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Update {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl Update {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -858,7 +1026,7 @@ impl Update {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -888,6 +1056,14 @@ impl Update {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateError>> {
+        self.client.execute::<UpdateError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::update`], one variant per declared status.
@@ -934,10 +1110,26 @@ impl rt::ErrorBody for UpdateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateManagedCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -951,7 +1143,7 @@ impl UpdateManagedCluster {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -991,6 +1183,14 @@ impl UpdateManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateManagedClusterError>> {
+        self.client.execute::<UpdateManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::update_managed_cluster`], one variant per declared status.

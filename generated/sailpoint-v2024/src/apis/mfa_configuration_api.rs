@@ -20,6 +20,7 @@ impl MfaConfigurationApi {
     pub fn get_mfa_duo_config(&self) -> GetMfaDuoConfig {
         GetMfaDuoConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Configuration of kba mfa method
@@ -30,6 +31,7 @@ impl MfaConfigurationApi {
     pub fn get_mfa_kba_config(&self) -> GetMfaKbaConfig {
         GetMfaKbaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             all_languages: ::std::option::Option::None,
         }
     }
@@ -41,6 +43,7 @@ impl MfaConfigurationApi {
     pub fn get_mfa_okta_config(&self) -> GetMfaOktaConfig {
         GetMfaOktaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Set duo mfa configuration
@@ -54,6 +57,7 @@ impl MfaConfigurationApi {
     ) -> SetMfaDuoConfig {
         SetMfaDuoConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mfa_duo_config,
         }
     }
@@ -68,6 +72,7 @@ impl MfaConfigurationApi {
     ) -> SetMfaOktaConfig {
         SetMfaOktaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mfa_okta_config,
         }
     }
@@ -82,6 +87,7 @@ impl MfaConfigurationApi {
     ) -> SetMfakbaConfig {
         SetMfakbaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -96,6 +102,7 @@ impl MfaConfigurationApi {
     ) -> TestMfaConfig {
         TestMfaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             method,
         }
     }
@@ -106,8 +113,24 @@ impl MfaConfigurationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMfaDuoConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetMfaDuoConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -117,7 +140,7 @@ impl GetMfaDuoConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -154,6 +177,14 @@ impl GetMfaDuoConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMfaDuoConfigError>> {
+        self.client.execute::<GetMfaDuoConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::get_mfa_duo_config`], one variant per declared status.
@@ -197,6 +228,7 @@ impl rt::ErrorBody for GetMfaDuoConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMfaKbaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     all_languages: ::std::option::Option<bool>,
 }
 impl GetMfaKbaConfig {
@@ -206,6 +238,21 @@ impl GetMfaKbaConfig {
     /// * If not passed, it behaves the same way as passing this parameter as false
     pub fn all_languages(mut self, value: bool) -> Self {
         self.all_languages = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -221,7 +268,7 @@ impl GetMfaKbaConfig {
             request = request
                 .query("allLanguages", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -265,6 +312,14 @@ impl GetMfaKbaConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMfaKbaConfigError>> {
+        self.client.execute::<GetMfaKbaConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`MfaConfigurationApi::get_mfa_kba_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -307,8 +362,24 @@ impl rt::ErrorBody for GetMfaKbaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMfaOktaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetMfaOktaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -318,7 +389,7 @@ impl GetMfaOktaConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -357,6 +428,14 @@ impl GetMfaOktaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMfaOktaConfigError>> {
+        self.client.execute::<GetMfaOktaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::get_mfa_okta_config`], one variant per declared status.
@@ -400,9 +479,25 @@ impl rt::ErrorBody for GetMfaOktaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMfaDuoConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mfa_duo_config: crate::models::MfaDuoConfig,
 }
 impl SetMfaDuoConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -413,7 +508,7 @@ impl SetMfaDuoConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.mfa_duo_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -450,6 +545,14 @@ impl SetMfaDuoConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetMfaDuoConfigError>> {
+        self.client.execute::<SetMfaDuoConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::set_mfa_duo_config`], one variant per declared status.
@@ -493,9 +596,25 @@ impl rt::ErrorBody for SetMfaDuoConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMfaOktaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mfa_okta_config: crate::models::MfaOktaConfig,
 }
 impl SetMfaOktaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -506,7 +625,7 @@ impl SetMfaOktaConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.mfa_okta_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -545,6 +664,14 @@ impl SetMfaOktaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetMfaOktaConfigError>> {
+        self.client.execute::<SetMfaOktaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::set_mfa_okta_config`], one variant per declared status.
@@ -588,9 +715,25 @@ impl rt::ErrorBody for SetMfaOktaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMfakbaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::KbaAnswerRequestItem>,
 }
 impl SetMfakbaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -601,7 +744,7 @@ impl SetMfakbaConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -645,6 +788,14 @@ impl SetMfakbaConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetMfakbaConfigError>> {
+        self.client.execute::<SetMfakbaConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`MfaConfigurationApi::set_mfakba_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -687,9 +838,25 @@ impl rt::ErrorBody for SetMfakbaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestMfaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     method: crate::models::TestMfaConfigMethod,
 }
 impl TestMfaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -703,7 +870,7 @@ impl TestMfaConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -740,6 +907,14 @@ impl TestMfaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestMfaConfigError>> {
+        self.client.execute::<TestMfaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::test_mfa_config`], one variant per declared status.

@@ -27,6 +27,7 @@ impl MultiHostIntegrationApi {
     ) -> CreateMultiHostIntegration {
         CreateMultiHostIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_integrations_create,
         }
     }
@@ -44,6 +45,7 @@ impl MultiHostIntegrationApi {
     ) -> CreateSourcesWithinMultiHost {
         CreateSourcesWithinMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             request_body,
         }
@@ -61,6 +63,7 @@ impl MultiHostIntegrationApi {
     ) -> DeleteMultiHost {
         DeleteMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -76,6 +79,7 @@ impl MultiHostIntegrationApi {
     ) -> GetAcctAggregationGroups {
         GetAcctAggregationGroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -94,6 +98,7 @@ impl MultiHostIntegrationApi {
     ) -> GetEntitlementAggregationGroups {
         GetEntitlementAggregationGroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_id: multi_host_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -112,6 +117,7 @@ impl MultiHostIntegrationApi {
     ) -> GetMultiHostIntegrations {
         GetMultiHostIntegrations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -125,6 +131,7 @@ impl MultiHostIntegrationApi {
     pub fn get_multi_host_integrations_list(&self) -> GetMultiHostIntegrationsList {
         GetMultiHostIntegrationsList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -146,6 +153,7 @@ impl MultiHostIntegrationApi {
     ) -> GetMultiHostSourceCreationErrors {
         GetMultiHostSourceCreationErrors {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_id: multi_host_id.into(),
         }
     }
@@ -159,6 +167,7 @@ impl MultiHostIntegrationApi {
     pub fn get_multihost_integration_types(&self) -> GetMultihostIntegrationTypes {
         GetMultihostIntegrationTypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List sources within multi-host integration
@@ -174,6 +183,7 @@ impl MultiHostIntegrationApi {
     ) -> GetSourcesWithinMultiHost {
         GetSourcesWithinMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -195,6 +205,7 @@ impl MultiHostIntegrationApi {
     ) -> TestConnectionMultiHostSources {
         TestConnectionMultiHostSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -212,6 +223,7 @@ impl MultiHostIntegrationApi {
     ) -> TestSourceConnectionMultihost {
         TestSourceConnectionMultihost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             source_id: source_id.into(),
         }
@@ -230,6 +242,7 @@ impl MultiHostIntegrationApi {
     ) -> UpdateMultiHostSources {
         UpdateMultiHostSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             request_body,
         }
@@ -241,9 +254,25 @@ impl MultiHostIntegrationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMultiHostIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_integrations_create: crate::models::MultiHostIntegrationsCreate,
 }
 impl CreateMultiHostIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -255,7 +284,7 @@ impl CreateMultiHostIntegration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.multi_host_integrations_create);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -298,6 +327,17 @@ impl CreateMultiHostIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateMultiHostIntegrationError>,
+    > {
+        self.client.execute::<CreateMultiHostIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::create_multi_host_integration`], one variant per declared status.
@@ -344,10 +384,26 @@ impl rt::ErrorBody for CreateMultiHostIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourcesWithinMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::MultiHostIntegrationsCreateSources>,
 }
 impl CreateSourcesWithinMultiHost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -362,7 +418,7 @@ impl CreateSourcesWithinMultiHost {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -397,6 +453,17 @@ impl CreateSourcesWithinMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateSourcesWithinMultiHostError>,
+    > {
+        self.client.execute::<CreateSourcesWithinMultiHostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::create_sources_within_multi_host`], one variant per declared status.
@@ -443,9 +510,25 @@ impl rt::ErrorBody for CreateSourcesWithinMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl DeleteMultiHost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -459,7 +542,7 @@ impl DeleteMultiHost {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -491,6 +574,14 @@ impl DeleteMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteMultiHostError>> {
+        self.client.execute::<DeleteMultiHostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::delete_multi_host`], one variant per declared status.
@@ -537,6 +628,7 @@ impl rt::ErrorBody for DeleteMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAcctAggregationGroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -558,6 +650,21 @@ impl GetAcctAggregationGroups {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -577,7 +684,7 @@ impl GetAcctAggregationGroups {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -624,6 +731,14 @@ impl GetAcctAggregationGroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAcctAggregationGroupsError>> {
+        self.client.execute::<GetAcctAggregationGroupsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -701,6 +816,7 @@ impl rt::ErrorBody for GetAcctAggregationGroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementAggregationGroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -722,6 +838,21 @@ impl GetEntitlementAggregationGroups {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -741,7 +872,7 @@ impl GetEntitlementAggregationGroups {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -788,6 +919,17 @@ impl GetEntitlementAggregationGroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementAggregationGroupsError>,
+    > {
+        self.client.execute::<GetEntitlementAggregationGroupsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -865,9 +1007,25 @@ impl rt::ErrorBody for GetEntitlementAggregationGroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostIntegrations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl GetMultiHostIntegrations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -881,7 +1039,7 @@ impl GetMultiHostIntegrations {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -924,6 +1082,14 @@ impl GetMultiHostIntegrations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMultiHostIntegrationsError>> {
+        self.client.execute::<GetMultiHostIntegrationsError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multi_host_integrations`], one variant per declared status.
@@ -970,6 +1136,7 @@ impl rt::ErrorBody for GetMultiHostIntegrationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostIntegrationsList {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -1041,6 +1208,21 @@ impl GetMultiHostIntegrationsList {
         self.for_subadmin = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1068,7 +1250,7 @@ impl GetMultiHostIntegrationsList {
         if let ::std::option::Option::Some(value) = &self.for_subadmin {
             request = request.query("for-subadmin", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1111,6 +1293,17 @@ impl GetMultiHostIntegrationsList {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultiHostIntegrationsListError>,
+    > {
+        self.client.execute::<GetMultiHostIntegrationsListError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1188,9 +1381,25 @@ impl rt::ErrorBody for GetMultiHostIntegrationsListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostSourceCreationErrors {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_id: ::std::string::String,
 }
 impl GetMultiHostSourceCreationErrors {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1204,7 +1413,7 @@ impl GetMultiHostSourceCreationErrors {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1247,6 +1456,19 @@ impl GetMultiHostSourceCreationErrors {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultiHostSourceCreationErrorsError>,
+    > {
+        self.client
+            .execute::<GetMultiHostSourceCreationErrorsError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multi_host_source_creation_errors`], one variant per declared status.
@@ -1293,8 +1515,24 @@ impl rt::ErrorBody for GetMultiHostSourceCreationErrorsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultihostIntegrationTypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetMultihostIntegrationTypes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1304,7 +1542,7 @@ impl GetMultihostIntegrationTypes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1349,6 +1587,17 @@ impl GetMultihostIntegrationTypes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultihostIntegrationTypesError>,
+    > {
+        self.client.execute::<GetMultihostIntegrationTypesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multihost_integration_types`], one variant per declared status.
@@ -1395,6 +1644,7 @@ impl rt::ErrorBody for GetMultihostIntegrationTypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourcesWithinMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -1452,6 +1702,21 @@ impl GetSourcesWithinMultiHost {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1480,7 +1745,7 @@ impl GetSourcesWithinMultiHost {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1523,6 +1788,14 @@ impl GetSourcesWithinMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourcesWithinMultiHostError>> {
+        self.client.execute::<GetSourcesWithinMultiHostError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1600,9 +1873,25 @@ impl rt::ErrorBody for GetSourcesWithinMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestConnectionMultiHostSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl TestConnectionMultiHostSources {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1616,7 +1905,7 @@ impl TestConnectionMultiHostSources {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1651,6 +1940,17 @@ impl TestConnectionMultiHostSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestConnectionMultiHostSourcesError>,
+    > {
+        self.client.execute::<TestConnectionMultiHostSourcesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::test_connection_multi_host_sources`], one variant per declared status.
@@ -1697,10 +1997,26 @@ impl rt::ErrorBody for TestConnectionMultiHostSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConnectionMultihost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     source_id: ::std::string::String,
 }
 impl TestSourceConnectionMultihost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1716,7 +2032,7 @@ impl TestSourceConnectionMultihost {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1759,6 +2075,17 @@ impl TestSourceConnectionMultihost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestSourceConnectionMultihostError>,
+    > {
+        self.client.execute::<TestSourceConnectionMultihostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::test_source_connection_multihost`], one variant per declared status.
@@ -1805,10 +2132,26 @@ impl rt::ErrorBody for TestSourceConnectionMultihostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMultiHostSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::UpdateMultiHostSourcesRequestItem>,
 }
 impl UpdateMultiHostSources {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1823,7 +2166,7 @@ impl UpdateMultiHostSources {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1858,6 +2201,14 @@ impl UpdateMultiHostSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateMultiHostSourcesError>> {
+        self.client.execute::<UpdateMultiHostSourcesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::update_multi_host_sources`], one variant per declared status.

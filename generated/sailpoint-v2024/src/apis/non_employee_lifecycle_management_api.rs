@@ -54,6 +54,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ApproveNonEmployeeRequest {
         ApproveNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             non_employee_approval_decision,
         }
@@ -70,6 +71,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeRecord {
         CreateNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             non_employee_request_body,
         }
     }
@@ -84,6 +86,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeRequest {
         CreateNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             non_employee_request_body,
         }
     }
@@ -98,6 +101,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeSource {
         CreateNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             non_employee_source_request_body,
         }
     }
@@ -114,6 +118,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> CreateNonEmployeeSourceSchemaAttributes {
         CreateNonEmployeeSourceSchemaAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             non_employee_schema_attribute_body,
         }
@@ -130,6 +135,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeRecord {
         DeleteNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -144,6 +150,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeRecordsInBulk {
         DeleteNonEmployeeRecordsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             delete_non_employee_records_in_bulk_request,
         }
     }
@@ -159,6 +166,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeRequest {
         DeleteNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -175,6 +183,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeSchemaAttribute {
         DeleteNonEmployeeSchemaAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_id: attribute_id.into(),
             source_id: source_id.into(),
         }
@@ -190,6 +199,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeSource {
         DeleteNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -204,6 +214,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> DeleteNonEmployeeSourceSchemaAttributes {
         DeleteNonEmployeeSourceSchemaAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -218,6 +229,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ExportNonEmployeeRecords {
         ExportNonEmployeeRecords {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -232,6 +244,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ExportNonEmployeeSourceSchemaTemplate {
         ExportNonEmployeeSourceSchemaTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -249,6 +262,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeApproval {
         GetNonEmployeeApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             include_detail: ::std::option::Option::None,
         }
@@ -268,6 +282,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeApprovalSummary {
         GetNonEmployeeApprovalSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: requested_for.into(),
         }
     }
@@ -283,6 +298,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeBulkUploadStatus {
         GetNonEmployeeBulkUploadStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -298,6 +314,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeRecord {
         GetNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -316,6 +333,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeRequest {
         GetNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -334,6 +352,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeRequestSummary {
         GetNonEmployeeRequestSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: requested_for.into(),
         }
     }
@@ -349,6 +368,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeSchemaAttribute {
         GetNonEmployeeSchemaAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_id: attribute_id.into(),
             source_id: source_id.into(),
         }
@@ -368,6 +388,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeSource {
         GetNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -383,6 +404,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> GetNonEmployeeSourceSchemaAttributes {
         GetNonEmployeeSourceSchemaAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -397,6 +419,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ImportNonEmployeeRecordsInBulk {
         ImportNonEmployeeRecordsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -413,6 +436,7 @@ impl NonEmployeeLifecycleManagementApi {
     pub fn list_non_employee_approvals(&self) -> ListNonEmployeeApprovals {
         ListNonEmployeeApprovals {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -431,6 +455,7 @@ impl NonEmployeeLifecycleManagementApi {
     pub fn list_non_employee_records(&self) -> ListNonEmployeeRecords {
         ListNonEmployeeRecords {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -453,6 +478,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> ListNonEmployeeRequests {
         ListNonEmployeeRequests {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -471,6 +497,7 @@ impl NonEmployeeLifecycleManagementApi {
     pub fn list_non_employee_sources(&self) -> ListNonEmployeeSources {
         ListNonEmployeeSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -495,6 +522,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> PatchNonEmployeeRecord {
         PatchNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -513,6 +541,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> PatchNonEmployeeSchemaAttribute {
         PatchNonEmployeeSchemaAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_id: attribute_id.into(),
             source_id: source_id.into(),
             request_body,
@@ -530,6 +559,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> PatchNonEmployeeSource {
         PatchNonEmployeeSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             request_body,
         }
@@ -546,6 +576,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> RejectNonEmployeeRequest {
         RejectNonEmployeeRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             non_employee_reject_approval_decision,
         }
@@ -566,6 +597,7 @@ impl NonEmployeeLifecycleManagementApi {
     ) -> UpdateNonEmployeeRecord {
         UpdateNonEmployeeRecord {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             non_employee_request_body,
         }
@@ -577,10 +609,26 @@ impl NonEmployeeLifecycleManagementApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     non_employee_approval_decision: crate::models::NonEmployeeApprovalDecision,
 }
 impl ApproveNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -595,7 +643,7 @@ impl ApproveNonEmployeeRequest {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_approval_decision);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -639,6 +687,14 @@ impl ApproveNonEmployeeRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveNonEmployeeRequestError>> {
+        self.client.execute::<ApproveNonEmployeeRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::approve_non_employee_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -681,9 +737,25 @@ impl rt::ErrorBody for ApproveNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     non_employee_request_body: crate::models::NonEmployeeRequestBody,
 }
 impl CreateNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -694,7 +766,7 @@ impl CreateNonEmployeeRecord {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.non_employee_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -738,6 +810,14 @@ impl CreateNonEmployeeRecord {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateNonEmployeeRecordError>> {
+        self.client.execute::<CreateNonEmployeeRecordError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_record`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -780,9 +860,25 @@ impl rt::ErrorBody for CreateNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     non_employee_request_body: crate::models::NonEmployeeRequestBody,
 }
 impl CreateNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -793,7 +889,7 @@ impl CreateNonEmployeeRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.non_employee_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -837,6 +933,14 @@ impl CreateNonEmployeeRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateNonEmployeeRequestError>> {
+        self.client.execute::<CreateNonEmployeeRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -879,9 +983,25 @@ impl rt::ErrorBody for CreateNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     non_employee_source_request_body: crate::models::NonEmployeeSourceRequestBody,
 }
 impl CreateNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -893,7 +1013,7 @@ impl CreateNonEmployeeSource {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_source_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -937,6 +1057,14 @@ impl CreateNonEmployeeSource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateNonEmployeeSourceError>> {
+        self.client.execute::<CreateNonEmployeeSourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -979,10 +1107,26 @@ impl rt::ErrorBody for CreateNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNonEmployeeSourceSchemaAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     non_employee_schema_attribute_body: crate::models::NonEmployeeSchemaAttributeBody,
 }
 impl CreateNonEmployeeSourceSchemaAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -998,7 +1142,7 @@ impl CreateNonEmployeeSourceSchemaAttributes {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_schema_attribute_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1042,6 +1186,19 @@ impl CreateNonEmployeeSourceSchemaAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateNonEmployeeSourceSchemaAttributesError>,
+    > {
+        self.client
+            .execute::<CreateNonEmployeeSourceSchemaAttributesError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::create_non_employee_source_schema_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1084,9 +1241,25 @@ impl rt::ErrorBody for CreateNonEmployeeSourceSchemaAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1099,7 +1272,7 @@ impl DeleteNonEmployeeRecord {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1134,6 +1307,14 @@ impl DeleteNonEmployeeRecord {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteNonEmployeeRecordError>> {
+        self.client.execute::<DeleteNonEmployeeRecordError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_record`], one variant per declared status.
@@ -1177,9 +1358,25 @@ impl rt::ErrorBody for DeleteNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeRecordsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     delete_non_employee_records_in_bulk_request: crate::models::DeleteNonEmployeeRecordsInBulkRequest,
 }
 impl DeleteNonEmployeeRecordsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1194,7 +1391,7 @@ impl DeleteNonEmployeeRecordsInBulk {
                 "application/json",
                 &self.delete_non_employee_records_in_bulk_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1229,6 +1426,17 @@ impl DeleteNonEmployeeRecordsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNonEmployeeRecordsInBulkError>,
+    > {
+        self.client.execute::<DeleteNonEmployeeRecordsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_records_in_bulk`], one variant per declared status.
@@ -1272,9 +1480,25 @@ impl rt::ErrorBody for DeleteNonEmployeeRecordsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1287,7 +1511,7 @@ impl DeleteNonEmployeeRequest {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1322,6 +1546,14 @@ impl DeleteNonEmployeeRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteNonEmployeeRequestError>> {
+        self.client.execute::<DeleteNonEmployeeRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_request`], one variant per declared status.
@@ -1368,10 +1600,26 @@ impl rt::ErrorBody for DeleteNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeSchemaAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_id: ::std::string::String,
     source_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSchemaAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1387,7 +1635,7 @@ impl DeleteNonEmployeeSchemaAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1422,6 +1670,19 @@ impl DeleteNonEmployeeSchemaAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNonEmployeeSchemaAttributeError>,
+    > {
+        self.client
+            .execute::<DeleteNonEmployeeSchemaAttributeError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_schema_attribute`], one variant per declared status.
@@ -1465,9 +1726,25 @@ impl rt::ErrorBody for DeleteNonEmployeeSchemaAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1481,7 +1758,7 @@ impl DeleteNonEmployeeSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1516,6 +1793,14 @@ impl DeleteNonEmployeeSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteNonEmployeeSourceError>> {
+        self.client.execute::<DeleteNonEmployeeSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_source`], one variant per declared status.
@@ -1559,9 +1844,25 @@ impl rt::ErrorBody for DeleteNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNonEmployeeSourceSchemaAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSourceSchemaAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1575,7 +1876,7 @@ impl DeleteNonEmployeeSourceSchemaAttributes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1613,6 +1914,19 @@ impl DeleteNonEmployeeSourceSchemaAttributes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNonEmployeeSourceSchemaAttributesError>,
+    > {
+        self.client
+            .execute::<DeleteNonEmployeeSourceSchemaAttributesError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::delete_non_employee_source_schema_attributes`], one variant per declared status.
@@ -1656,9 +1970,25 @@ impl rt::ErrorBody for DeleteNonEmployeeSourceSchemaAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportNonEmployeeRecords {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl ExportNonEmployeeRecords {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1671,7 +2001,7 @@ impl ExportNonEmployeeRecords {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1710,6 +2040,14 @@ impl ExportNonEmployeeRecords {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ExportNonEmployeeRecordsError>> {
+        self.client.execute::<ExportNonEmployeeRecordsError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::export_non_employee_records`], one variant per declared status.
@@ -1756,9 +2094,25 @@ impl rt::ErrorBody for ExportNonEmployeeRecordsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportNonEmployeeSourceSchemaTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl ExportNonEmployeeSourceSchemaTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1771,7 +2125,7 @@ impl ExportNonEmployeeSourceSchemaTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1813,6 +2167,19 @@ impl ExportNonEmployeeSourceSchemaTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportNonEmployeeSourceSchemaTemplateError>,
+    > {
+        self.client
+            .execute::<ExportNonEmployeeSourceSchemaTemplateError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::export_non_employee_source_schema_template`], one variant per declared status.
@@ -1859,6 +2226,7 @@ impl rt::ErrorBody for ExportNonEmployeeSourceSchemaTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     include_detail: ::std::option::Option<bool>,
 }
@@ -1866,6 +2234,21 @@ impl GetNonEmployeeApproval {
     /// The object nonEmployeeRequest will not be included detail when set to false. *Default value is true*
     pub fn include_detail(mut self, value: bool) -> Self {
         self.include_detail = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1884,7 +2267,7 @@ impl GetNonEmployeeApproval {
             request = request
                 .query("include-detail", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1928,6 +2311,14 @@ impl GetNonEmployeeApproval {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeApprovalError>> {
+        self.client.execute::<GetNonEmployeeApprovalError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_approval`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1970,9 +2361,25 @@ impl rt::ErrorBody for GetNonEmployeeApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeApprovalSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::string::String,
 }
 impl GetNonEmployeeApprovalSummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1986,7 +2393,7 @@ impl GetNonEmployeeApprovalSummary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2030,6 +2437,17 @@ impl GetNonEmployeeApprovalSummary {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeApprovalSummaryError>,
+    > {
+        self.client.execute::<GetNonEmployeeApprovalSummaryError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_approval_summary`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2072,9 +2490,25 @@ impl rt::ErrorBody for GetNonEmployeeApprovalSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeBulkUploadStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeBulkUploadStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2087,7 +2521,7 @@ impl GetNonEmployeeBulkUploadStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2131,6 +2565,17 @@ impl GetNonEmployeeBulkUploadStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeBulkUploadStatusError>,
+    > {
+        self.client.execute::<GetNonEmployeeBulkUploadStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_bulk_upload_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2173,9 +2618,25 @@ impl rt::ErrorBody for GetNonEmployeeBulkUploadStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2188,7 +2649,7 @@ impl GetNonEmployeeRecord {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2232,6 +2693,14 @@ impl GetNonEmployeeRecord {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeRecordError>> {
+        self.client.execute::<GetNonEmployeeRecordError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_record`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2274,9 +2743,25 @@ impl rt::ErrorBody for GetNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2289,7 +2774,7 @@ impl GetNonEmployeeRequest {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2332,6 +2817,14 @@ impl GetNonEmployeeRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeRequestError>> {
+        self.client.execute::<GetNonEmployeeRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_request`], one variant per declared status.
@@ -2378,9 +2871,25 @@ impl rt::ErrorBody for GetNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeRequestSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::string::String,
 }
 impl GetNonEmployeeRequestSummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2394,7 +2903,7 @@ impl GetNonEmployeeRequestSummary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2438,6 +2947,17 @@ impl GetNonEmployeeRequestSummary {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeRequestSummaryError>,
+    > {
+        self.client.execute::<GetNonEmployeeRequestSummaryError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_request_summary`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2480,10 +3000,26 @@ impl rt::ErrorBody for GetNonEmployeeRequestSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeSchemaAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_id: ::std::string::String,
     source_id: ::std::string::String,
 }
 impl GetNonEmployeeSchemaAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2499,7 +3035,7 @@ impl GetNonEmployeeSchemaAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2543,6 +3079,17 @@ impl GetNonEmployeeSchemaAttribute {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeSchemaAttributeError>,
+    > {
+        self.client.execute::<GetNonEmployeeSchemaAttributeError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_schema_attribute`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2585,9 +3132,25 @@ impl rt::ErrorBody for GetNonEmployeeSchemaAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2601,7 +3164,7 @@ impl GetNonEmployeeSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2645,6 +3208,14 @@ impl GetNonEmployeeSource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNonEmployeeSourceError>> {
+        self.client.execute::<GetNonEmployeeSourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2687,9 +3258,25 @@ impl rt::ErrorBody for GetNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNonEmployeeSourceSchemaAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetNonEmployeeSourceSchemaAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2703,7 +3290,7 @@ impl GetNonEmployeeSourceSchemaAttributes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2746,6 +3333,19 @@ impl GetNonEmployeeSourceSchemaAttributes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNonEmployeeSourceSchemaAttributesError>,
+    > {
+        self.client
+            .execute::<GetNonEmployeeSourceSchemaAttributesError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::get_non_employee_source_schema_attributes`], one variant per declared status.
@@ -2792,6 +3392,7 @@ impl rt::ErrorBody for GetNonEmployeeSourceSchemaAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportNonEmployeeRecordsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -2799,6 +3400,21 @@ impl ImportNonEmployeeRecordsInBulk {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2817,7 +3433,7 @@ impl ImportNonEmployeeRecordsInBulk {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2860,6 +3476,17 @@ impl ImportNonEmployeeRecordsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportNonEmployeeRecordsInBulkError>,
+    > {
+        self.client.execute::<ImportNonEmployeeRecordsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::import_non_employee_records_in_bulk`], one variant per declared status.
@@ -2906,6 +3533,7 @@ impl rt::ErrorBody for ImportNonEmployeeRecordsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeApprovals {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -2971,6 +3599,21 @@ impl ListNonEmployeeApprovals {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2998,7 +3641,7 @@ impl ListNonEmployeeApprovals {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3041,6 +3684,14 @@ impl ListNonEmployeeApprovals {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeApprovalsError>> {
+        self.client.execute::<ListNonEmployeeApprovalsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3115,6 +3766,7 @@ impl rt::ErrorBody for ListNonEmployeeApprovalsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeRecords {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -3171,6 +3823,21 @@ impl ListNonEmployeeRecords {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3195,7 +3862,7 @@ impl ListNonEmployeeRecords {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3238,6 +3905,14 @@ impl ListNonEmployeeRecords {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeRecordsError>> {
+        self.client.execute::<ListNonEmployeeRecordsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3309,6 +3984,7 @@ impl rt::ErrorBody for ListNonEmployeeRecordsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeRequests {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -3366,6 +4042,21 @@ impl ListNonEmployeeRequests {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3392,7 +4083,7 @@ impl ListNonEmployeeRequests {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3435,6 +4126,14 @@ impl ListNonEmployeeRequests {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeRequestsError>> {
+        self.client.execute::<ListNonEmployeeRequestsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3509,6 +4208,7 @@ impl rt::ErrorBody for ListNonEmployeeRequestsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNonEmployeeSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -3569,6 +4269,21 @@ impl ListNonEmployeeSources {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3597,7 +4312,7 @@ impl ListNonEmployeeSources {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3640,6 +4355,14 @@ impl ListNonEmployeeSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNonEmployeeSourcesError>> {
+        self.client.execute::<ListNonEmployeeSourcesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3714,10 +4437,26 @@ impl rt::ErrorBody for ListNonEmployeeSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3731,7 +4470,7 @@ impl PatchNonEmployeeRecord {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3774,6 +4513,14 @@ impl PatchNonEmployeeRecord {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchNonEmployeeRecordError>> {
+        self.client.execute::<PatchNonEmployeeRecordError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::patch_non_employee_record`], one variant per declared status.
@@ -3820,11 +4567,27 @@ impl rt::ErrorBody for PatchNonEmployeeRecordError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchNonEmployeeSchemaAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_id: ::std::string::String,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchNonEmployeeSchemaAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3841,7 +4604,7 @@ impl PatchNonEmployeeSchemaAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3884,6 +4647,17 @@ impl PatchNonEmployeeSchemaAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchNonEmployeeSchemaAttributeError>,
+    > {
+        self.client.execute::<PatchNonEmployeeSchemaAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::patch_non_employee_schema_attribute`], one variant per declared status.
@@ -3930,10 +4704,26 @@ impl rt::ErrorBody for PatchNonEmployeeSchemaAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchNonEmployeeSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchNonEmployeeSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3948,7 +4738,7 @@ impl PatchNonEmployeeSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3992,6 +4782,14 @@ impl PatchNonEmployeeSource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchNonEmployeeSourceError>> {
+        self.client.execute::<PatchNonEmployeeSourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::patch_non_employee_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -4034,10 +4832,26 @@ impl rt::ErrorBody for PatchNonEmployeeSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectNonEmployeeRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     non_employee_reject_approval_decision: crate::models::NonEmployeeRejectApprovalDecision,
 }
 impl RejectNonEmployeeRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4052,7 +4866,7 @@ impl RejectNonEmployeeRequest {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.non_employee_reject_approval_decision);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4096,6 +4910,14 @@ impl RejectNonEmployeeRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectNonEmployeeRequestError>> {
+        self.client.execute::<RejectNonEmployeeRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::reject_non_employee_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -4138,10 +4960,26 @@ impl rt::ErrorBody for RejectNonEmployeeRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateNonEmployeeRecord {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     non_employee_request_body: crate::models::NonEmployeeRequestBody,
 }
 impl UpdateNonEmployeeRecord {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4155,7 +4993,7 @@ impl UpdateNonEmployeeRecord {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.non_employee_request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4198,6 +5036,14 @@ impl UpdateNonEmployeeRecord {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateNonEmployeeRecordError>> {
+        self.client.execute::<UpdateNonEmployeeRecordError>(self.request()).await
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::update_non_employee_record`], one variant per declared status.

@@ -23,6 +23,7 @@ impl NotificationsApi {
     ) -> CreateDomainDkim {
         CreateDomainDkim {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             domain_address,
         }
     }
@@ -39,6 +40,7 @@ impl NotificationsApi {
     ) -> CreateNotificationTemplate {
         CreateNotificationTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             template_dto,
         }
     }
@@ -53,6 +55,7 @@ impl NotificationsApi {
     ) -> CreateVerifiedFromAddress {
         CreateVerifiedFromAddress {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             email_status_dto,
         }
     }
@@ -67,6 +70,7 @@ impl NotificationsApi {
     ) -> DeleteNotificationTemplatesInBulk {
         DeleteNotificationTemplatesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -81,6 +85,7 @@ impl NotificationsApi {
     ) -> DeleteVerifiedFromAddress {
         DeleteVerifiedFromAddress {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -92,6 +97,7 @@ impl NotificationsApi {
     pub fn get_dkim_attributes(&self) -> GetDkimAttributes {
         GetDkimAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
         }
@@ -107,6 +113,7 @@ impl NotificationsApi {
     ) -> GetMailFromAttributes {
         GetMailFromAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity: identity.into(),
         }
     }
@@ -121,6 +128,7 @@ impl NotificationsApi {
     ) -> GetNotificationPreferences {
         GetNotificationPreferences {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
         }
     }
@@ -135,6 +143,7 @@ impl NotificationsApi {
     ) -> GetNotificationTemplate {
         GetNotificationTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -147,6 +156,7 @@ impl NotificationsApi {
     pub fn get_notifications_template_context(&self) -> GetNotificationsTemplateContext {
         GetNotificationsTemplateContext {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List from addresses
@@ -157,6 +167,7 @@ impl NotificationsApi {
     pub fn list_from_addresses(&self) -> ListFromAddresses {
         ListFromAddresses {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -174,6 +185,7 @@ impl NotificationsApi {
     ) -> ListNotificationTemplateDefaults {
         ListNotificationTemplateDefaults {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -187,6 +199,7 @@ impl NotificationsApi {
     pub fn list_notification_templates(&self) -> ListNotificationTemplates {
         ListNotificationTemplates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -204,6 +217,7 @@ impl NotificationsApi {
     ) -> PutMailFromAttributes {
         PutMailFromAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mail_from_attributes_dto,
         }
     }
@@ -218,6 +232,7 @@ impl NotificationsApi {
     ) -> SendTestNotification {
         SendTestNotification {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             send_test_notification_request_dto,
         }
     }
@@ -228,9 +243,25 @@ impl NotificationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDomainDkim {
     client: rt::Client,
+    call_options: rt::CallOptions,
     domain_address: crate::models::DomainAddress,
 }
 impl CreateDomainDkim {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -241,7 +272,7 @@ impl CreateDomainDkim {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.domain_address);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -280,6 +311,14 @@ impl CreateDomainDkim {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateDomainDkimError>> {
+        self.client.execute::<CreateDomainDkimError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::create_domain_dkim`], one variant per declared status.
@@ -326,9 +365,25 @@ impl rt::ErrorBody for CreateDomainDkimError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNotificationTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     template_dto: crate::models::TemplateDto,
 }
 impl CreateNotificationTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -339,7 +394,7 @@ impl CreateNotificationTemplate {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.template_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -383,6 +438,17 @@ impl CreateNotificationTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateNotificationTemplateError>,
+    > {
+        self.client.execute::<CreateNotificationTemplateError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::create_notification_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -425,9 +491,25 @@ impl rt::ErrorBody for CreateNotificationTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateVerifiedFromAddress {
     client: rt::Client,
+    call_options: rt::CallOptions,
     email_status_dto: crate::models::EmailStatusDto,
 }
 impl CreateVerifiedFromAddress {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -438,7 +520,7 @@ impl CreateVerifiedFromAddress {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.email_status_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -482,6 +564,14 @@ impl CreateVerifiedFromAddress {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateVerifiedFromAddressError>> {
+        self.client.execute::<CreateVerifiedFromAddressError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::create_verified_from_address`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -524,9 +614,25 @@ impl rt::ErrorBody for CreateVerifiedFromAddressError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNotificationTemplatesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::TemplateBulkDeleteDto>,
 }
 impl DeleteNotificationTemplatesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -537,7 +643,7 @@ impl DeleteNotificationTemplatesInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -572,6 +678,19 @@ impl DeleteNotificationTemplatesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNotificationTemplatesInBulkError>,
+    > {
+        self.client
+            .execute::<DeleteNotificationTemplatesInBulkError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`NotificationsApi::delete_notification_templates_in_bulk`], one variant per declared status.
@@ -615,9 +734,25 @@ impl rt::ErrorBody for DeleteNotificationTemplatesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteVerifiedFromAddress {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteVerifiedFromAddress {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -630,7 +765,7 @@ impl DeleteVerifiedFromAddress {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -665,6 +800,14 @@ impl DeleteVerifiedFromAddress {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteVerifiedFromAddressError>> {
+        self.client.execute::<DeleteVerifiedFromAddressError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::delete_verified_from_address`], one variant per declared status.
@@ -711,6 +854,7 @@ impl rt::ErrorBody for DeleteVerifiedFromAddressError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDkimAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
 }
@@ -731,6 +875,21 @@ impl GetDkimAttributes {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -746,7 +905,7 @@ impl GetDkimAttributes {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -789,6 +948,14 @@ impl GetDkimAttributes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDkimAttributesError>> {
+        self.client.execute::<GetDkimAttributesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -860,9 +1027,25 @@ impl rt::ErrorBody for GetDkimAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMailFromAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity: ::std::string::String,
 }
 impl GetMailFromAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -875,7 +1058,7 @@ impl GetMailFromAttributes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -919,6 +1102,14 @@ impl GetMailFromAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMailFromAttributesError>> {
+        self.client.execute::<GetMailFromAttributesError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::get_mail_from_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -961,9 +1152,25 @@ impl rt::ErrorBody for GetMailFromAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationPreferences {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
 }
 impl GetNotificationPreferences {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -976,7 +1183,7 @@ impl GetNotificationPreferences {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1019,6 +1226,17 @@ impl GetNotificationPreferences {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNotificationPreferencesError>,
+    > {
+        self.client.execute::<GetNotificationPreferencesError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::get_notification_preferences`], one variant per declared status.
@@ -1065,9 +1283,25 @@ impl rt::ErrorBody for GetNotificationPreferencesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetNotificationTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1080,7 +1314,7 @@ impl GetNotificationTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1120,6 +1354,14 @@ impl GetNotificationTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetNotificationTemplateError>> {
+        self.client.execute::<GetNotificationTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::get_notification_template`], one variant per declared status.
@@ -1166,8 +1408,24 @@ impl rt::ErrorBody for GetNotificationTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationsTemplateContext {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetNotificationsTemplateContext {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1177,7 +1435,7 @@ impl GetNotificationsTemplateContext {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1221,6 +1479,17 @@ impl GetNotificationsTemplateContext {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNotificationsTemplateContextError>,
+    > {
+        self.client.execute::<GetNotificationsTemplateContextError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::get_notifications_template_context`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1263,6 +1532,7 @@ impl rt::ErrorBody for GetNotificationsTemplateContextError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFromAddresses {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1319,6 +1589,21 @@ impl ListFromAddresses {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1343,7 +1628,7 @@ impl ListFromAddresses {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1386,6 +1671,14 @@ impl ListFromAddresses {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListFromAddressesError>> {
+        self.client.execute::<ListFromAddressesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1457,6 +1750,7 @@ impl rt::ErrorBody for ListFromAddressesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNotificationTemplateDefaults {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1494,6 +1788,21 @@ impl ListNotificationTemplateDefaults {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1512,7 +1821,7 @@ impl ListNotificationTemplateDefaults {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1555,6 +1864,19 @@ impl ListNotificationTemplateDefaults {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListNotificationTemplateDefaultsError>,
+    > {
+        self.client
+            .execute::<ListNotificationTemplateDefaultsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1629,6 +1951,7 @@ impl rt::ErrorBody for ListNotificationTemplateDefaultsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNotificationTemplates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1677,6 +2000,21 @@ impl ListNotificationTemplates {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1698,7 +2036,7 @@ impl ListNotificationTemplates {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1741,6 +2079,14 @@ impl ListNotificationTemplates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListNotificationTemplatesError>> {
+        self.client.execute::<ListNotificationTemplatesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1812,9 +2158,25 @@ impl rt::ErrorBody for ListNotificationTemplatesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutMailFromAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mail_from_attributes_dto: crate::models::MailFromAttributesDto,
 }
 impl PutMailFromAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1825,7 +2187,7 @@ impl PutMailFromAttributes {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.mail_from_attributes_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1869,6 +2231,14 @@ impl PutMailFromAttributes {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutMailFromAttributesError>> {
+        self.client.execute::<PutMailFromAttributesError>(self.request()).await
+    }
 }
 /// The error bodies of [`NotificationsApi::put_mail_from_attributes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1911,9 +2281,25 @@ impl rt::ErrorBody for PutMailFromAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendTestNotification {
     client: rt::Client,
+    call_options: rt::CallOptions,
     send_test_notification_request_dto: crate::models::SendTestNotificationRequestDto,
 }
 impl SendTestNotification {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1925,7 +2311,7 @@ impl SendTestNotification {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.send_test_notification_request_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1960,6 +2346,14 @@ impl SendTestNotification {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SendTestNotificationError>> {
+        self.client.execute::<SendTestNotificationError>(self.request()).await
     }
 }
 /// The error bodies of [`NotificationsApi::send_test_notification`], one variant per declared status.

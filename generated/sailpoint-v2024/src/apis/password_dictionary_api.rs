@@ -94,6 +94,7 @@ impl PasswordDictionaryApi {
     pub fn get_password_dictionary(&self) -> GetPasswordDictionary {
         GetPasswordDictionary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update password dictionary
@@ -135,6 +136,7 @@ impl PasswordDictionaryApi {
     ) -> PutPasswordDictionary {
         PutPasswordDictionary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             body: body.into(),
         }
     }
@@ -145,8 +147,24 @@ impl PasswordDictionaryApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPasswordDictionary {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetPasswordDictionary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -156,7 +174,7 @@ impl GetPasswordDictionary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/plain");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -195,6 +213,14 @@ impl GetPasswordDictionary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPasswordDictionaryError>> {
+        self.client.execute::<GetPasswordDictionaryError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordDictionaryApi::get_password_dictionary`], one variant per declared status.
@@ -241,9 +267,25 @@ impl rt::ErrorBody for GetPasswordDictionaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutPasswordDictionary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     body: rt::Bytes,
 }
 impl PutPasswordDictionary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -255,7 +297,7 @@ impl PutPasswordDictionary {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -291,6 +333,14 @@ impl PutPasswordDictionary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutPasswordDictionaryError>> {
+        self.client.execute::<PutPasswordDictionaryError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordDictionaryApi::put_password_dictionary`], one variant per declared status.

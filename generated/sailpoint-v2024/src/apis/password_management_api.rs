@@ -46,6 +46,7 @@ impl PasswordManagementApi {
     ) -> CreateDigitToken {
         CreateDigitToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_digit_token_reset,
         }
     }
@@ -60,6 +61,7 @@ impl PasswordManagementApi {
     ) -> GetPasswordChangeStatus {
         GetPasswordChangeStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -74,6 +76,7 @@ impl PasswordManagementApi {
     ) -> QueryPasswordInfo {
         QueryPasswordInfo {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_info_query_dto,
         }
     }
@@ -106,6 +109,7 @@ impl PasswordManagementApi {
     ) -> SetPassword {
         SetPassword {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_change_request,
         }
     }
@@ -116,9 +120,25 @@ impl PasswordManagementApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDigitToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_digit_token_reset: crate::models::PasswordDigitTokenReset,
 }
 impl CreateDigitToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -131,7 +151,7 @@ impl CreateDigitToken {
         request = request
             .json_body("application/json", &self.password_digit_token_reset);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -171,6 +191,14 @@ impl CreateDigitToken {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateDigitTokenError>> {
+        self.client.execute::<CreateDigitTokenError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordManagementApi::create_digit_token`], one variant per declared status.
@@ -214,9 +242,25 @@ impl rt::ErrorBody for CreateDigitTokenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPasswordChangeStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetPasswordChangeStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -229,7 +273,7 @@ impl GetPasswordChangeStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -272,6 +316,14 @@ impl GetPasswordChangeStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPasswordChangeStatusError>> {
+        self.client.execute::<GetPasswordChangeStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordManagementApi::get_password_change_status`], one variant per declared status.
@@ -318,9 +370,25 @@ impl rt::ErrorBody for GetPasswordChangeStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct QueryPasswordInfo {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_info_query_dto: crate::models::PasswordInfoQueryDto,
 }
 impl QueryPasswordInfo {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -331,7 +399,7 @@ impl QueryPasswordInfo {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_info_query_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -370,6 +438,14 @@ impl QueryPasswordInfo {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<QueryPasswordInfoError>> {
+        self.client.execute::<QueryPasswordInfoError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordManagementApi::query_password_info`], one variant per declared status.
@@ -413,9 +489,25 @@ impl rt::ErrorBody for QueryPasswordInfoError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetPassword {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_change_request: crate::models::PasswordChangeRequest,
 }
 impl SetPassword {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -426,7 +518,7 @@ impl SetPassword {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_change_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -463,6 +555,14 @@ impl SetPassword {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetPasswordError>> {
+        self.client.execute::<SetPasswordError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordManagementApi::set_password`], one variant per declared status.

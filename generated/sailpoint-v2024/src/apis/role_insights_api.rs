@@ -21,6 +21,7 @@ impl RoleInsightsApi {
     pub fn create_role_insight_requests(&self) -> CreateRoleInsightRequests {
         CreateRoleInsightRequests {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Download entitlement insights for a role
@@ -34,6 +35,7 @@ impl RoleInsightsApi {
     ) -> DownloadRoleInsightsEntitlementsChanges {
         DownloadRoleInsightsEntitlementsChanges {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -51,6 +53,7 @@ impl RoleInsightsApi {
     ) -> GetEntitlementChangesIdentities {
         GetEntitlementChangesIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             entitlement_id: entitlement_id.into(),
             has_entitlement: ::std::option::Option::None,
@@ -72,6 +75,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsight {
         GetRoleInsight {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
         }
     }
@@ -83,6 +87,7 @@ impl RoleInsightsApi {
     pub fn get_role_insights(&self) -> GetRoleInsights {
         GetRoleInsights {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -101,6 +106,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsightsCurrentEntitlements {
         GetRoleInsightsCurrentEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             filters: ::std::option::Option::None,
         }
@@ -116,6 +122,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsightsEntitlementsChanges {
         GetRoleInsightsEntitlementsChanges {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             insight_id: insight_id.into(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -133,6 +140,7 @@ impl RoleInsightsApi {
     ) -> GetRoleInsightsRequests {
         GetRoleInsightsRequests {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -144,6 +152,7 @@ impl RoleInsightsApi {
     pub fn get_role_insights_summary(&self) -> GetRoleInsightsSummary {
         GetRoleInsightsSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
 }
@@ -153,8 +162,24 @@ impl RoleInsightsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRoleInsightRequests {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl CreateRoleInsightRequests {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -165,7 +190,7 @@ impl CreateRoleInsightRequests {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -209,6 +234,14 @@ impl CreateRoleInsightRequests {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateRoleInsightRequestsError>> {
+        self.client.execute::<CreateRoleInsightRequestsError>(self.request()).await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::create_role_insight_requests`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -251,6 +284,7 @@ impl rt::ErrorBody for CreateRoleInsightRequestsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadRoleInsightsEntitlementsChanges {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
@@ -282,6 +316,21 @@ impl DownloadRoleInsightsEntitlementsChanges {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -302,7 +351,7 @@ impl DownloadRoleInsightsEntitlementsChanges {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -345,6 +394,19 @@ impl DownloadRoleInsightsEntitlementsChanges {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DownloadRoleInsightsEntitlementsChangesError>,
+    > {
+        self.client
+            .execute::<DownloadRoleInsightsEntitlementsChangesError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::download_role_insights_entitlements_changes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -384,6 +446,7 @@ impl rt::ErrorBody for DownloadRoleInsightsEntitlementsChangesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementChangesIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     entitlement_id: ::std::string::String,
     has_entitlement: ::std::option::Option<bool>,
@@ -450,6 +513,21 @@ impl GetEntitlementChangesIdentities {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -484,7 +562,7 @@ impl GetEntitlementChangesIdentities {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -527,6 +605,17 @@ impl GetEntitlementChangesIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementChangesIdentitiesError>,
+    > {
+        self.client.execute::<GetEntitlementChangesIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -598,9 +687,25 @@ impl rt::ErrorBody for GetEntitlementChangesIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsight {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
 }
 impl GetRoleInsight {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -615,7 +720,7 @@ impl GetRoleInsight {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -649,6 +754,14 @@ impl GetRoleInsight {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightError>> {
+        self.client.execute::<GetRoleInsightError>(self.request()).await
     }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insight`], one variant per declared status.
@@ -689,6 +802,7 @@ impl rt::ErrorBody for GetRoleInsightError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsights {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -749,6 +863,21 @@ impl GetRoleInsights {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -774,7 +903,7 @@ impl GetRoleInsights {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -817,6 +946,14 @@ impl GetRoleInsights {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightsError>> {
+        self.client.execute::<GetRoleInsightsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -885,6 +1022,7 @@ impl rt::ErrorBody for GetRoleInsightsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsCurrentEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     filters: ::std::option::Option<::std::string::String>,
 }
@@ -901,6 +1039,21 @@ impl GetRoleInsightsCurrentEntitlements {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.filters = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -920,7 +1073,7 @@ impl GetRoleInsightsCurrentEntitlements {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -964,6 +1117,19 @@ impl GetRoleInsightsCurrentEntitlements {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleInsightsCurrentEntitlementsError>,
+    > {
+        self.client
+            .execute::<GetRoleInsightsCurrentEntitlementsError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_current_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1003,6 +1169,7 @@ impl rt::ErrorBody for GetRoleInsightsCurrentEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsEntitlementsChanges {
     client: rt::Client,
+    call_options: rt::CallOptions,
     insight_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1032,6 +1199,21 @@ impl GetRoleInsightsEntitlementsChanges {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1052,7 +1234,7 @@ impl GetRoleInsightsEntitlementsChanges {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1096,6 +1278,19 @@ impl GetRoleInsightsEntitlementsChanges {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleInsightsEntitlementsChangesError>,
+    > {
+        self.client
+            .execute::<GetRoleInsightsEntitlementsChangesError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_entitlements_changes`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1135,9 +1330,25 @@ impl rt::ErrorBody for GetRoleInsightsEntitlementsChangesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsRequests {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetRoleInsightsRequests {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1151,7 +1362,7 @@ impl GetRoleInsightsRequests {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1195,6 +1406,14 @@ impl GetRoleInsightsRequests {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightsRequestsError>> {
+        self.client.execute::<GetRoleInsightsRequestsError>(self.request()).await
+    }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_requests`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1237,8 +1456,24 @@ impl rt::ErrorBody for GetRoleInsightsRequestsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleInsightsSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetRoleInsightsSummary {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1249,7 +1484,7 @@ impl GetRoleInsightsSummary {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1292,6 +1527,14 @@ impl GetRoleInsightsSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleInsightsSummaryError>> {
+        self.client.execute::<GetRoleInsightsSummaryError>(self.request()).await
     }
 }
 /// The error bodies of [`RoleInsightsApi::get_role_insights_summary`], one variant per declared status.

@@ -32,6 +32,7 @@ impl SavedSearchApi {
     ) -> CreateSavedSearch {
         CreateSavedSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_saved_search_request,
         }
     }
@@ -46,6 +47,7 @@ impl SavedSearchApi {
     ) -> DeleteSavedSearch {
         DeleteSavedSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -61,6 +63,7 @@ impl SavedSearchApi {
     ) -> ExecuteSavedSearch {
         ExecuteSavedSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             search_arguments,
         }
@@ -76,6 +79,7 @@ impl SavedSearchApi {
     ) -> GetSavedSearch {
         GetSavedSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -87,6 +91,7 @@ impl SavedSearchApi {
     pub fn list_saved_searches(&self) -> ListSavedSearches {
         ListSavedSearches {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -107,6 +112,7 @@ impl SavedSearchApi {
     ) -> PutSavedSearch {
         PutSavedSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             saved_search,
         }
@@ -118,9 +124,25 @@ impl SavedSearchApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSavedSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_saved_search_request: crate::models::CreateSavedSearchRequest,
 }
 impl CreateSavedSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -132,7 +154,7 @@ impl CreateSavedSearch {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.create_saved_search_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -169,6 +191,14 @@ impl CreateSavedSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSavedSearchError>> {
+        self.client.execute::<CreateSavedSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`SavedSearchApi::create_saved_search`], one variant per declared status.
@@ -212,9 +242,25 @@ impl rt::ErrorBody for CreateSavedSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSavedSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSavedSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -227,7 +273,7 @@ impl DeleteSavedSearch {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -259,6 +305,14 @@ impl DeleteSavedSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSavedSearchError>> {
+        self.client.execute::<DeleteSavedSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`SavedSearchApi::delete_saved_search`], one variant per declared status.
@@ -305,10 +359,26 @@ impl rt::ErrorBody for DeleteSavedSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExecuteSavedSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     search_arguments: crate::models::SearchArguments,
 }
 impl ExecuteSavedSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -322,7 +392,7 @@ impl ExecuteSavedSearch {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.search_arguments);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -354,6 +424,14 @@ impl ExecuteSavedSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ExecuteSavedSearchError>> {
+        self.client.execute::<ExecuteSavedSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`SavedSearchApi::execute_saved_search`], one variant per declared status.
@@ -400,9 +478,25 @@ impl rt::ErrorBody for ExecuteSavedSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSavedSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSavedSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -415,7 +509,7 @@ impl GetSavedSearch {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -449,6 +543,14 @@ impl GetSavedSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSavedSearchError>> {
+        self.client.execute::<GetSavedSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`SavedSearchApi::get_saved_search`], one variant per declared status.
@@ -495,6 +597,7 @@ impl rt::ErrorBody for GetSavedSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSavedSearches {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -540,6 +643,21 @@ impl ListSavedSearches {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -561,7 +679,7 @@ impl ListSavedSearches {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -604,6 +722,14 @@ impl ListSavedSearches {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSavedSearchesError>> {
+        self.client.execute::<ListSavedSearchesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -675,10 +801,26 @@ impl rt::ErrorBody for ListSavedSearchesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSavedSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     saved_search: crate::models::SavedSearch,
 }
 impl PutSavedSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -692,7 +834,7 @@ impl PutSavedSearch {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.saved_search);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -726,6 +868,14 @@ impl PutSavedSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSavedSearchError>> {
+        self.client.execute::<PutSavedSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`SavedSearchApi::put_saved_search`], one variant per declared status.

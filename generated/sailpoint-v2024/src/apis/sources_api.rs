@@ -82,6 +82,7 @@ impl SourcesApi {
     ) -> CreateProvisioningPolicy {
         CreateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             provisioning_policy,
         }
@@ -94,6 +95,7 @@ impl SourcesApi {
     pub fn create_source(&self, source: crate::models::Source) -> CreateSource {
         CreateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             provision_as_csv: ::std::option::Option::None,
             source,
         }
@@ -110,6 +112,7 @@ impl SourcesApi {
     ) -> CreateSourceSchedule {
         CreateSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             source_schedule,
         }
@@ -126,6 +129,7 @@ impl SourcesApi {
     ) -> CreateSourceSchema {
         CreateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema,
         }
@@ -146,6 +150,7 @@ impl SourcesApi {
     ) -> DeleteAccountsAsync {
         DeleteAccountsAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -160,6 +165,7 @@ impl SourcesApi {
     ) -> DeleteNativeChangeDetectionConfig {
         DeleteNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -175,6 +181,7 @@ impl SourcesApi {
     ) -> DeleteProvisioningPolicy {
         DeleteProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -191,6 +198,7 @@ impl SourcesApi {
     ) -> DeleteSource {
         DeleteSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -204,6 +212,7 @@ impl SourcesApi {
     ) -> DeleteSourceSchedule {
         DeleteSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schedule_type,
         }
@@ -218,6 +227,7 @@ impl SourcesApi {
     ) -> DeleteSourceSchema {
         DeleteSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -234,6 +244,7 @@ impl SourcesApi {
     ) -> GetAccountsSchema {
         GetAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -248,6 +259,7 @@ impl SourcesApi {
     ) -> GetCorrelationConfig {
         GetCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -264,6 +276,7 @@ impl SourcesApi {
     ) -> GetEntitlementsSchema {
         GetEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
         }
@@ -279,6 +292,7 @@ impl SourcesApi {
     ) -> GetNativeChangeDetectionConfig {
         GetNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -294,6 +308,7 @@ impl SourcesApi {
     ) -> GetProvisioningPolicy {
         GetProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -309,6 +324,7 @@ impl SourcesApi {
     ) -> GetSource {
         GetSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -323,6 +339,7 @@ impl SourcesApi {
     ) -> GetSourceAttrSyncConfig {
         GetSourceAttrSyncConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -337,6 +354,7 @@ impl SourcesApi {
     ) -> GetSourceConfig {
         GetSourceConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             locale: ::std::option::Option::None,
         }
@@ -352,6 +370,7 @@ impl SourcesApi {
     ) -> GetSourceConnections {
         GetSourceConnections {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -370,6 +389,7 @@ impl SourcesApi {
     ) -> GetSourceEntitlementRequestConfig {
         GetSourceEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -384,6 +404,7 @@ impl SourcesApi {
     ) -> GetSourceHealth {
         GetSourceHealth {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -399,6 +420,7 @@ impl SourcesApi {
     ) -> GetSourceSchedule {
         GetSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schedule_type,
         }
@@ -421,6 +443,7 @@ impl SourcesApi {
     ) -> GetSourceSchedules {
         GetSourceSchedules {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -436,6 +459,7 @@ impl SourcesApi {
     ) -> GetSourceSchema {
         GetSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -451,6 +475,7 @@ impl SourcesApi {
     ) -> GetSourceSchemas {
         GetSourceSchemas {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             include_types: ::std::option::Option::None,
             include_names: ::std::option::Option::None,
@@ -469,6 +494,7 @@ impl SourcesApi {
     ) -> ImportAccounts {
         ImportAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -491,6 +517,7 @@ impl SourcesApi {
     ) -> ImportAccountsSchema {
         ImportAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: body.into(),
         }
@@ -507,6 +534,7 @@ impl SourcesApi {
     ) -> ImportConnectorFile {
         ImportConnectorFile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: body.into(),
         }
@@ -525,6 +553,7 @@ impl SourcesApi {
     ) -> ImportEntitlements {
         ImportEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: ::std::option::Option::None,
         }
@@ -547,6 +576,7 @@ impl SourcesApi {
     ) -> ImportEntitlementsSchema {
         ImportEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
             body: body.into(),
@@ -563,6 +593,7 @@ impl SourcesApi {
     ) -> ImportUncorrelatedAccounts {
         ImportUncorrelatedAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -578,6 +609,7 @@ impl SourcesApi {
     ) -> ListProvisioningPolicies {
         ListProvisioningPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -589,6 +621,7 @@ impl SourcesApi {
     pub fn list_sources(&self) -> ListSources {
         ListSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -609,6 +642,7 @@ impl SourcesApi {
     ) -> PingCluster {
         PingCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -624,6 +658,7 @@ impl SourcesApi {
     ) -> PutCorrelationConfig {
         PutCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             correlation_config,
         }
@@ -640,6 +675,7 @@ impl SourcesApi {
     ) -> PutNativeChangeDetectionConfig {
         PutNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             native_change_detection_config,
         }
@@ -659,6 +695,7 @@ impl SourcesApi {
     ) -> PutProvisioningPolicy {
         PutProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             provisioning_policy,
@@ -687,6 +724,7 @@ impl SourcesApi {
     ) -> PutSource {
         PutSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             source,
         }
@@ -703,6 +741,7 @@ impl SourcesApi {
     ) -> PutSourceAttrSyncConfig {
         PutSourceAttrSyncConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attr_sync_source_config,
         }
@@ -729,6 +768,7 @@ impl SourcesApi {
     ) -> PutSourceSchema {
         PutSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             schema,
@@ -746,6 +786,7 @@ impl SourcesApi {
     ) -> SearchResourceObjects {
         SearchResourceObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             resource_objects_request,
         }
@@ -761,6 +802,7 @@ impl SourcesApi {
     ) -> SyncAttributesForSource {
         SyncAttributesForSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -775,6 +817,7 @@ impl SourcesApi {
     ) -> TestSourceConfiguration {
         TestSourceConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -789,6 +832,7 @@ impl SourcesApi {
     ) -> TestSourceConnection {
         TestSourceConnection {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -805,6 +849,7 @@ impl SourcesApi {
     ) -> UpdatePasswordPolicyHolders {
         UpdatePasswordPolicyHolders {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             password_policy_holders_dto,
         }
@@ -821,6 +866,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPoliciesInBulk {
         UpdateProvisioningPoliciesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             request_body,
         }
@@ -840,6 +886,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPolicy {
         UpdateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             request_body,
@@ -871,6 +918,7 @@ impl SourcesApi {
     ) -> UpdateSource {
         UpdateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -891,6 +939,7 @@ impl SourcesApi {
     ) -> UpdateSourceEntitlementRequestConfig {
         UpdateSourceEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             source_entitlement_request_config,
         }
@@ -912,6 +961,7 @@ impl SourcesApi {
     ) -> UpdateSourceSchedule {
         UpdateSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schedule_type,
             request_body,
@@ -958,6 +1008,7 @@ impl SourcesApi {
     ) -> UpdateSourceSchema {
         UpdateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             request_body,
@@ -970,10 +1021,26 @@ impl SourcesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     provisioning_policy: crate::models::ProvisioningPolicy,
 }
 impl CreateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -988,7 +1055,7 @@ impl CreateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1031,6 +1098,14 @@ impl CreateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateProvisioningPolicyError>> {
+        self.client.execute::<CreateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_provisioning_policy`], one variant per declared status.
@@ -1077,6 +1152,7 @@ impl rt::ErrorBody for CreateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     provision_as_csv: ::std::option::Option<bool>,
     source: crate::models::Source,
 }
@@ -1084,6 +1160,21 @@ impl CreateSource {
     /// If this parameter is `true`, it configures the source as a Delimited File (CSV) source. Setting this to `true` will automatically set the `type` of the source to `DelimitedFile`.  You must use this query parameter to create a Delimited File source as you would in the UI.  If you don't set this query parameter and you attempt to set the `type` attribute directly, the request won't correctly generate the source.
     pub fn provision_as_csv(mut self, value: bool) -> Self {
         self.provision_as_csv = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1100,7 +1191,7 @@ impl CreateSource {
                 .query("provisionAsCsv", ::std::string::ToString::to_string(value));
         }
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1131,6 +1222,14 @@ impl CreateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceError>> {
+        self.client.execute::<CreateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source`], one variant per declared status.
@@ -1174,10 +1273,26 @@ impl rt::ErrorBody for CreateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     source_schedule: crate::models::SourceSchedule,
 }
 impl CreateSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1192,7 +1307,7 @@ impl CreateSourceSchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source_schedule);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1232,6 +1347,14 @@ impl CreateSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceScheduleError>> {
+        self.client.execute::<CreateSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source_schedule`], one variant per declared status.
@@ -1275,10 +1398,26 @@ impl rt::ErrorBody for CreateSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl CreateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1293,7 +1432,7 @@ impl CreateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1330,6 +1469,14 @@ impl CreateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceSchemaError>> {
+        self.client.execute::<CreateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source_schema`], one variant per declared status.
@@ -1373,9 +1520,25 @@ impl rt::ErrorBody for CreateSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccountsAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccountsAsync {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1388,7 +1551,7 @@ impl DeleteAccountsAsync {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1428,6 +1591,14 @@ impl DeleteAccountsAsync {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountsAsyncError>> {
+        self.client.execute::<DeleteAccountsAsyncError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_accounts_async`], one variant per declared status.
@@ -1471,9 +1642,25 @@ impl rt::ErrorBody for DeleteAccountsAsyncError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1487,7 +1674,7 @@ impl DeleteNativeChangeDetectionConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1522,6 +1709,19 @@ impl DeleteNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNativeChangeDetectionConfigError>,
+    > {
+        self.client
+            .execute::<DeleteNativeChangeDetectionConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::delete_native_change_detection_config`], one variant per declared status.
@@ -1568,10 +1768,26 @@ impl rt::ErrorBody for DeleteNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl DeleteProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1587,7 +1803,7 @@ impl DeleteProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1622,6 +1838,14 @@ impl DeleteProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteProvisioningPolicyError>> {
+        self.client.execute::<DeleteProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_provisioning_policy`], one variant per declared status.
@@ -1668,9 +1892,25 @@ impl rt::ErrorBody for DeleteProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1683,7 +1923,7 @@ impl DeleteSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1720,6 +1960,14 @@ impl DeleteSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceError>> {
+        self.client.execute::<DeleteSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source`], one variant per declared status.
@@ -1766,10 +2014,26 @@ impl rt::ErrorBody for DeleteSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schedule_type: crate::models::DeleteSourceScheduleScheduleType,
 }
 impl DeleteSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1785,7 +2049,7 @@ impl DeleteSourceSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1820,6 +2084,14 @@ impl DeleteSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceScheduleError>> {
+        self.client.execute::<DeleteSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source_schedule`], one variant per declared status.
@@ -1866,10 +2138,26 @@ impl rt::ErrorBody for DeleteSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl DeleteSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1884,7 +2172,7 @@ impl DeleteSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1916,6 +2204,14 @@ impl DeleteSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceSchemaError>> {
+        self.client.execute::<DeleteSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source_schema`], one variant per declared status.
@@ -1962,9 +2258,25 @@ impl rt::ErrorBody for DeleteSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1977,7 +2289,7 @@ impl GetAccountsSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2016,6 +2328,14 @@ impl GetAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountsSchemaError>> {
+        self.client.execute::<GetAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_accounts_schema`], one variant per declared status.
@@ -2062,9 +2382,25 @@ impl rt::ErrorBody for GetAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2077,7 +2413,7 @@ impl GetCorrelationConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2120,6 +2456,14 @@ impl GetCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCorrelationConfigError>> {
+        self.client.execute::<GetCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_correlation_config`], one variant per declared status.
@@ -2166,6 +2510,7 @@ impl rt::ErrorBody for GetCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
 }
@@ -2176,6 +2521,21 @@ impl GetEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2193,7 +2553,7 @@ impl GetEntitlementsSchema {
         if let ::std::option::Option::Some(value) = &self.schema_name {
             request = request.query("schemaName", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2232,6 +2592,14 @@ impl GetEntitlementsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetEntitlementsSchemaError>> {
+        self.client.execute::<GetEntitlementsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_entitlements_schema`], one variant per declared status.
@@ -2278,9 +2646,25 @@ impl rt::ErrorBody for GetEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2294,7 +2678,7 @@ impl GetNativeChangeDetectionConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2337,6 +2721,17 @@ impl GetNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNativeChangeDetectionConfigError>,
+    > {
+        self.client.execute::<GetNativeChangeDetectionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_native_change_detection_config`], one variant per declared status.
@@ -2383,10 +2778,26 @@ impl rt::ErrorBody for GetNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl GetProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2402,7 +2813,7 @@ impl GetProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2445,6 +2856,14 @@ impl GetProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetProvisioningPolicyError>> {
+        self.client.execute::<GetProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_provisioning_policy`], one variant per declared status.
@@ -2491,9 +2910,25 @@ impl rt::ErrorBody for GetProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2506,7 +2941,7 @@ impl GetSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2537,6 +2972,14 @@ impl GetSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceError>> {
+        self.client.execute::<GetSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source`], one variant per declared status.
@@ -2583,9 +3026,25 @@ impl rt::ErrorBody for GetSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceAttrSyncConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSourceAttrSyncConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2599,7 +3058,7 @@ impl GetSourceAttrSyncConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2642,6 +3101,14 @@ impl GetSourceAttrSyncConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceAttrSyncConfigError>> {
+        self.client.execute::<GetSourceAttrSyncConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_attr_sync_config`], one variant per declared status.
@@ -2688,6 +3155,7 @@ impl rt::ErrorBody for GetSourceAttrSyncConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     locale: ::std::option::Option<crate::models::GetSourceConfigLocale>,
 }
@@ -2695,6 +3163,21 @@ impl GetSourceConfig {
     /// The locale to apply to the config. If no viable locale is given, it will default to "en"
     pub fn locale(mut self, value: crate::models::GetSourceConfigLocale) -> Self {
         self.locale = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2712,7 +3195,7 @@ impl GetSourceConfig {
         if let ::std::option::Option::Some(value) = &self.locale {
             request = request.query("locale", crate::apis::parameter_text(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2751,6 +3234,14 @@ impl GetSourceConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceConfigError>> {
+        self.client.execute::<GetSourceConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_config`], one variant per declared status.
@@ -2797,9 +3288,25 @@ impl rt::ErrorBody for GetSourceConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceConnections {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceConnections {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2813,7 +3320,7 @@ impl GetSourceConnections {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2856,6 +3363,14 @@ impl GetSourceConnections {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceConnectionsError>> {
+        self.client.execute::<GetSourceConnectionsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_connections`], one variant per declared status.
@@ -2902,9 +3417,25 @@ impl rt::ErrorBody for GetSourceConnectionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSourceEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2917,7 +3448,7 @@ impl GetSourceEntitlementRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2961,6 +3492,19 @@ impl GetSourceEntitlementRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSourceEntitlementRequestConfigError>,
+    > {
+        self.client
+            .execute::<GetSourceEntitlementRequestConfigError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`SourcesApi::get_source_entitlement_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3003,9 +3547,25 @@ impl rt::ErrorBody for GetSourceEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceHealth {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceHealth {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3019,7 +3579,7 @@ impl GetSourceHealth {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3058,6 +3618,14 @@ impl GetSourceHealth {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceHealthError>> {
+        self.client.execute::<GetSourceHealthError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_health`], one variant per declared status.
@@ -3104,10 +3672,26 @@ impl rt::ErrorBody for GetSourceHealthError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schedule_type: crate::models::GetSourceScheduleScheduleType,
 }
 impl GetSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3123,7 +3707,7 @@ impl GetSourceSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3162,6 +3746,14 @@ impl GetSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceScheduleError>> {
+        self.client.execute::<GetSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schedule`], one variant per declared status.
@@ -3208,9 +3800,25 @@ impl rt::ErrorBody for GetSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchedules {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceSchedules {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3224,7 +3832,7 @@ impl GetSourceSchedules {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3267,6 +3875,14 @@ impl GetSourceSchedules {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchedulesError>> {
+        self.client.execute::<GetSourceSchedulesError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schedules`], one variant per declared status.
@@ -3313,10 +3929,26 @@ impl rt::ErrorBody for GetSourceSchedulesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl GetSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3331,7 +3963,7 @@ impl GetSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3365,6 +3997,14 @@ impl GetSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemaError>> {
+        self.client.execute::<GetSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schema`], one variant per declared status.
@@ -3411,6 +4051,7 @@ impl rt::ErrorBody for GetSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchemas {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     include_types: ::std::option::Option<crate::models::GetSourceSchemasIncludeTypes>,
     include_names: ::std::option::Option<::std::string::String>,
@@ -3433,6 +4074,21 @@ impl GetSourceSchemas {
         self.include_names = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3453,7 +4109,7 @@ impl GetSourceSchemas {
         if let ::std::option::Option::Some(value) = &self.include_names {
             request = request.query("include-names", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3496,6 +4152,14 @@ impl GetSourceSchemas {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemasError>> {
+        self.client.execute::<GetSourceSchemasError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schemas`], one variant per declared status.
@@ -3542,6 +4206,7 @@ impl rt::ErrorBody for GetSourceSchemasError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -3549,6 +4214,21 @@ impl ImportAccounts {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -3567,7 +4247,7 @@ impl ImportAccounts {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3603,6 +4283,14 @@ impl ImportAccounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportAccountsError>> {
+        self.client.execute::<ImportAccountsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_accounts`], one variant per declared status.
@@ -3646,10 +4334,26 @@ impl rt::ErrorBody for ImportAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3664,7 +4368,7 @@ impl ImportAccountsSchema {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3701,6 +4405,14 @@ impl ImportAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportAccountsSchemaError>> {
+        self.client.execute::<ImportAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_accounts_schema`], one variant per declared status.
@@ -3744,10 +4456,26 @@ impl rt::ErrorBody for ImportAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportConnectorFile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportConnectorFile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3763,7 +4491,7 @@ impl ImportConnectorFile {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3800,6 +4528,14 @@ impl ImportConnectorFile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportConnectorFileError>> {
+        self.client.execute::<ImportConnectorFileError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_connector_file`], one variant per declared status.
@@ -3843,6 +4579,7 @@ impl rt::ErrorBody for ImportConnectorFileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -3850,6 +4587,21 @@ impl ImportEntitlements {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -3869,7 +4621,7 @@ impl ImportEntitlements {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3913,6 +4665,14 @@ impl ImportEntitlements {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportEntitlementsError>> {
+        self.client.execute::<ImportEntitlementsError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourcesApi::import_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3955,6 +4715,7 @@ impl rt::ErrorBody for ImportEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
     body: rt::Bytes,
@@ -3966,6 +4727,21 @@ impl ImportEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -3985,7 +4761,7 @@ impl ImportEntitlementsSchema {
         }
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4024,6 +4800,14 @@ impl ImportEntitlementsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportEntitlementsSchemaError>> {
+        self.client.execute::<ImportEntitlementsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_entitlements_schema`], one variant per declared status.
@@ -4067,6 +4851,7 @@ impl rt::ErrorBody for ImportEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportUncorrelatedAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -4074,6 +4859,21 @@ impl ImportUncorrelatedAccounts {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -4092,7 +4892,7 @@ impl ImportUncorrelatedAccounts {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4136,6 +4936,17 @@ impl ImportUncorrelatedAccounts {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportUncorrelatedAccountsError>,
+    > {
+        self.client.execute::<ImportUncorrelatedAccountsError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourcesApi::import_uncorrelated_accounts`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -4178,9 +4989,25 @@ impl rt::ErrorBody for ImportUncorrelatedAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListProvisioningPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl ListProvisioningPolicies {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4194,7 +5021,7 @@ impl ListProvisioningPolicies {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4237,6 +5064,14 @@ impl ListProvisioningPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListProvisioningPoliciesError>> {
+        self.client.execute::<ListProvisioningPoliciesError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::list_provisioning_policies`], one variant per declared status.
@@ -4283,6 +5118,7 @@ impl rt::ErrorBody for ListProvisioningPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -4385,6 +5221,21 @@ impl ListSources {
         self.include_idn_source = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4416,7 +5267,7 @@ impl ListSources {
             request = request
                 .query("includeIDNSource", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4453,6 +5304,14 @@ impl ListSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSourcesError>> {
+        self.client.execute::<ListSourcesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -4525,9 +5384,25 @@ impl rt::ErrorBody for ListSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PingCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl PingCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4541,7 +5416,7 @@ impl PingCluster {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4575,6 +5450,14 @@ impl PingCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PingClusterError>> {
+        self.client.execute::<PingClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::ping_cluster`], one variant per declared status.
@@ -4621,10 +5504,26 @@ impl rt::ErrorBody for PingClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     correlation_config: crate::models::CorrelationConfig,
 }
 impl PutCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4638,7 +5537,7 @@ impl PutCorrelationConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.correlation_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4681,6 +5580,14 @@ impl PutCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutCorrelationConfigError>> {
+        self.client.execute::<PutCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_correlation_config`], one variant per declared status.
@@ -4727,10 +5634,26 @@ impl rt::ErrorBody for PutCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     native_change_detection_config: crate::models::NativeChangeDetectionConfig,
 }
 impl PutNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4746,7 +5669,7 @@ impl PutNativeChangeDetectionConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.native_change_detection_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4789,6 +5712,17 @@ impl PutNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutNativeChangeDetectionConfigError>,
+    > {
+        self.client.execute::<PutNativeChangeDetectionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_native_change_detection_config`], one variant per declared status.
@@ -4835,11 +5769,27 @@ impl rt::ErrorBody for PutNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     provisioning_policy: crate::models::ProvisioningPolicy,
 }
 impl PutProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4856,7 +5806,7 @@ impl PutProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4899,6 +5849,14 @@ impl PutProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutProvisioningPolicyError>> {
+        self.client.execute::<PutProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_provisioning_policy`], one variant per declared status.
@@ -4945,10 +5903,26 @@ impl rt::ErrorBody for PutProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     source: crate::models::Source,
 }
 impl PutSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4962,7 +5936,7 @@ impl PutSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4993,6 +5967,14 @@ impl PutSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceError>> {
+        self.client.execute::<PutSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source`], one variant per declared status.
@@ -5039,10 +6021,26 @@ impl rt::ErrorBody for PutSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSourceAttrSyncConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attr_sync_source_config: crate::models::AttrSyncSourceConfig,
 }
 impl PutSourceAttrSyncConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5057,7 +6055,7 @@ impl PutSourceAttrSyncConfig {
             .accept("application/json");
         request = request.json_body("application/json", &self.attr_sync_source_config);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5100,6 +6098,14 @@ impl PutSourceAttrSyncConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceAttrSyncConfigError>> {
+        self.client.execute::<PutSourceAttrSyncConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source_attr_sync_config`], one variant per declared status.
@@ -5146,11 +6152,27 @@ impl rt::ErrorBody for PutSourceAttrSyncConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl PutSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5166,7 +6188,7 @@ impl PutSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5200,6 +6222,14 @@ impl PutSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceSchemaError>> {
+        self.client.execute::<PutSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source_schema`], one variant per declared status.
@@ -5246,10 +6276,26 @@ impl rt::ErrorBody for PutSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchResourceObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     resource_objects_request: crate::models::ResourceObjectsRequest,
 }
 impl SearchResourceObjects {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5264,7 +6310,7 @@ impl SearchResourceObjects {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.resource_objects_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5307,6 +6353,14 @@ impl SearchResourceObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchResourceObjectsError>> {
+        self.client.execute::<SearchResourceObjectsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::search_resource_objects`], one variant per declared status.
@@ -5353,9 +6407,25 @@ impl rt::ErrorBody for SearchResourceObjectsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncAttributesForSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl SyncAttributesForSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5369,7 +6439,7 @@ impl SyncAttributesForSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5412,6 +6482,14 @@ impl SyncAttributesForSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SyncAttributesForSourceError>> {
+        self.client.execute::<SyncAttributesForSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::sync_attributes_for_source`], one variant per declared status.
@@ -5458,9 +6536,25 @@ impl rt::ErrorBody for SyncAttributesForSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl TestSourceConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5474,7 +6568,7 @@ impl TestSourceConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5517,6 +6611,14 @@ impl TestSourceConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestSourceConfigurationError>> {
+        self.client.execute::<TestSourceConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::test_source_configuration`], one variant per declared status.
@@ -5563,9 +6665,25 @@ impl rt::ErrorBody for TestSourceConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConnection {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl TestSourceConnection {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5579,7 +6697,7 @@ impl TestSourceConnection {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5619,6 +6737,14 @@ impl TestSourceConnection {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestSourceConnectionError>> {
+        self.client.execute::<TestSourceConnectionError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::test_source_connection`], one variant per declared status.
@@ -5665,10 +6791,26 @@ impl rt::ErrorBody for TestSourceConnectionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePasswordPolicyHolders {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     password_policy_holders_dto: crate::models::PasswordPolicyHoldersDto,
 }
 impl UpdatePasswordPolicyHolders {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5684,7 +6826,7 @@ impl UpdatePasswordPolicyHolders {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.password_policy_holders_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5727,6 +6869,17 @@ impl UpdatePasswordPolicyHolders {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdatePasswordPolicyHoldersError>,
+    > {
+        self.client.execute::<UpdatePasswordPolicyHoldersError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_password_policy_holders`], one variant per declared status.
@@ -5773,10 +6926,26 @@ impl rt::ErrorBody for UpdatePasswordPolicyHoldersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPoliciesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::ProvisioningPolicy>,
 }
 impl UpdateProvisioningPoliciesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5791,7 +6960,7 @@ impl UpdateProvisioningPoliciesInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5834,6 +7003,19 @@ impl UpdateProvisioningPoliciesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateProvisioningPoliciesInBulkError>,
+    > {
+        self.client
+            .execute::<UpdateProvisioningPoliciesInBulkError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policies_in_bulk`], one variant per declared status.
@@ -5880,11 +7062,27 @@ impl rt::ErrorBody for UpdateProvisioningPoliciesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5901,7 +7099,7 @@ impl UpdateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5944,6 +7142,14 @@ impl UpdateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateProvisioningPolicyError>> {
+        self.client.execute::<UpdateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policy`], one variant per declared status.
@@ -5990,10 +7196,26 @@ impl rt::ErrorBody for UpdateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6007,7 +7229,7 @@ impl UpdateSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6038,6 +7260,14 @@ impl UpdateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceError>> {
+        self.client.execute::<UpdateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source`], one variant per declared status.
@@ -6084,10 +7314,26 @@ impl rt::ErrorBody for UpdateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     source_entitlement_request_config: crate::models::SourceEntitlementRequestConfig,
 }
 impl UpdateSourceEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6102,7 +7348,7 @@ impl UpdateSourceEntitlementRequestConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.source_entitlement_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6146,6 +7392,19 @@ impl UpdateSourceEntitlementRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateSourceEntitlementRequestConfigError>,
+    > {
+        self.client
+            .execute::<UpdateSourceEntitlementRequestConfigError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`SourcesApi::update_source_entitlement_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -6188,11 +7447,27 @@ impl rt::ErrorBody for UpdateSourceEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schedule_type: crate::models::UpdateSourceScheduleScheduleType,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6209,7 +7484,7 @@ impl UpdateSourceSchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6249,6 +7524,14 @@ impl UpdateSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceScheduleError>> {
+        self.client.execute::<UpdateSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source_schedule`], one variant per declared status.
@@ -6295,11 +7578,27 @@ impl rt::ErrorBody for UpdateSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6315,7 +7614,7 @@ impl UpdateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6352,6 +7651,14 @@ impl UpdateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceSchemaError>> {
+        self.client.execute::<UpdateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source_schema`], one variant per declared status.

@@ -24,6 +24,7 @@ impl SpConfigApi {
     ) -> ExportSpConfig {
         ExportSpConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             export_payload,
         }
     }
@@ -40,6 +41,7 @@ impl SpConfigApi {
     ) -> GetSpConfigExport {
         GetSpConfigExport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -56,6 +58,7 @@ impl SpConfigApi {
     ) -> GetSpConfigExportStatus {
         GetSpConfigExportStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -72,6 +75,7 @@ impl SpConfigApi {
     ) -> GetSpConfigImport {
         GetSpConfigImport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -89,6 +93,7 @@ impl SpConfigApi {
     ) -> GetSpConfigImportStatus {
         GetSpConfigImportStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -112,6 +117,7 @@ impl SpConfigApi {
     ) -> ImportSpConfig {
         ImportSpConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             preview: ::std::option::Option::None,
             body: body.into(),
         }
@@ -124,6 +130,7 @@ impl SpConfigApi {
     pub fn list_sp_config_objects(&self) -> ListSpConfigObjects {
         ListSpConfigObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
 }
@@ -133,9 +140,25 @@ impl SpConfigApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportSpConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     export_payload: crate::models::ExportPayload,
 }
 impl ExportSpConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -146,7 +169,7 @@ impl ExportSpConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.export_payload);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -182,6 +205,14 @@ impl ExportSpConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ExportSpConfigError>> {
+        self.client.execute::<ExportSpConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SpConfigApi::export_sp_config`], one variant per declared status.
@@ -228,9 +259,25 @@ impl rt::ErrorBody for ExportSpConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSpConfigExport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSpConfigExport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -243,7 +290,7 @@ impl GetSpConfigExport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -286,6 +333,14 @@ impl GetSpConfigExport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSpConfigExportError>> {
+        self.client.execute::<GetSpConfigExportError>(self.request()).await
     }
 }
 /// The error bodies of [`SpConfigApi::get_sp_config_export`], one variant per declared status.
@@ -332,9 +387,25 @@ impl rt::ErrorBody for GetSpConfigExportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSpConfigExportStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSpConfigExportStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -347,7 +418,7 @@ impl GetSpConfigExportStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -390,6 +461,14 @@ impl GetSpConfigExportStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSpConfigExportStatusError>> {
+        self.client.execute::<GetSpConfigExportStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SpConfigApi::get_sp_config_export_status`], one variant per declared status.
@@ -436,9 +515,25 @@ impl rt::ErrorBody for GetSpConfigExportStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSpConfigImport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSpConfigImport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -451,7 +546,7 @@ impl GetSpConfigImport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -494,6 +589,14 @@ impl GetSpConfigImport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSpConfigImportError>> {
+        self.client.execute::<GetSpConfigImportError>(self.request()).await
     }
 }
 /// The error bodies of [`SpConfigApi::get_sp_config_import`], one variant per declared status.
@@ -540,9 +643,25 @@ impl rt::ErrorBody for GetSpConfigImportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSpConfigImportStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSpConfigImportStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -555,7 +674,7 @@ impl GetSpConfigImportStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -598,6 +717,14 @@ impl GetSpConfigImportStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSpConfigImportStatusError>> {
+        self.client.execute::<GetSpConfigImportStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SpConfigApi::get_sp_config_import_status`], one variant per declared status.
@@ -644,6 +771,7 @@ impl rt::ErrorBody for GetSpConfigImportStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportSpConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     preview: ::std::option::Option<bool>,
     body: rt::Bytes,
 }
@@ -661,6 +789,21 @@ impl ImportSpConfig {
         self.preview = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -676,7 +819,7 @@ impl ImportSpConfig {
         }
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -710,6 +853,14 @@ impl ImportSpConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportSpConfigError>> {
+        self.client.execute::<ImportSpConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SpConfigApi::import_sp_config`], one variant per declared status.
@@ -756,8 +907,24 @@ impl rt::ErrorBody for ImportSpConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSpConfigObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListSpConfigObjects {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -767,7 +934,7 @@ impl ListSpConfigObjects {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -810,6 +977,14 @@ impl ListSpConfigObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSpConfigObjectsError>> {
+        self.client.execute::<ListSpConfigObjectsError>(self.request()).await
     }
 }
 /// The error bodies of [`SpConfigApi::list_sp_config_objects`], one variant per declared status.

@@ -28,6 +28,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> GetSedBatchStats {
         GetSedBatchStats {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             batch_id: batch_id.into(),
         }
     }
@@ -40,6 +41,7 @@ impl SuggestedEntitlementDescriptionApi {
     pub fn get_sed_batches(&self) -> GetSedBatches {
         GetSedBatches {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -69,6 +71,7 @@ impl SuggestedEntitlementDescriptionApi {
     pub fn list_seds(&self) -> ListSeds {
         ListSeds {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -90,6 +93,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> PatchSed {
         PatchSed {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -105,6 +109,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> SubmitSedApproval {
         SubmitSedApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -120,6 +125,7 @@ impl SuggestedEntitlementDescriptionApi {
     ) -> SubmitSedAssignment {
         SubmitSedAssignment {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sed_assignment,
         }
     }
@@ -132,6 +138,7 @@ impl SuggestedEntitlementDescriptionApi {
     pub fn submit_sed_batch_request(&self) -> SubmitSedBatchRequest {
         SubmitSedBatchRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sed_batch_request: ::std::option::Option::None,
         }
     }
@@ -142,9 +149,25 @@ impl SuggestedEntitlementDescriptionApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSedBatchStats {
     client: rt::Client,
+    call_options: rt::CallOptions,
     batch_id: ::std::string::String,
 }
 impl GetSedBatchStats {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -157,7 +180,7 @@ impl GetSedBatchStats {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -196,6 +219,14 @@ impl GetSedBatchStats {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSedBatchStatsError>> {
+        self.client.execute::<GetSedBatchStatsError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::get_sed_batch_stats`], one variant per declared status.
@@ -242,6 +273,7 @@ impl rt::ErrorBody for GetSedBatchStatsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSedBatches {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
     count: ::std::option::Option<bool>,
@@ -294,6 +326,21 @@ impl GetSedBatches {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -319,7 +366,7 @@ impl GetSedBatches {
         if let ::std::option::Option::Some(value) = &self.status {
             request = request.query("status", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -359,6 +406,14 @@ impl GetSedBatches {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSedBatchesError>> {
+        self.client.execute::<GetSedBatchesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -433,6 +488,7 @@ impl rt::ErrorBody for GetSedBatchesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSeds {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -525,6 +581,21 @@ impl ListSeds {
         self.show_pending_status_only = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -564,7 +635,7 @@ impl ListSeds {
                     ::std::string::ToString::to_string(value),
                 );
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -596,6 +667,14 @@ impl ListSeds {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSedsError>> {
+        self.client.execute::<ListSedsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -668,9 +747,25 @@ impl rt::ErrorBody for ListSedsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSed {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::SedPatch>,
 }
 impl PatchSed {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -681,7 +776,7 @@ impl PatchSed {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -710,6 +805,14 @@ impl PatchSed {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSedError>> {
+        self.client.execute::<PatchSedError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::patch_sed`], one variant per declared status.
@@ -756,9 +859,25 @@ impl rt::ErrorBody for PatchSedError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitSedApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::SedApproval>,
 }
 impl SubmitSedApproval {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -771,7 +890,7 @@ impl SubmitSedApproval {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -814,6 +933,14 @@ impl SubmitSedApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitSedApprovalError>> {
+        self.client.execute::<SubmitSedApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::submit_sed_approval`], one variant per declared status.
@@ -860,9 +987,25 @@ impl rt::ErrorBody for SubmitSedApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitSedAssignment {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sed_assignment: crate::models::SedAssignment,
 }
 impl SubmitSedAssignment {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -875,7 +1018,7 @@ impl SubmitSedAssignment {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.sed_assignment);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -918,6 +1061,14 @@ impl SubmitSedAssignment {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitSedAssignmentError>> {
+        self.client.execute::<SubmitSedAssignmentError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::submit_sed_assignment`], one variant per declared status.
@@ -964,12 +1115,28 @@ impl rt::ErrorBody for SubmitSedAssignmentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitSedBatchRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sed_batch_request: ::std::option::Option<crate::models::SedBatchRequest>,
 }
 impl SubmitSedBatchRequest {
     /// Sed Batch Request
     pub fn sed_batch_request(mut self, value: crate::models::SedBatchRequest) -> Self {
         self.sed_batch_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -984,7 +1151,7 @@ impl SubmitSedBatchRequest {
         if let ::std::option::Option::Some(body) = &self.sed_batch_request {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1027,6 +1194,14 @@ impl SubmitSedBatchRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitSedBatchRequestError>> {
+        self.client.execute::<SubmitSedBatchRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`SuggestedEntitlementDescriptionApi::submit_sed_batch_request`], one variant per declared status.

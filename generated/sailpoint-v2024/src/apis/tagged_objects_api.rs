@@ -76,6 +76,7 @@ impl TaggedObjectsApi {
     ) -> DeleteTaggedObject {
         DeleteTaggedObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             id: id.into(),
         }
@@ -91,6 +92,7 @@ impl TaggedObjectsApi {
     ) -> DeleteTagsToManyObject {
         DeleteTagsToManyObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_remove_tagged_object,
         }
     }
@@ -106,6 +108,7 @@ impl TaggedObjectsApi {
     ) -> GetTaggedObject {
         GetTaggedObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             id: id.into(),
         }
@@ -118,6 +121,7 @@ impl TaggedObjectsApi {
     pub fn list_tagged_objects(&self) -> ListTaggedObjects {
         ListTaggedObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -135,6 +139,7 @@ impl TaggedObjectsApi {
     ) -> ListTaggedObjectsByType {
         ListTaggedObjectsByType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -155,6 +160,7 @@ impl TaggedObjectsApi {
     ) -> PutTaggedObject {
         PutTaggedObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type,
             id: id.into(),
             tagged_object,
@@ -171,6 +177,7 @@ impl TaggedObjectsApi {
     ) -> SetTagToObject {
         SetTagToObject {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             tagged_object,
         }
     }
@@ -185,6 +192,7 @@ impl TaggedObjectsApi {
     ) -> SetTagsToManyObjects {
         SetTagsToManyObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_add_tagged_object,
         }
     }
@@ -195,10 +203,26 @@ impl TaggedObjectsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTaggedObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::DeleteTaggedObjectType,
     id: ::std::string::String,
 }
 impl DeleteTaggedObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -213,7 +237,7 @@ impl DeleteTaggedObject {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -245,6 +269,14 @@ impl DeleteTaggedObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteTaggedObjectError>> {
+        self.client.execute::<DeleteTaggedObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::delete_tagged_object`], one variant per declared status.
@@ -288,9 +320,25 @@ impl rt::ErrorBody for DeleteTaggedObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTagsToManyObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_remove_tagged_object: crate::models::BulkRemoveTaggedObject,
 }
 impl DeleteTagsToManyObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -301,7 +349,7 @@ impl DeleteTagsToManyObject {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_remove_tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -336,6 +384,14 @@ impl DeleteTagsToManyObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteTagsToManyObjectError>> {
+        self.client.execute::<DeleteTagsToManyObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::delete_tags_to_many_object`], one variant per declared status.
@@ -379,10 +435,26 @@ impl rt::ErrorBody for DeleteTagsToManyObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTaggedObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::GetTaggedObjectType,
     id: ::std::string::String,
 }
 impl GetTaggedObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -397,7 +469,7 @@ impl GetTaggedObject {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -434,6 +506,14 @@ impl GetTaggedObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTaggedObjectError>> {
+        self.client.execute::<GetTaggedObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::get_tagged_object`], one variant per declared status.
@@ -477,6 +557,7 @@ impl rt::ErrorBody for GetTaggedObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTaggedObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -526,6 +607,21 @@ impl ListTaggedObjects {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -547,7 +643,7 @@ impl ListTaggedObjects {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -590,6 +686,14 @@ impl ListTaggedObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListTaggedObjectsError>> {
+        self.client.execute::<ListTaggedObjectsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -661,6 +765,7 @@ impl rt::ErrorBody for ListTaggedObjectsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTaggedObjectsByType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::ListTaggedObjectsByTypeType,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -709,6 +814,21 @@ impl ListTaggedObjectsByType {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -734,7 +854,7 @@ impl ListTaggedObjectsByType {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -777,6 +897,14 @@ impl ListTaggedObjectsByType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListTaggedObjectsByTypeError>> {
+        self.client.execute::<ListTaggedObjectsByTypeError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -848,11 +976,27 @@ impl rt::ErrorBody for ListTaggedObjectsByTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutTaggedObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: crate::models::PutTaggedObjectType,
     id: ::std::string::String,
     tagged_object: crate::models::TaggedObject,
 }
 impl PutTaggedObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -868,7 +1012,7 @@ impl PutTaggedObject {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -905,6 +1049,14 @@ impl PutTaggedObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutTaggedObjectError>> {
+        self.client.execute::<PutTaggedObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::put_tagged_object`], one variant per declared status.
@@ -948,9 +1100,25 @@ impl rt::ErrorBody for PutTaggedObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetTagToObject {
     client: rt::Client,
+    call_options: rt::CallOptions,
     tagged_object: crate::models::TaggedObject,
 }
 impl SetTagToObject {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -961,7 +1129,7 @@ impl SetTagToObject {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -990,6 +1158,14 @@ impl SetTagToObject {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetTagToObjectError>> {
+        self.client.execute::<SetTagToObjectError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::set_tag_to_object`], one variant per declared status.
@@ -1033,9 +1209,25 @@ impl rt::ErrorBody for SetTagToObjectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetTagsToManyObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_add_tagged_object: crate::models::BulkAddTaggedObject,
 }
 impl SetTagsToManyObjects {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1046,7 +1238,7 @@ impl SetTagsToManyObjects {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_add_tagged_object);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1089,6 +1281,14 @@ impl SetTagsToManyObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetTagsToManyObjectsError>> {
+        self.client.execute::<SetTagsToManyObjectsError>(self.request()).await
     }
 }
 /// The error bodies of [`TaggedObjectsApi::set_tags_to_many_objects`], one variant per declared status.

@@ -20,6 +20,7 @@ impl TenantApi {
     pub fn get_tenant(&self) -> GetTenant {
         GetTenant {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
 }
@@ -29,8 +30,24 @@ impl TenantApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTenant {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetTenant {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -40,7 +57,7 @@ impl GetTenant {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -71,6 +88,14 @@ impl GetTenant {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTenantError>> {
+        self.client.execute::<GetTenantError>(self.request()).await
     }
 }
 /// The error bodies of [`TenantApi::get_tenant`], one variant per declared status.

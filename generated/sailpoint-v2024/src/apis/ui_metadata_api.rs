@@ -21,6 +21,7 @@ impl UiMetadataApi {
     pub fn get_tenant_ui_metadata(&self) -> GetTenantUiMetadata {
         GetTenantUiMetadata {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update tenant ui metadata
@@ -34,6 +35,7 @@ impl UiMetadataApi {
     ) -> SetTenantUiMetadata {
         SetTenantUiMetadata {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             tenant_ui_metadata_item_update_request,
         }
     }
@@ -44,8 +46,24 @@ impl UiMetadataApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTenantUiMetadata {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetTenantUiMetadata {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -56,7 +74,7 @@ impl GetTenantUiMetadata {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -99,6 +117,14 @@ impl GetTenantUiMetadata {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTenantUiMetadataError>> {
+        self.client.execute::<GetTenantUiMetadataError>(self.request()).await
     }
 }
 /// The error bodies of [`UiMetadataApi::get_tenant_ui_metadata`], one variant per declared status.
@@ -145,9 +171,25 @@ impl rt::ErrorBody for GetTenantUiMetadataError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetTenantUiMetadata {
     client: rt::Client,
+    call_options: rt::CallOptions,
     tenant_ui_metadata_item_update_request: crate::models::TenantUiMetadataItemUpdateRequest,
 }
 impl SetTenantUiMetadata {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -160,7 +202,7 @@ impl SetTenantUiMetadata {
         request = request
             .json_body("application/json", &self.tenant_ui_metadata_item_update_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -203,6 +245,14 @@ impl SetTenantUiMetadata {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetTenantUiMetadataError>> {
+        self.client.execute::<SetTenantUiMetadataError>(self.request()).await
     }
 }
 /// The error bodies of [`UiMetadataApi::set_tenant_ui_metadata`], one variant per declared status.

@@ -37,6 +37,7 @@ impl WorkItemsApi {
     ) -> ApproveApprovalItem {
         ApproveApprovalItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_item_id: approval_item_id.into(),
         }
@@ -52,6 +53,7 @@ impl WorkItemsApi {
     ) -> ApproveApprovalItemsInBulk {
         ApproveApprovalItemsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -66,6 +68,7 @@ impl WorkItemsApi {
     ) -> CompleteWorkItem {
         CompleteWorkItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -82,6 +85,7 @@ impl WorkItemsApi {
     ) -> ForwardWorkItem {
         ForwardWorkItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             work_item_forward,
         }
@@ -94,6 +98,7 @@ impl WorkItemsApi {
     pub fn get_completed_work_items(&self) -> GetCompletedWorkItems {
         GetCompletedWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -108,6 +113,7 @@ impl WorkItemsApi {
     pub fn get_count_completed_work_items(&self) -> GetCountCompletedWorkItems {
         GetCountCompletedWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
         }
     }
@@ -119,6 +125,7 @@ impl WorkItemsApi {
     pub fn get_count_work_items(&self) -> GetCountWorkItems {
         GetCountWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
         }
     }
@@ -133,6 +140,7 @@ impl WorkItemsApi {
     ) -> GetWorkItem {
         GetWorkItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -144,6 +152,7 @@ impl WorkItemsApi {
     pub fn get_work_items_summary(&self) -> GetWorkItemsSummary {
         GetWorkItemsSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
         }
     }
@@ -155,6 +164,7 @@ impl WorkItemsApi {
     pub fn list_work_items(&self) -> ListWorkItems {
         ListWorkItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -173,6 +183,7 @@ impl WorkItemsApi {
     ) -> RejectApprovalItem {
         RejectApprovalItem {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_item_id: approval_item_id.into(),
         }
@@ -188,6 +199,7 @@ impl WorkItemsApi {
     ) -> RejectApprovalItemsInBulk {
         RejectApprovalItemsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -203,6 +215,7 @@ impl WorkItemsApi {
     ) -> SubmitAccountSelection {
         SubmitAccountSelection {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body,
         }
@@ -214,10 +227,26 @@ impl WorkItemsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveApprovalItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_item_id: ::std::string::String,
 }
 impl ApproveApprovalItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -232,7 +261,7 @@ impl ApproveApprovalItem {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -269,6 +298,14 @@ impl ApproveApprovalItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveApprovalItemError>> {
+        self.client.execute::<ApproveApprovalItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::approve_approval_item`], one variant per declared status.
@@ -315,9 +352,25 @@ impl rt::ErrorBody for ApproveApprovalItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveApprovalItemsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl ApproveApprovalItemsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -330,7 +383,7 @@ impl ApproveApprovalItemsInBulk {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -370,6 +423,17 @@ impl ApproveApprovalItemsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ApproveApprovalItemsInBulkError>,
+    > {
+        self.client.execute::<ApproveApprovalItemsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::approve_approval_items_in_bulk`], one variant per declared status.
@@ -416,6 +480,7 @@ impl rt::ErrorBody for ApproveApprovalItemsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteWorkItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<::std::string::String>,
 }
@@ -426,6 +491,21 @@ impl CompleteWorkItem {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -443,7 +523,7 @@ impl CompleteWorkItem {
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -480,6 +560,14 @@ impl CompleteWorkItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CompleteWorkItemError>> {
+        self.client.execute::<CompleteWorkItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::complete_work_item`], one variant per declared status.
@@ -526,10 +614,26 @@ impl rt::ErrorBody for CompleteWorkItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForwardWorkItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     work_item_forward: crate::models::WorkItemForward,
 }
 impl ForwardWorkItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -543,7 +647,7 @@ impl ForwardWorkItem {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.work_item_forward);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -575,6 +679,14 @@ impl ForwardWorkItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ForwardWorkItemError>> {
+        self.client.execute::<ForwardWorkItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::forward_work_item`], one variant per declared status.
@@ -618,6 +730,7 @@ impl rt::ErrorBody for ForwardWorkItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCompletedWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -659,6 +772,21 @@ impl GetCompletedWorkItems {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -680,7 +808,7 @@ impl GetCompletedWorkItems {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -723,6 +851,14 @@ impl GetCompletedWorkItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCompletedWorkItemsError>> {
+        self.client.execute::<GetCompletedWorkItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -794,6 +930,7 @@ impl rt::ErrorBody for GetCompletedWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCountCompletedWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
 }
 impl GetCountCompletedWorkItems {
@@ -803,6 +940,21 @@ impl GetCountCompletedWorkItems {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.owner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -817,7 +969,7 @@ impl GetCountCompletedWorkItems {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -861,6 +1013,17 @@ impl GetCountCompletedWorkItems {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetCountCompletedWorkItemsError>,
+    > {
+        self.client.execute::<GetCountCompletedWorkItemsError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkItemsApi::get_count_completed_work_items`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -897,6 +1060,7 @@ impl rt::ErrorBody for GetCountCompletedWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCountWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
 }
 impl GetCountWorkItems {
@@ -906,6 +1070,21 @@ impl GetCountWorkItems {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.owner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -920,7 +1099,7 @@ impl GetCountWorkItems {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -959,6 +1138,14 @@ impl GetCountWorkItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCountWorkItemsError>> {
+        self.client.execute::<GetCountWorkItemsError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::get_count_work_items`], one variant per declared status.
@@ -1002,9 +1189,25 @@ impl rt::ErrorBody for GetCountWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1017,7 +1220,7 @@ impl GetWorkItem {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1048,6 +1251,14 @@ impl GetWorkItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkItemError>> {
+        self.client.execute::<GetWorkItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::get_work_item`], one variant per declared status.
@@ -1091,6 +1302,7 @@ impl rt::ErrorBody for GetWorkItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkItemsSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
 }
 impl GetWorkItemsSummary {
@@ -1100,6 +1312,21 @@ impl GetWorkItemsSummary {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.owner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1114,7 +1341,7 @@ impl GetWorkItemsSummary {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1154,6 +1381,14 @@ impl GetWorkItemsSummary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkItemsSummaryError>> {
+        self.client.execute::<GetWorkItemsSummaryError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::get_work_items_summary`], one variant per declared status.
@@ -1197,6 +1432,7 @@ impl rt::ErrorBody for GetWorkItemsSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1238,6 +1474,21 @@ impl ListWorkItems {
         self.owner_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1259,7 +1510,7 @@ impl ListWorkItems {
         if let ::std::option::Option::Some(value) = &self.owner_id {
             request = request.query("ownerId", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1299,6 +1550,14 @@ impl ListWorkItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkItemsError>> {
+        self.client.execute::<ListWorkItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1370,10 +1629,26 @@ impl rt::ErrorBody for ListWorkItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectApprovalItem {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_item_id: ::std::string::String,
 }
 impl RejectApprovalItem {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1388,7 +1663,7 @@ impl RejectApprovalItem {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1425,6 +1700,14 @@ impl RejectApprovalItem {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectApprovalItemError>> {
+        self.client.execute::<RejectApprovalItemError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::reject_approval_item`], one variant per declared status.
@@ -1471,9 +1754,25 @@ impl rt::ErrorBody for RejectApprovalItemError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectApprovalItemsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl RejectApprovalItemsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1486,7 +1785,7 @@ impl RejectApprovalItemsInBulk {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1526,6 +1825,14 @@ impl RejectApprovalItemsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectApprovalItemsInBulkError>> {
+        self.client.execute::<RejectApprovalItemsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::reject_approval_items_in_bulk`], one variant per declared status.
@@ -1572,10 +1879,26 @@ impl rt::ErrorBody for RejectApprovalItemsInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitAccountSelection {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 impl SubmitAccountSelection {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1589,7 +1912,7 @@ impl SubmitAccountSelection {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1628,6 +1951,14 @@ impl SubmitAccountSelection {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitAccountSelectionError>> {
+        self.client.execute::<SubmitAccountSelectionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkItemsApi::submit_account_selection`], one variant per declared status.

@@ -29,6 +29,7 @@ impl WorkflowsApi {
     ) -> CancelWorkflowExecution {
         CancelWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -43,6 +44,7 @@ impl WorkflowsApi {
     ) -> CreateExternalExecuteWorkflow {
         CreateExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             create_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -58,6 +60,7 @@ impl WorkflowsApi {
     ) -> CreateWorkflow {
         CreateWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_workflow_request,
         }
     }
@@ -72,6 +75,7 @@ impl WorkflowsApi {
     ) -> CreateWorkflowExternalTrigger {
         CreateWorkflowExternalTrigger {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -86,6 +90,7 @@ impl WorkflowsApi {
     ) -> DeleteWorkflow {
         DeleteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -100,6 +105,7 @@ impl WorkflowsApi {
     ) -> GetWorkflow {
         GetWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -114,6 +120,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecution {
         GetWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -128,6 +135,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutionHistory {
         GetWorkflowExecutionHistory {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -156,6 +164,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutions {
         GetWorkflowExecutions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -170,6 +179,7 @@ impl WorkflowsApi {
     pub fn list_complete_workflow_library(&self) -> ListCompleteWorkflowLibrary {
         ListCompleteWorkflowLibrary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
         }
@@ -182,6 +192,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_actions(&self) -> ListWorkflowLibraryActions {
         ListWorkflowLibraryActions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -195,6 +206,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_operators(&self) -> ListWorkflowLibraryOperators {
         ListWorkflowLibraryOperators {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List workflow library triggers
@@ -205,6 +217,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_triggers(&self) -> ListWorkflowLibraryTriggers {
         ListWorkflowLibraryTriggers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -218,6 +231,7 @@ impl WorkflowsApi {
     pub fn list_workflows(&self) -> ListWorkflows {
         ListWorkflows {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Patch workflow
@@ -232,6 +246,7 @@ impl WorkflowsApi {
     ) -> PatchWorkflow {
         PatchWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -248,6 +263,7 @@ impl WorkflowsApi {
     ) -> PutWorkflow {
         PutWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             workflow_body,
         }
@@ -263,6 +279,7 @@ impl WorkflowsApi {
     ) -> TestExternalExecuteWorkflow {
         TestExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -289,6 +306,7 @@ impl WorkflowsApi {
     ) -> TestWorkflow {
         TestWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_workflow_request,
         }
@@ -300,9 +318,25 @@ impl WorkflowsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CancelWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -315,7 +349,7 @@ impl CancelWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -350,6 +384,14 @@ impl CancelWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelWorkflowExecutionError>> {
+        self.client.execute::<CancelWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::cancel_workflow_execution`], one variant per declared status.
@@ -396,6 +438,7 @@ impl rt::ErrorBody for CancelWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     create_external_execute_workflow_request: ::std::option::Option<
         crate::models::CreateExternalExecuteWorkflowRequest,
@@ -410,6 +453,21 @@ impl CreateExternalExecuteWorkflow {
         self.create_external_execute_workflow_request = ::std::option::Option::Some(
             value,
         );
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -429,7 +487,7 @@ impl CreateExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -473,6 +531,17 @@ impl CreateExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<CreateExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::create_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -515,9 +584,25 @@ impl rt::ErrorBody for CreateExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_workflow_request: crate::models::CreateWorkflowRequest,
 }
 impl CreateWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -528,7 +613,7 @@ impl CreateWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.create_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -559,6 +644,14 @@ impl CreateWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateWorkflowError>> {
+        self.client.execute::<CreateWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::create_workflow`], one variant per declared status.
@@ -602,9 +695,25 @@ impl rt::ErrorBody for CreateWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkflowExternalTrigger {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CreateWorkflowExternalTrigger {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -617,7 +726,7 @@ impl CreateWorkflowExternalTrigger {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -661,6 +770,17 @@ impl CreateWorkflowExternalTrigger {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateWorkflowExternalTriggerError>,
+    > {
+        self.client.execute::<CreateWorkflowExternalTriggerError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::create_workflow_external_trigger`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -703,9 +823,25 @@ impl rt::ErrorBody for CreateWorkflowExternalTriggerError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -718,7 +854,7 @@ impl DeleteWorkflow {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -747,6 +883,14 @@ impl DeleteWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkflowError>> {
+        self.client.execute::<DeleteWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::delete_workflow`], one variant per declared status.
@@ -790,9 +934,25 @@ impl rt::ErrorBody for DeleteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -805,7 +965,7 @@ impl GetWorkflow {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -836,6 +996,14 @@ impl GetWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowError>> {
+        self.client.execute::<GetWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow`], one variant per declared status.
@@ -882,9 +1050,25 @@ impl rt::ErrorBody for GetWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -897,13 +1081,13 @@ impl GetWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::serde_json::Value,
+        ::std::vec::Vec<crate::models::WorkflowExecution>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -912,7 +1096,7 @@ impl GetWorkflowExecution {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::serde_json::Value>,
+        rt::ApiResponse<::std::vec::Vec<crate::models::WorkflowExecution>>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         let response = self
@@ -922,7 +1106,13 @@ impl GetWorkflowExecution {
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::serde_json::Value, GetWorkflowExecutionError>()?,
+            200 => {
+                response
+                    .json::<
+                        ::std::vec::Vec<crate::models::WorkflowExecution>,
+                        GetWorkflowExecutionError,
+                    >()?
+            }
             _ => {
                 return ::std::result::Result::Err(
                     response.into_error::<GetWorkflowExecutionError>(),
@@ -934,6 +1124,14 @@ impl GetWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionError>> {
+        self.client.execute::<GetWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow_execution`], one variant per declared status.
@@ -980,6 +1178,7 @@ impl rt::ErrorBody for GetWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutionHistory {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1001,6 +1200,21 @@ impl GetWorkflowExecutionHistory {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1019,7 +1233,7 @@ impl GetWorkflowExecutionHistory {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1062,6 +1276,17 @@ impl GetWorkflowExecutionHistory {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetWorkflowExecutionHistoryError>,
+    > {
+        self.client.execute::<GetWorkflowExecutionHistoryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1139,6 +1364,7 @@ impl rt::ErrorBody for GetWorkflowExecutionHistoryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1175,6 +1401,21 @@ impl GetWorkflowExecutions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1196,7 +1437,7 @@ impl GetWorkflowExecutions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1239,6 +1480,14 @@ impl GetWorkflowExecutions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionsError>> {
+        self.client.execute::<GetWorkflowExecutionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1313,6 +1562,7 @@ impl rt::ErrorBody for GetWorkflowExecutionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCompleteWorkflowLibrary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
 }
@@ -1333,6 +1583,21 @@ impl ListCompleteWorkflowLibrary {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1348,7 +1613,7 @@ impl ListCompleteWorkflowLibrary {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1395,6 +1660,17 @@ impl ListCompleteWorkflowLibrary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListCompleteWorkflowLibraryError>,
+    > {
+        self.client.execute::<ListCompleteWorkflowLibraryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1469,6 +1745,7 @@ impl rt::ErrorBody for ListCompleteWorkflowLibraryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryActions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1502,6 +1779,21 @@ impl ListWorkflowLibraryActions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1520,7 +1812,7 @@ impl ListWorkflowLibraryActions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1563,6 +1855,17 @@ impl ListWorkflowLibraryActions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryActionsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryActionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1637,8 +1940,24 @@ impl rt::ErrorBody for ListWorkflowLibraryActionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryOperators {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListWorkflowLibraryOperators {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1648,7 +1967,7 @@ impl ListWorkflowLibraryOperators {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1692,6 +2011,17 @@ impl ListWorkflowLibraryOperators {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryOperatorsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryOperatorsError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::list_workflow_library_operators`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1734,6 +2064,7 @@ impl rt::ErrorBody for ListWorkflowLibraryOperatorsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryTriggers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1771,6 +2102,21 @@ impl ListWorkflowLibraryTriggers {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1789,7 +2135,7 @@ impl ListWorkflowLibraryTriggers {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1832,6 +2178,17 @@ impl ListWorkflowLibraryTriggers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryTriggersError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryTriggersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1906,8 +2263,24 @@ impl rt::ErrorBody for ListWorkflowLibraryTriggersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflows {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListWorkflows {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1917,7 +2290,7 @@ impl ListWorkflows {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1957,6 +2330,14 @@ impl ListWorkflows {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkflowsError>> {
+        self.client.execute::<ListWorkflowsError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::list_workflows`], one variant per declared status.
@@ -2000,10 +2381,26 @@ impl rt::ErrorBody for ListWorkflowsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2017,7 +2414,7 @@ impl PatchWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2048,6 +2445,14 @@ impl PatchWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchWorkflowError>> {
+        self.client.execute::<PatchWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::patch_workflow`], one variant per declared status.
@@ -2091,10 +2496,26 @@ impl rt::ErrorBody for PatchWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     workflow_body: crate::models::WorkflowBody,
 }
 impl PutWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2108,7 +2529,7 @@ impl PutWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.workflow_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2139,6 +2560,14 @@ impl PutWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutWorkflowError>> {
+        self.client.execute::<PutWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::put_workflow`], one variant per declared status.
@@ -2182,6 +2611,7 @@ impl rt::ErrorBody for PutWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_external_execute_workflow_request: ::std::option::Option<
         crate::models::TestExternalExecuteWorkflowRequest,
@@ -2194,6 +2624,21 @@ impl TestExternalExecuteWorkflow {
         value: crate::models::TestExternalExecuteWorkflowRequest,
     ) -> Self {
         self.test_external_execute_workflow_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2213,7 +2658,7 @@ impl TestExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2257,6 +2702,17 @@ impl TestExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<TestExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::test_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2299,10 +2755,26 @@ impl rt::ErrorBody for TestExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_workflow_request: crate::models::TestWorkflowRequest,
 }
 impl TestWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2316,7 +2788,7 @@ impl TestWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.test_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2353,6 +2825,14 @@ impl TestWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestWorkflowError>> {
+        self.client.execute::<TestWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::test_workflow`], one variant per declared status.

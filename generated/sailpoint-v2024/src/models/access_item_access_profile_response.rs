@@ -31,6 +31,7 @@ pub struct AccessItemAccessProfileResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "entitlementCount",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -50,6 +51,7 @@ pub struct AccessItemAccessProfileResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "appRefs",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -5,6 +5,7 @@ pub struct AccessItemRemoved {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accessItem",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

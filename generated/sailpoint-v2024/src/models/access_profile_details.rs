@@ -13,10 +13,10 @@ pub struct AccessProfileDetails {
     pub description: ::std::option::Option<::std::string::String>,
     /// Date the Access Profile was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date the Access Profile was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Whether the Access Profile is enabled.
     ///
     /// Default: `true`.

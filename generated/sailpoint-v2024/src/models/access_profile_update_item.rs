@@ -5,12 +5,20 @@ pub struct AccessProfileUpdateItem {
     /// Identifier of Access Profile in bulk update request.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Access Profile requestable or not.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub requestable: ::std::option::Option<bool>,
     /// The HTTP response status code returned for an individual Access Profile that is requested for update during a bulk update operation.
     ///
@@ -19,7 +27,11 @@ pub struct AccessProfileUpdateItem {
     /// > 404   - Access profile not found.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// Human readable status description and containing additional context information about success or failures etc.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

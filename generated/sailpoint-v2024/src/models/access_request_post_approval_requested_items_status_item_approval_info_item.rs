@@ -14,6 +14,7 @@ pub struct AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "approvalDecision",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -25,6 +26,7 @@ pub struct AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "approverName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -32,7 +34,11 @@ pub struct AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem {
     /// The identity of the approver.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub approver: ::std::option::Option<
         crate::models::AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprover,
     >,

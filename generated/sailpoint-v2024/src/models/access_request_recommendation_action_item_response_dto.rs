@@ -12,7 +12,7 @@ pub struct AccessRequestRecommendationActionItemResponseDto {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<crate::models::AccessRequestRecommendationItem>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl AccessRequestRecommendationActionItemResponseDto {
     /// A value with every required field given.

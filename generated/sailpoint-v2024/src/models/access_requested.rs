@@ -24,11 +24,16 @@ pub struct AccessRequested {
     )]
     pub date_time: ::std::option::Option<::std::string::String>,
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub account: ::std::option::Option<crate::models::AccessRequestedAccount>,
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "statusChange",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -10,13 +10,13 @@ pub struct AccountActivity {
     pub name: ::std::option::Option<::std::string::String>,
     /// When the activity was first created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the activity was last modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the activity was completed
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The status after completion.
     #[serde(
         rename = "completionStatus",

@@ -5,7 +5,11 @@ pub struct AccountAttributesChangedChangesItem {
     /// The name of the attribute.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attribute: ::std::option::Option<::std::string::String>,
     /// The previous value of the attribute.
     #[serde(rename = "oldValue", default)]

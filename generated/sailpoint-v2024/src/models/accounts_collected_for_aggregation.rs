@@ -5,27 +5,43 @@ pub struct AccountsCollectedForAggregation {
     /// Reference to the source that has been aggregated.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<
         crate::models::AccountsCollectedForAggregationSource,
     >,
     /// The overall status of the collection.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<
         crate::models::AccountsCollectedForAggregationStatus,
     >,
     /// The date and time when the account collection started.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub started: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub started: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time when the account collection finished.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// A list of errors that occurred during the collection.
     #[serde(default)]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -35,7 +51,11 @@ pub struct AccountsCollectedForAggregation {
     /// Overall statistics about the account collection.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub stats: ::std::option::Option<
         crate::models::AccountsCollectedForAggregationStats,
     >,
@@ -45,8 +65,8 @@ impl AccountsCollectedForAggregation {
     pub fn new(
         source: crate::models::AccountsCollectedForAggregationSource,
         status: crate::models::AccountsCollectedForAggregationStatus,
-        started: impl ::std::convert::Into<::std::string::String>,
-        completed: impl ::std::convert::Into<::std::string::String>,
+        started: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        completed: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         stats: crate::models::AccountsCollectedForAggregationStats,

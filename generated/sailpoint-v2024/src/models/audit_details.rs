@@ -4,7 +4,7 @@
 pub struct AuditDetails {
     /// Initial date and time when the record was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The definition of an Identity according to the Reassignment Configuration service
     #[serde(
         rename = "createdBy",
@@ -14,7 +14,7 @@ pub struct AuditDetails {
     pub created_by: ::std::option::Option<crate::models::V2024Identity>,
     /// Last modified date and time for the record
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The definition of an Identity according to the Reassignment Configuration service
     #[serde(
         rename = "modifiedBy",

@@ -7,21 +7,33 @@ pub struct BetaObjectImportResult {
     /// Informational messages returned from the target service on import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub infos: ::std::option::Option<
         ::std::vec::Vec<crate::models::BetaSpConfigMessage>,
     >,
     /// Warning messages returned from the target service on import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub warnings: ::std::option::Option<
         ::std::vec::Vec<crate::models::BetaSpConfigMessage>,
     >,
     /// Error messages returned from the target service on import.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::models::BetaSpConfigMessage>,
     >,
@@ -30,6 +42,7 @@ pub struct BetaObjectImportResult {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "importedObjects",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

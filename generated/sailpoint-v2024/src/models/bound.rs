@@ -5,7 +5,11 @@ pub struct Bound {
     /// The value of the range's endpoint.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// Indicates if the endpoint is included in the range.
     ///

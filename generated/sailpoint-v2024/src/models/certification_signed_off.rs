@@ -5,7 +5,11 @@ pub struct CertificationSignedOff {
     /// The certification campaign that was signed off on.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub certification: ::std::option::Option<
         crate::models::CertificationSignedOffCertification,
     >,

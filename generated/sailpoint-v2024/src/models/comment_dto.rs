@@ -7,7 +7,7 @@ pub struct CommentDto {
     pub comment: ::std::option::Option<::std::string::String>,
     /// Date and time comment was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Author of the comment
     ///
     /// Read-only: set by the server.

@@ -23,7 +23,7 @@ pub struct ConnectorCustomizerVersionCreateResponse {
     pub version: ::std::option::Option<i64>,
     /// Date-time when the connector customizer version was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ConnectorCustomizerVersionCreateResponse {
     /// A value with every required field given.

@@ -5,12 +5,20 @@ pub struct DimensionCriteriaKey {
     /// Indicates whether the associated criteria represents an expression on identity attributes.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::DimensionCriteriaKeyType>,
     /// The name of the identity attribute to which the associated criteria applies.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub property: ::std::option::Option<::std::string::String>,
 }
 impl DimensionCriteriaKey {

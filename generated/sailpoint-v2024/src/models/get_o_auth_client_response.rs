@@ -5,7 +5,11 @@ pub struct GetOAuthClientResponse {
     /// ID of the OAuth client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the business the API Client should belong to
     #[serde(rename = "businessName", default)]
@@ -16,7 +20,11 @@ pub struct GetOAuthClientResponse {
     /// A human-readable name for the API Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// A description of the API Client
     #[serde(default)]
@@ -26,6 +34,7 @@ pub struct GetOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accessTokenValiditySeconds",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -35,6 +44,7 @@ pub struct GetOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "refreshTokenValiditySeconds",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -47,6 +57,7 @@ pub struct GetOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "grantTypes",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -56,6 +67,7 @@ pub struct GetOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accessType",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -63,23 +75,36 @@ pub struct GetOAuthClientResponse {
     /// The type of the API Client (public or confidential)
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::ClientType>,
     /// An indicator of whether the API Client can be used for requests internal to IDN
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub internal: ::std::option::Option<bool>,
     /// An indicator of whether the API Client is enabled for use
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// An indicator of whether the API Client supports strong authentication
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "strongAuthSupported",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -89,6 +114,7 @@ pub struct GetOAuthClientResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "claimsSupported",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -96,13 +122,21 @@ pub struct GetOAuthClientResponse {
     /// The date and time, down to the millisecond, when the API Client was created
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time, down to the millisecond, when the API Client was last updated
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -113,7 +147,7 @@ pub struct GetOAuthClientResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_used: ::std::option::Option<::std::string::String>,
+    pub last_used: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Scopes of the API Client.
     #[serde(default)]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -137,8 +171,8 @@ impl GetOAuthClientResponse {
         enabled: bool,
         strong_auth_supported: bool,
         claims_supported: bool,
-        created: impl ::std::convert::Into<::std::string::String>,
-        modified: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        modified: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         Self {

@@ -10,18 +10,22 @@ pub struct Identity {
     /// The identity's name is equivalent to its Display Name attribute.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Creation date of the identity
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last modification date of the identity
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The identity's alternate unique identifier is equivalent to its Account Name on the authoritative source account schema.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
@@ -64,7 +68,7 @@ pub struct Identity {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_refresh: ::std::option::Option<::std::string::String>,
+    pub last_refresh: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// A map with the identity attributes for the identity
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<

@@ -69,6 +69,7 @@ pub struct IdpDetails {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "mappingAttribute",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -5,13 +5,18 @@ pub struct InvocationStatus {
     /// Invocation ID
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Trigger ID
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "triggerId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -21,6 +26,7 @@ pub struct InvocationStatus {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "subscriptionName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -30,6 +36,7 @@ pub struct InvocationStatus {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "subscriptionId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -41,21 +48,30 @@ pub struct InvocationStatus {
     /// **REAL_TIME** The trigger subscription is live and was invocated by a real event in IdentityNow.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::InvocationStatusType>,
     /// Invocation created timestamp. ISO-8601 in UTC.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Invocation completed timestamp; empty fields imply invocation is in-flight or not completed. ISO-8601 in UTC.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Data related to start of trigger invocation.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "startInvocationInput",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -80,7 +96,7 @@ impl InvocationStatus {
         subscription_name: impl ::std::convert::Into<::std::string::String>,
         subscription_id: impl ::std::convert::Into<::std::string::String>,
         r#type: crate::models::InvocationStatusType,
-        created: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         start_invocation_input: crate::models::StartInvocationInput,
     ) -> Self {
         Self {

@@ -7,18 +7,27 @@ pub struct KbaQuestion {
     /// KBA Question Id
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// KBA Question description
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub text: ::std::option::Option<::std::string::String>,
     /// Denotes whether the KBA question has an answer configured for any user in the tenant
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "hasAnswer",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -28,6 +37,7 @@ pub struct KbaQuestion {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "numAnswers",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -14,12 +14,12 @@ pub struct MachineAccount {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last modification date of the Object
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// A description of the machine account
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -28,6 +28,7 @@ pub struct MachineAccount {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "nativeIdentity",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -40,6 +41,7 @@ pub struct MachineAccount {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "classificationMethod",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -94,6 +96,7 @@ pub struct MachineAccount {
     /// Default: `false`.
     #[serde(
         rename = "manuallyEdited",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -101,13 +104,21 @@ pub struct MachineAccount {
     /// Indicates if the account is currently locked
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub locked: ::std::option::Option<bool>,
     /// Indicates if the account is enabled
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// Indicates if the account has entitlements
     ///
@@ -115,6 +126,7 @@ pub struct MachineAccount {
     /// Default: `true`.
     #[serde(
         rename = "hasEntitlements",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -122,7 +134,11 @@ pub struct MachineAccount {
     /// The source this machine account belongs to.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<::serde_json::Value>,
 }
 impl MachineAccount {

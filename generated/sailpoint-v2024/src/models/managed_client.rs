@@ -40,6 +40,7 @@ pub struct ManagedClient {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "clientId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -49,6 +50,7 @@ pub struct ManagedClient {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "clusterId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -57,7 +59,11 @@ pub struct ManagedClient {
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Default: `""`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The public IP address of the ManagedClient
     ///
@@ -76,7 +82,7 @@ pub struct ManagedClient {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_seen: ::std::option::Option<::std::string::String>,
+    pub last_seen: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// ManagedClient name
     ///
     /// Default: `"VA-$clientId"`.
@@ -99,7 +105,11 @@ pub struct ManagedClient {
     /// Type of the ManagedClient (VA, CCG)
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Cluster Type of the ManagedClient
     ///
@@ -137,14 +147,14 @@ pub struct ManagedClient {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date/time this ManagedClient was last updated
     #[serde(
         rename = "updatedAt",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The provisioning status of the ManagedClient
     ///
     /// Read-only: set by the server.

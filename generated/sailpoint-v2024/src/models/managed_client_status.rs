@@ -7,14 +7,22 @@ pub struct ManagedClientStatus {
     /// ManagedClientStatus body information
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub body: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// status of the Managed Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<crate::models::ManagedClientStatusCode>,
     /// type of the Managed Client
     #[serde(default)]
@@ -22,8 +30,12 @@ pub struct ManagedClientStatus {
     /// timestamp on the Client Status update
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ManagedClientStatus {
     /// A value with every required field given and every other field at its default or `None`.
@@ -31,7 +43,7 @@ impl ManagedClientStatus {
         body: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         status: crate::models::ManagedClientStatusCode,
         r#type: ::std::option::Option<crate::models::ManagedClientType>,
-        timestamp: impl ::std::convert::Into<::std::string::String>,
+        timestamp: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
     ) -> Self {
         Self {
             body: ::std::option::Option::Some(body),

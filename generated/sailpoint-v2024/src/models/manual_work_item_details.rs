@@ -27,7 +27,7 @@ pub struct ManualWorkItemDetails {
     >,
     /// Time at which item was modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates the state of the request processing for this item:
     /// * PENDING: The request for this item is awaiting processing.
     /// * APPROVED: The request for this item has been approved.

@@ -6,12 +6,20 @@ pub struct MultiHostSources {
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Source's human-readable name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Source's human-readable description.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -19,7 +27,11 @@ pub struct MultiHostSources {
     /// Reference to identity object who owns the source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub owner: ::std::option::Option<crate::models::MultiHostSourcesOwner>,
     /// Reference to the source's associated cluster.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -122,7 +134,11 @@ pub struct MultiHostSources {
     /// Connector script name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub connector: ::std::option::Option<::std::string::String>,
     /// Fully qualified name of the Java class that implements the connector interface.
     #[serde(
@@ -171,7 +187,7 @@ pub struct MultiHostSources {
     pub status: ::std::option::Option<crate::models::MultiHostSourcesStatus>,
     /// Timestamp that shows when a source health check was last performed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub since: ::std::option::Option<::std::string::String>,
+    pub since: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Connector ID
     #[serde(
         rename = "connectorId",
@@ -184,6 +200,7 @@ pub struct MultiHostSources {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "connectorName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -204,10 +221,10 @@ pub struct MultiHostSources {
     pub connector_implementation_id: ::std::option::Option<::std::string::String>,
     /// Date-time when the source was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date-time when the source was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
     ///
     /// Default: `false`.

@@ -7,6 +7,7 @@ pub struct ProvisioningCompleted {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "trackingNumber",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -14,7 +15,11 @@ pub struct ProvisioningCompleted {
     /// One or more sources that the provisioning transaction(s) were done against.  Sources are comma separated.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sources: ::std::option::Option<::std::string::String>,
     /// Origin of where the provisioning request came from.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28,7 +33,11 @@ pub struct ProvisioningCompleted {
     /// Provisioning recpient.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub recipient: ::std::option::Option<crate::models::ProvisioningCompletedRecipient>,
     /// Provisioning requester's identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -38,6 +47,7 @@ pub struct ProvisioningCompleted {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accountRequests",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

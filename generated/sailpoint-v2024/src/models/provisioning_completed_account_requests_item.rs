@@ -5,7 +5,11 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Reference to the source being provisioned against.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<
         crate::models::ProvisioningCompletedAccountRequestsItemSource,
     >,
@@ -21,6 +25,7 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accountOperation",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -30,6 +35,7 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "provisioningResult",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -41,6 +47,7 @@ pub struct ProvisioningCompletedAccountRequestsItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "provisioningTarget",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -5,12 +5,20 @@ pub struct Replace {
     /// This can be a string or a regex pattern in which you want to replace.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub regex: ::std::option::Option<::std::string::String>,
     /// This is the replacement string that should be substituded wherever the string or pattern is found.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replacement: ::std::option::Option<::std::string::String>,
     /// A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
     ///

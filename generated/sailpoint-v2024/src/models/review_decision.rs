@@ -12,7 +12,7 @@ pub struct ReviewDecision {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub proposed_end_date: ::std::option::Option<::std::string::String>,
+    pub proposed_end_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates whether decision should be marked as part of a larger bulk decision
     pub bulk: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -25,7 +25,7 @@ pub struct ReviewableRole {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_date: ::std::option::Option<::std::string::String>,
+    pub end_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The list of Access Profiles associated with this Role
     #[serde(
         rename = "accessProfiles",

@@ -50,21 +50,21 @@ pub struct RoleAssignmentDto {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date that the assignment will be removed
     #[serde(
         rename = "removeDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date that the assignment was added
     #[serde(
         rename = "addedDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub added_date: ::std::option::Option<::std::string::String>,
+    pub added_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl RoleAssignmentDto {
     /// A value with every required field given.

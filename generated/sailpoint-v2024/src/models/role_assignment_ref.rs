@@ -14,21 +14,21 @@ pub struct RoleAssignmentRef {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub added_date: ::std::option::Option<::std::string::String>,
+    pub added_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date when assignment will be active, if requested with a future date. If null, assignment is active immediately
     #[serde(
         rename = "startDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date that the assignment will be removed
     #[serde(
         rename = "removeDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl RoleAssignmentRef {
     /// A value with every required field given.

@@ -18,14 +18,14 @@ pub struct RoleInsight {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date-time insights were last modified for this role.
     #[serde(
         rename = "modifiedDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub modified_date: ::std::option::Option<::std::string::String>,
+    pub modified_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// A role
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<crate::models::RoleInsightsRole>,

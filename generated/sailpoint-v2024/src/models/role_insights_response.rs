@@ -11,14 +11,14 @@ pub struct RoleInsightsResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date-time role insights request was completed.
     #[serde(
         rename = "lastGenerated",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_generated: ::std::option::Option<::std::string::String>,
+    pub last_generated: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Total number of updates for this request. Starts with 0 and will have correct number when request is COMPLETED.
     #[serde(
         rename = "numberOfUpdates",

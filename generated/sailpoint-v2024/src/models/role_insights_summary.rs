@@ -15,7 +15,7 @@ pub struct RoleInsightsSummary {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_generated: ::std::option::Option<::std::string::String>,
+    pub last_generated: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The number of entitlements included in roles (vs free radicals).
     #[serde(
         rename = "entitlementsIncludedInRoles",

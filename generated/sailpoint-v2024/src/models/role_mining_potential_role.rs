@@ -116,14 +116,14 @@ pub struct RoleMiningPotentialRole {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date-time when this potential role was modified.
     #[serde(
         rename = "modifiedDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub modified_date: ::std::option::Option<::std::string::String>,
+    pub modified_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl RoleMiningPotentialRole {
     /// A value with every required field given.

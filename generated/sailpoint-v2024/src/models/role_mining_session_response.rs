@@ -97,14 +97,14 @@ pub struct RoleMiningSessionResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date-time when this role mining session was completed.
     #[serde(
         rename = "modifiedDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub modified_date: ::std::option::Option<::std::string::String>,
+    pub modified_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Role mining session type
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::models::RoleMiningRoleType>,

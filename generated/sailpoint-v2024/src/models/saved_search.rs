@@ -35,7 +35,11 @@ pub struct SavedSearch {
     /// The names of the Elasticsearch indices in which to search.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub indices: ::std::option::Option<::std::vec::Vec<crate::models::Index>>,
     /// The columns to be returned (specifies the order in which they will be presented) for each document type.
     ///
@@ -50,7 +54,11 @@ pub struct SavedSearch {
     /// The search query using Elasticsearch [Query String Query](https://www.elastic.co/guide/en/elasticsearch/reference/5.2/query-dsl-query-string-query.html#query-string) syntax from the Query DSL.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub query: ::std::option::Option<::std::string::String>,
     /// The fields to be searched against in a multi-field query.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

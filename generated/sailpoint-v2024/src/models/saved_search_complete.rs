@@ -7,6 +7,7 @@ pub struct SavedSearchComplete {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "fileName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -16,6 +17,7 @@ pub struct SavedSearchComplete {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "ownerEmail",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -25,6 +27,7 @@ pub struct SavedSearchComplete {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "ownerName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -32,13 +35,18 @@ pub struct SavedSearchComplete {
     /// The search query that was used to generate the report.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub query: ::std::option::Option<::std::string::String>,
     /// The name of the saved search.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "searchName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -48,6 +56,7 @@ pub struct SavedSearchComplete {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "searchResults",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -59,6 +68,7 @@ pub struct SavedSearchComplete {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "signedS3Url",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -7,7 +7,7 @@ pub struct ScheduledActionResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// The time when this scheduled action was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Type of the scheduled job.
     #[serde(
         rename = "jobType",
@@ -24,7 +24,7 @@ pub struct ScheduledActionResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::std::string::String>,
+    pub start_time: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Cron expression defining the schedule for this action.
     #[serde(
         rename = "cronString",

@@ -8,13 +8,18 @@ pub struct SourceAccountDeleted {
     /// SailPoint generated unique identifier.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Unique ID of the account on the source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "nativeIdentifier",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -24,6 +29,7 @@ pub struct SourceAccountDeleted {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "sourceId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -33,6 +39,7 @@ pub struct SourceAccountDeleted {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "sourceName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -42,6 +49,7 @@ pub struct SourceAccountDeleted {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "identityId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -51,6 +59,7 @@ pub struct SourceAccountDeleted {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "identityName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -58,7 +67,11 @@ pub struct SourceAccountDeleted {
     /// The attributes of the account. The contents of attributes depends on the account schema for the source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,

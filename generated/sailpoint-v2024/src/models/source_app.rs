@@ -17,10 +17,10 @@ pub struct SourceApp {
     pub name: ::std::option::Option<::std::string::String>,
     /// Time when the source app was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Time when the source app was last modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// True if the source app is enabled
     ///
     /// Default: `false`.

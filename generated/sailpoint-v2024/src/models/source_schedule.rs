@@ -5,13 +5,18 @@ pub struct SourceSchedule {
     /// The type of the Schedule.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::SourceScheduleType>,
     /// The cron expression of the schedule.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "cronExpression",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -9,7 +9,7 @@ pub struct SpConfigExportResults {
     pub version: ::std::option::Option<i64>,
     /// Time the export was completed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Name of the tenant where this export originated.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant: ::std::option::Option<::std::string::String>,

@@ -7,7 +7,11 @@ pub struct SpConfigImportResults {
     /// The results of an object configuration import job.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub results: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,

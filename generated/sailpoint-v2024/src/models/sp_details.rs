@@ -20,6 +20,7 @@ pub struct SpDetails {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "callbackUrl",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -7,18 +7,27 @@ pub struct TaskStatus {
     /// System-generated unique ID of the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type of task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::TaskStatusType>,
     /// Name of the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "uniqueName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -26,7 +35,11 @@ pub struct TaskStatus {
     /// Description of the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Name of the parent of the task this TaskStatus represents
     #[serde(rename = "parentName", default)]
@@ -34,24 +47,32 @@ pub struct TaskStatus {
     /// Service to execute the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub launcher: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<crate::models::Target>,
     /// Creation date of the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last modification date of the task this TaskStatus represents
     #[serde(default)]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Launch date of the task this TaskStatus represents
     #[serde(default)]
-    pub launched: ::std::option::Option<::std::string::String>,
+    pub launched: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Completion date of the task this TaskStatus represents
     #[serde(default)]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Completion status of the task this TaskStatus represents
     #[serde(rename = "completionStatus", default)]
     pub completion_status: ::std::option::Option<
@@ -60,21 +81,33 @@ pub struct TaskStatus {
     /// Messages associated with the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<crate::models::TaskStatusMessage>,
     >,
     /// Return values from the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub returns: ::std::option::Option<
         ::std::vec::Vec<crate::models::TaskReturnDetails>,
     >,
     /// Attributes of the task this TaskStatus represents
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
@@ -86,6 +119,7 @@ pub struct TaskStatus {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "percentComplete",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -110,10 +144,10 @@ impl TaskStatus {
         description: impl ::std::convert::Into<::std::string::String>,
         parent_name: ::std::option::Option<::std::string::String>,
         launcher: impl ::std::convert::Into<::std::string::String>,
-        created: impl ::std::convert::Into<::std::string::String>,
-        modified: ::std::option::Option<::std::string::String>,
-        launched: ::std::option::Option<::std::string::String>,
-        completed: ::std::option::Option<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
+        launched: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
+        completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
         completion_status: ::std::option::Option<
             crate::models::TaskStatusCompletionStatus,
         >,

@@ -11,7 +11,11 @@ pub struct V2024Campaign {
     /// `/campaign-templates/{id}/generate` endpoint documentation for details.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The campaign description. If this object is part of a template, special formatting applies; see the
     /// `/campaign-templates/{id}/generate` endpoint documentation for details.
@@ -19,11 +23,15 @@ pub struct V2024Campaign {
     pub description: ::std::option::Option<::std::string::String>,
     /// The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deadline: ::std::option::Option<::std::string::String>,
+    pub deadline: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The type of campaign. Could be extended in the future.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::V2024CampaignType>,
     /// Enables email notification for this campaign
     ///
@@ -64,7 +72,7 @@ pub struct V2024Campaign {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The total number of certifications in this campaign.
     ///
     /// Read-only: set by the server.
@@ -92,7 +100,7 @@ pub struct V2024Campaign {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<crate::models::V2024CampaignFilter>,

@@ -28,6 +28,7 @@ pub struct V2024CampaignRoleCompositionCampaignInfo {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "remediatorRef",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -5,17 +5,29 @@ pub struct VaClusterStatusChangeEvent {
     /// The date and time the status change occurred.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The type of the object that initiated this event.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::VaClusterStatusChangeEventType>,
     /// Details about the `CLUSTER` or `SOURCE` that initiated this event.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub application: ::std::option::Option<
         crate::models::VaClusterStatusChangeEventApplication,
     >,
@@ -24,6 +36,7 @@ pub struct VaClusterStatusChangeEvent {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "healthCheckResult",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -35,6 +48,7 @@ pub struct VaClusterStatusChangeEvent {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "previousHealthCheckResult",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -45,7 +59,7 @@ pub struct VaClusterStatusChangeEvent {
 impl VaClusterStatusChangeEvent {
     /// A value with every required field given and every other field at its default or `None`.
     pub fn new(
-        created: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         r#type: crate::models::VaClusterStatusChangeEventType,
         application: crate::models::VaClusterStatusChangeEventApplication,
         health_check_result: crate::models::VaClusterStatusChangeEventHealthCheckResult,

@@ -5,13 +5,18 @@ pub struct VaClusterStatusChangeEventHealthCheckResult {
     /// Detailed message of the result of the health check.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The type of the health check result.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "resultType",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -19,7 +24,11 @@ pub struct VaClusterStatusChangeEventHealthCheckResult {
     /// The status of the health check.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<
         crate::models::VaClusterStatusChangeEventHealthCheckResultStatus,
     >,

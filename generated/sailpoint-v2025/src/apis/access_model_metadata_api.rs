@@ -32,6 +32,7 @@ impl AccessModelMetadataApi {
     ) -> CreateAccessModelMetadataAttribute {
         CreateAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             attribute_dto,
         }
     }
@@ -47,6 +48,7 @@ impl AccessModelMetadataApi {
     ) -> CreateAccessModelMetadataAttributeValue {
         CreateAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             attribute_value_dto,
         }
@@ -62,6 +64,7 @@ impl AccessModelMetadataApi {
     ) -> GetAccessModelMetadataAttribute {
         GetAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
         }
     }
@@ -77,6 +80,7 @@ impl AccessModelMetadataApi {
     ) -> GetAccessModelMetadataAttributeValue {
         GetAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             value: value.into(),
         }
@@ -91,6 +95,7 @@ impl AccessModelMetadataApi {
     ) -> ListAccessModelMetadataAttribute {
         ListAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -108,6 +113,7 @@ impl AccessModelMetadataApi {
     ) -> ListAccessModelMetadataAttributeValue {
         ListAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -126,6 +132,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataAttribute {
         UpdateAccessModelMetadataAttribute {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             request_body,
         }
@@ -144,6 +151,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataAttributeValue {
         UpdateAccessModelMetadataAttributeValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
             value: value.into(),
             request_body,
@@ -163,6 +171,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataByFilter {
         UpdateAccessModelMetadataByFilter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             entitlement_attribute_bulk_update_filter_request,
         }
     }
@@ -180,6 +189,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataByIds {
         UpdateAccessModelMetadataByIds {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             entitlement_attribute_bulk_update_ids_request,
         }
     }
@@ -197,6 +207,7 @@ impl AccessModelMetadataApi {
     ) -> UpdateAccessModelMetadataByQuery {
         UpdateAccessModelMetadataByQuery {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             entitlement_attribute_bulk_update_query_request,
         }
     }
@@ -207,9 +218,25 @@ impl AccessModelMetadataApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     attribute_dto: crate::models::AttributeDto,
 }
 impl CreateAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -220,7 +247,7 @@ impl CreateAccessModelMetadataAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -264,6 +291,19 @@ impl CreateAccessModelMetadataAttribute {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataAttributeError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`AccessModelMetadataApi::create_access_model_metadata_attribute`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -306,10 +346,26 @@ impl rt::ErrorBody for CreateAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     attribute_value_dto: crate::models::AttributeValueDto,
 }
 impl CreateAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -323,7 +379,7 @@ impl CreateAccessModelMetadataAttributeValue {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.attribute_value_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -366,6 +422,19 @@ impl CreateAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::create_access_model_metadata_attribute_value`], one variant per declared status.
@@ -412,9 +481,25 @@ impl rt::ErrorBody for CreateAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
 }
 impl GetAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -427,7 +512,7 @@ impl GetAccessModelMetadataAttribute {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -470,6 +555,17 @@ impl GetAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessModelMetadataAttributeError>,
+    > {
+        self.client.execute::<GetAccessModelMetadataAttributeError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::get_access_model_metadata_attribute`], one variant per declared status.
@@ -516,10 +612,26 @@ impl rt::ErrorBody for GetAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     value: ::std::string::String,
 }
 impl GetAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -533,7 +645,7 @@ impl GetAccessModelMetadataAttributeValue {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -576,6 +688,19 @@ impl GetAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<GetAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::get_access_model_metadata_attribute_value`], one variant per declared status.
@@ -622,6 +747,7 @@ impl rt::ErrorBody for GetAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -679,6 +805,21 @@ impl ListAccessModelMetadataAttribute {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -700,7 +841,7 @@ impl ListAccessModelMetadataAttribute {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -743,6 +884,19 @@ impl ListAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<ListAccessModelMetadataAttributeError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::list_access_model_metadata_attribute`], one variant per declared status.
@@ -789,6 +943,7 @@ impl rt::ErrorBody for ListAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -813,6 +968,21 @@ impl ListAccessModelMetadataAttributeValue {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -831,7 +1001,7 @@ impl ListAccessModelMetadataAttributeValue {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -874,6 +1044,19 @@ impl ListAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<ListAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::list_access_model_metadata_attribute_value`], one variant per declared status.
@@ -920,10 +1103,26 @@ impl rt::ErrorBody for ListAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataAttribute {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateAccessModelMetadataAttribute {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -937,7 +1136,7 @@ impl UpdateAccessModelMetadataAttribute {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -980,6 +1179,19 @@ impl UpdateAccessModelMetadataAttribute {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataAttributeError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataAttributeError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_attribute`], one variant per declared status.
@@ -1026,11 +1238,27 @@ impl rt::ErrorBody for UpdateAccessModelMetadataAttributeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataAttributeValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
     value: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateAccessModelMetadataAttributeValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1045,7 +1273,7 @@ impl UpdateAccessModelMetadataAttributeValue {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1088,6 +1316,19 @@ impl UpdateAccessModelMetadataAttributeValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataAttributeValueError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataAttributeValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_attribute_value`], one variant per declared status.
@@ -1134,9 +1375,25 @@ impl rt::ErrorBody for UpdateAccessModelMetadataAttributeValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataByFilter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     entitlement_attribute_bulk_update_filter_request: crate::models::EntitlementAttributeBulkUpdateFilterRequest,
 }
 impl UpdateAccessModelMetadataByFilter {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1151,7 +1408,7 @@ impl UpdateAccessModelMetadataByFilter {
                 "application/json",
                 &self.entitlement_attribute_bulk_update_filter_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1195,6 +1452,19 @@ impl UpdateAccessModelMetadataByFilter {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataByFilterError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataByFilterError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_by_filter`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1237,9 +1507,25 @@ impl rt::ErrorBody for UpdateAccessModelMetadataByFilterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataByIds {
     client: rt::Client,
+    call_options: rt::CallOptions,
     entitlement_attribute_bulk_update_ids_request: crate::models::EntitlementAttributeBulkUpdateIdsRequest,
 }
 impl UpdateAccessModelMetadataByIds {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1254,7 +1540,7 @@ impl UpdateAccessModelMetadataByIds {
                 "application/json",
                 &self.entitlement_attribute_bulk_update_ids_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1298,6 +1584,17 @@ impl UpdateAccessModelMetadataByIds {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataByIdsError>,
+    > {
+        self.client.execute::<UpdateAccessModelMetadataByIdsError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_by_ids`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1340,9 +1637,25 @@ impl rt::ErrorBody for UpdateAccessModelMetadataByIdsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessModelMetadataByQuery {
     client: rt::Client,
+    call_options: rt::CallOptions,
     entitlement_attribute_bulk_update_query_request: crate::models::EntitlementAttributeBulkUpdateQueryRequest,
 }
 impl UpdateAccessModelMetadataByQuery {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1357,7 +1670,7 @@ impl UpdateAccessModelMetadataByQuery {
                 "application/json",
                 &self.entitlement_attribute_bulk_update_query_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1400,6 +1713,19 @@ impl UpdateAccessModelMetadataByQuery {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAccessModelMetadataByQueryError>,
+    > {
+        self.client
+            .execute::<UpdateAccessModelMetadataByQueryError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`AccessModelMetadataApi::update_access_model_metadata_by_query`], one variant per declared status.

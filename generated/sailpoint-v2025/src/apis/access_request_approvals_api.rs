@@ -39,6 +39,7 @@ impl AccessRequestApprovalsApi {
     ) -> ApproveAccessRequest {
         ApproveAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             approval_id: approval_id.into(),
             comment_dto: ::std::option::Option::None,
         }
@@ -55,6 +56,7 @@ impl AccessRequestApprovalsApi {
     ) -> ForwardAccessRequest {
         ForwardAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             approval_id: approval_id.into(),
             forward_approval_dto,
         }
@@ -69,6 +71,7 @@ impl AccessRequestApprovalsApi {
     ) -> GetAccessRequestApprovalSummary {
         GetAccessRequestApprovalSummary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             from_date: ::std::option::Option::None,
         }
@@ -84,6 +87,7 @@ impl AccessRequestApprovalsApi {
     ) -> ListAccessRequestApprovers {
         ListAccessRequestApprovers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_id: access_request_id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -98,6 +102,7 @@ impl AccessRequestApprovalsApi {
     pub fn list_completed_approvals(&self) -> ListCompletedApprovals {
         ListCompletedApprovals {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -114,6 +119,7 @@ impl AccessRequestApprovalsApi {
     pub fn list_pending_approvals(&self) -> ListPendingApprovals {
         ListPendingApprovals {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -134,6 +140,7 @@ impl AccessRequestApprovalsApi {
     ) -> RejectAccessRequest {
         RejectAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             approval_id: approval_id.into(),
             comment_dto,
         }
@@ -145,6 +152,7 @@ impl AccessRequestApprovalsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     approval_id: ::std::string::String,
     comment_dto: ::std::option::Option<crate::models::CommentDto>,
 }
@@ -152,6 +160,21 @@ impl ApproveAccessRequest {
     /// Reviewer's comment.
     pub fn comment_dto(mut self, value: crate::models::CommentDto) -> Self {
         self.comment_dto = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -170,7 +193,7 @@ impl ApproveAccessRequest {
         if let ::std::option::Option::Some(body) = &self.comment_dto {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -219,6 +242,14 @@ impl ApproveAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveAccessRequestError>> {
+        self.client.execute::<ApproveAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::approve_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -264,10 +295,26 @@ impl rt::ErrorBody for ApproveAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForwardAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     approval_id: ::std::string::String,
     forward_approval_dto: crate::models::ForwardApprovalDto,
 }
 impl ForwardAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -282,7 +329,7 @@ impl ForwardAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.forward_approval_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -331,6 +378,14 @@ impl ForwardAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ForwardAccessRequestError>> {
+        self.client.execute::<ForwardAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::forward_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -376,6 +431,7 @@ impl rt::ErrorBody for ForwardAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestApprovalSummary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     from_date: ::std::option::Option<::std::string::String>,
 }
@@ -401,6 +457,21 @@ impl GetAccessRequestApprovalSummary {
         self.from_date = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -416,7 +487,7 @@ impl GetAccessRequestApprovalSummary {
         if let ::std::option::Option::Some(value) = &self.from_date {
             request = request.query("from-date", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -460,6 +531,17 @@ impl GetAccessRequestApprovalSummary {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestApprovalSummaryError>,
+    > {
+        self.client.execute::<GetAccessRequestApprovalSummaryError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::get_access_request_approval_summary`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -502,6 +584,7 @@ impl rt::ErrorBody for GetAccessRequestApprovalSummaryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessRequestApprovers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -527,6 +610,21 @@ impl ListAccessRequestApprovers {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -549,7 +647,7 @@ impl ListAccessRequestApprovers {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -596,6 +694,17 @@ impl ListAccessRequestApprovers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessRequestApproversError>,
+    > {
+        self.client.execute::<ListAccessRequestApproversError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -673,6 +782,7 @@ impl rt::ErrorBody for ListAccessRequestApproversError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCompletedApprovals {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -747,6 +857,21 @@ impl ListCompletedApprovals {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -774,7 +899,7 @@ impl ListCompletedApprovals {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -817,6 +942,14 @@ impl ListCompletedApprovals {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListCompletedApprovalsError>> {
+        self.client.execute::<ListCompletedApprovalsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -888,6 +1021,7 @@ impl rt::ErrorBody for ListCompletedApprovalsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPendingApprovals {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -964,6 +1098,21 @@ impl ListPendingApprovals {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -991,7 +1140,7 @@ impl ListPendingApprovals {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1034,6 +1183,14 @@ impl ListPendingApprovals {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListPendingApprovalsError>> {
+        self.client.execute::<ListPendingApprovalsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1105,10 +1262,26 @@ impl rt::ErrorBody for ListPendingApprovalsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     approval_id: ::std::string::String,
     comment_dto: crate::models::CommentDto,
 }
 impl RejectAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1123,7 +1296,7 @@ impl RejectAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.comment_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1171,6 +1344,14 @@ impl RejectAccessRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectAccessRequestError>> {
+        self.client.execute::<RejectAccessRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessRequestApprovalsApi::reject_access_request`], one variant per declared status.

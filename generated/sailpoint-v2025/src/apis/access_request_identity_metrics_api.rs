@@ -28,6 +28,7 @@ impl AccessRequestIdentityMetricsApi {
     ) -> GetAccessRequestIdentityMetrics {
         GetAccessRequestIdentityMetrics {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             requested_object_id: requested_object_id.into(),
             r#type,
@@ -40,11 +41,27 @@ impl AccessRequestIdentityMetricsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestIdentityMetrics {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     requested_object_id: ::std::string::String,
     r#type: crate::models::GetAccessRequestIdentityMetricsType,
 }
 impl GetAccessRequestIdentityMetrics {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -61,7 +78,7 @@ impl GetAccessRequestIdentityMetrics {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -101,6 +118,17 @@ impl GetAccessRequestIdentityMetrics {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAccessRequestIdentityMetricsError>,
+    > {
+        self.client.execute::<GetAccessRequestIdentityMetricsError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessRequestIdentityMetricsApi::get_access_request_identity_metrics`], one variant per declared status.

@@ -55,6 +55,7 @@ impl AccountActivitiesApi {
     ) -> GetAccountActivity {
         GetAccountActivity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -66,6 +67,7 @@ impl AccountActivitiesApi {
     pub fn list_account_activities(&self) -> ListAccountActivities {
         ListAccountActivities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             requested_by: ::std::option::Option::None,
             regarding_identity: ::std::option::Option::None,
@@ -83,9 +85,25 @@ impl AccountActivitiesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountActivity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccountActivity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -98,7 +116,7 @@ impl GetAccountActivity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -138,6 +156,14 @@ impl GetAccountActivity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountActivityError>> {
+        self.client.execute::<GetAccountActivityError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountActivitiesApi::get_account_activity`], one variant per declared status.
@@ -184,6 +210,7 @@ impl rt::ErrorBody for GetAccountActivityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccountActivities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     requested_by: ::std::option::Option<::std::string::String>,
     regarding_identity: ::std::option::Option<::std::string::String>,
@@ -271,6 +298,21 @@ impl ListAccountActivities {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -305,7 +347,7 @@ impl ListAccountActivities {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -348,6 +390,14 @@ impl ListAccountActivities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccountActivitiesError>> {
+        self.client.execute::<ListAccountActivitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

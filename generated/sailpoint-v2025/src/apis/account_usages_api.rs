@@ -25,6 +25,7 @@ impl AccountUsagesApi {
     ) -> GetUsagesByAccountId {
         GetUsagesByAccountId {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             account_id: account_id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -39,6 +40,7 @@ impl AccountUsagesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUsagesByAccountId {
     client: rt::Client,
+    call_options: rt::CallOptions,
     account_id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -83,6 +85,21 @@ impl GetUsagesByAccountId {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -108,7 +125,7 @@ impl GetUsagesByAccountId {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -151,6 +168,14 @@ impl GetUsagesByAccountId {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetUsagesByAccountIdError>> {
+        self.client.execute::<GetUsagesByAccountIdError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

@@ -59,6 +59,7 @@ impl AccountsApi {
     ) -> CreateAccount {
         CreateAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             account_attributes_create,
         }
     }
@@ -76,6 +77,7 @@ impl AccountsApi {
     ) -> DeleteAccount {
         DeleteAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -95,6 +97,7 @@ impl AccountsApi {
     ) -> DeleteAccountAsync {
         DeleteAccountAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -110,6 +113,7 @@ impl AccountsApi {
     ) -> DisableAccount {
         DisableAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_toggle_request,
         }
@@ -125,6 +129,7 @@ impl AccountsApi {
     ) -> DisableAccountForIdentity {
         DisableAccountForIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -139,6 +144,7 @@ impl AccountsApi {
     ) -> DisableAccountsForIdentities {
         DisableAccountsForIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identities_accounts_bulk_request,
         }
     }
@@ -154,6 +160,7 @@ impl AccountsApi {
     ) -> EnableAccount {
         EnableAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_toggle_request,
         }
@@ -169,6 +176,7 @@ impl AccountsApi {
     ) -> EnableAccountForIdentity {
         EnableAccountForIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -183,6 +191,7 @@ impl AccountsApi {
     ) -> EnableAccountsForIdentities {
         EnableAccountsForIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identities_accounts_bulk_request,
         }
     }
@@ -197,6 +206,7 @@ impl AccountsApi {
     ) -> GetAccount {
         GetAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -211,6 +221,7 @@ impl AccountsApi {
     ) -> GetAccountEntitlements {
         GetAccountEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -225,6 +236,7 @@ impl AccountsApi {
     pub fn list_accounts(&self) -> ListAccounts {
         ListAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -249,6 +261,7 @@ impl AccountsApi {
     ) -> PutAccount {
         PutAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_attributes,
         }
@@ -264,6 +277,7 @@ impl AccountsApi {
     ) -> SubmitReloadAccount {
         SubmitReloadAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -280,6 +294,7 @@ impl AccountsApi {
     ) -> UnlockAccount {
         UnlockAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_unlock_request,
         }
@@ -307,6 +322,7 @@ impl AccountsApi {
     ) -> UpdateAccount {
         UpdateAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -318,9 +334,25 @@ impl AccountsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     account_attributes_create: crate::models::AccountAttributesCreate,
 }
 impl CreateAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -331,7 +363,7 @@ impl CreateAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_attributes_create);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -368,6 +400,14 @@ impl CreateAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateAccountError>> {
+        self.client.execute::<CreateAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::create_account`], one variant per declared status.
@@ -411,9 +451,25 @@ impl rt::ErrorBody for CreateAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -426,7 +482,7 @@ impl DeleteAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -463,6 +519,14 @@ impl DeleteAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountError>> {
+        self.client.execute::<DeleteAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::delete_account`], one variant per declared status.
@@ -509,9 +573,25 @@ impl rt::ErrorBody for DeleteAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccountAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccountAsync {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -524,7 +604,7 @@ impl DeleteAccountAsync {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -563,6 +643,14 @@ impl DeleteAccountAsync {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountAsyncError>> {
+        self.client.execute::<DeleteAccountAsyncError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::delete_account_async`], one variant per declared status.
@@ -606,10 +694,26 @@ impl rt::ErrorBody for DeleteAccountAsyncError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_toggle_request: crate::models::AccountToggleRequest,
 }
 impl DisableAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -623,7 +727,7 @@ impl DisableAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_toggle_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -660,6 +764,14 @@ impl DisableAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DisableAccountError>> {
+        self.client.execute::<DisableAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::disable_account`], one variant per declared status.
@@ -706,9 +818,25 @@ impl rt::ErrorBody for DisableAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableAccountForIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DisableAccountForIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -721,7 +849,7 @@ impl DisableAccountForIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -770,6 +898,14 @@ impl DisableAccountForIdentity {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DisableAccountForIdentityError>> {
+        self.client.execute::<DisableAccountForIdentityError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::disable_account_for_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -815,9 +951,25 @@ impl rt::ErrorBody for DisableAccountForIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableAccountsForIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identities_accounts_bulk_request: crate::models::IdentitiesAccountsBulkRequest,
 }
 impl DisableAccountsForIdentities {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -829,7 +981,7 @@ impl DisableAccountsForIdentities {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.identities_accounts_bulk_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -873,6 +1025,17 @@ impl DisableAccountsForIdentities {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DisableAccountsForIdentitiesError>,
+    > {
+        self.client.execute::<DisableAccountsForIdentitiesError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::disable_accounts_for_identities`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -915,10 +1078,26 @@ impl rt::ErrorBody for DisableAccountsForIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnableAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_toggle_request: crate::models::AccountToggleRequest,
 }
 impl EnableAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -932,7 +1111,7 @@ impl EnableAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_toggle_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -969,6 +1148,14 @@ impl EnableAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<EnableAccountError>> {
+        self.client.execute::<EnableAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::enable_account`], one variant per declared status.
@@ -1015,9 +1202,25 @@ impl rt::ErrorBody for EnableAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnableAccountForIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl EnableAccountForIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1030,7 +1233,7 @@ impl EnableAccountForIdentity {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1079,6 +1282,14 @@ impl EnableAccountForIdentity {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<EnableAccountForIdentityError>> {
+        self.client.execute::<EnableAccountForIdentityError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::enable_account_for_identity`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1124,9 +1335,25 @@ impl rt::ErrorBody for EnableAccountForIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnableAccountsForIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identities_accounts_bulk_request: crate::models::IdentitiesAccountsBulkRequest,
 }
 impl EnableAccountsForIdentities {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1138,7 +1365,7 @@ impl EnableAccountsForIdentities {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.identities_accounts_bulk_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1182,6 +1409,17 @@ impl EnableAccountsForIdentities {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<EnableAccountsForIdentitiesError>,
+    > {
+        self.client.execute::<EnableAccountsForIdentitiesError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccountsApi::enable_accounts_for_identities`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1224,9 +1462,25 @@ impl rt::ErrorBody for EnableAccountsForIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1239,7 +1493,7 @@ impl GetAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1270,6 +1524,14 @@ impl GetAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountError>> {
+        self.client.execute::<GetAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::get_account`], one variant per declared status.
@@ -1316,6 +1578,7 @@ impl rt::ErrorBody for GetAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1349,6 +1612,21 @@ impl GetAccountEntitlements {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1370,7 +1648,7 @@ impl GetAccountEntitlements {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1413,6 +1691,14 @@ impl GetAccountEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountEntitlementsError>> {
+        self.client.execute::<GetAccountEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1487,6 +1773,7 @@ impl rt::ErrorBody for GetAccountEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1590,6 +1877,21 @@ impl ListAccounts {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1618,7 +1920,7 @@ impl ListAccounts {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1658,6 +1960,14 @@ impl ListAccounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccountsError>> {
+        self.client.execute::<ListAccountsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1729,10 +2039,26 @@ impl rt::ErrorBody for ListAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_attributes: crate::models::AccountAttributes,
 }
 impl PutAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1746,7 +2072,7 @@ impl PutAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_attributes);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1782,6 +2108,14 @@ impl PutAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutAccountError>> {
+        self.client.execute::<PutAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::put_account`], one variant per declared status.
@@ -1828,9 +2162,25 @@ impl rt::ErrorBody for PutAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitReloadAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl SubmitReloadAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1843,7 +2193,7 @@ impl SubmitReloadAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1886,6 +2236,14 @@ impl SubmitReloadAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitReloadAccountError>> {
+        self.client.execute::<SubmitReloadAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::submit_reload_account`], one variant per declared status.
@@ -1932,10 +2290,26 @@ impl rt::ErrorBody for SubmitReloadAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlockAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_unlock_request: crate::models::AccountUnlockRequest,
 }
 impl UnlockAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1949,7 +2323,7 @@ impl UnlockAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_unlock_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1986,6 +2360,14 @@ impl UnlockAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UnlockAccountError>> {
+        self.client.execute::<UnlockAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::unlock_account`], one variant per declared status.
@@ -2032,12 +2414,28 @@ impl rt::ErrorBody for UnlockAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl UpdateAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2051,7 +2449,7 @@ impl UpdateAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2096,6 +2494,14 @@ impl UpdateAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateAccountError>> {
+        self.client.execute::<UpdateAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::update_account`], one variant per declared status.

@@ -26,6 +26,7 @@ impl ApprovalsApi {
     ) -> ApproveApproval {
         ApproveApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_approve_request: ::std::option::Option::None,
         }
@@ -41,6 +42,7 @@ impl ApprovalsApi {
     ) -> ApproveApprovalInBulk {
         ApproveApprovalInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_approve_request_dto,
         }
     }
@@ -57,6 +59,7 @@ impl ApprovalsApi {
     ) -> CancelApproval {
         CancelApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_cancel_request_dto,
         }
     }
@@ -73,6 +76,7 @@ impl ApprovalsApi {
     ) -> DeleteApprovalConfigRequest {
         DeleteApprovalConfigRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             scope,
         }
@@ -89,6 +93,7 @@ impl ApprovalsApi {
     ) -> GetApproval {
         GetApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -109,6 +114,7 @@ impl ApprovalsApi {
     pub fn get_approvals(&self) -> GetApprovals {
         GetApprovals {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mine: ::std::option::Option::None,
             requester_id: ::std::option::Option::None,
             requestee_id: ::std::option::Option::None,
@@ -135,6 +141,7 @@ impl ApprovalsApi {
     ) -> GetApprovalsConfig {
         GetApprovalsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -149,6 +156,7 @@ impl ApprovalsApi {
     ) -> MoveApproval {
         MoveApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_reassign_request_dto,
         }
     }
@@ -166,6 +174,7 @@ impl ApprovalsApi {
     ) -> PutApprovalsConfig {
         PutApprovalsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             scope,
             approval_config,
@@ -183,6 +192,7 @@ impl ApprovalsApi {
     ) -> RejectApproval {
         RejectApproval {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_reject_request: ::std::option::Option::None,
         }
@@ -198,6 +208,7 @@ impl ApprovalsApi {
     ) -> RejectApprovalInBulk {
         RejectApprovalInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             bulk_reject_request_dto,
         }
     }
@@ -213,6 +224,7 @@ impl ApprovalsApi {
     ) -> UpdateApprovalsAttributes {
         UpdateApprovalsAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_attributes_request,
         }
@@ -229,6 +241,7 @@ impl ApprovalsApi {
     ) -> UpdateApprovalsComments {
         UpdateApprovalsComments {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_comments_request,
         }
@@ -245,6 +258,7 @@ impl ApprovalsApi {
     ) -> UpdateApprovalsReassign {
         UpdateApprovalsReassign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             approval_reassign_request,
         }
@@ -256,6 +270,7 @@ impl ApprovalsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_approve_request: ::std::option::Option<
         crate::models::ApprovalApproveRequest,
@@ -268,6 +283,21 @@ impl ApproveApproval {
         value: crate::models::ApprovalApproveRequest,
     ) -> Self {
         self.approval_approve_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -285,7 +315,7 @@ impl ApproveApproval {
         if let ::std::option::Option::Some(body) = &self.approval_approve_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -322,6 +352,14 @@ impl ApproveApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveApprovalError>> {
+        self.client.execute::<ApproveApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::approve_approval`], one variant per declared status.
@@ -368,9 +406,25 @@ impl rt::ErrorBody for ApproveApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveApprovalInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_approve_request_dto: crate::models::BulkApproveRequestDto,
 }
 impl ApproveApprovalInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -381,7 +435,7 @@ impl ApproveApprovalInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_approve_request_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -430,6 +484,14 @@ impl ApproveApprovalInBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ApproveApprovalInBulkError>> {
+        self.client.execute::<ApproveApprovalInBulkError>(self.request()).await
+    }
 }
 /// The error bodies of [`ApprovalsApi::approve_approval_in_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -475,9 +537,25 @@ impl rt::ErrorBody for ApproveApprovalInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_cancel_request_dto: crate::models::BulkCancelRequestDto,
 }
 impl CancelApproval {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -488,7 +566,7 @@ impl CancelApproval {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_cancel_request_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -533,6 +611,14 @@ impl CancelApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelApprovalError>> {
+        self.client.execute::<CancelApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::cancel_approval`], one variant per declared status.
@@ -579,10 +665,26 @@ impl rt::ErrorBody for CancelApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteApprovalConfigRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     scope: crate::models::DeleteApprovalConfigRequestScope,
 }
 impl DeleteApprovalConfigRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -597,7 +699,7 @@ impl DeleteApprovalConfigRequest {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -632,6 +734,17 @@ impl DeleteApprovalConfigRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteApprovalConfigRequestError>,
+    > {
+        self.client.execute::<DeleteApprovalConfigRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::delete_approval_config_request`], one variant per declared status.
@@ -678,9 +791,25 @@ impl rt::ErrorBody for DeleteApprovalConfigRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetApproval {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -693,7 +822,7 @@ impl GetApproval {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -724,6 +853,14 @@ impl GetApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetApprovalError>> {
+        self.client.execute::<GetApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::get_approval`], one variant per declared status.
@@ -767,6 +904,7 @@ impl rt::ErrorBody for GetApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApprovals {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mine: ::std::option::Option<bool>,
     requester_id: ::std::option::Option<::std::string::String>,
     requestee_id: ::std::option::Option<::std::string::String>,
@@ -929,6 +1067,21 @@ impl GetApprovals {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -985,7 +1138,7 @@ impl GetApprovals {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1025,6 +1178,14 @@ impl GetApprovals {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetApprovalsError>> {
+        self.client.execute::<GetApprovalsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1096,9 +1257,25 @@ impl rt::ErrorBody for GetApprovalsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApprovalsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetApprovalsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1111,7 +1288,7 @@ impl GetApprovalsConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1151,6 +1328,14 @@ impl GetApprovalsConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetApprovalsConfigError>> {
+        self.client.execute::<GetApprovalsConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::get_approvals_config`], one variant per declared status.
@@ -1194,9 +1379,25 @@ impl rt::ErrorBody for GetApprovalsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct MoveApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_reassign_request_dto: crate::models::BulkReassignRequestDto,
 }
 impl MoveApproval {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1207,7 +1408,7 @@ impl MoveApproval {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_reassign_request_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1252,6 +1453,14 @@ impl MoveApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<MoveApprovalError>> {
+        self.client.execute::<MoveApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::move_approval`], one variant per declared status.
@@ -1298,11 +1507,27 @@ impl rt::ErrorBody for MoveApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutApprovalsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     scope: crate::models::PutApprovalsConfigScope,
     approval_config: crate::models::ApprovalConfig,
 }
 impl PutApprovalsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1318,7 +1543,7 @@ impl PutApprovalsConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.approval_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1358,6 +1583,14 @@ impl PutApprovalsConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutApprovalsConfigError>> {
+        self.client.execute::<PutApprovalsConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::put_approvals_config`], one variant per declared status.
@@ -1404,6 +1637,7 @@ impl rt::ErrorBody for PutApprovalsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectApproval {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_reject_request: ::std::option::Option<crate::models::ApprovalRejectRequest>,
 }
@@ -1414,6 +1648,21 @@ impl RejectApproval {
         value: crate::models::ApprovalRejectRequest,
     ) -> Self {
         self.approval_reject_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1431,7 +1680,7 @@ impl RejectApproval {
         if let ::std::option::Option::Some(body) = &self.approval_reject_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1460,6 +1709,14 @@ impl RejectApproval {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectApprovalError>> {
+        self.client.execute::<RejectApprovalError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::reject_approval`], one variant per declared status.
@@ -1506,9 +1763,25 @@ impl rt::ErrorBody for RejectApprovalError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectApprovalInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     bulk_reject_request_dto: crate::models::BulkRejectRequestDto,
 }
 impl RejectApprovalInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1519,7 +1792,7 @@ impl RejectApprovalInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.bulk_reject_request_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1568,6 +1841,14 @@ impl RejectApprovalInBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<RejectApprovalInBulkError>> {
+        self.client.execute::<RejectApprovalInBulkError>(self.request()).await
+    }
 }
 /// The error bodies of [`ApprovalsApi::reject_approval_in_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1613,10 +1894,26 @@ impl rt::ErrorBody for RejectApprovalInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateApprovalsAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_attributes_request: crate::models::ApprovalAttributesRequest,
 }
 impl UpdateApprovalsAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1631,7 +1928,7 @@ impl UpdateApprovalsAttributes {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.approval_attributes_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1671,6 +1968,14 @@ impl UpdateApprovalsAttributes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateApprovalsAttributesError>> {
+        self.client.execute::<UpdateApprovalsAttributesError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::update_approvals_attributes`], one variant per declared status.
@@ -1717,10 +2022,26 @@ impl rt::ErrorBody for UpdateApprovalsAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateApprovalsComments {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_comments_request: crate::models::ApprovalCommentsRequest,
 }
 impl UpdateApprovalsComments {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1734,7 +2055,7 @@ impl UpdateApprovalsComments {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.approval_comments_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1773,6 +2094,14 @@ impl UpdateApprovalsComments {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateApprovalsCommentsError>> {
+        self.client.execute::<UpdateApprovalsCommentsError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::update_approvals_comments`], one variant per declared status.
@@ -1819,10 +2148,26 @@ impl rt::ErrorBody for UpdateApprovalsCommentsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateApprovalsReassign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     approval_reassign_request: crate::models::ApprovalReassignRequest,
 }
 impl UpdateApprovalsReassign {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1836,7 +2181,7 @@ impl UpdateApprovalsReassign {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.approval_reassign_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1871,6 +2216,14 @@ impl UpdateApprovalsReassign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateApprovalsReassignError>> {
+        self.client.execute::<UpdateApprovalsReassignError>(self.request()).await
     }
 }
 /// The error bodies of [`ApprovalsApi::update_approvals_reassign`], one variant per declared status.

@@ -24,6 +24,7 @@ impl AppsApi {
     ) -> CreateSourceApp {
         CreateSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_app_create_dto,
         }
     }
@@ -39,6 +40,7 @@ impl AppsApi {
     ) -> DeleteAccessProfilesFromSourceAppByBulk {
         DeleteAccessProfilesFromSourceAppByBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             request_body,
@@ -55,6 +57,7 @@ impl AppsApi {
     ) -> DeleteSourceApp {
         DeleteSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -69,6 +72,7 @@ impl AppsApi {
     ) -> GetSourceApp {
         GetSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -83,6 +87,7 @@ impl AppsApi {
     ) -> ListAccessProfilesForSourceApp {
         ListAccessProfilesForSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -97,6 +102,7 @@ impl AppsApi {
     pub fn list_all_source_app(&self) -> ListAllSourceApp {
         ListAllSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -116,6 +122,7 @@ impl AppsApi {
     ) -> ListAllUserApps {
         ListAllUserApps {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -130,6 +137,7 @@ impl AppsApi {
     pub fn list_assigned_source_app(&self) -> ListAssignedSourceApp {
         ListAssignedSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -148,6 +156,7 @@ impl AppsApi {
     ) -> ListAvailableAccountsForUserApp {
         ListAvailableAccountsForUserApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -161,6 +170,7 @@ impl AppsApi {
     pub fn list_available_source_apps(&self) -> ListAvailableSourceApps {
         ListAvailableSourceApps {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -176,6 +186,7 @@ impl AppsApi {
     pub fn list_owned_user_apps(&self) -> ListOwnedUserApps {
         ListOwnedUserApps {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -195,6 +206,7 @@ impl AppsApi {
     ) -> PatchSourceApp {
         PatchSourceApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -211,6 +223,7 @@ impl AppsApi {
     ) -> PatchUserApp {
         PatchUserApp {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -225,6 +238,7 @@ impl AppsApi {
     pub fn update_source_apps_in_bulk(&self) -> UpdateSourceAppsInBulk {
         UpdateSourceAppsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_app_bulk_update_request: ::std::option::Option::None,
         }
     }
@@ -235,9 +249,25 @@ impl AppsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_app_create_dto: crate::models::SourceAppCreateDto,
 }
 impl CreateSourceApp {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -249,7 +279,7 @@ impl CreateSourceApp {
             .accept("application/json");
         request = request.json_body("application/json", &self.source_app_create_dto);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -286,6 +316,14 @@ impl CreateSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceAppError>> {
+        self.client.execute::<CreateSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::create_source_app`], one variant per declared status.
@@ -329,6 +367,7 @@ impl rt::ErrorBody for CreateSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessProfilesFromSourceAppByBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     request_body: ::std::vec::Vec<::std::string::String>,
@@ -340,6 +379,21 @@ impl DeleteAccessProfilesFromSourceAppByBulk {
     /// The server's default: `250`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -359,7 +413,7 @@ impl DeleteAccessProfilesFromSourceAppByBulk {
         }
         request = request.json_body("application/json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -403,6 +457,19 @@ impl DeleteAccessProfilesFromSourceAppByBulk {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteAccessProfilesFromSourceAppByBulkError>,
+    > {
+        self.client
+            .execute::<DeleteAccessProfilesFromSourceAppByBulkError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`AppsApi::delete_access_profiles_from_source_app_by_bulk`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -445,9 +512,25 @@ impl rt::ErrorBody for DeleteAccessProfilesFromSourceAppByBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSourceApp {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -461,7 +544,7 @@ impl DeleteSourceApp {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -498,6 +581,14 @@ impl DeleteSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceAppError>> {
+        self.client.execute::<DeleteSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::delete_source_app`], one variant per declared status.
@@ -541,9 +632,25 @@ impl rt::ErrorBody for DeleteSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSourceApp {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -557,7 +664,7 @@ impl GetSourceApp {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -588,6 +695,14 @@ impl GetSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceAppError>> {
+        self.client.execute::<GetSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::get_source_app`], one variant per declared status.
@@ -634,6 +749,7 @@ impl rt::ErrorBody for GetSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessProfilesForSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -674,6 +790,21 @@ impl ListAccessProfilesForSourceApp {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -696,7 +827,7 @@ impl ListAccessProfilesForSourceApp {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -739,6 +870,17 @@ impl ListAccessProfilesForSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAccessProfilesForSourceAppError>,
+    > {
+        self.client.execute::<ListAccessProfilesForSourceAppError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -813,6 +955,7 @@ impl rt::ErrorBody for ListAccessProfilesForSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -879,6 +1022,21 @@ impl ListAllSourceApp {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -904,7 +1062,7 @@ impl ListAllSourceApp {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -947,6 +1105,14 @@ impl ListAllSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAllSourceAppError>> {
+        self.client.execute::<ListAllSourceAppError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1018,6 +1184,7 @@ impl rt::ErrorBody for ListAllSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllUserApps {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1051,6 +1218,21 @@ impl ListAllUserApps {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1071,7 +1253,7 @@ impl ListAllUserApps {
         }
         request = request.query("filters", ::std::clone::Clone::clone(&self.filters));
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1114,6 +1296,14 @@ impl ListAllUserApps {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAllUserAppsError>> {
+        self.client.execute::<ListAllUserAppsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1185,6 +1375,7 @@ impl rt::ErrorBody for ListAllUserAppsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAssignedSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1249,6 +1440,21 @@ impl ListAssignedSourceApp {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1274,7 +1480,7 @@ impl ListAssignedSourceApp {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1317,6 +1523,14 @@ impl ListAssignedSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAssignedSourceAppError>> {
+        self.client.execute::<ListAssignedSourceAppError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1388,6 +1602,7 @@ impl rt::ErrorBody for ListAssignedSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAvailableAccountsForUserApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1412,6 +1627,21 @@ impl ListAvailableAccountsForUserApp {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1431,7 +1661,7 @@ impl ListAvailableAccountsForUserApp {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1475,6 +1705,17 @@ impl ListAvailableAccountsForUserApp {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAvailableAccountsForUserAppError>,
+    > {
+        self.client.execute::<ListAvailableAccountsForUserAppError>(self.request()).await
+    }
 }
 /// The error bodies of [`AppsApi::list_available_accounts_for_user_app`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1517,6 +1758,7 @@ impl rt::ErrorBody for ListAvailableAccountsForUserAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAvailableSourceApps {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1581,6 +1823,21 @@ impl ListAvailableSourceApps {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1606,7 +1863,7 @@ impl ListAvailableSourceApps {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1649,6 +1906,14 @@ impl ListAvailableSourceApps {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAvailableSourceAppsError>> {
+        self.client.execute::<ListAvailableSourceAppsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1720,6 +1985,7 @@ impl rt::ErrorBody for ListAvailableSourceAppsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOwnedUserApps {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
     offset: ::std::option::Option<i32>,
@@ -1773,6 +2039,21 @@ impl ListOwnedUserApps {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1795,7 +2076,7 @@ impl ListOwnedUserApps {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1838,6 +2119,14 @@ impl ListOwnedUserApps {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListOwnedUserAppsError>> {
+        self.client.execute::<ListOwnedUserAppsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1909,6 +2198,7 @@ impl rt::ErrorBody for ListOwnedUserAppsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSourceApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::JsonPatchOperation>,
@@ -1921,6 +2211,21 @@ impl PatchSourceApp {
         value: ::std::vec::Vec<crate::models::JsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1939,7 +2244,7 @@ impl PatchSourceApp {
             request = request.json_body("application/json-patch+json", body);
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1975,6 +2280,14 @@ impl PatchSourceApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSourceAppError>> {
+        self.client.execute::<PatchSourceAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::patch_source_app`], one variant per declared status.
@@ -2021,6 +2334,7 @@ impl rt::ErrorBody for PatchSourceAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchUserApp {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::JsonPatchOperation>,
@@ -2033,6 +2347,21 @@ impl PatchUserApp {
         value: ::std::vec::Vec<crate::models::JsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2051,7 +2380,7 @@ impl PatchUserApp {
             request = request.json_body("application/json-patch+json", body);
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2082,6 +2411,14 @@ impl PatchUserApp {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchUserAppError>> {
+        self.client.execute::<PatchUserAppError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::patch_user_app`], one variant per declared status.
@@ -2128,6 +2465,7 @@ impl rt::ErrorBody for PatchUserAppError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceAppsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_app_bulk_update_request: ::std::option::Option<
         crate::models::SourceAppBulkUpdateRequest,
     >,
@@ -2139,6 +2477,21 @@ impl UpdateSourceAppsInBulk {
         value: crate::models::SourceAppBulkUpdateRequest,
     ) -> Self {
         self.source_app_bulk_update_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2154,7 +2507,7 @@ impl UpdateSourceAppsInBulk {
             request = request.json_body("application/json", body);
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2189,6 +2542,14 @@ impl UpdateSourceAppsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceAppsInBulkError>> {
+        self.client.execute::<UpdateSourceAppsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`AppsApi::update_source_apps_in_bulk`], one variant per declared status.

@@ -24,6 +24,7 @@ impl ClassifySourceApi {
     ) -> DeleteClassifyMachineAccountFromSource {
         DeleteClassifyMachineAccountFromSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -39,6 +40,7 @@ impl ClassifySourceApi {
     ) -> GetClassifyMachineAccountFromSourceStatus {
         GetClassifyMachineAccountFromSourceStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -54,6 +56,7 @@ impl ClassifySourceApi {
     ) -> SendClassifyMachineAccountFromSource {
         SendClassifyMachineAccountFromSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -64,9 +67,25 @@ impl ClassifySourceApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteClassifyMachineAccountFromSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteClassifyMachineAccountFromSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -81,7 +100,7 @@ impl DeleteClassifyMachineAccountFromSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -119,6 +138,19 @@ impl DeleteClassifyMachineAccountFromSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteClassifyMachineAccountFromSourceError>,
+    > {
+        self.client
+            .execute::<DeleteClassifyMachineAccountFromSourceError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ClassifySourceApi::delete_classify_machine_account_from_source`], one variant per declared status.
@@ -162,9 +194,25 @@ impl rt::ErrorBody for DeleteClassifyMachineAccountFromSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetClassifyMachineAccountFromSourceStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetClassifyMachineAccountFromSourceStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -179,7 +227,7 @@ impl GetClassifyMachineAccountFromSourceStatus {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -223,6 +271,19 @@ impl GetClassifyMachineAccountFromSourceStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetClassifyMachineAccountFromSourceStatusError>,
+    > {
+        self.client
+            .execute::<GetClassifyMachineAccountFromSourceStatusError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ClassifySourceApi::get_classify_machine_account_from_source_status`], one variant per declared status.
@@ -269,9 +330,25 @@ impl rt::ErrorBody for GetClassifyMachineAccountFromSourceStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendClassifyMachineAccountFromSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl SendClassifyMachineAccountFromSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -286,7 +363,7 @@ impl SendClassifyMachineAccountFromSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -329,6 +406,19 @@ impl SendClassifyMachineAccountFromSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SendClassifyMachineAccountFromSourceError>,
+    > {
+        self.client
+            .execute::<SendClassifyMachineAccountFromSourceError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ClassifySourceApi::send_classify_machine_account_from_source`], one variant per declared status.

@@ -33,6 +33,7 @@ impl ConfigurationHubApi {
     ) -> CreateDeploy {
         CreateDeploy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             deploy_request,
         }
     }
@@ -51,6 +52,7 @@ impl ConfigurationHubApi {
     ) -> CreateObjectMapping {
         CreateObjectMapping {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_request,
         }
@@ -70,6 +72,7 @@ impl ConfigurationHubApi {
     ) -> CreateObjectMappings {
         CreateObjectMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_bulk_create_request,
         }
@@ -85,6 +88,7 @@ impl ConfigurationHubApi {
     ) -> CreateScheduledAction {
         CreateScheduledAction {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             scheduled_action_payload,
         }
     }
@@ -103,6 +107,7 @@ impl ConfigurationHubApi {
     ) -> CreateUploadedConfiguration {
         CreateUploadedConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             body: body.into(),
         }
     }
@@ -121,6 +126,7 @@ impl ConfigurationHubApi {
     ) -> DeleteBackup {
         DeleteBackup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -139,6 +145,7 @@ impl ConfigurationHubApi {
     ) -> DeleteDraft {
         DeleteDraft {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -157,6 +164,7 @@ impl ConfigurationHubApi {
     ) -> DeleteObjectMapping {
         DeleteObjectMapping {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_id: object_mapping_id.into(),
         }
@@ -172,6 +180,7 @@ impl ConfigurationHubApi {
     ) -> DeleteScheduledAction {
         DeleteScheduledAction {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -190,6 +199,7 @@ impl ConfigurationHubApi {
     ) -> DeleteUploadedConfiguration {
         DeleteUploadedConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -204,6 +214,7 @@ impl ConfigurationHubApi {
     ) -> GetDeploy {
         GetDeploy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -221,6 +232,7 @@ impl ConfigurationHubApi {
     ) -> GetObjectMappings {
         GetObjectMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
         }
     }
@@ -235,6 +247,7 @@ impl ConfigurationHubApi {
     ) -> GetUploadedConfiguration {
         GetUploadedConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -246,6 +259,7 @@ impl ConfigurationHubApi {
     pub fn list_backups(&self) -> ListBackups {
         ListBackups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
         }
     }
@@ -257,6 +271,7 @@ impl ConfigurationHubApi {
     pub fn list_deploys(&self) -> ListDeploys {
         ListDeploys {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List drafts
@@ -267,6 +282,7 @@ impl ConfigurationHubApi {
     pub fn list_drafts(&self) -> ListDrafts {
         ListDrafts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
         }
     }
@@ -278,6 +294,7 @@ impl ConfigurationHubApi {
     pub fn list_scheduled_actions(&self) -> ListScheduledActions {
         ListScheduledActions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List uploaded configurations
@@ -288,6 +305,7 @@ impl ConfigurationHubApi {
     pub fn list_uploaded_configurations(&self) -> ListUploadedConfigurations {
         ListUploadedConfigurations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
         }
     }
@@ -306,6 +324,7 @@ impl ConfigurationHubApi {
     ) -> UpdateObjectMappings {
         UpdateObjectMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_bulk_patch_request,
         }
@@ -322,6 +341,7 @@ impl ConfigurationHubApi {
     ) -> UpdateScheduledAction {
         UpdateScheduledAction {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             json_patch,
         }
@@ -333,9 +353,25 @@ impl ConfigurationHubApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDeploy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     deploy_request: crate::models::DeployRequest,
 }
 impl CreateDeploy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -346,7 +382,7 @@ impl CreateDeploy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.deploy_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -380,6 +416,14 @@ impl CreateDeploy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateDeployError>> {
+        self.client.execute::<CreateDeployError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::create_deploy`], one variant per declared status.
@@ -423,10 +467,26 @@ impl rt::ErrorBody for CreateDeployError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateObjectMapping {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_request: crate::models::ObjectMappingRequest,
 }
 impl CreateObjectMapping {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -441,7 +501,7 @@ impl CreateObjectMapping {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.object_mapping_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -484,6 +544,14 @@ impl CreateObjectMapping {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateObjectMappingError>> {
+        self.client.execute::<CreateObjectMappingError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::create_object_mapping`], one variant per declared status.
@@ -530,10 +598,26 @@ impl rt::ErrorBody for CreateObjectMappingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateObjectMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_bulk_create_request: crate::models::ObjectMappingBulkCreateRequest,
 }
 impl CreateObjectMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -549,7 +633,7 @@ impl CreateObjectMappings {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.object_mapping_bulk_create_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -592,6 +676,14 @@ impl CreateObjectMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateObjectMappingsError>> {
+        self.client.execute::<CreateObjectMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::create_object_mappings`], one variant per declared status.
@@ -638,9 +730,25 @@ impl rt::ErrorBody for CreateObjectMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScheduledAction {
     client: rt::Client,
+    call_options: rt::CallOptions,
     scheduled_action_payload: crate::models::ScheduledActionPayload,
 }
 impl CreateScheduledAction {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -651,7 +759,7 @@ impl CreateScheduledAction {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.scheduled_action_payload);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -695,6 +803,14 @@ impl CreateScheduledAction {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateScheduledActionError>> {
+        self.client.execute::<CreateScheduledActionError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConfigurationHubApi::create_scheduled_action`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -737,9 +853,25 @@ impl rt::ErrorBody for CreateScheduledActionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateUploadedConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     body: rt::Bytes,
 }
 impl CreateUploadedConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -751,7 +883,7 @@ impl CreateUploadedConfiguration {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -795,6 +927,17 @@ impl CreateUploadedConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateUploadedConfigurationError>,
+    > {
+        self.client.execute::<CreateUploadedConfigurationError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConfigurationHubApi::create_uploaded_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -837,9 +980,25 @@ impl rt::ErrorBody for CreateUploadedConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBackup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteBackup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -852,7 +1011,7 @@ impl DeleteBackup {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteBackupError>> {
@@ -879,6 +1038,14 @@ impl DeleteBackup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteBackupError>> {
+        self.client.execute::<DeleteBackupError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::delete_backup`], one variant per declared status.
@@ -925,9 +1092,25 @@ impl rt::ErrorBody for DeleteBackupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDraft {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteDraft {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -940,7 +1123,7 @@ impl DeleteDraft {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteDraftError>> {
@@ -967,6 +1150,14 @@ impl DeleteDraft {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteDraftError>> {
+        self.client.execute::<DeleteDraftError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::delete_draft`], one variant per declared status.
@@ -1013,10 +1204,26 @@ impl rt::ErrorBody for DeleteDraftError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteObjectMapping {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_id: ::std::string::String,
 }
 impl DeleteObjectMapping {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1031,7 +1238,7 @@ impl DeleteObjectMapping {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1066,6 +1273,14 @@ impl DeleteObjectMapping {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteObjectMappingError>> {
+        self.client.execute::<DeleteObjectMappingError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::delete_object_mapping`], one variant per declared status.
@@ -1112,9 +1327,25 @@ impl rt::ErrorBody for DeleteObjectMappingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScheduledAction {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteScheduledAction {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1127,7 +1358,7 @@ impl DeleteScheduledAction {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1162,6 +1393,14 @@ impl DeleteScheduledAction {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteScheduledActionError>> {
+        self.client.execute::<DeleteScheduledActionError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::delete_scheduled_action`], one variant per declared status.
@@ -1208,9 +1447,25 @@ impl rt::ErrorBody for DeleteScheduledActionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUploadedConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteUploadedConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1223,7 +1478,7 @@ impl DeleteUploadedConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1258,6 +1513,17 @@ impl DeleteUploadedConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteUploadedConfigurationError>,
+    > {
+        self.client.execute::<DeleteUploadedConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::delete_uploaded_configuration`], one variant per declared status.
@@ -1304,9 +1570,25 @@ impl rt::ErrorBody for DeleteUploadedConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetDeploy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1319,7 +1601,7 @@ impl GetDeploy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1353,6 +1635,14 @@ impl GetDeploy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDeployError>> {
+        self.client.execute::<GetDeployError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::get_deploy`], one variant per declared status.
@@ -1399,9 +1689,25 @@ impl rt::ErrorBody for GetDeployError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetObjectMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
 }
 impl GetObjectMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1415,7 +1721,7 @@ impl GetObjectMappings {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1458,6 +1764,14 @@ impl GetObjectMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetObjectMappingsError>> {
+        self.client.execute::<GetObjectMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::get_object_mappings`], one variant per declared status.
@@ -1504,9 +1818,25 @@ impl rt::ErrorBody for GetObjectMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUploadedConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetUploadedConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1519,7 +1849,7 @@ impl GetUploadedConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1562,6 +1892,14 @@ impl GetUploadedConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetUploadedConfigurationError>> {
+        self.client.execute::<GetUploadedConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::get_uploaded_configuration`], one variant per declared status.
@@ -1608,6 +1946,7 @@ impl rt::ErrorBody for GetUploadedConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListBackups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
 }
 impl ListBackups {
@@ -1623,6 +1962,21 @@ impl ListBackups {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1635,7 +1989,7 @@ impl ListBackups {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1675,6 +2029,14 @@ impl ListBackups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListBackupsError>> {
+        self.client.execute::<ListBackupsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::list_backups`], one variant per declared status.
@@ -1718,8 +2080,24 @@ impl rt::ErrorBody for ListBackupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDeploys {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListDeploys {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1729,7 +2107,7 @@ impl ListDeploys {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1765,6 +2143,14 @@ impl ListDeploys {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListDeploysError>> {
+        self.client.execute::<ListDeploysError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::list_deploys`], one variant per declared status.
@@ -1808,6 +2194,7 @@ impl rt::ErrorBody for ListDeploysError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDrafts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
 }
 impl ListDrafts {
@@ -1825,6 +2212,21 @@ impl ListDrafts {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1837,7 +2239,7 @@ impl ListDrafts {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1877,6 +2279,14 @@ impl ListDrafts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListDraftsError>> {
+        self.client.execute::<ListDraftsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::list_drafts`], one variant per declared status.
@@ -1920,8 +2330,24 @@ impl rt::ErrorBody for ListDraftsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScheduledActions {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListScheduledActions {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1931,7 +2357,7 @@ impl ListScheduledActions {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1975,6 +2401,14 @@ impl ListScheduledActions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListScheduledActionsError>> {
+        self.client.execute::<ListScheduledActionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConfigurationHubApi::list_scheduled_actions`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2017,6 +2451,7 @@ impl rt::ErrorBody for ListScheduledActionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUploadedConfigurations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
 }
 impl ListUploadedConfigurations {
@@ -2032,6 +2467,21 @@ impl ListUploadedConfigurations {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2044,7 +2494,7 @@ impl ListUploadedConfigurations {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2087,6 +2537,17 @@ impl ListUploadedConfigurations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListUploadedConfigurationsError>,
+    > {
+        self.client.execute::<ListUploadedConfigurationsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::list_uploaded_configurations`], one variant per declared status.
@@ -2133,10 +2594,26 @@ impl rt::ErrorBody for ListUploadedConfigurationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateObjectMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_bulk_patch_request: crate::models::ObjectMappingBulkPatchRequest,
 }
 impl UpdateObjectMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2152,7 +2629,7 @@ impl UpdateObjectMappings {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.object_mapping_bulk_patch_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2195,6 +2672,14 @@ impl UpdateObjectMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateObjectMappingsError>> {
+        self.client.execute::<UpdateObjectMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::update_object_mappings`], one variant per declared status.
@@ -2241,10 +2726,26 @@ impl rt::ErrorBody for UpdateObjectMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateScheduledAction {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     json_patch: crate::models::JsonPatch,
 }
 impl UpdateScheduledAction {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2258,7 +2759,7 @@ impl UpdateScheduledAction {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.json_patch);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2301,6 +2802,14 @@ impl UpdateScheduledAction {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateScheduledActionError>> {
+        self.client.execute::<UpdateScheduledActionError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::update_scheduled_action`], one variant per declared status.

@@ -25,6 +25,7 @@ impl ConnectorCustomizersApi {
     ) -> CreateConnectorCustomizer {
         CreateConnectorCustomizer {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             connector_customizer_create_request,
         }
     }
@@ -39,6 +40,7 @@ impl ConnectorCustomizersApi {
     ) -> CreateConnectorCustomizerVersion {
         CreateConnectorCustomizerVersion {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -53,6 +55,7 @@ impl ConnectorCustomizersApi {
     ) -> DeleteConnectorCustomizer {
         DeleteConnectorCustomizer {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -67,6 +70,7 @@ impl ConnectorCustomizersApi {
     ) -> GetConnectorCustomizer {
         GetConnectorCustomizer {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -78,6 +82,7 @@ impl ConnectorCustomizersApi {
     pub fn list_connector_customizers(&self) -> ListConnectorCustomizers {
         ListConnectorCustomizers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
@@ -93,6 +98,7 @@ impl ConnectorCustomizersApi {
     ) -> PutConnectorCustomizer {
         PutConnectorCustomizer {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             connector_customizer_update_request: ::std::option::Option::None,
         }
@@ -104,9 +110,25 @@ impl ConnectorCustomizersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateConnectorCustomizer {
     client: rt::Client,
+    call_options: rt::CallOptions,
     connector_customizer_create_request: crate::models::ConnectorCustomizerCreateRequest,
 }
 impl CreateConnectorCustomizer {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -118,7 +140,7 @@ impl CreateConnectorCustomizer {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.connector_customizer_create_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -162,6 +184,14 @@ impl CreateConnectorCustomizer {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateConnectorCustomizerError>> {
+        self.client.execute::<CreateConnectorCustomizerError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConnectorCustomizersApi::create_connector_customizer`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -204,9 +234,25 @@ impl rt::ErrorBody for CreateConnectorCustomizerError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateConnectorCustomizerVersion {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CreateConnectorCustomizerVersion {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -219,7 +265,7 @@ impl CreateConnectorCustomizerVersion {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -262,6 +308,19 @@ impl CreateConnectorCustomizerVersion {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateConnectorCustomizerVersionError>,
+    > {
+        self.client
+            .execute::<CreateConnectorCustomizerVersionError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ConnectorCustomizersApi::create_connector_customizer_version`], one variant per declared status.
@@ -308,9 +367,25 @@ impl rt::ErrorBody for CreateConnectorCustomizerVersionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteConnectorCustomizer {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteConnectorCustomizer {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -323,7 +398,7 @@ impl DeleteConnectorCustomizer {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -358,6 +433,14 @@ impl DeleteConnectorCustomizer {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteConnectorCustomizerError>> {
+        self.client.execute::<DeleteConnectorCustomizerError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorCustomizersApi::delete_connector_customizer`], one variant per declared status.
@@ -404,9 +487,25 @@ impl rt::ErrorBody for DeleteConnectorCustomizerError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorCustomizer {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetConnectorCustomizer {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -419,7 +518,7 @@ impl GetConnectorCustomizer {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -462,6 +561,14 @@ impl GetConnectorCustomizer {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorCustomizerError>> {
+        self.client.execute::<GetConnectorCustomizerError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorCustomizersApi::get_connector_customizer`], one variant per declared status.
@@ -508,6 +615,7 @@ impl rt::ErrorBody for GetConnectorCustomizerError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConnectorCustomizers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
 }
@@ -528,6 +636,21 @@ impl ListConnectorCustomizers {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -543,7 +666,7 @@ impl ListConnectorCustomizers {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -586,6 +709,14 @@ impl ListConnectorCustomizers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListConnectorCustomizersError>> {
+        self.client.execute::<ListConnectorCustomizersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -660,6 +791,7 @@ impl rt::ErrorBody for ListConnectorCustomizersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorCustomizer {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     connector_customizer_update_request: ::std::option::Option<
         crate::models::ConnectorCustomizerUpdateRequest,
@@ -672,6 +804,21 @@ impl PutConnectorCustomizer {
         value: crate::models::ConnectorCustomizerUpdateRequest,
     ) -> Self {
         self.connector_customizer_update_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -691,7 +838,7 @@ impl PutConnectorCustomizer {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -734,6 +881,14 @@ impl PutConnectorCustomizer {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorCustomizerError>> {
+        self.client.execute::<PutConnectorCustomizerError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorCustomizersApi::put_connector_customizer`], one variant per declared status.

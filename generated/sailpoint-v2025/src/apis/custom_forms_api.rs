@@ -25,6 +25,7 @@ impl CustomFormsApi {
     pub fn create_form_definition(&self) -> CreateFormDefinition {
         CreateFormDefinition {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_form_definition_request: ::std::option::Option::None,
         }
     }
@@ -36,6 +37,7 @@ impl CustomFormsApi {
     ) -> CreateFormDefinitionDynamicSchema {
         CreateFormDefinitionDynamicSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_dynamic_schema_request: ::std::option::Option::None,
         }
     }
@@ -51,6 +53,7 @@ impl CustomFormsApi {
     ) -> CreateFormDefinitionFileRequest {
         CreateFormDefinitionFileRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             body: body.into(),
         }
@@ -61,6 +64,7 @@ impl CustomFormsApi {
     pub fn create_form_instance(&self) -> CreateFormInstance {
         CreateFormInstance {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_form_instance_request: ::std::option::Option::None,
         }
     }
@@ -75,6 +79,7 @@ impl CustomFormsApi {
     ) -> DeleteFormDefinition {
         DeleteFormDefinition {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
         }
     }
@@ -86,6 +91,7 @@ impl CustomFormsApi {
     pub fn export_form_definitions_by_tenant(&self) -> ExportFormDefinitionsByTenant {
         ExportFormDefinitionsByTenant {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -102,6 +108,7 @@ impl CustomFormsApi {
     ) -> GetFileFromS3 {
         GetFileFromS3 {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             file_id: file_id.into(),
         }
@@ -117,6 +124,7 @@ impl CustomFormsApi {
     ) -> GetFormDefinitionByKey {
         GetFormDefinitionByKey {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
         }
     }
@@ -133,6 +141,7 @@ impl CustomFormsApi {
     ) -> GetFormInstanceByKey {
         GetFormInstanceByKey {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
         }
     }
@@ -146,6 +155,7 @@ impl CustomFormsApi {
     ) -> GetFormInstanceFile {
         GetFormInstanceFile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
             file_id: file_id.into(),
         }
@@ -156,6 +166,7 @@ impl CustomFormsApi {
     pub fn import_form_definitions(&self) -> ImportFormDefinitions {
         ImportFormDefinitions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body: ::std::option::Option::None,
         }
     }
@@ -170,6 +181,7 @@ impl CustomFormsApi {
     ) -> PatchFormDefinition {
         PatchFormDefinition {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             patch: ::std::option::Option::None,
         }
@@ -187,6 +199,7 @@ impl CustomFormsApi {
     ) -> PatchFormInstance {
         PatchFormInstance {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
             patch: ::std::option::Option::None,
         }
@@ -199,6 +212,7 @@ impl CustomFormsApi {
     pub fn search_form_definitions_by_tenant(&self) -> SearchFormDefinitionsByTenant {
         SearchFormDefinitionsByTenant {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -218,6 +232,7 @@ impl CustomFormsApi {
     ) -> SearchFormElementDataByElementId {
         SearchFormElementDataByElementId {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_instance_id: form_instance_id.into(),
             form_element_id: form_element_id.into(),
             limit: ::std::option::Option::None,
@@ -233,6 +248,7 @@ impl CustomFormsApi {
     pub fn search_form_instances_by_tenant(&self) -> SearchFormInstancesByTenant {
         SearchFormInstancesByTenant {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -246,6 +262,7 @@ impl CustomFormsApi {
     pub fn search_pre_defined_select_options(&self) -> SearchPreDefinedSelectOptions {
         SearchPreDefinedSelectOptions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Preview form definition data source.
@@ -257,6 +274,7 @@ impl CustomFormsApi {
     ) -> ShowPreviewDataSource {
         ShowPreviewDataSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
             limit: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -271,6 +289,7 @@ impl CustomFormsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormDefinition {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_form_definition_request: ::std::option::Option<
         crate::models::CreateFormDefinitionRequest,
     >,
@@ -282,6 +301,21 @@ impl CreateFormDefinition {
         value: crate::models::CreateFormDefinitionRequest,
     ) -> Self {
         self.create_form_definition_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -296,7 +330,7 @@ impl CreateFormDefinition {
         if let ::std::option::Option::Some(body) = &self.create_form_definition_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -340,6 +374,14 @@ impl CreateFormDefinition {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateFormDefinitionError>> {
+        self.client.execute::<CreateFormDefinitionError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -382,6 +424,7 @@ impl rt::ErrorBody for CreateFormDefinitionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormDefinitionDynamicSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_dynamic_schema_request: ::std::option::Option<
         crate::models::FormDefinitionDynamicSchemaRequest,
     >,
@@ -393,6 +436,21 @@ impl CreateFormDefinitionDynamicSchema {
         value: crate::models::FormDefinitionDynamicSchemaRequest,
     ) -> Self {
         self.form_definition_dynamic_schema_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -411,7 +469,7 @@ impl CreateFormDefinitionDynamicSchema {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -454,6 +512,19 @@ impl CreateFormDefinitionDynamicSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateFormDefinitionDynamicSchemaError>,
+    > {
+        self.client
+            .execute::<CreateFormDefinitionDynamicSchemaError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition_dynamic_schema`], one variant per declared status.
@@ -502,10 +573,26 @@ impl rt::ErrorBody for CreateFormDefinitionDynamicSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormDefinitionFileRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl CreateFormDefinitionFileRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -521,7 +608,7 @@ impl CreateFormDefinitionFileRequest {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -564,6 +651,17 @@ impl CreateFormDefinitionFileRequest {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateFormDefinitionFileRequestError>,
+    > {
+        self.client.execute::<CreateFormDefinitionFileRequestError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition_file_request`], one variant per declared status.
@@ -623,6 +721,7 @@ impl rt::ErrorBody for CreateFormDefinitionFileRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFormInstance {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_form_instance_request: ::std::option::Option<
         crate::models::CreateFormInstanceRequest,
     >,
@@ -634,6 +733,21 @@ impl CreateFormInstance {
         value: crate::models::CreateFormInstanceRequest,
     ) -> Self {
         self.create_form_instance_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -648,7 +762,7 @@ impl CreateFormInstance {
         if let ::std::option::Option::Some(body) = &self.create_form_instance_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -692,6 +806,14 @@ impl CreateFormInstance {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateFormInstanceError>> {
+        self.client.execute::<CreateFormInstanceError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::create_form_instance`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -734,9 +856,25 @@ impl rt::ErrorBody for CreateFormInstanceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteFormDefinition {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
 }
 impl DeleteFormDefinition {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -750,7 +888,7 @@ impl DeleteFormDefinition {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -787,6 +925,14 @@ impl DeleteFormDefinition {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteFormDefinitionError>> {
+        self.client.execute::<DeleteFormDefinitionError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::delete_form_definition`], one variant per declared status.
@@ -833,6 +979,7 @@ impl rt::ErrorBody for DeleteFormDefinitionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportFormDefinitionsByTenant {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
@@ -889,6 +1036,21 @@ impl ExportFormDefinitionsByTenant {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -910,7 +1072,7 @@ impl ExportFormDefinitionsByTenant {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -957,6 +1119,17 @@ impl ExportFormDefinitionsByTenant {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportFormDefinitionsByTenantError>,
+    > {
+        self.client.execute::<ExportFormDefinitionsByTenantError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1031,10 +1204,26 @@ impl rt::ErrorBody for ExportFormDefinitionsByTenantError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFileFromS3 {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     file_id: ::std::string::String,
 }
 impl GetFileFromS3 {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1049,7 +1238,7 @@ impl GetFileFromS3 {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1080,6 +1269,14 @@ impl GetFileFromS3 {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFileFromS3Error>> {
+        self.client.execute::<GetFileFromS3Error>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_file_from_s3`], one variant per declared status.
@@ -1129,9 +1326,25 @@ impl rt::ErrorBody for GetFileFromS3Error {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFormDefinitionByKey {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
 }
 impl GetFormDefinitionByKey {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1145,7 +1358,7 @@ impl GetFormDefinitionByKey {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1188,6 +1401,14 @@ impl GetFormDefinitionByKey {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFormDefinitionByKeyError>> {
+        self.client.execute::<GetFormDefinitionByKeyError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_form_definition_by_key`], one variant per declared status.
@@ -1234,9 +1455,25 @@ impl rt::ErrorBody for GetFormDefinitionByKeyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFormInstanceByKey {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
 }
 impl GetFormInstanceByKey {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1250,7 +1487,7 @@ impl GetFormInstanceByKey {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1293,6 +1530,14 @@ impl GetFormInstanceByKey {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFormInstanceByKeyError>> {
+        self.client.execute::<GetFormInstanceByKeyError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_form_instance_by_key`], one variant per declared status.
@@ -1339,10 +1584,26 @@ impl rt::ErrorBody for GetFormInstanceByKeyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFormInstanceFile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
     file_id: ::std::string::String,
 }
 impl GetFormInstanceFile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1357,7 +1618,7 @@ impl GetFormInstanceFile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1394,6 +1655,14 @@ impl GetFormInstanceFile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetFormInstanceFileError>> {
+        self.client.execute::<GetFormInstanceFileError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::get_form_instance_file`], one variant per declared status.
@@ -1443,6 +1712,7 @@ impl rt::ErrorBody for GetFormInstanceFileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportFormDefinitions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::ImportFormDefinitionsRequestItem>,
     >,
@@ -1454,6 +1724,21 @@ impl ImportFormDefinitions {
         value: ::std::vec::Vec<crate::models::ImportFormDefinitionsRequestItem>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1468,7 +1753,7 @@ impl ImportFormDefinitions {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1512,6 +1797,14 @@ impl ImportFormDefinitions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportFormDefinitionsError>> {
+        self.client.execute::<ImportFormDefinitionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::import_form_definitions`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1554,6 +1847,7 @@ impl rt::ErrorBody for ImportFormDefinitionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchFormDefinition {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     patch: ::std::option::Option<crate::models::Patch>,
 }
@@ -1561,6 +1855,21 @@ impl PatchFormDefinition {
     /// Body is the request payload to patch a form definition, check: <https://jsonpatch.com>
     pub fn patch(mut self, value: crate::models::Patch) -> Self {
         self.patch = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1579,7 +1888,7 @@ impl PatchFormDefinition {
         if let ::std::option::Option::Some(body) = &self.patch {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1622,6 +1931,14 @@ impl PatchFormDefinition {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchFormDefinitionError>> {
+        self.client.execute::<PatchFormDefinitionError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::patch_form_definition`], one variant per declared status.
@@ -1668,6 +1985,7 @@ impl rt::ErrorBody for PatchFormDefinitionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchFormInstance {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
     patch: ::std::option::Option<crate::models::Patch>,
 }
@@ -1675,6 +1993,21 @@ impl PatchFormInstance {
     /// Body is the request payload to patch a form instance, check: <https://jsonpatch.com>
     pub fn patch(mut self, value: crate::models::Patch) -> Self {
         self.patch = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1693,7 +2026,7 @@ impl PatchFormInstance {
         if let ::std::option::Option::Some(body) = &self.patch {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1736,6 +2069,14 @@ impl PatchFormInstance {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchFormInstanceError>> {
+        self.client.execute::<PatchFormInstanceError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::patch_form_instance`], one variant per declared status.
@@ -1785,6 +2126,7 @@ impl rt::ErrorBody for PatchFormInstanceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchFormDefinitionsByTenant {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1841,6 +2183,21 @@ impl SearchFormDefinitionsByTenant {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1862,7 +2219,7 @@ impl SearchFormDefinitionsByTenant {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1906,6 +2263,17 @@ impl SearchFormDefinitionsByTenant {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchFormDefinitionsByTenantError>,
+    > {
+        self.client.execute::<SearchFormDefinitionsByTenantError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::search_form_definitions_by_tenant`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1948,6 +2316,7 @@ impl rt::ErrorBody for SearchFormDefinitionsByTenantError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchFormElementDataByElementId {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_instance_id: ::std::string::String,
     form_element_id: ::std::string::String,
     limit: ::std::option::Option<i64>,
@@ -1989,6 +2358,21 @@ impl SearchFormElementDataByElementId {
         self.query = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2013,7 +2397,7 @@ impl SearchFormElementDataByElementId {
         if let ::std::option::Option::Some(value) = &self.query {
             request = request.query("query", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2056,6 +2440,19 @@ impl SearchFormElementDataByElementId {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchFormElementDataByElementIdError>,
+    > {
+        self.client
+            .execute::<SearchFormElementDataByElementIdError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`CustomFormsApi::search_form_element_data_by_element_id`], one variant per declared status.
@@ -2104,6 +2501,7 @@ impl rt::ErrorBody for SearchFormElementDataByElementIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchFormInstancesByTenant {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i64>,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
@@ -2141,6 +2539,21 @@ impl SearchFormInstancesByTenant {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2159,7 +2572,7 @@ impl SearchFormInstancesByTenant {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2206,6 +2619,17 @@ impl SearchFormInstancesByTenant {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchFormInstancesByTenantError>,
+    > {
+        self.client.execute::<SearchFormInstancesByTenantError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2280,8 +2704,24 @@ impl rt::ErrorBody for SearchFormInstancesByTenantError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchPreDefinedSelectOptions {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl SearchPreDefinedSelectOptions {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2293,7 +2733,7 @@ impl SearchPreDefinedSelectOptions {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2337,6 +2777,17 @@ impl SearchPreDefinedSelectOptions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SearchPreDefinedSelectOptionsError>,
+    > {
+        self.client.execute::<SearchPreDefinedSelectOptionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`CustomFormsApi::search_pre_defined_select_options`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2379,6 +2830,7 @@ impl rt::ErrorBody for SearchPreDefinedSelectOptionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShowPreviewDataSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
     limit: ::std::option::Option<i64>,
     filters: ::std::option::Option<::std::string::String>,
@@ -2430,6 +2882,21 @@ impl ShowPreviewDataSource {
         self.form_element_preview_request = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2455,7 +2922,7 @@ impl ShowPreviewDataSource {
         if let ::std::option::Option::Some(body) = &self.form_element_preview_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2498,6 +2965,14 @@ impl ShowPreviewDataSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ShowPreviewDataSourceError>> {
+        self.client.execute::<ShowPreviewDataSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomFormsApi::show_preview_data_source`], one variant per declared status.

@@ -28,6 +28,7 @@ impl CustomUserLevelsApi {
     ) -> CreateCustomUserLevel {
         CreateCustomUserLevel {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             user_level_request,
         }
     }
@@ -42,6 +43,7 @@ impl CustomUserLevelsApi {
     ) -> DeleteUserLevel {
         DeleteUserLevel {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -56,6 +58,7 @@ impl CustomUserLevelsApi {
     ) -> GetUserLevel {
         GetUserLevel {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -67,6 +70,7 @@ impl CustomUserLevelsApi {
     pub fn list_all_authorization_right_sets(&self) -> ListAllAuthorizationRightSets {
         ListAllAuthorizationRightSets {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -84,6 +88,7 @@ impl CustomUserLevelsApi {
     ) -> ListUserLevelIdentities {
         ListUserLevelIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             count: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -99,6 +104,7 @@ impl CustomUserLevelsApi {
     pub fn list_user_levels(&self) -> ListUserLevels {
         ListUserLevels {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             detail_level: ::std::option::Option::None,
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -117,6 +123,7 @@ impl CustomUserLevelsApi {
     ) -> PublishCustomUserLevel {
         PublishCustomUserLevel {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -131,6 +138,7 @@ impl CustomUserLevelsApi {
     ) -> ShowUserLevelCounts {
         ShowUserLevelCounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -146,6 +154,7 @@ impl CustomUserLevelsApi {
     ) -> UpdateUserLevel {
         UpdateUserLevel {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             json_patch,
         }
@@ -157,9 +166,25 @@ impl CustomUserLevelsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCustomUserLevel {
     client: rt::Client,
+    call_options: rt::CallOptions,
     user_level_request: crate::models::UserLevelRequest,
 }
 impl CreateCustomUserLevel {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -171,7 +196,7 @@ impl CreateCustomUserLevel {
             .accept("application/json");
         request = request.json_body("application/json", &self.user_level_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -214,6 +239,14 @@ impl CreateCustomUserLevel {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCustomUserLevelError>> {
+        self.client.execute::<CreateCustomUserLevelError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomUserLevelsApi::create_custom_user_level`], one variant per declared status.
@@ -260,9 +293,25 @@ impl rt::ErrorBody for CreateCustomUserLevelError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUserLevel {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteUserLevel {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -276,7 +325,7 @@ impl DeleteUserLevel {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -308,6 +357,14 @@ impl DeleteUserLevel {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteUserLevelError>> {
+        self.client.execute::<DeleteUserLevelError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomUserLevelsApi::delete_user_level`], one variant per declared status.
@@ -354,9 +411,25 @@ impl rt::ErrorBody for DeleteUserLevelError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserLevel {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetUserLevel {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -370,7 +443,7 @@ impl GetUserLevel {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -406,6 +479,14 @@ impl GetUserLevel {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetUserLevelError>> {
+        self.client.execute::<GetUserLevelError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomUserLevelsApi::get_user_level`], one variant per declared status.
@@ -452,6 +533,7 @@ impl rt::ErrorBody for GetUserLevelError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllAuthorizationRightSets {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -496,6 +578,21 @@ impl ListAllAuthorizationRightSets {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -520,7 +617,7 @@ impl ListAllAuthorizationRightSets {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -563,6 +660,17 @@ impl ListAllAuthorizationRightSets {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListAllAuthorizationRightSetsError>,
+    > {
+        self.client.execute::<ListAllAuthorizationRightSetsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -640,6 +748,7 @@ impl rt::ErrorBody for ListAllAuthorizationRightSetsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserLevelIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     count: ::std::option::Option<bool>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -680,6 +789,21 @@ impl ListUserLevelIdentities {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -705,7 +829,7 @@ impl ListUserLevelIdentities {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -748,6 +872,14 @@ impl ListUserLevelIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListUserLevelIdentitiesError>> {
+        self.client.execute::<ListUserLevelIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -825,6 +957,7 @@ impl rt::ErrorBody for ListUserLevelIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserLevels {
     client: rt::Client,
+    call_options: rt::CallOptions,
     detail_level: ::std::option::Option<crate::models::ListUserLevelsDetailLevel>,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -884,6 +1017,21 @@ impl ListUserLevels {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -910,7 +1058,7 @@ impl ListUserLevels {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -950,6 +1098,14 @@ impl ListUserLevels {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListUserLevelsError>> {
+        self.client.execute::<ListUserLevelsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1024,9 +1180,25 @@ impl rt::ErrorBody for ListUserLevelsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PublishCustomUserLevel {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl PublishCustomUserLevel {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1040,7 +1212,7 @@ impl PublishCustomUserLevel {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1083,6 +1255,14 @@ impl PublishCustomUserLevel {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PublishCustomUserLevelError>> {
+        self.client.execute::<PublishCustomUserLevelError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomUserLevelsApi::publish_custom_user_level`], one variant per declared status.
@@ -1129,9 +1309,25 @@ impl rt::ErrorBody for PublishCustomUserLevelError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShowUserLevelCounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<::std::string::String>,
 }
 impl ShowUserLevelCounts {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1145,7 +1341,7 @@ impl ShowUserLevelCounts {
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1188,6 +1384,14 @@ impl ShowUserLevelCounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ShowUserLevelCountsError>> {
+        self.client.execute::<ShowUserLevelCountsError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomUserLevelsApi::show_user_level_counts`], one variant per declared status.
@@ -1234,10 +1438,26 @@ impl rt::ErrorBody for ShowUserLevelCountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateUserLevel {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     json_patch: crate::models::JsonPatch,
 }
 impl UpdateUserLevel {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1252,7 +1472,7 @@ impl UpdateUserLevel {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.json_patch);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1292,6 +1512,14 @@ impl UpdateUserLevel {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateUserLevelError>> {
+        self.client.execute::<UpdateUserLevelError>(self.request()).await
     }
 }
 /// The error bodies of [`CustomUserLevelsApi::update_user_level`], one variant per declared status.

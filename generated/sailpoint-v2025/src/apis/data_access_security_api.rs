@@ -21,6 +21,7 @@ impl DataAccessSecurityApi {
     pub fn cancel_task(&self, id: i64) -> CancelTask {
         CancelTask {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -35,6 +36,7 @@ impl DataAccessSecurityApi {
     ) -> CreateApplication {
         CreateApplication {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             base_create_application_request,
         }
     }
@@ -47,6 +49,7 @@ impl DataAccessSecurityApi {
     ) -> CreateSchedule {
         CreateSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_schedule_request,
         }
     }
@@ -58,6 +61,7 @@ impl DataAccessSecurityApi {
     pub fn delete_application(&self, id: i64) -> DeleteApplication {
         DeleteApplication {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -69,6 +73,7 @@ impl DataAccessSecurityApi {
     pub fn delete_schedule(&self, id: i64) -> DeleteSchedule {
         DeleteSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -80,6 +85,7 @@ impl DataAccessSecurityApi {
     pub fn delete_task(&self, id: i64) -> DeleteTask {
         DeleteTask {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -91,6 +97,7 @@ impl DataAccessSecurityApi {
     pub fn get_application(&self, id: i64) -> GetApplication {
         GetApplication {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -102,6 +109,7 @@ impl DataAccessSecurityApi {
     pub fn get_applications(&self) -> GetApplications {
         GetApplications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -117,6 +125,7 @@ impl DataAccessSecurityApi {
     ) -> GetDasOwnersOwnerIdentityIdResources {
         GetDasOwnersOwnerIdentityIdResources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_identity_id: owner_identity_id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -131,6 +140,7 @@ impl DataAccessSecurityApi {
     ) -> GetDasOwnersResourcesResourceId {
         GetDasOwnersResourcesResourceId {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             resource_id,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -142,6 +152,7 @@ impl DataAccessSecurityApi {
     pub fn get_owners(&self, app_id: i64) -> GetOwners {
         GetOwners {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             app_id,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -155,6 +166,7 @@ impl DataAccessSecurityApi {
     pub fn get_schedule(&self, id: i64) -> GetSchedule {
         GetSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -166,6 +178,7 @@ impl DataAccessSecurityApi {
     pub fn get_schedules(&self) -> GetSchedules {
         GetSchedules {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -180,6 +193,7 @@ impl DataAccessSecurityApi {
     pub fn get_task(&self, id: i64) -> GetTask {
         GetTask {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -191,6 +205,7 @@ impl DataAccessSecurityApi {
     pub fn get_tasks(&self) -> GetTasks {
         GetTasks {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -206,6 +221,7 @@ impl DataAccessSecurityApi {
     ) -> PostDasOwnersAssign {
         PostDasOwnersAssign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             assign_resource_owner_request,
         }
     }
@@ -218,6 +234,7 @@ impl DataAccessSecurityApi {
     ) -> PostDasOwnersReelect {
         PostDasOwnersReelect {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             reelect_request,
         }
     }
@@ -231,6 +248,7 @@ impl DataAccessSecurityApi {
     ) -> PostDasOwnersSourceIdentityIdReassignDestinationIdentityId {
         PostDasOwnersSourceIdentityIdReassignDestinationIdentityId {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_identity_id: source_identity_id.into(),
             destination_identity_id: destination_identity_id.into(),
         }
@@ -247,6 +265,7 @@ impl DataAccessSecurityApi {
     ) -> PutApplication {
         PutApplication {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
             base_create_application_request,
         }
@@ -261,6 +280,7 @@ impl DataAccessSecurityApi {
     ) -> PutSchedule {
         PutSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
             update_schedule_request,
         }
@@ -273,6 +293,7 @@ impl DataAccessSecurityApi {
     pub fn start_task_rerun(&self, id: i64) -> StartTaskRerun {
         StartTaskRerun {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id,
         }
     }
@@ -283,9 +304,25 @@ impl DataAccessSecurityApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelTask {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl CancelTask {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -299,7 +336,7 @@ impl CancelTask {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<CancelTaskError>> {
@@ -326,6 +363,14 @@ impl CancelTask {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelTaskError>> {
+        self.client.execute::<CancelTaskError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::cancel_task`], one variant per declared status.
@@ -372,9 +417,25 @@ impl rt::ErrorBody for CancelTaskError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateApplication {
     client: rt::Client,
+    call_options: rt::CallOptions,
     base_create_application_request: crate::models::BaseCreateApplicationRequest,
 }
 impl CreateApplication {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -386,7 +447,7 @@ impl CreateApplication {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.base_create_application_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -418,6 +479,14 @@ impl CreateApplication {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateApplicationError>> {
+        self.client.execute::<CreateApplicationError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::create_application`], one variant per declared status.
@@ -464,9 +533,25 @@ impl rt::ErrorBody for CreateApplicationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_schedule_request: crate::models::CreateScheduleRequest,
 }
 impl CreateSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -477,7 +562,7 @@ impl CreateSchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.create_schedule_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -505,6 +590,14 @@ impl CreateSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateScheduleError>> {
+        self.client.execute::<CreateScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::create_schedule`], one variant per declared status.
@@ -551,9 +644,25 @@ impl rt::ErrorBody for CreateScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteApplication {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl DeleteApplication {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -567,7 +676,7 @@ impl DeleteApplication {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -599,6 +708,14 @@ impl DeleteApplication {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteApplicationError>> {
+        self.client.execute::<DeleteApplicationError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::delete_application`], one variant per declared status.
@@ -645,9 +762,25 @@ impl rt::ErrorBody for DeleteApplicationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl DeleteSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -661,7 +794,7 @@ impl DeleteSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -690,6 +823,14 @@ impl DeleteSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteScheduleError>> {
+        self.client.execute::<DeleteScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::delete_schedule`], one variant per declared status.
@@ -736,9 +877,25 @@ impl rt::ErrorBody for DeleteScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTask {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl DeleteTask {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -752,7 +909,7 @@ impl DeleteTask {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteTaskError>> {
@@ -779,6 +936,14 @@ impl DeleteTask {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteTaskError>> {
+        self.client.execute::<DeleteTaskError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::delete_task`], one variant per declared status.
@@ -825,9 +990,25 @@ impl rt::ErrorBody for DeleteTaskError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApplication {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl GetApplication {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -841,7 +1022,7 @@ impl GetApplication {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -877,6 +1058,14 @@ impl GetApplication {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetApplicationError>> {
+        self.client.execute::<GetApplicationError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::get_application`], one variant per declared status.
@@ -923,6 +1112,7 @@ impl rt::ErrorBody for GetApplicationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApplications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -982,6 +1172,21 @@ impl GetApplications {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1003,7 +1208,7 @@ impl GetApplications {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1046,6 +1251,14 @@ impl GetApplications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetApplicationsError>> {
+        self.client.execute::<GetApplicationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1120,6 +1333,7 @@ impl rt::ErrorBody for GetApplicationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDasOwnersOwnerIdentityIdResources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_identity_id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1137,6 +1351,21 @@ impl GetDasOwnersOwnerIdentityIdResources {
     /// The server's default: `0`.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1158,7 +1387,7 @@ impl GetDasOwnersOwnerIdentityIdResources {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1201,6 +1430,19 @@ impl GetDasOwnersOwnerIdentityIdResources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetDasOwnersOwnerIdentityIdResourcesError>,
+    > {
+        self.client
+            .execute::<GetDasOwnersOwnerIdentityIdResourcesError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1278,6 +1520,7 @@ impl rt::ErrorBody for GetDasOwnersOwnerIdentityIdResourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDasOwnersResourcesResourceId {
     client: rt::Client,
+    call_options: rt::CallOptions,
     resource_id: i64,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1295,6 +1538,21 @@ impl GetDasOwnersResourcesResourceId {
     /// The server's default: `0`.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1316,7 +1574,7 @@ impl GetDasOwnersResourcesResourceId {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1359,6 +1617,17 @@ impl GetDasOwnersResourcesResourceId {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetDasOwnersResourcesResourceIdError>,
+    > {
+        self.client.execute::<GetDasOwnersResourcesResourceIdError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1433,6 +1702,7 @@ impl rt::ErrorBody for GetDasOwnersResourcesResourceIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOwners {
     client: rt::Client,
+    call_options: rt::CallOptions,
     app_id: i64,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1450,6 +1720,21 @@ impl GetOwners {
     /// The server's default: `0`.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1471,7 +1756,7 @@ impl GetOwners {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1511,6 +1796,14 @@ impl GetOwners {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetOwnersError>> {
+        self.client.execute::<GetOwnersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1585,9 +1878,25 @@ impl rt::ErrorBody for GetOwnersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl GetSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1601,7 +1910,7 @@ impl GetSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1635,6 +1944,14 @@ impl GetSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetScheduleError>> {
+        self.client.execute::<GetScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::get_schedule`], one variant per declared status.
@@ -1681,6 +1998,7 @@ impl rt::ErrorBody for GetScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSchedules {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1740,6 +2058,21 @@ impl GetSchedules {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1761,7 +2094,7 @@ impl GetSchedules {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1801,6 +2134,14 @@ impl GetSchedules {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSchedulesError>> {
+        self.client.execute::<GetSchedulesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1875,9 +2216,25 @@ impl rt::ErrorBody for GetSchedulesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTask {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl GetTask {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1891,7 +2248,7 @@ impl GetTask {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1918,6 +2275,14 @@ impl GetTask {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTaskError>> {
+        self.client.execute::<GetTaskError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::get_task`], one variant per declared status.
@@ -1964,6 +2329,7 @@ impl rt::ErrorBody for GetTaskError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTasks {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -2021,6 +2387,21 @@ impl GetTasks {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2042,7 +2423,7 @@ impl GetTasks {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2077,6 +2458,14 @@ impl GetTasks {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTasksError>> {
+        self.client.execute::<GetTasksError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2149,9 +2538,25 @@ impl rt::ErrorBody for GetTasksError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostDasOwnersAssign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     assign_resource_owner_request: crate::models::AssignResourceOwnerRequest,
 }
 impl PostDasOwnersAssign {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2163,7 +2568,7 @@ impl PostDasOwnersAssign {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.assign_resource_owner_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2197,6 +2602,14 @@ impl PostDasOwnersAssign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PostDasOwnersAssignError>> {
+        self.client.execute::<PostDasOwnersAssignError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::post_das_owners_assign`], one variant per declared status.
@@ -2243,9 +2656,25 @@ impl rt::ErrorBody for PostDasOwnersAssignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostDasOwnersReelect {
     client: rt::Client,
+    call_options: rt::CallOptions,
     reelect_request: crate::models::ReelectRequest,
 }
 impl PostDasOwnersReelect {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2256,7 +2685,7 @@ impl PostDasOwnersReelect {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.reelect_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2290,6 +2719,14 @@ impl PostDasOwnersReelect {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PostDasOwnersReelectError>> {
+        self.client.execute::<PostDasOwnersReelectError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::post_das_owners_reelect`], one variant per declared status.
@@ -2336,10 +2773,26 @@ impl rt::ErrorBody for PostDasOwnersReelectError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostDasOwnersSourceIdentityIdReassignDestinationIdentityId {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_identity_id: ::std::string::String,
     destination_identity_id: ::std::string::String,
 }
 impl PostDasOwnersSourceIdentityIdReassignDestinationIdentityId {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2355,7 +2808,7 @@ impl PostDasOwnersSourceIdentityIdReassignDestinationIdentityId {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2404,6 +2857,21 @@ impl PostDasOwnersSourceIdentityIdReassignDestinationIdentityId {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PostDasOwnersSourceIdentityIdReassignDestinationIdentityIdError>,
+    > {
+        self.client
+            .execute::<
+                PostDasOwnersSourceIdentityIdReassignDestinationIdentityIdError,
+            >(self.request())
+            .await
+    }
 }
 /// The error bodies of [`DataAccessSecurityApi::post_das_owners_source_identity_id_reassign_destination_identity_id`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2449,10 +2917,26 @@ impl rt::ErrorBody for PostDasOwnersSourceIdentityIdReassignDestinationIdentityI
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutApplication {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
     base_create_application_request: crate::models::BaseCreateApplicationRequest,
 }
 impl PutApplication {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2468,7 +2952,7 @@ impl PutApplication {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.base_create_application_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2497,6 +2981,14 @@ impl PutApplication {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutApplicationError>> {
+        self.client.execute::<PutApplicationError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::put_application`], one variant per declared status.
@@ -2543,10 +3035,26 @@ impl rt::ErrorBody for PutApplicationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
     update_schedule_request: crate::models::UpdateScheduleRequest,
 }
 impl PutSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2561,7 +3069,7 @@ impl PutSchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.update_schedule_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<PutScheduleError>> {
@@ -2588,6 +3096,14 @@ impl PutSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutScheduleError>> {
+        self.client.execute::<PutScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::put_schedule`], one variant per declared status.
@@ -2634,9 +3150,25 @@ impl rt::ErrorBody for PutScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartTaskRerun {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: i64,
 }
 impl StartTaskRerun {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2650,7 +3182,7 @@ impl StartTaskRerun {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2679,6 +3211,14 @@ impl StartTaskRerun {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartTaskRerunError>> {
+        self.client.execute::<StartTaskRerunError>(self.request()).await
     }
 }
 /// The error bodies of [`DataAccessSecurityApi::start_task_rerun`], one variant per declared status.

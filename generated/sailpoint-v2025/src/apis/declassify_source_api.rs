@@ -24,6 +24,7 @@ impl DeclassifySourceApi {
     ) -> SendDeclassifyMachineAccountFromSource {
         SendDeclassifyMachineAccountFromSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -34,9 +35,25 @@ impl DeclassifySourceApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendDeclassifyMachineAccountFromSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl SendDeclassifyMachineAccountFromSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -51,7 +68,7 @@ impl SendDeclassifyMachineAccountFromSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -89,6 +106,19 @@ impl SendDeclassifyMachineAccountFromSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SendDeclassifyMachineAccountFromSourceError>,
+    > {
+        self.client
+            .execute::<SendDeclassifyMachineAccountFromSourceError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`DeclassifySourceApi::send_declassify_machine_account_from_source`], one variant per declared status.

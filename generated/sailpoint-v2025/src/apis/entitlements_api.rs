@@ -73,6 +73,7 @@ impl EntitlementsApi {
     ) -> CreateAccessModelMetadataForEntitlement {
         CreateAccessModelMetadataForEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attribute_key: attribute_key.into(),
             attribute_value: attribute_value.into(),
@@ -91,6 +92,7 @@ impl EntitlementsApi {
     ) -> DeleteAccessModelMetadataFromEntitlement {
         DeleteAccessModelMetadataFromEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attribute_key: attribute_key.into(),
             attribute_value: attribute_value.into(),
@@ -107,6 +109,7 @@ impl EntitlementsApi {
     ) -> GetEntitlement {
         GetEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -121,6 +124,7 @@ impl EntitlementsApi {
     ) -> GetEntitlementRequestConfig {
         GetEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -140,6 +144,7 @@ impl EntitlementsApi {
     ) -> ImportEntitlementsBySource {
         ImportEntitlementsBySource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -155,6 +160,7 @@ impl EntitlementsApi {
     ) -> ListEntitlementChildren {
         ListEntitlementChildren {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -174,6 +180,7 @@ impl EntitlementsApi {
     ) -> ListEntitlementParents {
         ListEntitlementParents {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -194,6 +201,7 @@ impl EntitlementsApi {
     pub fn list_entitlements(&self) -> ListEntitlements {
         ListEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             account_id: ::std::option::Option::None,
             segmented_for_identity: ::std::option::Option::None,
             for_segment_ids: ::std::option::Option::None,
@@ -220,6 +228,7 @@ impl EntitlementsApi {
     ) -> PatchEntitlement {
         PatchEntitlement {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body: ::std::option::Option::None,
         }
@@ -236,6 +245,7 @@ impl EntitlementsApi {
     ) -> PutEntitlementRequestConfig {
         PutEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             entitlement_request_config,
         }
@@ -252,6 +262,7 @@ impl EntitlementsApi {
     ) -> ResetSourceEntitlements {
         ResetSourceEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -277,6 +288,7 @@ impl EntitlementsApi {
     ) -> UpdateEntitlementsInBulk {
         UpdateEntitlementsInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             entitlement_bulk_update_request,
         }
     }
@@ -287,11 +299,27 @@ impl EntitlementsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessModelMetadataForEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attribute_key: ::std::string::String,
     attribute_value: ::std::string::String,
 }
 impl CreateAccessModelMetadataForEntitlement {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -308,7 +336,7 @@ impl CreateAccessModelMetadataForEntitlement {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -352,6 +380,19 @@ impl CreateAccessModelMetadataForEntitlement {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAccessModelMetadataForEntitlementError>,
+    > {
+        self.client
+            .execute::<CreateAccessModelMetadataForEntitlementError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`EntitlementsApi::create_access_model_metadata_for_entitlement`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -394,11 +435,27 @@ impl rt::ErrorBody for CreateAccessModelMetadataForEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessModelMetadataFromEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attribute_key: ::std::string::String,
     attribute_value: ::std::string::String,
 }
 impl DeleteAccessModelMetadataFromEntitlement {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -415,7 +472,7 @@ impl DeleteAccessModelMetadataFromEntitlement {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -454,6 +511,19 @@ impl DeleteAccessModelMetadataFromEntitlement {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteAccessModelMetadataFromEntitlementError>,
+    > {
+        self.client
+            .execute::<DeleteAccessModelMetadataFromEntitlementError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`EntitlementsApi::delete_access_model_metadata_from_entitlement`], one variant per declared status.
@@ -497,9 +567,25 @@ impl rt::ErrorBody for DeleteAccessModelMetadataFromEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetEntitlement {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -512,7 +598,7 @@ impl GetEntitlement {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -546,6 +632,14 @@ impl GetEntitlement {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetEntitlementError>> {
+        self.client.execute::<GetEntitlementError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::get_entitlement`], one variant per declared status.
@@ -592,9 +686,25 @@ impl rt::ErrorBody for GetEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -607,7 +717,7 @@ impl GetEntitlementRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -650,6 +760,17 @@ impl GetEntitlementRequestConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementRequestConfigError>,
+    > {
+        self.client.execute::<GetEntitlementRequestConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::get_entitlement_request_config`], one variant per declared status.
@@ -696,6 +817,7 @@ impl rt::ErrorBody for GetEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlementsBySource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -703,6 +825,21 @@ impl ImportEntitlementsBySource {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -721,7 +858,7 @@ impl ImportEntitlementsBySource {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -765,6 +902,17 @@ impl ImportEntitlementsBySource {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportEntitlementsBySourceError>,
+    > {
+        self.client.execute::<ImportEntitlementsBySourceError>(self.request()).await
+    }
 }
 /// The error bodies of [`EntitlementsApi::import_entitlements_by_source`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -807,6 +955,7 @@ impl rt::ErrorBody for ImportEntitlementsBySourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntitlementChildren {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -880,6 +1029,21 @@ impl ListEntitlementChildren {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -907,7 +1071,7 @@ impl ListEntitlementChildren {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -950,6 +1114,14 @@ impl ListEntitlementChildren {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListEntitlementChildrenError>> {
+        self.client.execute::<ListEntitlementChildrenError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1024,6 +1196,7 @@ impl rt::ErrorBody for ListEntitlementChildrenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntitlementParents {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1097,6 +1270,21 @@ impl ListEntitlementParents {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1124,7 +1312,7 @@ impl ListEntitlementParents {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1167,6 +1355,14 @@ impl ListEntitlementParents {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListEntitlementParentsError>> {
+        self.client.execute::<ListEntitlementParentsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1241,6 +1437,7 @@ impl rt::ErrorBody for ListEntitlementParentsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     account_id: ::std::option::Option<::std::string::String>,
     segmented_for_identity: ::std::option::Option<::std::string::String>,
     for_segment_ids: ::std::option::Option<::std::string::String>,
@@ -1352,6 +1549,21 @@ impl ListEntitlements {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1391,7 +1603,7 @@ impl ListEntitlements {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1434,6 +1646,14 @@ impl ListEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListEntitlementsError>> {
+        self.client.execute::<ListEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1505,6 +1725,7 @@ impl rt::ErrorBody for ListEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchEntitlement {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::option::Option<
         ::std::vec::Vec<crate::models::JsonPatchOperation>,
@@ -1517,6 +1738,21 @@ impl PatchEntitlement {
         value: ::std::vec::Vec<crate::models::JsonPatchOperation>,
     ) -> Self {
         self.request_body = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1534,7 +1770,7 @@ impl PatchEntitlement {
         if let ::std::option::Option::Some(body) = &self.request_body {
             request = request.json_body("application/json-patch+json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1571,6 +1807,14 @@ impl PatchEntitlement {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchEntitlementError>> {
+        self.client.execute::<PatchEntitlementError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::patch_entitlement`], one variant per declared status.
@@ -1617,10 +1861,26 @@ impl rt::ErrorBody for PatchEntitlementError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     entitlement_request_config: crate::models::EntitlementRequestConfig,
 }
 impl PutEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1635,7 +1895,7 @@ impl PutEntitlementRequestConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.entitlement_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1678,6 +1938,17 @@ impl PutEntitlementRequestConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutEntitlementRequestConfigError>,
+    > {
+        self.client.execute::<PutEntitlementRequestConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::put_entitlement_request_config`], one variant per declared status.
@@ -1724,9 +1995,25 @@ impl rt::ErrorBody for PutEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResetSourceEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl ResetSourceEntitlements {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1739,7 +2026,7 @@ impl ResetSourceEntitlements {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1783,6 +2070,14 @@ impl ResetSourceEntitlements {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ResetSourceEntitlementsError>> {
+        self.client.execute::<ResetSourceEntitlementsError>(self.request()).await
+    }
 }
 /// The error bodies of [`EntitlementsApi::reset_source_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1825,9 +2120,25 @@ impl rt::ErrorBody for ResetSourceEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEntitlementsInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     entitlement_bulk_update_request: crate::models::EntitlementBulkUpdateRequest,
 }
 impl UpdateEntitlementsInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1839,7 +2150,7 @@ impl UpdateEntitlementsInBulk {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.entitlement_bulk_update_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1874,6 +2185,14 @@ impl UpdateEntitlementsInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateEntitlementsInBulkError>> {
+        self.client.execute::<UpdateEntitlementsInBulkError>(self.request()).await
     }
 }
 /// The error bodies of [`EntitlementsApi::update_entitlements_in_bulk`], one variant per declared status.

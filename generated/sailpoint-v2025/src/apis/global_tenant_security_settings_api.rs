@@ -25,6 +25,7 @@ impl GlobalTenantSecuritySettingsApi {
     ) -> CreateAuthOrgNetworkConfig {
         CreateAuthOrgNetworkConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             network_configuration,
         }
     }
@@ -36,6 +37,7 @@ impl GlobalTenantSecuritySettingsApi {
     pub fn get_auth_org_lockout_config(&self) -> GetAuthOrgLockoutConfig {
         GetAuthOrgLockoutConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get security network configuration.
@@ -46,6 +48,7 @@ impl GlobalTenantSecuritySettingsApi {
     pub fn get_auth_org_network_config(&self) -> GetAuthOrgNetworkConfig {
         GetAuthOrgNetworkConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get service provider configuration.
@@ -58,6 +61,7 @@ impl GlobalTenantSecuritySettingsApi {
     ) -> GetAuthOrgServiceProviderConfig {
         GetAuthOrgServiceProviderConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get auth org session configuration.
@@ -68,6 +72,7 @@ impl GlobalTenantSecuritySettingsApi {
     pub fn get_auth_org_session_config(&self) -> GetAuthOrgSessionConfig {
         GetAuthOrgSessionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update auth org lockout configuration
@@ -81,6 +86,7 @@ impl GlobalTenantSecuritySettingsApi {
     ) -> PatchAuthOrgLockoutConfig {
         PatchAuthOrgLockoutConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -96,6 +102,7 @@ impl GlobalTenantSecuritySettingsApi {
     ) -> PatchAuthOrgNetworkConfig {
         PatchAuthOrgNetworkConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -110,6 +117,7 @@ impl GlobalTenantSecuritySettingsApi {
     ) -> PatchAuthOrgServiceProviderConfig {
         PatchAuthOrgServiceProviderConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -124,6 +132,7 @@ impl GlobalTenantSecuritySettingsApi {
     ) -> PatchAuthOrgSessionConfig {
         PatchAuthOrgSessionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -134,9 +143,25 @@ impl GlobalTenantSecuritySettingsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAuthOrgNetworkConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     network_configuration: crate::models::NetworkConfiguration,
 }
 impl CreateAuthOrgNetworkConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -147,7 +172,7 @@ impl CreateAuthOrgNetworkConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.network_configuration);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -190,6 +215,17 @@ impl CreateAuthOrgNetworkConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateAuthOrgNetworkConfigError>,
+    > {
+        self.client.execute::<CreateAuthOrgNetworkConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::create_auth_org_network_config`], one variant per declared status.
@@ -236,8 +272,24 @@ impl rt::ErrorBody for CreateAuthOrgNetworkConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthOrgLockoutConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAuthOrgLockoutConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -247,7 +299,7 @@ impl GetAuthOrgLockoutConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -290,6 +342,14 @@ impl GetAuthOrgLockoutConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAuthOrgLockoutConfigError>> {
+        self.client.execute::<GetAuthOrgLockoutConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::get_auth_org_lockout_config`], one variant per declared status.
@@ -336,8 +396,24 @@ impl rt::ErrorBody for GetAuthOrgLockoutConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthOrgNetworkConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAuthOrgNetworkConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -347,7 +423,7 @@ impl GetAuthOrgNetworkConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -390,6 +466,14 @@ impl GetAuthOrgNetworkConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAuthOrgNetworkConfigError>> {
+        self.client.execute::<GetAuthOrgNetworkConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::get_auth_org_network_config`], one variant per declared status.
@@ -436,8 +520,24 @@ impl rt::ErrorBody for GetAuthOrgNetworkConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthOrgServiceProviderConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAuthOrgServiceProviderConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -447,7 +547,7 @@ impl GetAuthOrgServiceProviderConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -490,6 +590,17 @@ impl GetAuthOrgServiceProviderConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAuthOrgServiceProviderConfigError>,
+    > {
+        self.client.execute::<GetAuthOrgServiceProviderConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::get_auth_org_service_provider_config`], one variant per declared status.
@@ -536,8 +647,24 @@ impl rt::ErrorBody for GetAuthOrgServiceProviderConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthOrgSessionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAuthOrgSessionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -547,7 +674,7 @@ impl GetAuthOrgSessionConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -590,6 +717,14 @@ impl GetAuthOrgSessionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAuthOrgSessionConfigError>> {
+        self.client.execute::<GetAuthOrgSessionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::get_auth_org_session_config`], one variant per declared status.
@@ -636,9 +771,25 @@ impl rt::ErrorBody for GetAuthOrgSessionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchAuthOrgLockoutConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchAuthOrgLockoutConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -649,7 +800,7 @@ impl PatchAuthOrgLockoutConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -692,6 +843,14 @@ impl PatchAuthOrgLockoutConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchAuthOrgLockoutConfigError>> {
+        self.client.execute::<PatchAuthOrgLockoutConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::patch_auth_org_lockout_config`], one variant per declared status.
@@ -738,9 +897,25 @@ impl rt::ErrorBody for PatchAuthOrgLockoutConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchAuthOrgNetworkConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchAuthOrgNetworkConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -751,7 +926,7 @@ impl PatchAuthOrgNetworkConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -794,6 +969,14 @@ impl PatchAuthOrgNetworkConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchAuthOrgNetworkConfigError>> {
+        self.client.execute::<PatchAuthOrgNetworkConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::patch_auth_org_network_config`], one variant per declared status.
@@ -840,9 +1023,25 @@ impl rt::ErrorBody for PatchAuthOrgNetworkConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchAuthOrgServiceProviderConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchAuthOrgServiceProviderConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -853,7 +1052,7 @@ impl PatchAuthOrgServiceProviderConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -896,6 +1095,19 @@ impl PatchAuthOrgServiceProviderConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchAuthOrgServiceProviderConfigError>,
+    > {
+        self.client
+            .execute::<PatchAuthOrgServiceProviderConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::patch_auth_org_service_provider_config`], one variant per declared status.
@@ -942,9 +1154,25 @@ impl rt::ErrorBody for PatchAuthOrgServiceProviderConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchAuthOrgSessionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchAuthOrgSessionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -955,7 +1183,7 @@ impl PatchAuthOrgSessionConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -998,6 +1226,14 @@ impl PatchAuthOrgSessionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchAuthOrgSessionConfigError>> {
+        self.client.execute::<PatchAuthOrgSessionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`GlobalTenantSecuritySettingsApi::patch_auth_org_session_config`], one variant per declared status.

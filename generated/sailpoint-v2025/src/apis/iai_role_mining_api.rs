@@ -24,6 +24,7 @@ impl IaiRoleMiningApi {
     ) -> CreatePotentialRoleProvisionRequest {
         CreatePotentialRoleProvisionRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             min_entitlement_popularity: ::std::option::Option::None,
@@ -42,6 +43,7 @@ impl IaiRoleMiningApi {
     ) -> CreateRoleMiningSessions {
         CreateRoleMiningSessions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_mining_session_dto,
         }
     }
@@ -58,6 +60,7 @@ impl IaiRoleMiningApi {
     ) -> DownloadRoleMiningPotentialRoleZip {
         DownloadRoleMiningPotentialRoleZip {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             export_id: export_id.into(),
@@ -75,6 +78,7 @@ impl IaiRoleMiningApi {
     ) -> ExportRoleMiningPotentialRole {
         ExportRoleMiningPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
         }
@@ -91,6 +95,7 @@ impl IaiRoleMiningApi {
     ) -> ExportRoleMiningPotentialRoleAsync {
         ExportRoleMiningPotentialRoleAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             role_mining_potential_role_export_request: ::std::option::Option::None,
@@ -109,6 +114,7 @@ impl IaiRoleMiningApi {
     ) -> ExportRoleMiningPotentialRoleStatus {
         ExportRoleMiningPotentialRoleStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             export_id: export_id.into(),
@@ -122,6 +128,7 @@ impl IaiRoleMiningApi {
     pub fn get_all_potential_role_summaries(&self) -> GetAllPotentialRoleSummaries {
         GetAllPotentialRoleSummaries {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -141,6 +148,7 @@ impl IaiRoleMiningApi {
     ) -> GetEntitlementDistributionPotentialRole {
         GetEntitlementDistributionPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             include_common_access: ::std::option::Option::None,
@@ -158,6 +166,7 @@ impl IaiRoleMiningApi {
     ) -> GetEntitlementsPotentialRole {
         GetEntitlementsPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             include_common_access: ::std::option::Option::None,
@@ -180,6 +189,7 @@ impl IaiRoleMiningApi {
     ) -> GetExcludedEntitlementsPotentialRole {
         GetExcludedEntitlementsPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             sorters: ::std::option::Option::None,
@@ -201,6 +211,7 @@ impl IaiRoleMiningApi {
     ) -> GetIdentitiesPotentialRole {
         GetIdentitiesPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             sorters: ::std::option::Option::None,
@@ -222,6 +233,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRole {
         GetPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
         }
@@ -238,6 +250,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleApplications {
         GetPotentialRoleApplications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
@@ -258,6 +271,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleEntitlements {
         GetPotentialRoleEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
@@ -278,6 +292,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleSourceIdentityUsage {
         GetPotentialRoleSourceIdentityUsage {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             potential_role_id: potential_role_id.into(),
             source_id: source_id.into(),
             sorters: ::std::option::Option::None,
@@ -297,6 +312,7 @@ impl IaiRoleMiningApi {
     ) -> GetPotentialRoleSummaries {
         GetPotentialRoleSummaries {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             sorters: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -316,6 +332,7 @@ impl IaiRoleMiningApi {
     ) -> GetRoleMiningPotentialRole {
         GetRoleMiningPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             potential_role_id: potential_role_id.into(),
         }
     }
@@ -330,6 +347,7 @@ impl IaiRoleMiningApi {
     ) -> GetRoleMiningSession {
         GetRoleMiningSession {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -344,6 +362,7 @@ impl IaiRoleMiningApi {
     ) -> GetRoleMiningSessionStatus {
         GetRoleMiningSessionStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -355,6 +374,7 @@ impl IaiRoleMiningApi {
     pub fn get_role_mining_sessions(&self) -> GetRoleMiningSessions {
         GetRoleMiningSessions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -370,6 +390,7 @@ impl IaiRoleMiningApi {
     pub fn get_saved_potential_roles(&self) -> GetSavedPotentialRoles {
         GetSavedPotentialRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sorters: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -399,6 +420,7 @@ impl IaiRoleMiningApi {
     ) -> PatchPotentialRole {
         PatchPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             potential_role_id: potential_role_id.into(),
             request_body,
         }
@@ -427,6 +449,7 @@ impl IaiRoleMiningApi {
     ) -> PatchPotentialRoleSession {
         PatchPotentialRoleSession {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             request_body,
@@ -444,6 +467,7 @@ impl IaiRoleMiningApi {
     ) -> PatchRoleMiningSession {
         PatchRoleMiningSession {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             request_body,
         }
@@ -461,6 +485,7 @@ impl IaiRoleMiningApi {
     ) -> UpdateEntitlementsPotentialRole {
         UpdateEntitlementsPotentialRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             session_id: session_id.into(),
             potential_role_id: potential_role_id.into(),
             role_mining_potential_role_edit_entitlements,
@@ -473,6 +498,7 @@ impl IaiRoleMiningApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePotentialRoleProvisionRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     min_entitlement_popularity: ::std::option::Option<i64>,
@@ -504,6 +530,21 @@ impl CreatePotentialRoleProvisionRequest {
         self.role_mining_potential_role_provision_request = ::std::option::Option::Some(
             value,
         );
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -540,7 +581,7 @@ impl CreatePotentialRoleProvisionRequest {
             request = request.json_body("application/json", body);
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -584,6 +625,19 @@ impl CreatePotentialRoleProvisionRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreatePotentialRoleProvisionRequestError>,
+    > {
+        self.client
+            .execute::<CreatePotentialRoleProvisionRequestError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::create_potential_role_provision_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -626,9 +680,25 @@ impl rt::ErrorBody for CreatePotentialRoleProvisionRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRoleMiningSessions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_mining_session_dto: crate::models::RoleMiningSessionDto,
 }
 impl CreateRoleMiningSessions {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -640,7 +710,7 @@ impl CreateRoleMiningSessions {
             .accept("application/json");
         request = request.json_body("application/json", &self.role_mining_session_dto);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -684,6 +754,14 @@ impl CreateRoleMiningSessions {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateRoleMiningSessionsError>> {
+        self.client.execute::<CreateRoleMiningSessionsError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::create_role_mining_sessions`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -726,11 +804,27 @@ impl rt::ErrorBody for CreateRoleMiningSessionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadRoleMiningPotentialRoleZip {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     export_id: ::std::string::String,
 }
 impl DownloadRoleMiningPotentialRoleZip {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -748,7 +842,7 @@ impl DownloadRoleMiningPotentialRoleZip {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -791,6 +885,19 @@ impl DownloadRoleMiningPotentialRoleZip {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DownloadRoleMiningPotentialRoleZipError>,
+    > {
+        self.client
+            .execute::<DownloadRoleMiningPotentialRoleZipError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::download_role_mining_potential_role_zip`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -830,10 +937,26 @@ impl rt::ErrorBody for DownloadRoleMiningPotentialRoleZipError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportRoleMiningPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
 }
 impl ExportRoleMiningPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -849,7 +972,7 @@ impl ExportRoleMiningPotentialRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -892,6 +1015,17 @@ impl ExportRoleMiningPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportRoleMiningPotentialRoleError>,
+    > {
+        self.client.execute::<ExportRoleMiningPotentialRoleError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::export_role_mining_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -931,6 +1065,7 @@ impl rt::ErrorBody for ExportRoleMiningPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportRoleMiningPotentialRoleAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     role_mining_potential_role_export_request: ::std::option::Option<
@@ -946,6 +1081,21 @@ impl ExportRoleMiningPotentialRoleAsync {
         self.role_mining_potential_role_export_request = ::std::option::Option::Some(
             value,
         );
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -968,7 +1118,7 @@ impl ExportRoleMiningPotentialRoleAsync {
             request = request.json_body("application/json", body);
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1012,6 +1162,19 @@ impl ExportRoleMiningPotentialRoleAsync {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportRoleMiningPotentialRoleAsyncError>,
+    > {
+        self.client
+            .execute::<ExportRoleMiningPotentialRoleAsyncError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::export_role_mining_potential_role_async`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1051,11 +1214,27 @@ impl rt::ErrorBody for ExportRoleMiningPotentialRoleAsyncError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportRoleMiningPotentialRoleStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     export_id: ::std::string::String,
 }
 impl ExportRoleMiningPotentialRoleStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1073,7 +1252,7 @@ impl ExportRoleMiningPotentialRoleStatus {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1117,6 +1296,19 @@ impl ExportRoleMiningPotentialRoleStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ExportRoleMiningPotentialRoleStatusError>,
+    > {
+        self.client
+            .execute::<ExportRoleMiningPotentialRoleStatusError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::export_role_mining_potential_role_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1156,6 +1348,7 @@ impl rt::ErrorBody for ExportRoleMiningPotentialRoleStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAllPotentialRoleSummaries {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
@@ -1236,6 +1429,21 @@ impl GetAllPotentialRoleSummaries {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1261,7 +1469,7 @@ impl GetAllPotentialRoleSummaries {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1304,6 +1512,17 @@ impl GetAllPotentialRoleSummaries {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetAllPotentialRoleSummariesError>,
+    > {
+        self.client.execute::<GetAllPotentialRoleSummariesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1378,6 +1597,7 @@ impl rt::ErrorBody for GetAllPotentialRoleSummariesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementDistributionPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     include_common_access: ::std::option::Option<bool>,
@@ -1386,6 +1606,21 @@ impl GetEntitlementDistributionPotentialRole {
     /// Boolean determining whether common access entitlements will be included or not
     pub fn include_common_access(mut self, value: bool) -> Self {
         self.include_common_access = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1407,7 +1642,7 @@ impl GetEntitlementDistributionPotentialRole {
                 .query("includeCommonAccess", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1451,6 +1686,19 @@ impl GetEntitlementDistributionPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementDistributionPotentialRoleError>,
+    > {
+        self.client
+            .execute::<GetEntitlementDistributionPotentialRoleError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_entitlement_distribution_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1490,6 +1738,7 @@ impl rt::ErrorBody for GetEntitlementDistributionPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementsPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     include_common_access: ::std::option::Option<bool>,
@@ -1560,6 +1809,21 @@ impl GetEntitlementsPotentialRole {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1594,7 +1858,7 @@ impl GetEntitlementsPotentialRole {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1637,6 +1901,17 @@ impl GetEntitlementsPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementsPotentialRoleError>,
+    > {
+        self.client.execute::<GetEntitlementsPotentialRoleError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1711,6 +1986,7 @@ impl rt::ErrorBody for GetEntitlementsPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetExcludedEntitlementsPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
@@ -1771,6 +2047,21 @@ impl GetExcludedEntitlementsPotentialRole {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1801,7 +2092,7 @@ impl GetExcludedEntitlementsPotentialRole {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1844,6 +2135,19 @@ impl GetExcludedEntitlementsPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetExcludedEntitlementsPotentialRoleError>,
+    > {
+        self.client
+            .execute::<GetExcludedEntitlementsPotentialRoleError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1915,6 +2219,7 @@ impl rt::ErrorBody for GetExcludedEntitlementsPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentitiesPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
@@ -1973,6 +2278,21 @@ impl GetIdentitiesPotentialRole {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2003,7 +2323,7 @@ impl GetIdentitiesPotentialRole {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2046,6 +2366,17 @@ impl GetIdentitiesPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentitiesPotentialRoleError>,
+    > {
+        self.client.execute::<GetIdentitiesPotentialRoleError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2117,10 +2448,26 @@ impl rt::ErrorBody for GetIdentitiesPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
 }
 impl GetPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2136,7 +2483,7 @@ impl GetPotentialRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2180,6 +2527,14 @@ impl GetPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPotentialRoleError>> {
+        self.client.execute::<GetPotentialRoleError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2222,6 +2577,7 @@ impl rt::ErrorBody for GetPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleApplications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
@@ -2269,6 +2625,21 @@ impl GetPotentialRoleApplications {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2296,7 +2667,7 @@ impl GetPotentialRoleApplications {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2343,6 +2714,17 @@ impl GetPotentialRoleApplications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPotentialRoleApplicationsError>,
+    > {
+        self.client.execute::<GetPotentialRoleApplicationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2417,6 +2799,7 @@ impl rt::ErrorBody for GetPotentialRoleApplicationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
@@ -2464,6 +2847,21 @@ impl GetPotentialRoleEntitlements {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2491,7 +2889,7 @@ impl GetPotentialRoleEntitlements {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2538,6 +2936,17 @@ impl GetPotentialRoleEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPotentialRoleEntitlementsError>,
+    > {
+        self.client.execute::<GetPotentialRoleEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2612,6 +3021,7 @@ impl rt::ErrorBody for GetPotentialRoleEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleSourceIdentityUsage {
     client: rt::Client,
+    call_options: rt::CallOptions,
     potential_role_id: ::std::string::String,
     source_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
@@ -2655,6 +3065,21 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2683,7 +3108,7 @@ impl GetPotentialRoleSourceIdentityUsage {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2730,6 +3155,19 @@ impl GetPotentialRoleSourceIdentityUsage {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPotentialRoleSourceIdentityUsageError>,
+    > {
+        self.client
+            .execute::<GetPotentialRoleSourceIdentityUsageError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2804,6 +3242,7 @@ impl rt::ErrorBody for GetPotentialRoleSourceIdentityUsageError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPotentialRoleSummaries {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
@@ -2879,6 +3318,21 @@ impl GetPotentialRoleSummaries {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2908,7 +3362,7 @@ impl GetPotentialRoleSummaries {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2951,6 +3405,14 @@ impl GetPotentialRoleSummaries {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPotentialRoleSummariesError>> {
+        self.client.execute::<GetPotentialRoleSummariesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3025,9 +3487,25 @@ impl rt::ErrorBody for GetPotentialRoleSummariesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     potential_role_id: ::std::string::String,
 }
 impl GetRoleMiningPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3042,7 +3520,7 @@ impl GetRoleMiningPotentialRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3086,6 +3564,17 @@ impl GetRoleMiningPotentialRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleMiningPotentialRoleError>,
+    > {
+        self.client.execute::<GetRoleMiningPotentialRoleError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_role_mining_potential_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3128,9 +3617,25 @@ impl rt::ErrorBody for GetRoleMiningPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningSession {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
 }
 impl GetRoleMiningSession {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3145,7 +3650,7 @@ impl GetRoleMiningSession {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3188,6 +3693,14 @@ impl GetRoleMiningSession {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleMiningSessionError>> {
+        self.client.execute::<GetRoleMiningSessionError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_role_mining_session`], one variant per declared status.
@@ -3234,9 +3747,25 @@ impl rt::ErrorBody for GetRoleMiningSessionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningSessionStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
 }
 impl GetRoleMiningSessionStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3251,7 +3780,7 @@ impl GetRoleMiningSessionStatus {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3295,6 +3824,17 @@ impl GetRoleMiningSessionStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetRoleMiningSessionStatusError>,
+    > {
+        self.client.execute::<GetRoleMiningSessionStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::get_role_mining_session_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3334,6 +3874,7 @@ impl rt::ErrorBody for GetRoleMiningSessionStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleMiningSessions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
@@ -3392,6 +3933,21 @@ impl GetRoleMiningSessions {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3417,7 +3973,7 @@ impl GetRoleMiningSessions {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3460,6 +4016,14 @@ impl GetRoleMiningSessions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleMiningSessionsError>> {
+        self.client.execute::<GetRoleMiningSessionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3534,6 +4098,7 @@ impl rt::ErrorBody for GetRoleMiningSessionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSavedPotentialRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sorters: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -3575,6 +4140,21 @@ impl GetSavedPotentialRoles {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3597,7 +4177,7 @@ impl GetSavedPotentialRoles {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3640,6 +4220,14 @@ impl GetSavedPotentialRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSavedPotentialRolesError>> {
+        self.client.execute::<GetSavedPotentialRolesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -3714,10 +4302,26 @@ impl rt::ErrorBody for GetSavedPotentialRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     potential_role_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperationRoleMining>,
 }
 impl PatchPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3733,7 +4337,7 @@ impl PatchPotentialRole {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3767,6 +4371,14 @@ impl PatchPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchPotentialRoleError>> {
+        self.client.execute::<PatchPotentialRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::patch_potential_role`], one variant per declared status.
@@ -3813,11 +4425,27 @@ impl rt::ErrorBody for PatchPotentialRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchPotentialRoleSession {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperationRoleMining>,
 }
 impl PatchPotentialRoleSession {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3834,7 +4462,7 @@ impl PatchPotentialRoleSession {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3873,6 +4501,14 @@ impl PatchPotentialRoleSession {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchPotentialRoleSessionError>> {
+        self.client.execute::<PatchPotentialRoleSessionError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::patch_potential_role_session`], one variant per declared status.
@@ -3919,10 +4555,26 @@ impl rt::ErrorBody for PatchPotentialRoleSessionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchRoleMiningSession {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchRoleMiningSession {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3938,7 +4590,7 @@ impl PatchRoleMiningSession {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3987,6 +4639,14 @@ impl PatchRoleMiningSession {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchRoleMiningSessionError>> {
+        self.client.execute::<PatchRoleMiningSessionError>(self.request()).await
+    }
 }
 /// The error bodies of [`IaiRoleMiningApi::patch_role_mining_session`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -4032,11 +4692,27 @@ impl rt::ErrorBody for PatchRoleMiningSessionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEntitlementsPotentialRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     session_id: ::std::string::String,
     potential_role_id: ::std::string::String,
     role_mining_potential_role_edit_entitlements: crate::models::RoleMiningPotentialRoleEditEntitlements,
 }
 impl UpdateEntitlementsPotentialRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4057,7 +4733,7 @@ impl UpdateEntitlementsPotentialRole {
                 &self.role_mining_potential_role_edit_entitlements,
             );
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4100,6 +4776,17 @@ impl UpdateEntitlementsPotentialRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateEntitlementsPotentialRoleError>,
+    > {
+        self.client.execute::<UpdateEntitlementsPotentialRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`IaiRoleMiningApi::update_entitlements_potential_role`], one variant per declared status.

@@ -32,6 +32,7 @@ impl IdentityProfilesApi {
     ) -> CreateIdentityProfile {
         CreateIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile,
         }
     }
@@ -47,6 +48,7 @@ impl IdentityProfilesApi {
     ) -> DeleteIdentityProfile {
         DeleteIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -65,6 +67,7 @@ impl IdentityProfilesApi {
     ) -> DeleteIdentityProfiles {
         DeleteIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_bulk_delete,
         }
     }
@@ -76,6 +79,7 @@ impl IdentityProfilesApi {
     pub fn export_identity_profiles(&self) -> ExportIdentityProfiles {
         ExportIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -94,6 +98,7 @@ impl IdentityProfilesApi {
     ) -> GenerateIdentityPreview {
         GenerateIdentityPreview {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_preview_request,
         }
     }
@@ -108,6 +113,7 @@ impl IdentityProfilesApi {
     ) -> GetDefaultIdentityAttributeConfig {
         GetDefaultIdentityAttributeConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -122,6 +128,7 @@ impl IdentityProfilesApi {
     ) -> GetIdentityProfile {
         GetIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -136,6 +143,7 @@ impl IdentityProfilesApi {
     ) -> ImportIdentityProfiles {
         ImportIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -147,6 +155,7 @@ impl IdentityProfilesApi {
     pub fn list_identity_profiles(&self) -> ListIdentityProfiles {
         ListIdentityProfiles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -169,6 +178,7 @@ impl IdentityProfilesApi {
     ) -> SyncIdentityProfile {
         SyncIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
         }
     }
@@ -192,6 +202,7 @@ impl IdentityProfilesApi {
     ) -> UpdateIdentityProfile {
         UpdateIdentityProfile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             request_body,
         }
@@ -203,9 +214,25 @@ impl IdentityProfilesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile: crate::models::IdentityProfile,
 }
 impl CreateIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -216,7 +243,7 @@ impl CreateIdentityProfile {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_profile);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -260,6 +287,14 @@ impl CreateIdentityProfile {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateIdentityProfileError>> {
+        self.client.execute::<CreateIdentityProfileError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::create_identity_profile`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -302,9 +337,25 @@ impl rt::ErrorBody for CreateIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl DeleteIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -318,7 +369,7 @@ impl DeleteIdentityProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -361,6 +412,14 @@ impl DeleteIdentityProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIdentityProfileError>> {
+        self.client.execute::<DeleteIdentityProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::delete_identity_profile`], one variant per declared status.
@@ -407,9 +466,25 @@ impl rt::ErrorBody for DeleteIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_bulk_delete: crate::models::IdentityProfileBulkDelete,
 }
 impl DeleteIdentityProfiles {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -421,7 +496,7 @@ impl DeleteIdentityProfiles {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.identity_profile_bulk_delete);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -465,6 +540,14 @@ impl DeleteIdentityProfiles {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteIdentityProfilesError>> {
+        self.client.execute::<DeleteIdentityProfilesError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::delete_identity_profiles`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -507,6 +590,7 @@ impl rt::ErrorBody for DeleteIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -567,6 +651,21 @@ impl ExportIdentityProfiles {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -591,7 +690,7 @@ impl ExportIdentityProfiles {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -634,6 +733,14 @@ impl ExportIdentityProfiles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ExportIdentityProfilesError>> {
+        self.client.execute::<ExportIdentityProfilesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -708,9 +815,25 @@ impl rt::ErrorBody for ExportIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateIdentityPreview {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_preview_request: crate::models::IdentityPreviewRequest,
 }
 impl GenerateIdentityPreview {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -721,7 +844,7 @@ impl GenerateIdentityPreview {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_preview_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -765,6 +888,14 @@ impl GenerateIdentityPreview {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GenerateIdentityPreviewError>> {
+        self.client.execute::<GenerateIdentityPreviewError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::generate_identity_preview`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -807,9 +938,25 @@ impl rt::ErrorBody for GenerateIdentityPreviewError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDefaultIdentityAttributeConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl GetDefaultIdentityAttributeConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -823,7 +970,7 @@ impl GetDefaultIdentityAttributeConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -866,6 +1013,19 @@ impl GetDefaultIdentityAttributeConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetDefaultIdentityAttributeConfigError>,
+    > {
+        self.client
+            .execute::<GetDefaultIdentityAttributeConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::get_default_identity_attribute_config`], one variant per declared status.
@@ -912,9 +1072,25 @@ impl rt::ErrorBody for GetDefaultIdentityAttributeConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl GetIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -928,7 +1104,7 @@ impl GetIdentityProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -968,6 +1144,14 @@ impl GetIdentityProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityProfileError>> {
+        self.client.execute::<GetIdentityProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::get_identity_profile`], one variant per declared status.
@@ -1014,9 +1198,25 @@ impl rt::ErrorBody for GetIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::IdentityProfileExportedObject>,
 }
 impl ImportIdentityProfiles {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1027,7 +1227,7 @@ impl ImportIdentityProfiles {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1071,6 +1271,14 @@ impl ImportIdentityProfiles {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportIdentityProfilesError>> {
+        self.client.execute::<ImportIdentityProfilesError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::import_identity_profiles`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1113,6 +1321,7 @@ impl rt::ErrorBody for ImportIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentityProfiles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1173,6 +1382,21 @@ impl ListIdentityProfiles {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1197,7 +1421,7 @@ impl ListIdentityProfiles {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1240,6 +1464,14 @@ impl ListIdentityProfiles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListIdentityProfilesError>> {
+        self.client.execute::<ListIdentityProfilesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1311,9 +1543,25 @@ impl rt::ErrorBody for ListIdentityProfilesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
 }
 impl SyncIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1327,7 +1575,7 @@ impl SyncIdentityProfile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1376,6 +1624,14 @@ impl SyncIdentityProfile {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SyncIdentityProfileError>> {
+        self.client.execute::<SyncIdentityProfileError>(self.request()).await
+    }
 }
 /// The error bodies of [`IdentityProfilesApi::sync_identity_profile`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1421,10 +1677,26 @@ impl rt::ErrorBody for SyncIdentityProfileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateIdentityProfile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateIdentityProfile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1439,7 +1711,7 @@ impl UpdateIdentityProfile {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1482,6 +1754,14 @@ impl UpdateIdentityProfile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateIdentityProfileError>> {
+        self.client.execute::<UpdateIdentityProfileError>(self.request()).await
     }
 }
 /// The error bodies of [`IdentityProfilesApi::update_identity_profile`], one variant per declared status.

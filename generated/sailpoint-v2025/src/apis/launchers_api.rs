@@ -23,6 +23,7 @@ impl LaunchersApi {
     ) -> CreateLauncher {
         CreateLauncher {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             launcher_request,
         }
     }
@@ -37,6 +38,7 @@ impl LaunchersApi {
     ) -> DeleteLauncher {
         DeleteLauncher {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             launcher_id: launcher_id.into(),
         }
     }
@@ -51,6 +53,7 @@ impl LaunchersApi {
     ) -> GetLauncher {
         GetLauncher {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             launcher_id: launcher_id.into(),
         }
     }
@@ -62,6 +65,7 @@ impl LaunchersApi {
     pub fn get_launchers(&self) -> GetLaunchers {
         GetLaunchers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             next: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -79,6 +83,7 @@ impl LaunchersApi {
     ) -> PutLauncher {
         PutLauncher {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             launcher_id: launcher_id.into(),
             launcher_request,
         }
@@ -94,6 +99,7 @@ impl LaunchersApi {
     ) -> StartLauncher {
         StartLauncher {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             launcher_id: launcher_id.into(),
         }
     }
@@ -104,9 +110,25 @@ impl LaunchersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateLauncher {
     client: rt::Client,
+    call_options: rt::CallOptions,
     launcher_request: crate::models::LauncherRequest,
 }
 impl CreateLauncher {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -117,7 +139,7 @@ impl CreateLauncher {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.launcher_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -148,6 +170,14 @@ impl CreateLauncher {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateLauncherError>> {
+        self.client.execute::<CreateLauncherError>(self.request()).await
     }
 }
 /// The error bodies of [`LaunchersApi::create_launcher`], one variant per declared status.
@@ -194,9 +224,25 @@ impl rt::ErrorBody for CreateLauncherError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteLauncher {
     client: rt::Client,
+    call_options: rt::CallOptions,
     launcher_id: ::std::string::String,
 }
 impl DeleteLauncher {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -210,7 +256,7 @@ impl DeleteLauncher {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -239,6 +285,14 @@ impl DeleteLauncher {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteLauncherError>> {
+        self.client.execute::<DeleteLauncherError>(self.request()).await
     }
 }
 /// The error bodies of [`LaunchersApi::delete_launcher`], one variant per declared status.
@@ -285,9 +339,25 @@ impl rt::ErrorBody for DeleteLauncherError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLauncher {
     client: rt::Client,
+    call_options: rt::CallOptions,
     launcher_id: ::std::string::String,
 }
 impl GetLauncher {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -301,7 +371,7 @@ impl GetLauncher {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -332,6 +402,14 @@ impl GetLauncher {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetLauncherError>> {
+        self.client.execute::<GetLauncherError>(self.request()).await
     }
 }
 /// The error bodies of [`LaunchersApi::get_launcher`], one variant per declared status.
@@ -378,6 +456,7 @@ impl rt::ErrorBody for GetLauncherError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLaunchers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     next: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -414,6 +493,21 @@ impl GetLaunchers {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -432,7 +526,7 @@ impl GetLaunchers {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -469,6 +563,14 @@ impl GetLaunchers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetLaunchersError>> {
+        self.client.execute::<GetLaunchersError>(self.request()).await
     }
 }
 /// The error bodies of [`LaunchersApi::get_launchers`], one variant per declared status.
@@ -515,10 +617,26 @@ impl rt::ErrorBody for GetLaunchersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutLauncher {
     client: rt::Client,
+    call_options: rt::CallOptions,
     launcher_id: ::std::string::String,
     launcher_request: crate::models::LauncherRequest,
 }
 impl PutLauncher {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -533,7 +651,7 @@ impl PutLauncher {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.launcher_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -564,6 +682,14 @@ impl PutLauncher {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutLauncherError>> {
+        self.client.execute::<PutLauncherError>(self.request()).await
     }
 }
 /// The error bodies of [`LaunchersApi::put_launcher`], one variant per declared status.
@@ -610,9 +736,25 @@ impl rt::ErrorBody for PutLauncherError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartLauncher {
     client: rt::Client,
+    call_options: rt::CallOptions,
     launcher_id: ::std::string::String,
 }
 impl StartLauncher {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -626,7 +768,7 @@ impl StartLauncher {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -663,6 +805,14 @@ impl StartLauncher {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartLauncherError>> {
+        self.client.execute::<StartLauncherError>(self.request()).await
     }
 }
 /// The error bodies of [`LaunchersApi::start_launcher`], one variant per declared status.

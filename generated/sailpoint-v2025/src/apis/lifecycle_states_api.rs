@@ -61,6 +61,7 @@ impl LifecycleStatesApi {
     ) -> CreateLifecycleState {
         CreateLifecycleState {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             lifecycle_state,
         }
@@ -77,6 +78,7 @@ impl LifecycleStatesApi {
     ) -> DeleteLifecycleState {
         DeleteLifecycleState {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             lifecycle_state_id: lifecycle_state_id.into(),
         }
@@ -93,6 +95,7 @@ impl LifecycleStatesApi {
     ) -> GetLifecycleState {
         GetLifecycleState {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             lifecycle_state_id: lifecycle_state_id.into(),
         }
@@ -108,6 +111,7 @@ impl LifecycleStatesApi {
     ) -> GetLifecycleStates {
         GetLifecycleStates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -127,6 +131,7 @@ impl LifecycleStatesApi {
     ) -> SetLifecycleState {
         SetLifecycleState {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: identity_id.into(),
             set_lifecycle_state_request,
         }
@@ -144,6 +149,7 @@ impl LifecycleStatesApi {
     ) -> UpdateLifecycleStates {
         UpdateLifecycleStates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_profile_id: identity_profile_id.into(),
             lifecycle_state_id: lifecycle_state_id.into(),
             request_body,
@@ -156,10 +162,26 @@ impl LifecycleStatesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateLifecycleState {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     lifecycle_state: crate::models::LifecycleState,
 }
 impl CreateLifecycleState {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -174,7 +196,7 @@ impl CreateLifecycleState {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.lifecycle_state);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -214,6 +236,14 @@ impl CreateLifecycleState {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateLifecycleStateError>> {
+        self.client.execute::<CreateLifecycleStateError>(self.request()).await
     }
 }
 /// The error bodies of [`LifecycleStatesApi::create_lifecycle_state`], one variant per declared status.
@@ -257,10 +287,26 @@ impl rt::ErrorBody for CreateLifecycleStateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteLifecycleState {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     lifecycle_state_id: ::std::string::String,
 }
 impl DeleteLifecycleState {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -276,7 +322,7 @@ impl DeleteLifecycleState {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -319,6 +365,14 @@ impl DeleteLifecycleState {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteLifecycleStateError>> {
+        self.client.execute::<DeleteLifecycleStateError>(self.request()).await
     }
 }
 /// The error bodies of [`LifecycleStatesApi::delete_lifecycle_state`], one variant per declared status.
@@ -365,10 +419,26 @@ impl rt::ErrorBody for DeleteLifecycleStateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLifecycleState {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     lifecycle_state_id: ::std::string::String,
 }
 impl GetLifecycleState {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -384,7 +454,7 @@ impl GetLifecycleState {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -423,6 +493,14 @@ impl GetLifecycleState {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetLifecycleStateError>> {
+        self.client.execute::<GetLifecycleStateError>(self.request()).await
     }
 }
 /// The error bodies of [`LifecycleStatesApi::get_lifecycle_state`], one variant per declared status.
@@ -469,6 +547,7 @@ impl rt::ErrorBody for GetLifecycleStateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLifecycleStates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -513,6 +592,21 @@ impl GetLifecycleStates {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -538,7 +632,7 @@ impl GetLifecycleStates {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -581,6 +675,14 @@ impl GetLifecycleStates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetLifecycleStatesError>> {
+        self.client.execute::<GetLifecycleStatesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -652,10 +754,26 @@ impl rt::ErrorBody for GetLifecycleStatesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetLifecycleState {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::string::String,
     set_lifecycle_state_request: crate::models::SetLifecycleStateRequest,
 }
 impl SetLifecycleState {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -671,7 +789,7 @@ impl SetLifecycleState {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.set_lifecycle_state_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -714,6 +832,14 @@ impl SetLifecycleState {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetLifecycleStateError>> {
+        self.client.execute::<SetLifecycleStateError>(self.request()).await
     }
 }
 /// The error bodies of [`LifecycleStatesApi::set_lifecycle_state`], one variant per declared status.
@@ -760,11 +886,27 @@ impl rt::ErrorBody for SetLifecycleStateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateLifecycleStates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_profile_id: ::std::string::String,
     lifecycle_state_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateLifecycleStates {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -781,7 +923,7 @@ impl UpdateLifecycleStates {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -821,6 +963,14 @@ impl UpdateLifecycleStates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateLifecycleStatesError>> {
+        self.client.execute::<UpdateLifecycleStatesError>(self.request()).await
     }
 }
 /// The error bodies of [`LifecycleStatesApi::update_lifecycle_states`], one variant per declared status.

@@ -27,6 +27,7 @@ impl MachineAccountsApi {
     ) -> CreateMachineAccountSubtype {
         CreateMachineAccountSubtype {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             create_machine_account_subtype_request,
         }
@@ -46,6 +47,7 @@ impl MachineAccountsApi {
     ) -> DeleteMachineAccountSubtype {
         DeleteMachineAccountSubtype {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             technical_name: technical_name.into(),
         }
@@ -61,6 +63,7 @@ impl MachineAccountsApi {
     ) -> GetMachineAccount {
         GetMachineAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -78,6 +81,7 @@ impl MachineAccountsApi {
     ) -> GetMachineAccountSubtypeById {
         GetMachineAccountSubtypeById {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             subtype_id: subtype_id.into(),
         }
     }
@@ -96,6 +100,7 @@ impl MachineAccountsApi {
     ) -> GetMachineAccountSubtypeByTechnicalName {
         GetMachineAccountSubtypeByTechnicalName {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             technical_name: technical_name.into(),
         }
@@ -114,6 +119,7 @@ impl MachineAccountsApi {
     ) -> ListMachineAccountSubtypes {
         ListMachineAccountSubtypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -130,6 +136,7 @@ impl MachineAccountsApi {
     pub fn list_machine_accounts(&self) -> ListMachineAccounts {
         ListMachineAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -156,6 +163,7 @@ impl MachineAccountsApi {
     ) -> PatchMachineAccountSubtype {
         PatchMachineAccountSubtype {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             technical_name: technical_name.into(),
             request_body,
@@ -175,6 +183,7 @@ impl MachineAccountsApi {
     ) -> UpdateMachineAccount {
         UpdateMachineAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -186,10 +195,26 @@ impl MachineAccountsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachineAccountSubtype {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     create_machine_account_subtype_request: crate::models::CreateMachineAccountSubtypeRequest,
 }
 impl CreateMachineAccountSubtype {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -206,7 +231,7 @@ impl CreateMachineAccountSubtype {
         request = request
             .json_body("application/json", &self.create_machine_account_subtype_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -250,6 +275,17 @@ impl CreateMachineAccountSubtype {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateMachineAccountSubtypeError>,
+    > {
+        self.client.execute::<CreateMachineAccountSubtypeError>(self.request()).await
+    }
 }
 /// The error bodies of [`MachineAccountsApi::create_machine_account_subtype`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -292,10 +328,26 @@ impl rt::ErrorBody for CreateMachineAccountSubtypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineAccountSubtype {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     technical_name: ::std::string::String,
 }
 impl DeleteMachineAccountSubtype {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -311,7 +363,7 @@ impl DeleteMachineAccountSubtype {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -346,6 +398,17 @@ impl DeleteMachineAccountSubtype {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteMachineAccountSubtypeError>,
+    > {
+        self.client.execute::<DeleteMachineAccountSubtypeError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineAccountsApi::delete_machine_account_subtype`], one variant per declared status.
@@ -389,9 +452,25 @@ impl rt::ErrorBody for DeleteMachineAccountSubtypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetMachineAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -404,7 +483,7 @@ impl GetMachineAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -443,6 +522,14 @@ impl GetMachineAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMachineAccountError>> {
+        self.client.execute::<GetMachineAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineAccountsApi::get_machine_account`], one variant per declared status.
@@ -489,9 +576,25 @@ impl rt::ErrorBody for GetMachineAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineAccountSubtypeById {
     client: rt::Client,
+    call_options: rt::CallOptions,
     subtype_id: ::std::string::String,
 }
 impl GetMachineAccountSubtypeById {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -506,7 +609,7 @@ impl GetMachineAccountSubtypeById {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -550,6 +653,17 @@ impl GetMachineAccountSubtypeById {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMachineAccountSubtypeByIdError>,
+    > {
+        self.client.execute::<GetMachineAccountSubtypeByIdError>(self.request()).await
+    }
 }
 /// The error bodies of [`MachineAccountsApi::get_machine_account_subtype_by_id`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -592,10 +706,26 @@ impl rt::ErrorBody for GetMachineAccountSubtypeByIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineAccountSubtypeByTechnicalName {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     technical_name: ::std::string::String,
 }
 impl GetMachineAccountSubtypeByTechnicalName {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -611,7 +741,7 @@ impl GetMachineAccountSubtypeByTechnicalName {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -655,6 +785,19 @@ impl GetMachineAccountSubtypeByTechnicalName {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMachineAccountSubtypeByTechnicalNameError>,
+    > {
+        self.client
+            .execute::<GetMachineAccountSubtypeByTechnicalNameError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`MachineAccountsApi::get_machine_account_subtype_by_technical_name`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -697,6 +840,7 @@ impl rt::ErrorBody for GetMachineAccountSubtypeByTechnicalNameError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachineAccountSubtypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -756,6 +900,21 @@ impl ListMachineAccountSubtypes {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -785,7 +944,7 @@ impl ListMachineAccountSubtypes {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -828,6 +987,17 @@ impl ListMachineAccountSubtypes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListMachineAccountSubtypesError>,
+    > {
+        self.client.execute::<ListMachineAccountSubtypesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -899,6 +1069,7 @@ impl rt::ErrorBody for ListMachineAccountSubtypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachineAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -999,6 +1170,21 @@ impl ListMachineAccounts {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1023,7 +1209,7 @@ impl ListMachineAccounts {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1066,6 +1252,14 @@ impl ListMachineAccounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListMachineAccountsError>> {
+        self.client.execute::<ListMachineAccountsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1140,6 +1334,7 @@ impl rt::ErrorBody for ListMachineAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchMachineAccountSubtype {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     technical_name: ::std::string::String,
     request_body: ::std::vec::Vec<
@@ -1147,6 +1342,21 @@ pub struct PatchMachineAccountSubtype {
     >,
 }
 impl PatchMachineAccountSubtype {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1163,7 +1373,7 @@ impl PatchMachineAccountSubtype {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1207,6 +1417,17 @@ impl PatchMachineAccountSubtype {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchMachineAccountSubtypeError>,
+    > {
+        self.client.execute::<PatchMachineAccountSubtypeError>(self.request()).await
+    }
 }
 /// The error bodies of [`MachineAccountsApi::patch_machine_account_subtype`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1249,12 +1470,28 @@ impl rt::ErrorBody for PatchMachineAccountSubtypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMachineAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl UpdateMachineAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1268,7 +1505,7 @@ impl UpdateMachineAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1308,6 +1545,14 @@ impl UpdateMachineAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateMachineAccountError>> {
+        self.client.execute::<UpdateMachineAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineAccountsApi::update_machine_account`], one variant per declared status.

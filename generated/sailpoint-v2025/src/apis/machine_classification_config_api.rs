@@ -24,6 +24,7 @@ impl MachineClassificationConfigApi {
     ) -> DeleteMachineClassificationConfig {
         DeleteMachineClassificationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -38,6 +39,7 @@ impl MachineClassificationConfigApi {
     ) -> GetMachineClassificationConfig {
         GetMachineClassificationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -53,6 +55,7 @@ impl MachineClassificationConfigApi {
     ) -> SetMachineClassificationConfig {
         SetMachineClassificationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             machine_classification_config,
         }
@@ -64,9 +67,25 @@ impl MachineClassificationConfigApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineClassificationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteMachineClassificationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -81,7 +100,7 @@ impl DeleteMachineClassificationConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -116,6 +135,19 @@ impl DeleteMachineClassificationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteMachineClassificationConfigError>,
+    > {
+        self.client
+            .execute::<DeleteMachineClassificationConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`MachineClassificationConfigApi::delete_machine_classification_config`], one variant per declared status.
@@ -162,9 +194,25 @@ impl rt::ErrorBody for DeleteMachineClassificationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineClassificationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetMachineClassificationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -179,7 +227,7 @@ impl GetMachineClassificationConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -222,6 +270,17 @@ impl GetMachineClassificationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMachineClassificationConfigError>,
+    > {
+        self.client.execute::<GetMachineClassificationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineClassificationConfigApi::get_machine_classification_config`], one variant per declared status.
@@ -268,10 +327,26 @@ impl rt::ErrorBody for GetMachineClassificationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMachineClassificationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     machine_classification_config: crate::models::MachineClassificationConfig,
 }
 impl SetMachineClassificationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -288,7 +363,7 @@ impl SetMachineClassificationConfig {
         request = request
             .json_body("application/json", &self.machine_classification_config);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -331,6 +406,17 @@ impl SetMachineClassificationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SetMachineClassificationConfigError>,
+    > {
+        self.client.execute::<SetMachineClassificationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineClassificationConfigApi::set_machine_classification_config`], one variant per declared status.

@@ -24,6 +24,7 @@ impl MachineIdentitiesApi {
     ) -> CreateMachineIdentity {
         CreateMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             machine_identity_request,
         }
     }
@@ -38,6 +39,7 @@ impl MachineIdentitiesApi {
     ) -> DeleteMachineIdentity {
         DeleteMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -52,6 +54,7 @@ impl MachineIdentitiesApi {
     ) -> GetMachineIdentity {
         GetMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -63,6 +66,7 @@ impl MachineIdentitiesApi {
     pub fn list_machine_identities(&self) -> ListMachineIdentities {
         ListMachineIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -80,6 +84,7 @@ impl MachineIdentitiesApi {
     ) -> ListMachineIdentityUserEntitlements {
         ListMachineIdentityUserEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -99,6 +104,7 @@ impl MachineIdentitiesApi {
     ) -> StartMachineIdentityAggregation {
         StartMachineIdentityAggregation {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             machine_identity_aggregation_request,
         }
@@ -117,6 +123,7 @@ impl MachineIdentitiesApi {
     ) -> UpdateMachineIdentity {
         UpdateMachineIdentity {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -128,9 +135,25 @@ impl MachineIdentitiesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     machine_identity_request: crate::models::MachineIdentityRequest,
 }
 impl CreateMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -142,7 +165,7 @@ impl CreateMachineIdentity {
             .accept("application/json");
         request = request.json_body("application/json", &self.machine_identity_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -185,6 +208,14 @@ impl CreateMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateMachineIdentityError>> {
+        self.client.execute::<CreateMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::create_machine_identity`], one variant per declared status.
@@ -231,9 +262,25 @@ impl rt::ErrorBody for CreateMachineIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -247,7 +294,7 @@ impl DeleteMachineIdentity {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -282,6 +329,14 @@ impl DeleteMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteMachineIdentityError>> {
+        self.client.execute::<DeleteMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::delete_machine_identity`], one variant per declared status.
@@ -328,9 +383,25 @@ impl rt::ErrorBody for DeleteMachineIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -344,7 +415,7 @@ impl GetMachineIdentity {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -387,6 +458,14 @@ impl GetMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMachineIdentityError>> {
+        self.client.execute::<GetMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::get_machine_identity`], one variant per declared status.
@@ -433,6 +512,7 @@ impl rt::ErrorBody for GetMachineIdentityError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachineIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     count: ::std::option::Option<bool>,
@@ -517,6 +597,21 @@ impl ListMachineIdentities {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -542,7 +637,7 @@ impl ListMachineIdentities {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -585,6 +680,14 @@ impl ListMachineIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListMachineIdentitiesError>> {
+        self.client.execute::<ListMachineIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -662,6 +765,7 @@ impl rt::ErrorBody for ListMachineIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachineIdentityUserEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     count: ::std::option::Option<bool>,
@@ -728,6 +832,21 @@ impl ListMachineIdentityUserEntitlements {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -753,7 +872,7 @@ impl ListMachineIdentityUserEntitlements {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -800,6 +919,19 @@ impl ListMachineIdentityUserEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListMachineIdentityUserEntitlementsError>,
+    > {
+        self.client
+            .execute::<ListMachineIdentityUserEntitlementsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -877,10 +1009,26 @@ impl rt::ErrorBody for ListMachineIdentityUserEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartMachineIdentityAggregation {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     machine_identity_aggregation_request: crate::models::MachineIdentityAggregationRequest,
 }
 impl StartMachineIdentityAggregation {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -897,7 +1045,7 @@ impl StartMachineIdentityAggregation {
         request = request
             .json_body("application/json", &self.machine_identity_aggregation_request);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -940,6 +1088,17 @@ impl StartMachineIdentityAggregation {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<StartMachineIdentityAggregationError>,
+    > {
+        self.client.execute::<StartMachineIdentityAggregationError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::start_machine_identity_aggregation`], one variant per declared status.
@@ -986,12 +1145,28 @@ impl rt::ErrorBody for StartMachineIdentityAggregationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMachineIdentity {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl UpdateMachineIdentity {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1006,7 +1181,7 @@ impl UpdateMachineIdentity {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1049,6 +1224,14 @@ impl UpdateMachineIdentity {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateMachineIdentityError>> {
+        self.client.execute::<UpdateMachineIdentityError>(self.request()).await
     }
 }
 /// The error bodies of [`MachineIdentitiesApi::update_machine_identity`], one variant per declared status.

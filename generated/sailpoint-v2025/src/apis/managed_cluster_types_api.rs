@@ -26,6 +26,7 @@ impl ManagedClusterTypesApi {
     ) -> CreateManagedClusterType {
         CreateManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             managed_cluster_type,
         }
     }
@@ -40,6 +41,7 @@ impl ManagedClusterTypesApi {
     ) -> DeleteManagedClusterType {
         DeleteManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -54,6 +56,7 @@ impl ManagedClusterTypesApi {
     ) -> GetManagedClusterType {
         GetManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -65,6 +68,7 @@ impl ManagedClusterTypesApi {
     pub fn get_managed_cluster_types(&self) -> GetManagedClusterTypes {
         GetManagedClusterTypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             r#type: ::std::option::Option::None,
             pod: ::std::option::Option::None,
             org: ::std::option::Option::None,
@@ -84,6 +88,7 @@ impl ManagedClusterTypesApi {
     ) -> UpdateManagedClusterType {
         UpdateManagedClusterType {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             json_patch,
         }
@@ -95,9 +100,25 @@ impl ManagedClusterTypesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     managed_cluster_type: crate::models::ManagedClusterType,
 }
 impl CreateManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -108,7 +129,7 @@ impl CreateManagedClusterType {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.managed_cluster_type);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -151,6 +172,14 @@ impl CreateManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateManagedClusterTypeError>> {
+        self.client.execute::<CreateManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::create_managed_cluster_type`], one variant per declared status.
@@ -197,9 +226,25 @@ impl rt::ErrorBody for CreateManagedClusterTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -212,7 +257,7 @@ impl DeleteManagedClusterType {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -247,6 +292,14 @@ impl DeleteManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteManagedClusterTypeError>> {
+        self.client.execute::<DeleteManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::delete_managed_cluster_type`], one variant per declared status.
@@ -290,9 +343,25 @@ impl rt::ErrorBody for DeleteManagedClusterTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -305,7 +374,7 @@ impl GetManagedClusterType {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -348,6 +417,14 @@ impl GetManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClusterTypeError>> {
+        self.client.execute::<GetManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::get_managed_cluster_type`], one variant per declared status.
@@ -394,6 +471,7 @@ impl rt::ErrorBody for GetManagedClusterTypeError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClusterTypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     r#type: ::std::option::Option<::std::string::String>,
     pod: ::std::option::Option<::std::string::String>,
     org: ::std::option::Option<::std::string::String>,
@@ -441,6 +519,21 @@ impl GetManagedClusterTypes {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -465,7 +558,7 @@ impl GetManagedClusterTypes {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -508,6 +601,14 @@ impl GetManagedClusterTypes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClusterTypesError>> {
+        self.client.execute::<GetManagedClusterTypesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -582,10 +683,26 @@ impl rt::ErrorBody for GetManagedClusterTypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateManagedClusterType {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     json_patch: crate::models::JsonPatch,
 }
 impl UpdateManagedClusterType {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -599,7 +716,7 @@ impl UpdateManagedClusterType {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.json_patch);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -642,6 +759,14 @@ impl UpdateManagedClusterType {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateManagedClusterTypeError>> {
+        self.client.execute::<UpdateManagedClusterTypeError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClusterTypesApi::update_managed_cluster_type`], one variant per declared status.

@@ -27,6 +27,7 @@ impl MultiHostIntegrationApi {
     ) -> CreateMultiHostIntegration {
         CreateMultiHostIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_integrations_create,
         }
     }
@@ -44,6 +45,7 @@ impl MultiHostIntegrationApi {
     ) -> CreateSourcesWithinMultiHost {
         CreateSourcesWithinMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             request_body,
         }
@@ -61,6 +63,7 @@ impl MultiHostIntegrationApi {
     ) -> DeleteMultiHost {
         DeleteMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -78,6 +81,7 @@ impl MultiHostIntegrationApi {
     ) -> DeleteMultiHostSources {
         DeleteMultiHostSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_id: multi_host_id.into(),
             multi_host_integration_bulk_sources_delete,
         }
@@ -94,6 +98,7 @@ impl MultiHostIntegrationApi {
     ) -> GetAcctAggregationGroups {
         GetAcctAggregationGroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -112,6 +117,7 @@ impl MultiHostIntegrationApi {
     ) -> GetEntitlementAggregationGroups {
         GetEntitlementAggregationGroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_id: multi_host_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -130,6 +136,7 @@ impl MultiHostIntegrationApi {
     ) -> GetMultiHostIntegrations {
         GetMultiHostIntegrations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -143,6 +150,7 @@ impl MultiHostIntegrationApi {
     pub fn get_multi_host_integrations_list(&self) -> GetMultiHostIntegrationsList {
         GetMultiHostIntegrationsList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
@@ -164,6 +172,7 @@ impl MultiHostIntegrationApi {
     ) -> GetMultiHostSourceCreationErrors {
         GetMultiHostSourceCreationErrors {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_host_id: multi_host_id.into(),
         }
     }
@@ -177,6 +186,7 @@ impl MultiHostIntegrationApi {
     pub fn get_multihost_integration_types(&self) -> GetMultihostIntegrationTypes {
         GetMultihostIntegrationTypes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List sources within multi-host integration
@@ -192,6 +202,7 @@ impl MultiHostIntegrationApi {
     ) -> GetSourcesWithinMultiHost {
         GetSourcesWithinMultiHost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -213,6 +224,7 @@ impl MultiHostIntegrationApi {
     ) -> TestConnectionMultiHostSources {
         TestConnectionMultiHostSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
         }
     }
@@ -230,6 +242,7 @@ impl MultiHostIntegrationApi {
     ) -> TestSourceConnectionMultihost {
         TestSourceConnectionMultihost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             source_id: source_id.into(),
         }
@@ -248,6 +261,7 @@ impl MultiHostIntegrationApi {
     ) -> UpdateMultiHostSources {
         UpdateMultiHostSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multihost_id: multihost_id.into(),
             request_body,
         }
@@ -259,9 +273,25 @@ impl MultiHostIntegrationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMultiHostIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_integrations_create: crate::models::MultiHostIntegrationsCreate,
 }
 impl CreateMultiHostIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -273,7 +303,7 @@ impl CreateMultiHostIntegration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.multi_host_integrations_create);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -316,6 +346,17 @@ impl CreateMultiHostIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateMultiHostIntegrationError>,
+    > {
+        self.client.execute::<CreateMultiHostIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::create_multi_host_integration`], one variant per declared status.
@@ -362,10 +403,26 @@ impl rt::ErrorBody for CreateMultiHostIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourcesWithinMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::MultiHostIntegrationsCreateSources>,
 }
 impl CreateSourcesWithinMultiHost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -380,7 +437,7 @@ impl CreateSourcesWithinMultiHost {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -415,6 +472,17 @@ impl CreateSourcesWithinMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateSourcesWithinMultiHostError>,
+    > {
+        self.client.execute::<CreateSourcesWithinMultiHostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::create_sources_within_multi_host`], one variant per declared status.
@@ -461,9 +529,25 @@ impl rt::ErrorBody for CreateSourcesWithinMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl DeleteMultiHost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -477,7 +561,7 @@ impl DeleteMultiHost {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -509,6 +593,14 @@ impl DeleteMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteMultiHostError>> {
+        self.client.execute::<DeleteMultiHostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::delete_multi_host`], one variant per declared status.
@@ -555,10 +647,26 @@ impl rt::ErrorBody for DeleteMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMultiHostSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_id: ::std::string::String,
     multi_host_integration_bulk_sources_delete: crate::models::MultiHostIntegrationBulkSourcesDelete,
 }
 impl DeleteMultiHostSources {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -577,7 +685,7 @@ impl DeleteMultiHostSources {
                 "application/json",
                 &self.multi_host_integration_bulk_sources_delete,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -612,6 +720,14 @@ impl DeleteMultiHostSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteMultiHostSourcesError>> {
+        self.client.execute::<DeleteMultiHostSourcesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::delete_multi_host_sources`], one variant per declared status.
@@ -658,6 +774,7 @@ impl rt::ErrorBody for DeleteMultiHostSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAcctAggregationGroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -679,6 +796,21 @@ impl GetAcctAggregationGroups {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -698,7 +830,7 @@ impl GetAcctAggregationGroups {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -745,6 +877,14 @@ impl GetAcctAggregationGroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAcctAggregationGroupsError>> {
+        self.client.execute::<GetAcctAggregationGroupsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -822,6 +962,7 @@ impl rt::ErrorBody for GetAcctAggregationGroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementAggregationGroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -843,6 +984,21 @@ impl GetEntitlementAggregationGroups {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -862,7 +1018,7 @@ impl GetEntitlementAggregationGroups {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -909,6 +1065,17 @@ impl GetEntitlementAggregationGroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetEntitlementAggregationGroupsError>,
+    > {
+        self.client.execute::<GetEntitlementAggregationGroupsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -986,9 +1153,25 @@ impl rt::ErrorBody for GetEntitlementAggregationGroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostIntegrations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl GetMultiHostIntegrations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1002,7 +1185,7 @@ impl GetMultiHostIntegrations {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1045,6 +1228,14 @@ impl GetMultiHostIntegrations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMultiHostIntegrationsError>> {
+        self.client.execute::<GetMultiHostIntegrationsError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multi_host_integrations`], one variant per declared status.
@@ -1091,6 +1282,7 @@ impl rt::ErrorBody for GetMultiHostIntegrationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostIntegrationsList {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     sorters: ::std::option::Option<::std::string::String>,
@@ -1162,6 +1354,21 @@ impl GetMultiHostIntegrationsList {
         self.for_subadmin = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1189,7 +1396,7 @@ impl GetMultiHostIntegrationsList {
         if let ::std::option::Option::Some(value) = &self.for_subadmin {
             request = request.query("for-subadmin", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1232,6 +1439,17 @@ impl GetMultiHostIntegrationsList {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultiHostIntegrationsListError>,
+    > {
+        self.client.execute::<GetMultiHostIntegrationsListError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1309,9 +1527,25 @@ impl rt::ErrorBody for GetMultiHostIntegrationsListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultiHostSourceCreationErrors {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_host_id: ::std::string::String,
 }
 impl GetMultiHostSourceCreationErrors {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1325,7 +1559,7 @@ impl GetMultiHostSourceCreationErrors {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1368,6 +1602,19 @@ impl GetMultiHostSourceCreationErrors {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultiHostSourceCreationErrorsError>,
+    > {
+        self.client
+            .execute::<GetMultiHostSourceCreationErrorsError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multi_host_source_creation_errors`], one variant per declared status.
@@ -1414,8 +1661,24 @@ impl rt::ErrorBody for GetMultiHostSourceCreationErrorsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMultihostIntegrationTypes {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetMultihostIntegrationTypes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1425,7 +1688,7 @@ impl GetMultihostIntegrationTypes {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1470,6 +1733,17 @@ impl GetMultihostIntegrationTypes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetMultihostIntegrationTypesError>,
+    > {
+        self.client.execute::<GetMultihostIntegrationTypesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::get_multihost_integration_types`], one variant per declared status.
@@ -1516,6 +1790,7 @@ impl rt::ErrorBody for GetMultihostIntegrationTypesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourcesWithinMultiHost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -1573,6 +1848,21 @@ impl GetSourcesWithinMultiHost {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1601,7 +1891,7 @@ impl GetSourcesWithinMultiHost {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1644,6 +1934,14 @@ impl GetSourcesWithinMultiHost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourcesWithinMultiHostError>> {
+        self.client.execute::<GetSourcesWithinMultiHostError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1721,9 +2019,25 @@ impl rt::ErrorBody for GetSourcesWithinMultiHostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestConnectionMultiHostSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
 }
 impl TestConnectionMultiHostSources {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1737,7 +2051,7 @@ impl TestConnectionMultiHostSources {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1772,6 +2086,17 @@ impl TestConnectionMultiHostSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestConnectionMultiHostSourcesError>,
+    > {
+        self.client.execute::<TestConnectionMultiHostSourcesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::test_connection_multi_host_sources`], one variant per declared status.
@@ -1818,10 +2143,26 @@ impl rt::ErrorBody for TestConnectionMultiHostSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConnectionMultihost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     source_id: ::std::string::String,
 }
 impl TestSourceConnectionMultihost {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1837,7 +2178,7 @@ impl TestSourceConnectionMultihost {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1880,6 +2221,17 @@ impl TestSourceConnectionMultihost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestSourceConnectionMultihostError>,
+    > {
+        self.client.execute::<TestSourceConnectionMultihostError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::test_source_connection_multihost`], one variant per declared status.
@@ -1926,10 +2278,26 @@ impl rt::ErrorBody for TestSourceConnectionMultihostError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMultiHostSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multihost_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::UpdateMultiHostSourcesRequestItem>,
 }
 impl UpdateMultiHostSources {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1944,7 +2312,7 @@ impl UpdateMultiHostSources {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1979,6 +2347,14 @@ impl UpdateMultiHostSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateMultiHostSourcesError>> {
+        self.client.execute::<UpdateMultiHostSourcesError>(self.request()).await
     }
 }
 /// The error bodies of [`MultiHostIntegrationApi::update_multi_host_sources`], one variant per declared status.

@@ -36,6 +36,7 @@ impl ParameterStorageApi {
     pub fn create_parameter(&self) -> CreateParameter {
         CreateParameter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             parameter_storage_new_parameter: ::std::option::Option::None,
         }
     }
@@ -50,6 +51,7 @@ impl ParameterStorageApi {
     ) -> DeleteParameter {
         DeleteParameter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -64,6 +66,7 @@ impl ParameterStorageApi {
     ) -> GetAttestationDocument {
         GetAttestationDocument {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             key: key.into(),
         }
     }
@@ -78,6 +81,7 @@ impl ParameterStorageApi {
     ) -> GetParameter {
         GetParameter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -92,6 +96,7 @@ impl ParameterStorageApi {
     ) -> GetParameterReferences {
         GetParameterReferences {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             sorters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -108,6 +113,7 @@ impl ParameterStorageApi {
     ) -> GetParameterStorageSpecification {
         GetParameterStorageSpecification {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             accept_language: ::std::option::Option::None,
         }
     }
@@ -119,6 +125,7 @@ impl ParameterStorageApi {
     pub fn search_parameters(&self) -> SearchParameters {
         SearchParameters {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -136,6 +143,7 @@ impl ParameterStorageApi {
     ) -> UpdateParameter {
         UpdateParameter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             parameter_storage_update_parameter: ::std::option::Option::None,
         }
@@ -147,6 +155,7 @@ impl ParameterStorageApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateParameter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     parameter_storage_new_parameter: ::std::option::Option<
         crate::models::ParameterStorageNewParameter,
     >,
@@ -158,6 +167,21 @@ impl CreateParameter {
         value: crate::models::ParameterStorageNewParameter,
     ) -> Self {
         self.parameter_storage_new_parameter = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -173,7 +197,7 @@ impl CreateParameter {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -217,6 +241,14 @@ impl CreateParameter {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateParameterError>> {
+        self.client.execute::<CreateParameterError>(self.request()).await
+    }
 }
 /// The error bodies of [`ParameterStorageApi::create_parameter`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -259,9 +291,25 @@ impl rt::ErrorBody for CreateParameterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteParameter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteParameter {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -274,7 +322,7 @@ impl DeleteParameter {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -306,6 +354,14 @@ impl DeleteParameter {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteParameterError>> {
+        self.client.execute::<DeleteParameterError>(self.request()).await
     }
 }
 /// The error bodies of [`ParameterStorageApi::delete_parameter`], one variant per declared status.
@@ -355,9 +411,25 @@ impl rt::ErrorBody for DeleteParameterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAttestationDocument {
     client: rt::Client,
+    call_options: rt::CallOptions,
     key: ::std::string::String,
 }
 impl GetAttestationDocument {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -368,7 +440,7 @@ impl GetAttestationDocument {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.query("key", ::std::clone::Clone::clone(&self.key));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -412,6 +484,14 @@ impl GetAttestationDocument {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAttestationDocumentError>> {
+        self.client.execute::<GetAttestationDocumentError>(self.request()).await
+    }
 }
 /// The error bodies of [`ParameterStorageApi::get_attestation_document`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -454,9 +534,25 @@ impl rt::ErrorBody for GetAttestationDocumentError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetParameter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetParameter {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -469,7 +565,7 @@ impl GetParameter {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -509,6 +605,14 @@ impl GetParameter {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetParameterError>> {
+        self.client.execute::<GetParameterError>(self.request()).await
     }
 }
 /// The error bodies of [`ParameterStorageApi::get_parameter`], one variant per declared status.
@@ -555,6 +659,7 @@ impl rt::ErrorBody for GetParameterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetParameterReferences {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     sorters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -587,6 +692,21 @@ impl GetParameterReferences {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -608,7 +728,7 @@ impl GetParameterReferences {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -651,6 +771,14 @@ impl GetParameterReferences {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetParameterReferencesError>> {
+        self.client.execute::<GetParameterReferencesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -728,6 +856,7 @@ impl rt::ErrorBody for GetParameterReferencesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetParameterStorageSpecification {
     client: rt::Client,
+    call_options: rt::CallOptions,
     accept_language: ::std::option::Option<::std::string::String>,
 }
 impl GetParameterStorageSpecification {
@@ -739,6 +868,21 @@ impl GetParameterStorageSpecification {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -754,7 +898,7 @@ impl GetParameterStorageSpecification {
             request = request
                 .header("Accept-Language", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -789,6 +933,19 @@ impl GetParameterStorageSpecification {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetParameterStorageSpecificationError>,
+    > {
+        self.client
+            .execute::<GetParameterStorageSpecificationError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ParameterStorageApi::get_parameter_storage_specification`], one variant per declared status.
@@ -832,6 +989,7 @@ impl rt::ErrorBody for GetParameterStorageSpecificationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchParameters {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
@@ -884,6 +1042,21 @@ impl SearchParameters {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -905,7 +1078,7 @@ impl SearchParameters {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("limit", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -948,6 +1121,14 @@ impl SearchParameters {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchParametersError>> {
+        self.client.execute::<SearchParametersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1022,6 +1203,7 @@ impl rt::ErrorBody for SearchParametersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateParameter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     parameter_storage_update_parameter: ::std::option::Option<
         crate::models::ParameterStorageUpdateParameter,
@@ -1034,6 +1216,21 @@ impl UpdateParameter {
         value: crate::models::ParameterStorageUpdateParameter,
     ) -> Self {
         self.parameter_storage_update_parameter = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1053,7 +1250,7 @@ impl UpdateParameter {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1096,6 +1293,14 @@ impl UpdateParameter {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateParameterError>> {
+        self.client.execute::<UpdateParameterError>(self.request()).await
     }
 }
 /// The error bodies of [`ParameterStorageApi::update_parameter`], one variant per declared status.

@@ -30,6 +30,7 @@ impl PasswordPoliciesApi {
     ) -> CreatePasswordPolicy {
         CreatePasswordPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_policy_v3_dto,
         }
     }
@@ -44,6 +45,7 @@ impl PasswordPoliciesApi {
     ) -> DeletePasswordPolicy {
         DeletePasswordPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -58,6 +60,7 @@ impl PasswordPoliciesApi {
     ) -> GetPasswordPolicyById {
         GetPasswordPolicyById {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -70,6 +73,7 @@ impl PasswordPoliciesApi {
     pub fn list_password_policies(&self) -> ListPasswordPolicies {
         ListPasswordPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -87,6 +91,7 @@ impl PasswordPoliciesApi {
     ) -> SetPasswordPolicy {
         SetPasswordPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             password_policy_v3_dto,
         }
@@ -98,9 +103,25 @@ impl PasswordPoliciesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePasswordPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_policy_v3_dto: crate::models::PasswordPolicyV3Dto,
 }
 impl CreatePasswordPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -112,7 +133,7 @@ impl CreatePasswordPolicy {
             .accept("application/json");
         request = request.json_body("application/json", &self.password_policy_v3_dto);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -155,6 +176,14 @@ impl CreatePasswordPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreatePasswordPolicyError>> {
+        self.client.execute::<CreatePasswordPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::create_password_policy`], one variant per declared status.
@@ -201,9 +230,25 @@ impl rt::ErrorBody for CreatePasswordPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePasswordPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeletePasswordPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -217,7 +262,7 @@ impl DeletePasswordPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -252,6 +297,14 @@ impl DeletePasswordPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeletePasswordPolicyError>> {
+        self.client.execute::<DeletePasswordPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::delete_password_policy`], one variant per declared status.
@@ -298,9 +351,25 @@ impl rt::ErrorBody for DeletePasswordPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPasswordPolicyById {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetPasswordPolicyById {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -314,7 +383,7 @@ impl GetPasswordPolicyById {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -357,6 +426,14 @@ impl GetPasswordPolicyById {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPasswordPolicyByIdError>> {
+        self.client.execute::<GetPasswordPolicyByIdError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::get_password_policy_by_id`], one variant per declared status.
@@ -403,6 +480,7 @@ impl rt::ErrorBody for GetPasswordPolicyByIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPasswordPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -435,6 +513,21 @@ impl ListPasswordPolicies {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -454,7 +547,7 @@ impl ListPasswordPolicies {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -497,6 +590,14 @@ impl ListPasswordPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListPasswordPoliciesError>> {
+        self.client.execute::<ListPasswordPoliciesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -568,10 +669,26 @@ impl rt::ErrorBody for ListPasswordPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetPasswordPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     password_policy_v3_dto: crate::models::PasswordPolicyV3Dto,
 }
 impl SetPasswordPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -586,7 +703,7 @@ impl SetPasswordPolicy {
             .accept("application/json");
         request = request.json_body("application/json", &self.password_policy_v3_dto);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -629,6 +746,14 @@ impl SetPasswordPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetPasswordPolicyError>> {
+        self.client.execute::<SetPasswordPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::set_password_policy`], one variant per declared status.

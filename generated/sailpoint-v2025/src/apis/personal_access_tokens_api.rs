@@ -41,6 +41,7 @@ impl PersonalAccessTokensApi {
     ) -> CreatePersonalAccessToken {
         CreatePersonalAccessToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_personal_access_token_request,
         }
     }
@@ -55,6 +56,7 @@ impl PersonalAccessTokensApi {
     ) -> DeletePersonalAccessToken {
         DeletePersonalAccessToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -66,6 +68,7 @@ impl PersonalAccessTokensApi {
     pub fn list_personal_access_tokens(&self) -> ListPersonalAccessTokens {
         ListPersonalAccessTokens {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             owner_id: ::std::option::Option::None,
             filters: ::std::option::Option::None,
         }
@@ -91,6 +94,7 @@ impl PersonalAccessTokensApi {
     ) -> PatchPersonalAccessToken {
         PatchPersonalAccessToken {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -102,9 +106,25 @@ impl PersonalAccessTokensApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePersonalAccessToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_personal_access_token_request: crate::models::CreatePersonalAccessTokenRequest,
 }
 impl CreatePersonalAccessToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -116,7 +136,7 @@ impl CreatePersonalAccessToken {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.create_personal_access_token_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -160,6 +180,14 @@ impl CreatePersonalAccessToken {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreatePersonalAccessTokenError>> {
+        self.client.execute::<CreatePersonalAccessTokenError>(self.request()).await
+    }
 }
 /// The error bodies of [`PersonalAccessTokensApi::create_personal_access_token`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -202,9 +230,25 @@ impl rt::ErrorBody for CreatePersonalAccessTokenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePersonalAccessToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeletePersonalAccessToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -217,7 +261,7 @@ impl DeletePersonalAccessToken {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -252,6 +296,14 @@ impl DeletePersonalAccessToken {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeletePersonalAccessTokenError>> {
+        self.client.execute::<DeletePersonalAccessTokenError>(self.request()).await
     }
 }
 /// The error bodies of [`PersonalAccessTokensApi::delete_personal_access_token`], one variant per declared status.
@@ -298,6 +350,7 @@ impl rt::ErrorBody for DeletePersonalAccessTokenError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPersonalAccessTokens {
     client: rt::Client,
+    call_options: rt::CallOptions,
     owner_id: ::std::option::Option<::std::string::String>,
     filters: ::std::option::Option<::std::string::String>,
 }
@@ -324,6 +377,21 @@ impl ListPersonalAccessTokens {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -339,7 +407,7 @@ impl ListPersonalAccessTokens {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -383,6 +451,14 @@ impl ListPersonalAccessTokens {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListPersonalAccessTokensError>> {
+        self.client.execute::<ListPersonalAccessTokensError>(self.request()).await
+    }
 }
 /// The error bodies of [`PersonalAccessTokensApi::list_personal_access_tokens`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -425,10 +501,26 @@ impl rt::ErrorBody for ListPersonalAccessTokensError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchPersonalAccessToken {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchPersonalAccessToken {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -442,7 +534,7 @@ impl PatchPersonalAccessToken {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -485,6 +577,14 @@ impl PatchPersonalAccessToken {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchPersonalAccessTokenError>> {
+        self.client.execute::<PatchPersonalAccessTokenError>(self.request()).await
     }
 }
 /// The error bodies of [`PersonalAccessTokensApi::patch_personal_access_token`], one variant per declared status.

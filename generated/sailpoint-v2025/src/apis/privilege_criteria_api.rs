@@ -23,6 +23,7 @@ impl PrivilegeCriteriaApi {
     ) -> CreateCustomPrivilegeCriteria {
         CreateCustomPrivilegeCriteria {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_privilege_criteria_request,
         }
     }
@@ -37,6 +38,7 @@ impl PrivilegeCriteriaApi {
     ) -> DeleteCustomPrivilegeCriteria {
         DeleteCustomPrivilegeCriteria {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             criteria_id: criteria_id.into(),
         }
     }
@@ -51,6 +53,7 @@ impl PrivilegeCriteriaApi {
     ) -> GetPrivilegeCriteria {
         GetPrivilegeCriteria {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             criteria_id: criteria_id.into(),
         }
     }
@@ -65,6 +68,7 @@ impl PrivilegeCriteriaApi {
     ) -> ListPrivilegeCriteria {
         ListPrivilegeCriteria {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: filters.into(),
         }
     }
@@ -80,6 +84,7 @@ impl PrivilegeCriteriaApi {
     ) -> PutCustomPrivilegeCriteriaValue {
         PutCustomPrivilegeCriteriaValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             criteria_id: criteria_id.into(),
             privilege_criteria_dto,
         }
@@ -91,9 +96,25 @@ impl PrivilegeCriteriaApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCustomPrivilegeCriteria {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_privilege_criteria_request: crate::models::CreatePrivilegeCriteriaRequest,
 }
 impl CreateCustomPrivilegeCriteria {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -105,7 +126,7 @@ impl CreateCustomPrivilegeCriteria {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.create_privilege_criteria_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -149,6 +170,17 @@ impl CreateCustomPrivilegeCriteria {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateCustomPrivilegeCriteriaError>,
+    > {
+        self.client.execute::<CreateCustomPrivilegeCriteriaError>(self.request()).await
+    }
 }
 /// The error bodies of [`PrivilegeCriteriaApi::create_custom_privilege_criteria`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -191,9 +223,25 @@ impl rt::ErrorBody for CreateCustomPrivilegeCriteriaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCustomPrivilegeCriteria {
     client: rt::Client,
+    call_options: rt::CallOptions,
     criteria_id: ::std::string::String,
 }
 impl DeleteCustomPrivilegeCriteria {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -207,7 +255,7 @@ impl DeleteCustomPrivilegeCriteria {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -242,6 +290,17 @@ impl DeleteCustomPrivilegeCriteria {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteCustomPrivilegeCriteriaError>,
+    > {
+        self.client.execute::<DeleteCustomPrivilegeCriteriaError>(self.request()).await
     }
 }
 /// The error bodies of [`PrivilegeCriteriaApi::delete_custom_privilege_criteria`], one variant per declared status.
@@ -285,9 +344,25 @@ impl rt::ErrorBody for DeleteCustomPrivilegeCriteriaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPrivilegeCriteria {
     client: rt::Client,
+    call_options: rt::CallOptions,
     criteria_id: ::std::string::String,
 }
 impl GetPrivilegeCriteria {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -301,7 +376,7 @@ impl GetPrivilegeCriteria {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -345,6 +420,14 @@ impl GetPrivilegeCriteria {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPrivilegeCriteriaError>> {
+        self.client.execute::<GetPrivilegeCriteriaError>(self.request()).await
+    }
 }
 /// The error bodies of [`PrivilegeCriteriaApi::get_privilege_criteria`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -387,9 +470,25 @@ impl rt::ErrorBody for GetPrivilegeCriteriaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPrivilegeCriteria {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::string::String,
 }
 impl ListPrivilegeCriteria {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -400,7 +499,7 @@ impl ListPrivilegeCriteria {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.query("filters", ::std::clone::Clone::clone(&self.filters));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -444,6 +543,14 @@ impl ListPrivilegeCriteria {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListPrivilegeCriteriaError>> {
+        self.client.execute::<ListPrivilegeCriteriaError>(self.request()).await
+    }
 }
 /// The error bodies of [`PrivilegeCriteriaApi::list_privilege_criteria`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -486,10 +593,26 @@ impl rt::ErrorBody for ListPrivilegeCriteriaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutCustomPrivilegeCriteriaValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     criteria_id: ::std::string::String,
     privilege_criteria_dto: crate::models::PrivilegeCriteriaDto,
 }
 impl PutCustomPrivilegeCriteriaValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -504,7 +627,7 @@ impl PutCustomPrivilegeCriteriaValue {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.privilege_criteria_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -547,6 +670,17 @@ impl PutCustomPrivilegeCriteriaValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutCustomPrivilegeCriteriaValueError>,
+    > {
+        self.client.execute::<PutCustomPrivilegeCriteriaValueError>(self.request()).await
     }
 }
 /// The error bodies of [`PrivilegeCriteriaApi::put_custom_privilege_criteria_value`], one variant per declared status.

@@ -49,6 +49,7 @@ impl PrivilegeCriteriaConfigurationApi {
     ) -> GetPrivilegeCriteriaConfig {
         GetPrivilegeCriteriaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             criteria_config_id: criteria_config_id.into(),
         }
     }
@@ -63,6 +64,7 @@ impl PrivilegeCriteriaConfigurationApi {
     ) -> ListPrivilegeCriteriaConfig {
         ListPrivilegeCriteriaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: filters.into(),
         }
     }
@@ -80,6 +82,7 @@ impl PrivilegeCriteriaConfigurationApi {
     ) -> PatchPrivilegeCriteriaConfig {
         PatchPrivilegeCriteriaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             criteria_config_id: criteria_config_id.into(),
             request_body,
         }
@@ -91,9 +94,25 @@ impl PrivilegeCriteriaConfigurationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPrivilegeCriteriaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     criteria_config_id: ::std::string::String,
 }
 impl GetPrivilegeCriteriaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -107,7 +126,7 @@ impl GetPrivilegeCriteriaConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -151,6 +170,17 @@ impl GetPrivilegeCriteriaConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPrivilegeCriteriaConfigError>,
+    > {
+        self.client.execute::<GetPrivilegeCriteriaConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`PrivilegeCriteriaConfigurationApi::get_privilege_criteria_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -193,9 +223,25 @@ impl rt::ErrorBody for GetPrivilegeCriteriaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPrivilegeCriteriaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::string::String,
 }
 impl ListPrivilegeCriteriaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -206,7 +252,7 @@ impl ListPrivilegeCriteriaConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.query("filters", ::std::clone::Clone::clone(&self.filters));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -250,6 +296,17 @@ impl ListPrivilegeCriteriaConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListPrivilegeCriteriaConfigError>,
+    > {
+        self.client.execute::<ListPrivilegeCriteriaConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`PrivilegeCriteriaConfigurationApi::list_privilege_criteria_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -292,12 +349,28 @@ impl rt::ErrorBody for ListPrivilegeCriteriaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchPrivilegeCriteriaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     criteria_config_id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl PatchPrivilegeCriteriaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -312,7 +385,7 @@ impl PatchPrivilegeCriteriaConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -355,6 +428,17 @@ impl PatchPrivilegeCriteriaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchPrivilegeCriteriaConfigError>,
+    > {
+        self.client.execute::<PatchPrivilegeCriteriaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`PrivilegeCriteriaConfigurationApi::patch_privilege_criteria_config`], one variant per declared status.

@@ -23,6 +23,7 @@ impl RolePropagationApi {
     pub fn cancel_role_propagation(&self) -> CancelRolePropagation {
         CancelRolePropagation {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get ongoing Role Propagation process
@@ -33,6 +34,7 @@ impl RolePropagationApi {
     pub fn get_ongoing_role_propagation(&self) -> GetOngoingRolePropagation {
         GetOngoingRolePropagation {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get Role Change Propagation Configuration
@@ -43,6 +45,7 @@ impl RolePropagationApi {
     pub fn get_role_propagation_config(&self) -> GetRolePropagationConfig {
         GetRolePropagationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get status of Role-Propagation process
@@ -62,6 +65,7 @@ impl RolePropagationApi {
     ) -> GetRolePropagationStatus {
         GetRolePropagationStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_propagation_id: role_propagation_id.into(),
         }
     }
@@ -76,6 +80,7 @@ impl RolePropagationApi {
     ) -> SetRolePropagationConfig {
         SetRolePropagationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_propagation_config_input,
         }
     }
@@ -88,6 +93,7 @@ impl RolePropagationApi {
     pub fn start_role_propagation(&self) -> StartRolePropagation {
         StartRolePropagation {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             skip_role_refresh: ::std::option::Option::None,
         }
     }
@@ -98,8 +104,24 @@ impl RolePropagationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelRolePropagation {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl CancelRolePropagation {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -110,7 +132,7 @@ impl CancelRolePropagation {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -145,6 +167,14 @@ impl CancelRolePropagation {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelRolePropagationError>> {
+        self.client.execute::<CancelRolePropagationError>(self.request()).await
     }
 }
 /// The error bodies of [`RolePropagationApi::cancel_role_propagation`], one variant per declared status.
@@ -188,8 +218,24 @@ impl rt::ErrorBody for CancelRolePropagationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOngoingRolePropagation {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetOngoingRolePropagation {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -200,7 +246,7 @@ impl GetOngoingRolePropagation {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -244,6 +290,14 @@ impl GetOngoingRolePropagation {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetOngoingRolePropagationError>> {
+        self.client.execute::<GetOngoingRolePropagationError>(self.request()).await
+    }
 }
 /// The error bodies of [`RolePropagationApi::get_ongoing_role_propagation`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -286,8 +340,24 @@ impl rt::ErrorBody for GetOngoingRolePropagationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRolePropagationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetRolePropagationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -298,7 +368,7 @@ impl GetRolePropagationConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -342,6 +412,14 @@ impl GetRolePropagationConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRolePropagationConfigError>> {
+        self.client.execute::<GetRolePropagationConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`RolePropagationApi::get_role_propagation_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -384,9 +462,25 @@ impl rt::ErrorBody for GetRolePropagationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRolePropagationStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_propagation_id: ::std::string::String,
 }
 impl GetRolePropagationStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -401,7 +495,7 @@ impl GetRolePropagationStatus {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -444,6 +538,14 @@ impl GetRolePropagationStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRolePropagationStatusError>> {
+        self.client.execute::<GetRolePropagationStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`RolePropagationApi::get_role_propagation_status`], one variant per declared status.
@@ -490,9 +592,25 @@ impl rt::ErrorBody for GetRolePropagationStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetRolePropagationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_propagation_config_input: crate::models::RolePropagationConfigInput,
 }
 impl SetRolePropagationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -505,7 +623,7 @@ impl SetRolePropagationConfig {
         request = request
             .json_body("application/json", &self.role_propagation_config_input);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -549,6 +667,14 @@ impl SetRolePropagationConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetRolePropagationConfigError>> {
+        self.client.execute::<SetRolePropagationConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`RolePropagationApi::set_role_propagation_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -591,6 +717,7 @@ impl rt::ErrorBody for SetRolePropagationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartRolePropagation {
     client: rt::Client,
+    call_options: rt::CallOptions,
     skip_role_refresh: ::std::option::Option<bool>,
 }
 impl StartRolePropagation {
@@ -599,6 +726,21 @@ impl StartRolePropagation {
     /// The server's default: `false`.
     pub fn skip_role_refresh(mut self, value: bool) -> Self {
         self.skip_role_refresh = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -615,7 +757,7 @@ impl StartRolePropagation {
                 .query("skipRoleRefresh", ::std::string::ToString::to_string(value));
         }
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -658,6 +800,14 @@ impl StartRolePropagation {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartRolePropagationError>> {
+        self.client.execute::<StartRolePropagationError>(self.request()).await
     }
 }
 /// The error bodies of [`RolePropagationApi::start_role_propagation`], one variant per declared status.

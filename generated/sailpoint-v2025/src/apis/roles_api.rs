@@ -62,6 +62,7 @@ impl RolesApi {
     pub fn create_role(&self, role: crate::models::Role) -> CreateRole {
         CreateRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role,
         }
     }
@@ -79,6 +80,7 @@ impl RolesApi {
     ) -> DeleteBulkRoles {
         DeleteBulkRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_bulk_delete_request,
         }
     }
@@ -95,6 +97,7 @@ impl RolesApi {
     ) -> DeleteMetadataFromRoleByKeyAndValue {
         DeleteMetadataFromRoleByKeyAndValue {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attribute_key: attribute_key.into(),
             attribute_value: attribute_value.into(),
@@ -113,6 +116,7 @@ impl RolesApi {
     ) -> DeleteRole {
         DeleteRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -124,6 +128,7 @@ impl RolesApi {
     pub fn get_bulk_update_status(&self) -> GetBulkUpdateStatus {
         GetBulkUpdateStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get bulk-update status by id
@@ -135,6 +140,7 @@ impl RolesApi {
     pub fn get_bulk_update_status_by_id(&self) -> GetBulkUpdateStatusById {
         GetBulkUpdateStatusById {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get a role
@@ -149,6 +155,7 @@ impl RolesApi {
     ) -> GetRole {
         GetRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -161,6 +168,7 @@ impl RolesApi {
     ) -> GetRoleAssignedIdentities {
         GetRoleAssignedIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -180,6 +188,7 @@ impl RolesApi {
     ) -> GetRoleEntitlements {
         GetRoleEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -198,6 +207,7 @@ impl RolesApi {
     pub fn list_roles(&self) -> ListRoles {
         ListRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             for_subadmin: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -241,6 +251,7 @@ impl RolesApi {
     ) -> PatchRole {
         PatchRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -254,6 +265,7 @@ impl RolesApi {
     pub fn search_roles_by_filter(&self) -> SearchRolesByFilter {
         SearchRolesByFilter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             for_subadmin: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -277,6 +289,7 @@ impl RolesApi {
     ) -> UpdateAttributeKeyAndValueToRole {
         UpdateAttributeKeyAndValueToRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attribute_key: attribute_key.into(),
             attribute_value: attribute_value.into(),
@@ -296,6 +309,7 @@ impl RolesApi {
     ) -> UpdateRolesMetadataByFilter {
         UpdateRolesMetadataByFilter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_metadata_bulk_update_by_filter_request,
         }
     }
@@ -313,6 +327,7 @@ impl RolesApi {
     ) -> UpdateRolesMetadataByIds {
         UpdateRolesMetadataByIds {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_metadata_bulk_update_by_id_request,
         }
     }
@@ -330,6 +345,7 @@ impl RolesApi {
     ) -> UpdateRolesMetadataByQuery {
         UpdateRolesMetadataByQuery {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_metadata_bulk_update_by_query_request,
         }
     }
@@ -340,9 +356,25 @@ impl RolesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role: crate::models::Role,
 }
 impl CreateRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -353,7 +385,7 @@ impl CreateRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.role);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -384,6 +416,14 @@ impl CreateRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateRoleError>> {
+        self.client.execute::<CreateRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::create_role`], one variant per declared status.
@@ -427,9 +467,25 @@ impl rt::ErrorBody for CreateRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBulkRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_bulk_delete_request: crate::models::RoleBulkDeleteRequest,
 }
 impl DeleteBulkRoles {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -440,7 +496,7 @@ impl DeleteBulkRoles {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.role_bulk_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -477,6 +533,14 @@ impl DeleteBulkRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteBulkRolesError>> {
+        self.client.execute::<DeleteBulkRolesError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::delete_bulk_roles`], one variant per declared status.
@@ -520,11 +584,27 @@ impl rt::ErrorBody for DeleteBulkRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMetadataFromRoleByKeyAndValue {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attribute_key: ::std::string::String,
     attribute_value: ::std::string::String,
 }
 impl DeleteMetadataFromRoleByKeyAndValue {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -541,7 +621,7 @@ impl DeleteMetadataFromRoleByKeyAndValue {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -576,6 +656,19 @@ impl DeleteMetadataFromRoleByKeyAndValue {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteMetadataFromRoleByKeyAndValueError>,
+    > {
+        self.client
+            .execute::<DeleteMetadataFromRoleByKeyAndValueError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`RolesApi::delete_metadata_from_role_by_key_and_value`], one variant per declared status.
@@ -619,9 +712,25 @@ impl rt::ErrorBody for DeleteMetadataFromRoleByKeyAndValueError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -634,7 +743,7 @@ impl DeleteRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteRoleError>> {
@@ -661,6 +770,14 @@ impl DeleteRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteRoleError>> {
+        self.client.execute::<DeleteRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::delete_role`], one variant per declared status.
@@ -704,8 +821,24 @@ impl rt::ErrorBody for DeleteRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBulkUpdateStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetBulkUpdateStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -715,7 +848,7 @@ impl GetBulkUpdateStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -759,6 +892,14 @@ impl GetBulkUpdateStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetBulkUpdateStatusError>> {
+        self.client.execute::<GetBulkUpdateStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`RolesApi::get_bulk_update_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -801,8 +942,24 @@ impl rt::ErrorBody for GetBulkUpdateStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBulkUpdateStatusById {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetBulkUpdateStatusById {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -814,7 +971,7 @@ impl GetBulkUpdateStatusById {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -858,6 +1015,14 @@ impl GetBulkUpdateStatusById {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetBulkUpdateStatusByIdError>> {
+        self.client.execute::<GetBulkUpdateStatusByIdError>(self.request()).await
+    }
 }
 /// The error bodies of [`RolesApi::get_bulk_update_status_by_id`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -900,9 +1065,25 @@ impl rt::ErrorBody for GetBulkUpdateStatusByIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -915,7 +1096,7 @@ impl GetRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -942,6 +1123,14 @@ impl GetRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleError>> {
+        self.client.execute::<GetRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::get_role`], one variant per declared status.
@@ -985,6 +1174,7 @@ impl rt::ErrorBody for GetRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleAssignedIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1048,6 +1238,21 @@ impl GetRoleAssignedIdentities {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1075,7 +1280,7 @@ impl GetRoleAssignedIdentities {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1118,6 +1323,14 @@ impl GetRoleAssignedIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleAssignedIdentitiesError>> {
+        self.client.execute::<GetRoleAssignedIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1189,6 +1402,7 @@ impl rt::ErrorBody for GetRoleAssignedIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1260,6 +1474,21 @@ impl GetRoleEntitlements {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1287,7 +1516,7 @@ impl GetRoleEntitlements {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1330,6 +1559,14 @@ impl GetRoleEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleEntitlementsError>> {
+        self.client.execute::<GetRoleEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1401,6 +1638,7 @@ impl rt::ErrorBody for GetRoleEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     for_subadmin: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1497,6 +1735,21 @@ impl ListRoles {
         self.include_unsegmented = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1532,7 +1785,7 @@ impl ListRoles {
             request = request
                 .query("include-unsegmented", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1568,6 +1821,14 @@ impl ListRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListRolesError>> {
+        self.client.execute::<ListRolesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1637,10 +1898,26 @@ impl rt::ErrorBody for ListRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1654,7 +1931,7 @@ impl PatchRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1685,6 +1962,14 @@ impl PatchRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchRoleError>> {
+        self.client.execute::<PatchRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::patch_role`], one variant per declared status.
@@ -1728,6 +2013,7 @@ impl rt::ErrorBody for PatchRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchRolesByFilter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     for_subadmin: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1806,6 +2092,21 @@ impl SearchRolesByFilter {
         self.role_list_filter_dto = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1841,7 +2142,7 @@ impl SearchRolesByFilter {
         if let ::std::option::Option::Some(body) = &self.role_list_filter_dto {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1878,6 +2179,14 @@ impl SearchRolesByFilter {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchRolesByFilterError>> {
+        self.client.execute::<SearchRolesByFilterError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::search_roles_by_filter`], one variant per declared status.
@@ -1921,11 +2230,27 @@ impl rt::ErrorBody for SearchRolesByFilterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAttributeKeyAndValueToRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attribute_key: ::std::string::String,
     attribute_value: ::std::string::String,
 }
 impl UpdateAttributeKeyAndValueToRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1942,7 +2267,7 @@ impl UpdateAttributeKeyAndValueToRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1986,6 +2311,19 @@ impl UpdateAttributeKeyAndValueToRole {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateAttributeKeyAndValueToRoleError>,
+    > {
+        self.client
+            .execute::<UpdateAttributeKeyAndValueToRoleError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`RolesApi::update_attribute_key_and_value_to_role`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2028,9 +2366,25 @@ impl rt::ErrorBody for UpdateAttributeKeyAndValueToRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRolesMetadataByFilter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_metadata_bulk_update_by_filter_request: crate::models::RoleMetadataBulkUpdateByFilterRequest,
 }
 impl UpdateRolesMetadataByFilter {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2047,7 +2401,7 @@ impl UpdateRolesMetadataByFilter {
                 "application/json",
                 &self.role_metadata_bulk_update_by_filter_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2091,6 +2445,17 @@ impl UpdateRolesMetadataByFilter {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateRolesMetadataByFilterError>,
+    > {
+        self.client.execute::<UpdateRolesMetadataByFilterError>(self.request()).await
+    }
 }
 /// The error bodies of [`RolesApi::update_roles_metadata_by_filter`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2133,9 +2498,25 @@ impl rt::ErrorBody for UpdateRolesMetadataByFilterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRolesMetadataByIds {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_metadata_bulk_update_by_id_request: crate::models::RoleMetadataBulkUpdateByIdRequest,
 }
 impl UpdateRolesMetadataByIds {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2152,7 +2533,7 @@ impl UpdateRolesMetadataByIds {
                 "application/json",
                 &self.role_metadata_bulk_update_by_id_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2196,6 +2577,14 @@ impl UpdateRolesMetadataByIds {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateRolesMetadataByIdsError>> {
+        self.client.execute::<UpdateRolesMetadataByIdsError>(self.request()).await
+    }
 }
 /// The error bodies of [`RolesApi::update_roles_metadata_by_ids`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2238,9 +2627,25 @@ impl rt::ErrorBody for UpdateRolesMetadataByIdsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRolesMetadataByQuery {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_metadata_bulk_update_by_query_request: crate::models::RoleMetadataBulkUpdateByQueryRequest,
 }
 impl UpdateRolesMetadataByQuery {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2257,7 +2662,7 @@ impl UpdateRolesMetadataByQuery {
                 "application/json",
                 &self.role_metadata_bulk_update_by_query_request,
             );
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2300,6 +2705,17 @@ impl UpdateRolesMetadataByQuery {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateRolesMetadataByQueryError>,
+    > {
+        self.client.execute::<UpdateRolesMetadataByQueryError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::update_roles_metadata_by_query`], one variant per declared status.

@@ -48,6 +48,7 @@ impl ScheduledSearchApi {
     ) -> CreateScheduledSearch {
         CreateScheduledSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_scheduled_search_request,
         }
     }
@@ -62,6 +63,7 @@ impl ScheduledSearchApi {
     ) -> DeleteScheduledSearch {
         DeleteScheduledSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -76,6 +78,7 @@ impl ScheduledSearchApi {
     ) -> GetScheduledSearch {
         GetScheduledSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -87,6 +90,7 @@ impl ScheduledSearchApi {
     pub fn list_scheduled_search(&self) -> ListScheduledSearch {
         ListScheduledSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -105,6 +109,7 @@ impl ScheduledSearchApi {
     ) -> UnsubscribeScheduledSearch {
         UnsubscribeScheduledSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             typed_reference,
         }
@@ -121,6 +126,7 @@ impl ScheduledSearchApi {
     ) -> UpdateScheduledSearch {
         UpdateScheduledSearch {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             scheduled_search,
         }
@@ -132,9 +138,25 @@ impl ScheduledSearchApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScheduledSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_scheduled_search_request: crate::models::CreateScheduledSearchRequest,
 }
 impl CreateScheduledSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -146,7 +168,7 @@ impl CreateScheduledSearch {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.create_scheduled_search_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -189,6 +211,14 @@ impl CreateScheduledSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateScheduledSearchError>> {
+        self.client.execute::<CreateScheduledSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`ScheduledSearchApi::create_scheduled_search`], one variant per declared status.
@@ -235,9 +265,25 @@ impl rt::ErrorBody for CreateScheduledSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScheduledSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteScheduledSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -250,7 +296,7 @@ impl DeleteScheduledSearch {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -285,6 +331,14 @@ impl DeleteScheduledSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteScheduledSearchError>> {
+        self.client.execute::<DeleteScheduledSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`ScheduledSearchApi::delete_scheduled_search`], one variant per declared status.
@@ -331,9 +385,25 @@ impl rt::ErrorBody for DeleteScheduledSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetScheduledSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetScheduledSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -346,7 +416,7 @@ impl GetScheduledSearch {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -386,6 +456,14 @@ impl GetScheduledSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetScheduledSearchError>> {
+        self.client.execute::<GetScheduledSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`ScheduledSearchApi::get_scheduled_search`], one variant per declared status.
@@ -432,6 +510,7 @@ impl rt::ErrorBody for GetScheduledSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScheduledSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -479,6 +558,21 @@ impl ListScheduledSearch {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -500,7 +594,7 @@ impl ListScheduledSearch {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -543,6 +637,14 @@ impl ListScheduledSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListScheduledSearchError>> {
+        self.client.execute::<ListScheduledSearchError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -617,10 +719,26 @@ impl rt::ErrorBody for ListScheduledSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnsubscribeScheduledSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     typed_reference: crate::models::TypedReference,
 }
 impl UnsubscribeScheduledSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -634,7 +752,7 @@ impl UnsubscribeScheduledSearch {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.typed_reference);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -669,6 +787,17 @@ impl UnsubscribeScheduledSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UnsubscribeScheduledSearchError>,
+    > {
+        self.client.execute::<UnsubscribeScheduledSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`ScheduledSearchApi::unsubscribe_scheduled_search`], one variant per declared status.
@@ -706,10 +835,26 @@ impl rt::ErrorBody for UnsubscribeScheduledSearchError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateScheduledSearch {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     scheduled_search: crate::models::ScheduledSearch,
 }
 impl UpdateScheduledSearch {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -723,7 +868,7 @@ impl UpdateScheduledSearch {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.scheduled_search);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -766,6 +911,14 @@ impl UpdateScheduledSearch {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateScheduledSearchError>> {
+        self.client.execute::<UpdateScheduledSearchError>(self.request()).await
     }
 }
 /// The error bodies of [`ScheduledSearchApi::update_scheduled_search`], one variant per declared status.

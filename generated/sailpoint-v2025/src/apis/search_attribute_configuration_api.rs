@@ -41,6 +41,7 @@ impl SearchAttributeConfigurationApi {
     ) -> CreateSearchAttributeConfig {
         CreateSearchAttributeConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             search_attribute_config,
         }
     }
@@ -55,6 +56,7 @@ impl SearchAttributeConfigurationApi {
     ) -> DeleteSearchAttributeConfig {
         DeleteSearchAttributeConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
         }
     }
@@ -66,6 +68,7 @@ impl SearchAttributeConfigurationApi {
     pub fn get_search_attribute_config(&self) -> GetSearchAttributeConfig {
         GetSearchAttributeConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
         }
@@ -81,6 +84,7 @@ impl SearchAttributeConfigurationApi {
     ) -> GetSingleSearchAttributeConfig {
         GetSingleSearchAttributeConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
         }
     }
@@ -98,6 +102,7 @@ impl SearchAttributeConfigurationApi {
     ) -> PatchSearchAttributeConfig {
         PatchSearchAttributeConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             name: name.into(),
             request_body,
         }
@@ -109,9 +114,25 @@ impl SearchAttributeConfigurationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSearchAttributeConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     search_attribute_config: crate::models::SearchAttributeConfig,
 }
 impl CreateSearchAttributeConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -122,7 +143,7 @@ impl CreateSearchAttributeConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.search_attribute_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -171,6 +192,17 @@ impl CreateSearchAttributeConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateSearchAttributeConfigError>,
+    > {
+        self.client.execute::<CreateSearchAttributeConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`SearchAttributeConfigurationApi::create_search_attribute_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -216,9 +248,25 @@ impl rt::ErrorBody for CreateSearchAttributeConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSearchAttributeConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
 }
 impl DeleteSearchAttributeConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -231,7 +279,7 @@ impl DeleteSearchAttributeConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -266,6 +314,17 @@ impl DeleteSearchAttributeConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteSearchAttributeConfigError>,
+    > {
+        self.client.execute::<DeleteSearchAttributeConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SearchAttributeConfigurationApi::delete_search_attribute_config`], one variant per declared status.
@@ -309,6 +368,7 @@ impl rt::ErrorBody for DeleteSearchAttributeConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSearchAttributeConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
 }
@@ -329,6 +389,21 @@ impl GetSearchAttributeConfig {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -344,7 +419,7 @@ impl GetSearchAttributeConfig {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -387,6 +462,14 @@ impl GetSearchAttributeConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSearchAttributeConfigError>> {
+        self.client.execute::<GetSearchAttributeConfigError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -461,9 +544,25 @@ impl rt::ErrorBody for GetSearchAttributeConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSingleSearchAttributeConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
 }
 impl GetSingleSearchAttributeConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -476,7 +575,7 @@ impl GetSingleSearchAttributeConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -526,6 +625,17 @@ impl GetSingleSearchAttributeConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSingleSearchAttributeConfigError>,
+    > {
+        self.client.execute::<GetSingleSearchAttributeConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`SearchAttributeConfigurationApi::get_single_search_attribute_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -568,10 +678,26 @@ impl rt::ErrorBody for GetSingleSearchAttributeConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSearchAttributeConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     name: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchSearchAttributeConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -585,7 +711,7 @@ impl PatchSearchAttributeConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -628,6 +754,17 @@ impl PatchSearchAttributeConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchSearchAttributeConfigError>,
+    > {
+        self.client.execute::<PatchSearchAttributeConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SearchAttributeConfigurationApi::patch_search_attribute_config`], one variant per declared status.

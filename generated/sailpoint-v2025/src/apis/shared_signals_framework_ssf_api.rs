@@ -32,6 +32,7 @@ impl SharedSignalsFrameworkSsfApi {
     ) -> CreateStream {
         CreateStream {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_stream_request,
         }
     }
@@ -49,6 +50,7 @@ impl SharedSignalsFrameworkSsfApi {
     ) -> DeleteStream {
         DeleteStream {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             stream_id: stream_id.into(),
         }
     }
@@ -60,6 +62,7 @@ impl SharedSignalsFrameworkSsfApi {
     pub fn get_jwks_data(&self) -> GetJwksData {
         GetJwksData {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get SSF configuration
@@ -70,6 +73,7 @@ impl SharedSignalsFrameworkSsfApi {
     pub fn get_ssf_configuration(&self) -> GetSsfConfiguration {
         GetSsfConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get stream(s)
@@ -85,6 +89,7 @@ impl SharedSignalsFrameworkSsfApi {
     pub fn get_stream(&self) -> GetStream {
         GetStream {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             stream_id: ::std::option::Option::None,
         }
     }
@@ -99,6 +104,7 @@ impl SharedSignalsFrameworkSsfApi {
     ) -> GetStreamStatus {
         GetStreamStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             stream_id: stream_id.into(),
         }
     }
@@ -113,6 +119,7 @@ impl SharedSignalsFrameworkSsfApi {
     ) -> SendStreamVerification {
         SendStreamVerification {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             verification_request,
         }
     }
@@ -129,6 +136,7 @@ impl SharedSignalsFrameworkSsfApi {
     ) -> SetStreamConfiguration {
         SetStreamConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             replace_stream_configuration_request,
         }
     }
@@ -145,6 +153,7 @@ impl SharedSignalsFrameworkSsfApi {
     ) -> UpdateStreamConfiguration {
         UpdateStreamConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             update_stream_configuration_request,
         }
     }
@@ -159,6 +168,7 @@ impl SharedSignalsFrameworkSsfApi {
     ) -> UpdateStreamStatus {
         UpdateStreamStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             update_stream_status_request,
         }
     }
@@ -169,9 +179,25 @@ impl SharedSignalsFrameworkSsfApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateStream {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_stream_request: crate::models::CreateStreamRequest,
 }
 impl CreateStream {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -182,7 +208,7 @@ impl CreateStream {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.create_stream_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -219,6 +245,14 @@ impl CreateStream {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateStreamError>> {
+        self.client.execute::<CreateStreamError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::create_stream`], one variant per declared status.
@@ -262,9 +296,25 @@ impl rt::ErrorBody for CreateStreamError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteStream {
     client: rt::Client,
+    call_options: rt::CallOptions,
     stream_id: ::std::string::String,
 }
 impl DeleteStream {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -276,7 +326,7 @@ impl DeleteStream {
             .accept("application/json");
         request = request
             .query("stream_id", ::std::clone::Clone::clone(&self.stream_id));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteStreamError>> {
@@ -303,6 +353,14 @@ impl DeleteStream {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteStreamError>> {
+        self.client.execute::<DeleteStreamError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::delete_stream`], one variant per declared status.
@@ -349,8 +407,24 @@ impl rt::ErrorBody for DeleteStreamError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetJwksData {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetJwksData {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -360,7 +434,7 @@ impl GetJwksData {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -391,6 +465,14 @@ impl GetJwksData {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetJwksDataError>> {
+        self.client.execute::<GetJwksDataError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::get_jwks_data`], one variant per declared status.
@@ -434,8 +516,24 @@ impl rt::ErrorBody for GetJwksDataError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSsfConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetSsfConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -445,7 +543,7 @@ impl GetSsfConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -489,6 +587,14 @@ impl GetSsfConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSsfConfigurationError>> {
+        self.client.execute::<GetSsfConfigurationError>(self.request()).await
+    }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::get_ssf_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -531,6 +637,7 @@ impl rt::ErrorBody for GetSsfConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetStream {
     client: rt::Client,
+    call_options: rt::CallOptions,
     stream_id: ::std::option::Option<::std::string::String>,
 }
 impl GetStream {
@@ -540,6 +647,21 @@ impl GetStream {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.stream_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -554,7 +676,7 @@ impl GetStream {
         if let ::std::option::Option::Some(value) = &self.stream_id {
             request = request.query("stream_id", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -588,6 +710,14 @@ impl GetStream {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetStreamError>> {
+        self.client.execute::<GetStreamError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::get_stream`], one variant per declared status.
@@ -634,9 +764,25 @@ impl rt::ErrorBody for GetStreamError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetStreamStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     stream_id: ::std::string::String,
 }
 impl GetStreamStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -648,7 +794,7 @@ impl GetStreamStatus {
             .accept("application/json");
         request = request
             .query("stream_id", ::std::clone::Clone::clone(&self.stream_id));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -688,6 +834,14 @@ impl GetStreamStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetStreamStatusError>> {
+        self.client.execute::<GetStreamStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::get_stream_status`], one variant per declared status.
@@ -734,9 +888,25 @@ impl rt::ErrorBody for GetStreamStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendStreamVerification {
     client: rt::Client,
+    call_options: rt::CallOptions,
     verification_request: crate::models::VerificationRequest,
 }
 impl SendStreamVerification {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -747,7 +917,7 @@ impl SendStreamVerification {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.verification_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -782,6 +952,14 @@ impl SendStreamVerification {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SendStreamVerificationError>> {
+        self.client.execute::<SendStreamVerificationError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::send_stream_verification`], one variant per declared status.
@@ -825,9 +1003,25 @@ impl rt::ErrorBody for SendStreamVerificationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetStreamConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     replace_stream_configuration_request: crate::models::ReplaceStreamConfigurationRequest,
 }
 impl SetStreamConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -839,7 +1033,7 @@ impl SetStreamConfiguration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.replace_stream_configuration_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -882,6 +1076,14 @@ impl SetStreamConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetStreamConfigurationError>> {
+        self.client.execute::<SetStreamConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::set_stream_configuration`], one variant per declared status.
@@ -928,9 +1130,25 @@ impl rt::ErrorBody for SetStreamConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateStreamConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     update_stream_configuration_request: crate::models::UpdateStreamConfigurationRequest,
 }
 impl UpdateStreamConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -942,7 +1160,7 @@ impl UpdateStreamConfiguration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.update_stream_configuration_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -985,6 +1203,14 @@ impl UpdateStreamConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateStreamConfigurationError>> {
+        self.client.execute::<UpdateStreamConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::update_stream_configuration`], one variant per declared status.
@@ -1031,9 +1257,25 @@ impl rt::ErrorBody for UpdateStreamConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateStreamStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     update_stream_status_request: crate::models::UpdateStreamStatusRequest,
 }
 impl UpdateStreamStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1045,7 +1287,7 @@ impl UpdateStreamStatus {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.update_stream_status_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1088,6 +1330,14 @@ impl UpdateStreamStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateStreamStatusError>> {
+        self.client.execute::<UpdateStreamStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SharedSignalsFrameworkSsfApi::update_stream_status`], one variant per declared status.

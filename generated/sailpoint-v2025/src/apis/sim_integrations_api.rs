@@ -29,6 +29,7 @@ impl SimIntegrationsApi {
     ) -> CreateSimIntegration {
         CreateSimIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sim_integration_details,
         }
     }
@@ -43,6 +44,7 @@ impl SimIntegrationsApi {
     ) -> DeleteSimIntegration {
         DeleteSimIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -57,6 +59,7 @@ impl SimIntegrationsApi {
     ) -> GetSimIntegration {
         GetSimIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -68,6 +71,7 @@ impl SimIntegrationsApi {
     pub fn get_sim_integrations(&self) -> GetSimIntegrations {
         GetSimIntegrations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Patch a sim beforeprovisioningrule attribute.
@@ -82,6 +86,7 @@ impl SimIntegrationsApi {
     ) -> PatchBeforeProvisioningRule {
         PatchBeforeProvisioningRule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             json_patch,
         }
@@ -98,6 +103,7 @@ impl SimIntegrationsApi {
     ) -> PatchSimAttributes {
         PatchSimAttributes {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             json_patch,
         }
@@ -114,6 +120,7 @@ impl SimIntegrationsApi {
     ) -> PutSimIntegration {
         PutSimIntegration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             sim_integration_details,
         }
@@ -125,9 +132,25 @@ impl SimIntegrationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSimIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sim_integration_details: crate::models::SimIntegrationDetails,
 }
 impl CreateSimIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -139,7 +162,7 @@ impl CreateSimIntegration {
             .accept("application/json");
         request = request.json_body("application/json", &self.sim_integration_details);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -182,6 +205,14 @@ impl CreateSimIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSimIntegrationError>> {
+        self.client.execute::<CreateSimIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`SimIntegrationsApi::create_sim_integration`], one variant per declared status.
@@ -228,9 +259,25 @@ impl rt::ErrorBody for CreateSimIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSimIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSimIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -244,7 +291,7 @@ impl DeleteSimIntegration {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -279,6 +326,14 @@ impl DeleteSimIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSimIntegrationError>> {
+        self.client.execute::<DeleteSimIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`SimIntegrationsApi::delete_sim_integration`], one variant per declared status.
@@ -325,9 +380,25 @@ impl rt::ErrorBody for DeleteSimIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSimIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSimIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -341,7 +412,7 @@ impl GetSimIntegration {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -384,6 +455,14 @@ impl GetSimIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSimIntegrationError>> {
+        self.client.execute::<GetSimIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`SimIntegrationsApi::get_sim_integration`], one variant per declared status.
@@ -430,8 +509,24 @@ impl rt::ErrorBody for GetSimIntegrationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSimIntegrations {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetSimIntegrations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -442,7 +537,7 @@ impl GetSimIntegrations {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -485,6 +580,14 @@ impl GetSimIntegrations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSimIntegrationsError>> {
+        self.client.execute::<GetSimIntegrationsError>(self.request()).await
     }
 }
 /// The error bodies of [`SimIntegrationsApi::get_sim_integrations`], one variant per declared status.
@@ -531,10 +634,26 @@ impl rt::ErrorBody for GetSimIntegrationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchBeforeProvisioningRule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     json_patch: crate::models::JsonPatch,
 }
 impl PatchBeforeProvisioningRule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -549,7 +668,7 @@ impl PatchBeforeProvisioningRule {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.json_patch);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -592,6 +711,17 @@ impl PatchBeforeProvisioningRule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PatchBeforeProvisioningRuleError>,
+    > {
+        self.client.execute::<PatchBeforeProvisioningRuleError>(self.request()).await
     }
 }
 /// The error bodies of [`SimIntegrationsApi::patch_before_provisioning_rule`], one variant per declared status.
@@ -638,10 +768,26 @@ impl rt::ErrorBody for PatchBeforeProvisioningRuleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSimAttributes {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     json_patch: crate::models::JsonPatch,
 }
 impl PatchSimAttributes {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -656,7 +802,7 @@ impl PatchSimAttributes {
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.json_patch);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -699,6 +845,14 @@ impl PatchSimAttributes {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSimAttributesError>> {
+        self.client.execute::<PatchSimAttributesError>(self.request()).await
     }
 }
 /// The error bodies of [`SimIntegrationsApi::patch_sim_attributes`], one variant per declared status.
@@ -745,10 +899,26 @@ impl rt::ErrorBody for PatchSimAttributesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSimIntegration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     sim_integration_details: crate::models::SimIntegrationDetails,
 }
 impl PutSimIntegration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -763,7 +933,7 @@ impl PutSimIntegration {
             .accept("application/json");
         request = request.json_body("application/json", &self.sim_integration_details);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -806,6 +976,14 @@ impl PutSimIntegration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSimIntegrationError>> {
+        self.client.execute::<PutSimIntegrationError>(self.request()).await
     }
 }
 /// The error bodies of [`SimIntegrationsApi::put_sim_integration`], one variant per declared status.

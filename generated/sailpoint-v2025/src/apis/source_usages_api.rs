@@ -25,6 +25,7 @@ impl SourceUsagesApi {
     ) -> GetStatusBySourceId {
         GetStatusBySourceId {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -39,6 +40,7 @@ impl SourceUsagesApi {
     ) -> GetUsagesBySourceId {
         GetUsagesBySourceId {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -53,9 +55,25 @@ impl SourceUsagesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetStatusBySourceId {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetStatusBySourceId {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -69,7 +87,7 @@ impl GetStatusBySourceId {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -113,6 +131,14 @@ impl GetStatusBySourceId {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetStatusBySourceIdError>> {
+        self.client.execute::<GetStatusBySourceIdError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourceUsagesApi::get_status_by_source_id`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -155,6 +181,7 @@ impl rt::ErrorBody for GetStatusBySourceIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUsagesBySourceId {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -199,6 +226,21 @@ impl GetUsagesBySourceId {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -224,7 +266,7 @@ impl GetUsagesBySourceId {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -267,6 +309,14 @@ impl GetUsagesBySourceId {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetUsagesBySourceIdError>> {
+        self.client.execute::<GetUsagesBySourceIdError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

@@ -82,6 +82,7 @@ impl SourcesApi {
     ) -> CreateProvisioningPolicy {
         CreateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             provisioning_policy,
         }
@@ -94,6 +95,7 @@ impl SourcesApi {
     pub fn create_source(&self, source: crate::models::Source) -> CreateSource {
         CreateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             provision_as_csv: ::std::option::Option::None,
             source,
         }
@@ -110,6 +112,7 @@ impl SourcesApi {
     ) -> CreateSourceSchedule {
         CreateSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             source_schedule,
         }
@@ -126,6 +129,7 @@ impl SourcesApi {
     ) -> CreateSourceSchema {
         CreateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema,
         }
@@ -146,6 +150,7 @@ impl SourcesApi {
     ) -> DeleteAccountsAsync {
         DeleteAccountsAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -160,6 +165,7 @@ impl SourcesApi {
     ) -> DeleteNativeChangeDetectionConfig {
         DeleteNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -175,6 +181,7 @@ impl SourcesApi {
     ) -> DeleteProvisioningPolicy {
         DeleteProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -191,6 +198,7 @@ impl SourcesApi {
     ) -> DeleteSource {
         DeleteSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -204,6 +212,7 @@ impl SourcesApi {
     ) -> DeleteSourceSchedule {
         DeleteSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schedule_type,
         }
@@ -218,6 +227,7 @@ impl SourcesApi {
     ) -> DeleteSourceSchema {
         DeleteSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -234,6 +244,7 @@ impl SourcesApi {
     ) -> GetAccountsSchema {
         GetAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -248,6 +259,7 @@ impl SourcesApi {
     ) -> GetCorrelationConfig {
         GetCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -264,6 +276,7 @@ impl SourcesApi {
     ) -> GetEntitlementsSchema {
         GetEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
         }
@@ -279,6 +292,7 @@ impl SourcesApi {
     ) -> GetNativeChangeDetectionConfig {
         GetNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -294,6 +308,7 @@ impl SourcesApi {
     ) -> GetProvisioningPolicy {
         GetProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -309,6 +324,7 @@ impl SourcesApi {
     ) -> GetSource {
         GetSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -323,6 +339,7 @@ impl SourcesApi {
     ) -> GetSourceAttrSyncConfig {
         GetSourceAttrSyncConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -337,6 +354,7 @@ impl SourcesApi {
     ) -> GetSourceConfig {
         GetSourceConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             locale: ::std::option::Option::None,
         }
@@ -352,6 +370,7 @@ impl SourcesApi {
     ) -> GetSourceConnections {
         GetSourceConnections {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -370,6 +389,7 @@ impl SourcesApi {
     ) -> GetSourceEntitlementRequestConfig {
         GetSourceEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -384,6 +404,7 @@ impl SourcesApi {
     ) -> GetSourceHealth {
         GetSourceHealth {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -399,6 +420,7 @@ impl SourcesApi {
     ) -> GetSourceSchedule {
         GetSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schedule_type,
         }
@@ -421,6 +443,7 @@ impl SourcesApi {
     ) -> GetSourceSchedules {
         GetSourceSchedules {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -436,6 +459,7 @@ impl SourcesApi {
     ) -> GetSourceSchema {
         GetSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -451,6 +475,7 @@ impl SourcesApi {
     ) -> GetSourceSchemas {
         GetSourceSchemas {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             include_types: ::std::option::Option::None,
             include_names: ::std::option::Option::None,
@@ -469,6 +494,7 @@ impl SourcesApi {
     ) -> ImportAccounts {
         ImportAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -491,6 +517,7 @@ impl SourcesApi {
     ) -> ImportAccountsSchema {
         ImportAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: body.into(),
         }
@@ -507,6 +534,7 @@ impl SourcesApi {
     ) -> ImportConnectorFile {
         ImportConnectorFile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: body.into(),
         }
@@ -525,6 +553,7 @@ impl SourcesApi {
     ) -> ImportEntitlements {
         ImportEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: ::std::option::Option::None,
         }
@@ -547,6 +576,7 @@ impl SourcesApi {
     ) -> ImportEntitlementsSchema {
         ImportEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
             body: body.into(),
@@ -563,6 +593,7 @@ impl SourcesApi {
     ) -> ImportUncorrelatedAccounts {
         ImportUncorrelatedAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: ::std::option::Option::None,
         }
@@ -579,6 +610,7 @@ impl SourcesApi {
     ) -> ListPasswordPolicyHoldersOnSource {
         ListPasswordPolicyHoldersOnSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -596,6 +628,7 @@ impl SourcesApi {
     ) -> ListProvisioningPolicies {
         ListProvisioningPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -607,6 +640,7 @@ impl SourcesApi {
     pub fn list_sources(&self) -> ListSources {
         ListSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -627,6 +661,7 @@ impl SourcesApi {
     ) -> PingCluster {
         PingCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -642,6 +677,7 @@ impl SourcesApi {
     ) -> PutCorrelationConfig {
         PutCorrelationConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             correlation_config,
         }
@@ -658,6 +694,7 @@ impl SourcesApi {
     ) -> PutNativeChangeDetectionConfig {
         PutNativeChangeDetectionConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             native_change_detection_config,
         }
@@ -677,6 +714,7 @@ impl SourcesApi {
     ) -> PutProvisioningPolicy {
         PutProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             provisioning_policy,
@@ -705,6 +743,7 @@ impl SourcesApi {
     ) -> PutSource {
         PutSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             source,
         }
@@ -721,6 +760,7 @@ impl SourcesApi {
     ) -> PutSourceAttrSyncConfig {
         PutSourceAttrSyncConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             attr_sync_source_config,
         }
@@ -747,6 +787,7 @@ impl SourcesApi {
     ) -> PutSourceSchema {
         PutSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             schema,
@@ -764,6 +805,7 @@ impl SourcesApi {
     ) -> SearchResourceObjects {
         SearchResourceObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             resource_objects_request,
         }
@@ -779,6 +821,7 @@ impl SourcesApi {
     ) -> SyncAttributesForSource {
         SyncAttributesForSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -793,6 +836,7 @@ impl SourcesApi {
     ) -> TestSourceConfiguration {
         TestSourceConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -807,6 +851,7 @@ impl SourcesApi {
     ) -> TestSourceConnection {
         TestSourceConnection {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -823,6 +868,7 @@ impl SourcesApi {
     ) -> UpdatePasswordPolicyHolders {
         UpdatePasswordPolicyHolders {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             password_policy_holders_dto,
         }
@@ -839,6 +885,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPoliciesInBulk {
         UpdateProvisioningPoliciesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             request_body,
         }
@@ -858,6 +905,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPolicy {
         UpdateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             request_body,
@@ -889,6 +937,7 @@ impl SourcesApi {
     ) -> UpdateSource {
         UpdateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -909,6 +958,7 @@ impl SourcesApi {
     ) -> UpdateSourceEntitlementRequestConfig {
         UpdateSourceEntitlementRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             source_entitlement_request_config,
         }
@@ -930,6 +980,7 @@ impl SourcesApi {
     ) -> UpdateSourceSchedule {
         UpdateSourceSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schedule_type,
             request_body,
@@ -976,6 +1027,7 @@ impl SourcesApi {
     ) -> UpdateSourceSchema {
         UpdateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             request_body,
@@ -988,10 +1040,26 @@ impl SourcesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     provisioning_policy: crate::models::ProvisioningPolicy,
 }
 impl CreateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1006,7 +1074,7 @@ impl CreateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1049,6 +1117,14 @@ impl CreateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateProvisioningPolicyError>> {
+        self.client.execute::<CreateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_provisioning_policy`], one variant per declared status.
@@ -1095,6 +1171,7 @@ impl rt::ErrorBody for CreateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     provision_as_csv: ::std::option::Option<bool>,
     source: crate::models::Source,
 }
@@ -1102,6 +1179,21 @@ impl CreateSource {
     /// If this parameter is `true`, it configures the source as a Delimited File (CSV) source. Setting this to `true` will automatically set the `type` of the source to `DelimitedFile`.  You must use this query parameter to create a Delimited File source as you would in the UI.  If you don't set this query parameter and you attempt to set the `type` attribute directly, the request won't correctly generate the source.
     pub fn provision_as_csv(mut self, value: bool) -> Self {
         self.provision_as_csv = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1118,7 +1210,7 @@ impl CreateSource {
                 .query("provisionAsCsv", ::std::string::ToString::to_string(value));
         }
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1149,6 +1241,14 @@ impl CreateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceError>> {
+        self.client.execute::<CreateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source`], one variant per declared status.
@@ -1192,10 +1292,26 @@ impl rt::ErrorBody for CreateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     source_schedule: crate::models::SourceSchedule,
 }
 impl CreateSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1210,7 +1326,7 @@ impl CreateSourceSchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source_schedule);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1250,6 +1366,14 @@ impl CreateSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceScheduleError>> {
+        self.client.execute::<CreateSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source_schedule`], one variant per declared status.
@@ -1293,10 +1417,26 @@ impl rt::ErrorBody for CreateSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl CreateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1311,7 +1451,7 @@ impl CreateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1348,6 +1488,14 @@ impl CreateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceSchemaError>> {
+        self.client.execute::<CreateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source_schema`], one variant per declared status.
@@ -1391,9 +1539,25 @@ impl rt::ErrorBody for CreateSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccountsAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccountsAsync {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1406,7 +1570,7 @@ impl DeleteAccountsAsync {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1446,6 +1610,14 @@ impl DeleteAccountsAsync {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountsAsyncError>> {
+        self.client.execute::<DeleteAccountsAsyncError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_accounts_async`], one variant per declared status.
@@ -1489,9 +1661,25 @@ impl rt::ErrorBody for DeleteAccountsAsyncError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl DeleteNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1505,7 +1693,7 @@ impl DeleteNativeChangeDetectionConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1540,6 +1728,19 @@ impl DeleteNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteNativeChangeDetectionConfigError>,
+    > {
+        self.client
+            .execute::<DeleteNativeChangeDetectionConfigError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::delete_native_change_detection_config`], one variant per declared status.
@@ -1586,10 +1787,26 @@ impl rt::ErrorBody for DeleteNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl DeleteProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1605,7 +1822,7 @@ impl DeleteProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1640,6 +1857,14 @@ impl DeleteProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteProvisioningPolicyError>> {
+        self.client.execute::<DeleteProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_provisioning_policy`], one variant per declared status.
@@ -1686,9 +1911,25 @@ impl rt::ErrorBody for DeleteProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1701,7 +1942,7 @@ impl DeleteSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1738,6 +1979,14 @@ impl DeleteSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceError>> {
+        self.client.execute::<DeleteSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source`], one variant per declared status.
@@ -1784,10 +2033,26 @@ impl rt::ErrorBody for DeleteSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schedule_type: crate::models::DeleteSourceScheduleScheduleType,
 }
 impl DeleteSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1803,7 +2068,7 @@ impl DeleteSourceSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1838,6 +2103,14 @@ impl DeleteSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceScheduleError>> {
+        self.client.execute::<DeleteSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source_schedule`], one variant per declared status.
@@ -1884,10 +2157,26 @@ impl rt::ErrorBody for DeleteSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl DeleteSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1902,7 +2191,7 @@ impl DeleteSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1934,6 +2223,14 @@ impl DeleteSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceSchemaError>> {
+        self.client.execute::<DeleteSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source_schema`], one variant per declared status.
@@ -1980,9 +2277,25 @@ impl rt::ErrorBody for DeleteSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1995,7 +2308,7 @@ impl GetAccountsSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2034,6 +2347,14 @@ impl GetAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountsSchemaError>> {
+        self.client.execute::<GetAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_accounts_schema`], one variant per declared status.
@@ -2080,9 +2401,25 @@ impl rt::ErrorBody for GetAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2095,7 +2432,7 @@ impl GetCorrelationConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2138,6 +2475,14 @@ impl GetCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCorrelationConfigError>> {
+        self.client.execute::<GetCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_correlation_config`], one variant per declared status.
@@ -2184,6 +2529,7 @@ impl rt::ErrorBody for GetCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
 }
@@ -2194,6 +2540,21 @@ impl GetEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2211,7 +2572,7 @@ impl GetEntitlementsSchema {
         if let ::std::option::Option::Some(value) = &self.schema_name {
             request = request.query("schemaName", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2250,6 +2611,14 @@ impl GetEntitlementsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetEntitlementsSchemaError>> {
+        self.client.execute::<GetEntitlementsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_entitlements_schema`], one variant per declared status.
@@ -2296,9 +2665,25 @@ impl rt::ErrorBody for GetEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2312,7 +2697,7 @@ impl GetNativeChangeDetectionConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2355,6 +2740,17 @@ impl GetNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetNativeChangeDetectionConfigError>,
+    > {
+        self.client.execute::<GetNativeChangeDetectionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_native_change_detection_config`], one variant per declared status.
@@ -2401,10 +2797,26 @@ impl rt::ErrorBody for GetNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl GetProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2420,7 +2832,7 @@ impl GetProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2463,6 +2875,14 @@ impl GetProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetProvisioningPolicyError>> {
+        self.client.execute::<GetProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_provisioning_policy`], one variant per declared status.
@@ -2509,9 +2929,25 @@ impl rt::ErrorBody for GetProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2524,7 +2960,7 @@ impl GetSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2555,6 +2991,14 @@ impl GetSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceError>> {
+        self.client.execute::<GetSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source`], one variant per declared status.
@@ -2601,9 +3045,25 @@ impl rt::ErrorBody for GetSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceAttrSyncConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSourceAttrSyncConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2617,7 +3077,7 @@ impl GetSourceAttrSyncConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2660,6 +3120,14 @@ impl GetSourceAttrSyncConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceAttrSyncConfigError>> {
+        self.client.execute::<GetSourceAttrSyncConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_attr_sync_config`], one variant per declared status.
@@ -2706,6 +3174,7 @@ impl rt::ErrorBody for GetSourceAttrSyncConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     locale: ::std::option::Option<crate::models::GetSourceConfigLocale>,
 }
@@ -2713,6 +3182,21 @@ impl GetSourceConfig {
     /// The locale to apply to the config. If no viable locale is given, it will default to "en"
     pub fn locale(mut self, value: crate::models::GetSourceConfigLocale) -> Self {
         self.locale = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2730,7 +3214,7 @@ impl GetSourceConfig {
         if let ::std::option::Option::Some(value) = &self.locale {
             request = request.query("locale", crate::apis::parameter_text(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2769,6 +3253,14 @@ impl GetSourceConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceConfigError>> {
+        self.client.execute::<GetSourceConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_config`], one variant per declared status.
@@ -2815,9 +3307,25 @@ impl rt::ErrorBody for GetSourceConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceConnections {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceConnections {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2831,7 +3339,7 @@ impl GetSourceConnections {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2874,6 +3382,14 @@ impl GetSourceConnections {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceConnectionsError>> {
+        self.client.execute::<GetSourceConnectionsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_connections`], one variant per declared status.
@@ -2920,9 +3436,25 @@ impl rt::ErrorBody for GetSourceConnectionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSourceEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2935,7 +3467,7 @@ impl GetSourceEntitlementRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2979,6 +3511,19 @@ impl GetSourceEntitlementRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSourceEntitlementRequestConfigError>,
+    > {
+        self.client
+            .execute::<GetSourceEntitlementRequestConfigError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`SourcesApi::get_source_entitlement_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3021,9 +3566,25 @@ impl rt::ErrorBody for GetSourceEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceHealth {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceHealth {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3037,7 +3598,7 @@ impl GetSourceHealth {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3076,6 +3637,14 @@ impl GetSourceHealth {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceHealthError>> {
+        self.client.execute::<GetSourceHealthError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_health`], one variant per declared status.
@@ -3122,10 +3691,26 @@ impl rt::ErrorBody for GetSourceHealthError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schedule_type: crate::models::GetSourceScheduleScheduleType,
 }
 impl GetSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3141,7 +3726,7 @@ impl GetSourceSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3180,6 +3765,14 @@ impl GetSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceScheduleError>> {
+        self.client.execute::<GetSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schedule`], one variant per declared status.
@@ -3226,9 +3819,25 @@ impl rt::ErrorBody for GetSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchedules {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceSchedules {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3242,7 +3851,7 @@ impl GetSourceSchedules {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3285,6 +3894,14 @@ impl GetSourceSchedules {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchedulesError>> {
+        self.client.execute::<GetSourceSchedulesError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schedules`], one variant per declared status.
@@ -3331,10 +3948,26 @@ impl rt::ErrorBody for GetSourceSchedulesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl GetSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3349,7 +3982,7 @@ impl GetSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3383,6 +4016,14 @@ impl GetSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemaError>> {
+        self.client.execute::<GetSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schema`], one variant per declared status.
@@ -3429,6 +4070,7 @@ impl rt::ErrorBody for GetSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchemas {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     include_types: ::std::option::Option<crate::models::GetSourceSchemasIncludeTypes>,
     include_names: ::std::option::Option<::std::string::String>,
@@ -3451,6 +4093,21 @@ impl GetSourceSchemas {
         self.include_names = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3471,7 +4128,7 @@ impl GetSourceSchemas {
         if let ::std::option::Option::Some(value) = &self.include_names {
             request = request.query("include-names", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3514,6 +4171,14 @@ impl GetSourceSchemas {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemasError>> {
+        self.client.execute::<GetSourceSchemasError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schemas`], one variant per declared status.
@@ -3560,6 +4225,7 @@ impl rt::ErrorBody for GetSourceSchemasError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -3567,6 +4233,21 @@ impl ImportAccounts {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -3585,7 +4266,7 @@ impl ImportAccounts {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3621,6 +4302,14 @@ impl ImportAccounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportAccountsError>> {
+        self.client.execute::<ImportAccountsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_accounts`], one variant per declared status.
@@ -3664,10 +4353,26 @@ impl rt::ErrorBody for ImportAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3682,7 +4387,7 @@ impl ImportAccountsSchema {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3719,6 +4424,14 @@ impl ImportAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportAccountsSchemaError>> {
+        self.client.execute::<ImportAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_accounts_schema`], one variant per declared status.
@@ -3762,10 +4475,26 @@ impl rt::ErrorBody for ImportAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportConnectorFile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportConnectorFile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3781,7 +4510,7 @@ impl ImportConnectorFile {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3818,6 +4547,14 @@ impl ImportConnectorFile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportConnectorFileError>> {
+        self.client.execute::<ImportConnectorFileError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_connector_file`], one variant per declared status.
@@ -3861,6 +4598,7 @@ impl rt::ErrorBody for ImportConnectorFileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -3868,6 +4606,21 @@ impl ImportEntitlements {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -3887,7 +4640,7 @@ impl ImportEntitlements {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3931,6 +4684,14 @@ impl ImportEntitlements {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportEntitlementsError>> {
+        self.client.execute::<ImportEntitlementsError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourcesApi::import_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -3973,6 +4734,7 @@ impl rt::ErrorBody for ImportEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
     body: rt::Bytes,
@@ -3984,6 +4746,21 @@ impl ImportEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -4003,7 +4780,7 @@ impl ImportEntitlementsSchema {
         }
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4042,6 +4819,14 @@ impl ImportEntitlementsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportEntitlementsSchemaError>> {
+        self.client.execute::<ImportEntitlementsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_entitlements_schema`], one variant per declared status.
@@ -4085,6 +4870,7 @@ impl rt::ErrorBody for ImportEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportUncorrelatedAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: ::std::option::Option<rt::Bytes>,
 }
@@ -4092,6 +4878,21 @@ impl ImportUncorrelatedAccounts {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -4110,7 +4911,7 @@ impl ImportUncorrelatedAccounts {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4154,6 +4955,17 @@ impl ImportUncorrelatedAccounts {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ImportUncorrelatedAccountsError>,
+    > {
+        self.client.execute::<ImportUncorrelatedAccountsError>(self.request()).await
+    }
 }
 /// The error bodies of [`SourcesApi::import_uncorrelated_accounts`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -4196,6 +5008,7 @@ impl rt::ErrorBody for ImportUncorrelatedAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPasswordPolicyHoldersOnSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -4229,6 +5042,21 @@ impl ListPasswordPolicyHoldersOnSource {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4251,7 +5079,7 @@ impl ListPasswordPolicyHoldersOnSource {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4294,6 +5122,19 @@ impl ListPasswordPolicyHoldersOnSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListPasswordPolicyHoldersOnSourceError>,
+    > {
+        self.client
+            .execute::<ListPasswordPolicyHoldersOnSourceError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::list_password_policy_holders_on_source`], one variant per declared status.
@@ -4340,9 +5181,25 @@ impl rt::ErrorBody for ListPasswordPolicyHoldersOnSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListProvisioningPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl ListProvisioningPolicies {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4356,7 +5213,7 @@ impl ListProvisioningPolicies {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4399,6 +5256,14 @@ impl ListProvisioningPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListProvisioningPoliciesError>> {
+        self.client.execute::<ListProvisioningPoliciesError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::list_provisioning_policies`], one variant per declared status.
@@ -4445,6 +5310,7 @@ impl rt::ErrorBody for ListProvisioningPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -4547,6 +5413,21 @@ impl ListSources {
         self.include_idn_source = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4578,7 +5459,7 @@ impl ListSources {
             request = request
                 .query("includeIDNSource", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4615,6 +5496,14 @@ impl ListSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSourcesError>> {
+        self.client.execute::<ListSourcesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -4687,9 +5576,25 @@ impl rt::ErrorBody for ListSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PingCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl PingCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4703,7 +5608,7 @@ impl PingCluster {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4737,6 +5642,14 @@ impl PingCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PingClusterError>> {
+        self.client.execute::<PingClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::ping_cluster`], one variant per declared status.
@@ -4783,10 +5696,26 @@ impl rt::ErrorBody for PingClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutCorrelationConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     correlation_config: crate::models::CorrelationConfig,
 }
 impl PutCorrelationConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4800,7 +5729,7 @@ impl PutCorrelationConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.correlation_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4843,6 +5772,14 @@ impl PutCorrelationConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutCorrelationConfigError>> {
+        self.client.execute::<PutCorrelationConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_correlation_config`], one variant per declared status.
@@ -4889,10 +5826,26 @@ impl rt::ErrorBody for PutCorrelationConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutNativeChangeDetectionConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     native_change_detection_config: crate::models::NativeChangeDetectionConfig,
 }
 impl PutNativeChangeDetectionConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -4908,7 +5861,7 @@ impl PutNativeChangeDetectionConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.native_change_detection_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -4951,6 +5904,17 @@ impl PutNativeChangeDetectionConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutNativeChangeDetectionConfigError>,
+    > {
+        self.client.execute::<PutNativeChangeDetectionConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_native_change_detection_config`], one variant per declared status.
@@ -4997,11 +5961,27 @@ impl rt::ErrorBody for PutNativeChangeDetectionConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     provisioning_policy: crate::models::ProvisioningPolicy,
 }
 impl PutProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5018,7 +5998,7 @@ impl PutProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5061,6 +6041,14 @@ impl PutProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutProvisioningPolicyError>> {
+        self.client.execute::<PutProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_provisioning_policy`], one variant per declared status.
@@ -5107,10 +6095,26 @@ impl rt::ErrorBody for PutProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     source: crate::models::Source,
 }
 impl PutSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5124,7 +6128,7 @@ impl PutSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5155,6 +6159,14 @@ impl PutSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceError>> {
+        self.client.execute::<PutSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source`], one variant per declared status.
@@ -5201,10 +6213,26 @@ impl rt::ErrorBody for PutSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSourceAttrSyncConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     attr_sync_source_config: crate::models::AttrSyncSourceConfig,
 }
 impl PutSourceAttrSyncConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5219,7 +6247,7 @@ impl PutSourceAttrSyncConfig {
             .accept("application/json");
         request = request.json_body("application/json", &self.attr_sync_source_config);
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5262,6 +6290,14 @@ impl PutSourceAttrSyncConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceAttrSyncConfigError>> {
+        self.client.execute::<PutSourceAttrSyncConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source_attr_sync_config`], one variant per declared status.
@@ -5308,11 +6344,27 @@ impl rt::ErrorBody for PutSourceAttrSyncConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl PutSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5328,7 +6380,7 @@ impl PutSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5362,6 +6414,14 @@ impl PutSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceSchemaError>> {
+        self.client.execute::<PutSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source_schema`], one variant per declared status.
@@ -5408,10 +6468,26 @@ impl rt::ErrorBody for PutSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchResourceObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     resource_objects_request: crate::models::ResourceObjectsRequest,
 }
 impl SearchResourceObjects {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5426,7 +6502,7 @@ impl SearchResourceObjects {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.resource_objects_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5469,6 +6545,14 @@ impl SearchResourceObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchResourceObjectsError>> {
+        self.client.execute::<SearchResourceObjectsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::search_resource_objects`], one variant per declared status.
@@ -5515,9 +6599,25 @@ impl rt::ErrorBody for SearchResourceObjectsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncAttributesForSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl SyncAttributesForSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5531,7 +6631,7 @@ impl SyncAttributesForSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.experimental();
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5574,6 +6674,14 @@ impl SyncAttributesForSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SyncAttributesForSourceError>> {
+        self.client.execute::<SyncAttributesForSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::sync_attributes_for_source`], one variant per declared status.
@@ -5620,9 +6728,25 @@ impl rt::ErrorBody for SyncAttributesForSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl TestSourceConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5636,7 +6760,7 @@ impl TestSourceConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5679,6 +6803,14 @@ impl TestSourceConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestSourceConfigurationError>> {
+        self.client.execute::<TestSourceConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::test_source_configuration`], one variant per declared status.
@@ -5725,9 +6857,25 @@ impl rt::ErrorBody for TestSourceConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestSourceConnection {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl TestSourceConnection {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5741,7 +6889,7 @@ impl TestSourceConnection {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5781,6 +6929,14 @@ impl TestSourceConnection {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestSourceConnectionError>> {
+        self.client.execute::<TestSourceConnectionError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::test_source_connection`], one variant per declared status.
@@ -5827,10 +6983,26 @@ impl rt::ErrorBody for TestSourceConnectionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePasswordPolicyHolders {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     password_policy_holders_dto: crate::models::PasswordPolicyHoldersDto,
 }
 impl UpdatePasswordPolicyHolders {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5846,7 +7018,7 @@ impl UpdatePasswordPolicyHolders {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.password_policy_holders_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5889,6 +7061,17 @@ impl UpdatePasswordPolicyHolders {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdatePasswordPolicyHoldersError>,
+    > {
+        self.client.execute::<UpdatePasswordPolicyHoldersError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_password_policy_holders`], one variant per declared status.
@@ -5935,10 +7118,26 @@ impl rt::ErrorBody for UpdatePasswordPolicyHoldersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPoliciesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::ProvisioningPolicy>,
 }
 impl UpdateProvisioningPoliciesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -5953,7 +7152,7 @@ impl UpdateProvisioningPoliciesInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -5996,6 +7195,19 @@ impl UpdateProvisioningPoliciesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateProvisioningPoliciesInBulkError>,
+    > {
+        self.client
+            .execute::<UpdateProvisioningPoliciesInBulkError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policies_in_bulk`], one variant per declared status.
@@ -6042,11 +7254,27 @@ impl rt::ErrorBody for UpdateProvisioningPoliciesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6063,7 +7291,7 @@ impl UpdateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6106,6 +7334,14 @@ impl UpdateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateProvisioningPolicyError>> {
+        self.client.execute::<UpdateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policy`], one variant per declared status.
@@ -6152,10 +7388,26 @@ impl rt::ErrorBody for UpdateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6169,7 +7421,7 @@ impl UpdateSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6200,6 +7452,14 @@ impl UpdateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceError>> {
+        self.client.execute::<UpdateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source`], one variant per declared status.
@@ -6246,10 +7506,26 @@ impl rt::ErrorBody for UpdateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceEntitlementRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     source_entitlement_request_config: crate::models::SourceEntitlementRequestConfig,
 }
 impl UpdateSourceEntitlementRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6264,7 +7540,7 @@ impl UpdateSourceEntitlementRequestConfig {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.source_entitlement_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6308,6 +7584,19 @@ impl UpdateSourceEntitlementRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateSourceEntitlementRequestConfigError>,
+    > {
+        self.client
+            .execute::<UpdateSourceEntitlementRequestConfigError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`SourcesApi::update_source_entitlement_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -6350,11 +7639,27 @@ impl rt::ErrorBody for UpdateSourceEntitlementRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schedule_type: crate::models::UpdateSourceScheduleScheduleType,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSourceSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6371,7 +7676,7 @@ impl UpdateSourceSchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6411,6 +7716,14 @@ impl UpdateSourceSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceScheduleError>> {
+        self.client.execute::<UpdateSourceScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source_schedule`], one variant per declared status.
@@ -6457,11 +7770,27 @@ impl rt::ErrorBody for UpdateSourceScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -6477,7 +7806,7 @@ impl UpdateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -6514,6 +7843,14 @@ impl UpdateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceSchemaError>> {
+        self.client.execute::<UpdateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source_schema`], one variant per declared status.

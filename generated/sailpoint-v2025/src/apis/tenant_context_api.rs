@@ -22,6 +22,7 @@ impl TenantContextApi {
     pub fn get_tenant_context(&self) -> GetTenantContext {
         GetTenantContext {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update tenant context
@@ -39,6 +40,7 @@ impl TenantContextApi {
     ) -> PatchTenantContext {
         PatchTenantContext {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             json_patch_operation,
         }
     }
@@ -49,8 +51,24 @@ impl TenantContextApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTenantContext {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetTenantContext {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -60,7 +78,7 @@ impl GetTenantContext {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -104,6 +122,14 @@ impl GetTenantContext {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTenantContextError>> {
+        self.client.execute::<GetTenantContextError>(self.request()).await
+    }
 }
 /// The error bodies of [`TenantContextApi::get_tenant_context`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -146,9 +172,25 @@ impl rt::ErrorBody for GetTenantContextError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchTenantContext {
     client: rt::Client,
+    call_options: rt::CallOptions,
     json_patch_operation: crate::models::JsonPatchOperation,
 }
 impl PatchTenantContext {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -160,7 +202,7 @@ impl PatchTenantContext {
             .accept("application/json");
         request = request
             .json_body("application/json-patch+json", &self.json_patch_operation);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -192,6 +234,14 @@ impl PatchTenantContext {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchTenantContextError>> {
+        self.client.execute::<PatchTenantContextError>(self.request()).await
     }
 }
 /// The error bodies of [`TenantContextApi::patch_tenant_context`], one variant per declared status.

@@ -27,6 +27,7 @@ impl TransformsApi {
     ) -> CreateTransform {
         CreateTransform {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             transform,
         }
     }
@@ -41,6 +42,7 @@ impl TransformsApi {
     ) -> DeleteTransform {
         DeleteTransform {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -55,6 +57,7 @@ impl TransformsApi {
     ) -> GetTransform {
         GetTransform {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -66,6 +69,7 @@ impl TransformsApi {
     pub fn list_transforms(&self) -> ListTransforms {
         ListTransforms {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -84,6 +88,7 @@ impl TransformsApi {
     ) -> UpdateTransform {
         UpdateTransform {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             transform: ::std::option::Option::None,
         }
@@ -95,9 +100,25 @@ impl TransformsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateTransform {
     client: rt::Client,
+    call_options: rt::CallOptions,
     transform: crate::models::Transform,
 }
 impl CreateTransform {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -108,7 +129,7 @@ impl CreateTransform {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.transform);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -145,6 +166,14 @@ impl CreateTransform {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateTransformError>> {
+        self.client.execute::<CreateTransformError>(self.request()).await
     }
 }
 /// The error bodies of [`TransformsApi::create_transform`], one variant per declared status.
@@ -191,9 +220,25 @@ impl rt::ErrorBody for CreateTransformError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTransform {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteTransform {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -206,7 +251,7 @@ impl DeleteTransform {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -238,6 +283,14 @@ impl DeleteTransform {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteTransformError>> {
+        self.client.execute::<DeleteTransformError>(self.request()).await
     }
 }
 /// The error bodies of [`TransformsApi::delete_transform`], one variant per declared status.
@@ -284,9 +337,25 @@ impl rt::ErrorBody for DeleteTransformError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTransform {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetTransform {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -299,7 +368,7 @@ impl GetTransform {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -333,6 +402,14 @@ impl GetTransform {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetTransformError>> {
+        self.client.execute::<GetTransformError>(self.request()).await
     }
 }
 /// The error bodies of [`TransformsApi::get_transform`], one variant per declared status.
@@ -379,6 +456,7 @@ impl rt::ErrorBody for GetTransformError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTransforms {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -435,6 +513,21 @@ impl ListTransforms {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -459,7 +552,7 @@ impl ListTransforms {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -499,6 +592,14 @@ impl ListTransforms {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListTransformsError>> {
+        self.client.execute::<ListTransformsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -573,6 +674,7 @@ impl rt::ErrorBody for ListTransformsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateTransform {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     transform: ::std::option::Option<crate::models::Transform>,
 }
@@ -580,6 +682,21 @@ impl UpdateTransform {
     /// The updated transform object. Must include "name", "type", and "attributes" fields, but "name" and "type" must not be modified.
     pub fn transform(mut self, value: crate::models::Transform) -> Self {
         self.transform = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -597,7 +714,7 @@ impl UpdateTransform {
         if let ::std::option::Option::Some(body) = &self.transform {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -634,6 +751,14 @@ impl UpdateTransform {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateTransformError>> {
+        self.client.execute::<UpdateTransformError>(self.request()).await
     }
 }
 /// The error bodies of [`TransformsApi::update_transform`], one variant per declared status.

@@ -23,6 +23,7 @@ impl WorkflowsApi {
     ) -> CancelWorkflowExecution {
         CancelWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -37,6 +38,7 @@ impl WorkflowsApi {
     ) -> CreateExternalExecuteWorkflow {
         CreateExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             create_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -52,6 +54,7 @@ impl WorkflowsApi {
     ) -> CreateWorkflow {
         CreateWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_workflow_request,
         }
     }
@@ -66,6 +69,7 @@ impl WorkflowsApi {
     ) -> CreateWorkflowExternalTrigger {
         CreateWorkflowExternalTrigger {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -80,6 +84,7 @@ impl WorkflowsApi {
     ) -> DeleteWorkflow {
         DeleteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -94,6 +99,7 @@ impl WorkflowsApi {
     ) -> GetWorkflow {
         GetWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -108,6 +114,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecution {
         GetWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -122,6 +129,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutionHistory {
         GetWorkflowExecutionHistory {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -138,6 +146,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutionHistoryV2 {
         GetWorkflowExecutionHistoryV2 {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -164,6 +173,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutions {
         GetWorkflowExecutions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -178,6 +188,7 @@ impl WorkflowsApi {
     pub fn list_complete_workflow_library(&self) -> ListCompleteWorkflowLibrary {
         ListCompleteWorkflowLibrary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
         }
@@ -190,6 +201,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_actions(&self) -> ListWorkflowLibraryActions {
         ListWorkflowLibraryActions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -203,6 +215,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_operators(&self) -> ListWorkflowLibraryOperators {
         ListWorkflowLibraryOperators {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List workflow library triggers
@@ -213,6 +226,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_triggers(&self) -> ListWorkflowLibraryTriggers {
         ListWorkflowLibraryTriggers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -226,6 +240,7 @@ impl WorkflowsApi {
     pub fn list_workflows(&self) -> ListWorkflows {
         ListWorkflows {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Patch workflow
@@ -240,6 +255,7 @@ impl WorkflowsApi {
     ) -> PatchWorkflow {
         PatchWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -256,6 +272,7 @@ impl WorkflowsApi {
     ) -> PutWorkflow {
         PutWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             workflow_body,
         }
@@ -271,6 +288,7 @@ impl WorkflowsApi {
     ) -> TestExternalExecuteWorkflow {
         TestExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -297,6 +315,7 @@ impl WorkflowsApi {
     ) -> TestWorkflow {
         TestWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_workflow_request,
         }
@@ -308,9 +327,25 @@ impl WorkflowsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CancelWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -323,7 +358,7 @@ impl CancelWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -358,6 +393,14 @@ impl CancelWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelWorkflowExecutionError>> {
+        self.client.execute::<CancelWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::cancel_workflow_execution`], one variant per declared status.
@@ -404,6 +447,7 @@ impl rt::ErrorBody for CancelWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     create_external_execute_workflow_request: ::std::option::Option<
         crate::models::CreateExternalExecuteWorkflowRequest,
@@ -418,6 +462,21 @@ impl CreateExternalExecuteWorkflow {
         self.create_external_execute_workflow_request = ::std::option::Option::Some(
             value,
         );
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -437,7 +496,7 @@ impl CreateExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -481,6 +540,17 @@ impl CreateExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<CreateExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::create_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -523,9 +593,25 @@ impl rt::ErrorBody for CreateExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_workflow_request: crate::models::CreateWorkflowRequest,
 }
 impl CreateWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -536,7 +622,7 @@ impl CreateWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.create_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -567,6 +653,14 @@ impl CreateWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateWorkflowError>> {
+        self.client.execute::<CreateWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::create_workflow`], one variant per declared status.
@@ -610,9 +704,25 @@ impl rt::ErrorBody for CreateWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkflowExternalTrigger {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CreateWorkflowExternalTrigger {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -625,7 +735,7 @@ impl CreateWorkflowExternalTrigger {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -669,6 +779,17 @@ impl CreateWorkflowExternalTrigger {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateWorkflowExternalTriggerError>,
+    > {
+        self.client.execute::<CreateWorkflowExternalTriggerError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::create_workflow_external_trigger`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -711,9 +832,25 @@ impl rt::ErrorBody for CreateWorkflowExternalTriggerError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -726,7 +863,7 @@ impl DeleteWorkflow {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -755,6 +892,14 @@ impl DeleteWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkflowError>> {
+        self.client.execute::<DeleteWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::delete_workflow`], one variant per declared status.
@@ -798,9 +943,25 @@ impl rt::ErrorBody for DeleteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -813,7 +974,7 @@ impl GetWorkflow {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -844,6 +1005,14 @@ impl GetWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowError>> {
+        self.client.execute::<GetWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow`], one variant per declared status.
@@ -890,9 +1059,25 @@ impl rt::ErrorBody for GetWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -905,13 +1090,13 @@ impl GetWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::serde_json::Value,
+        ::std::vec::Vec<crate::models::WorkflowExecution>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -920,7 +1105,7 @@ impl GetWorkflowExecution {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::serde_json::Value>,
+        rt::ApiResponse<::std::vec::Vec<crate::models::WorkflowExecution>>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         let response = self
@@ -930,7 +1115,13 @@ impl GetWorkflowExecution {
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::serde_json::Value, GetWorkflowExecutionError>()?,
+            200 => {
+                response
+                    .json::<
+                        ::std::vec::Vec<crate::models::WorkflowExecution>,
+                        GetWorkflowExecutionError,
+                    >()?
+            }
             _ => {
                 return ::std::result::Result::Err(
                     response.into_error::<GetWorkflowExecutionError>(),
@@ -942,6 +1133,14 @@ impl GetWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionError>> {
+        self.client.execute::<GetWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow_execution`], one variant per declared status.
@@ -988,6 +1187,7 @@ impl rt::ErrorBody for GetWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutionHistory {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1009,6 +1209,21 @@ impl GetWorkflowExecutionHistory {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1027,7 +1242,7 @@ impl GetWorkflowExecutionHistory {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1070,6 +1285,17 @@ impl GetWorkflowExecutionHistory {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetWorkflowExecutionHistoryError>,
+    > {
+        self.client.execute::<GetWorkflowExecutionHistoryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1147,9 +1373,25 @@ impl rt::ErrorBody for GetWorkflowExecutionHistoryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutionHistoryV2 {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkflowExecutionHistoryV2 {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1162,7 +1404,7 @@ impl GetWorkflowExecutionHistoryV2 {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1205,6 +1447,17 @@ impl GetWorkflowExecutionHistoryV2 {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetWorkflowExecutionHistoryV2Error>,
+    > {
+        self.client.execute::<GetWorkflowExecutionHistoryV2Error>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow_execution_history_v2`], one variant per declared status.
@@ -1251,6 +1504,7 @@ impl rt::ErrorBody for GetWorkflowExecutionHistoryV2Error {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1287,6 +1541,21 @@ impl GetWorkflowExecutions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1308,7 +1577,7 @@ impl GetWorkflowExecutions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1351,6 +1620,14 @@ impl GetWorkflowExecutions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionsError>> {
+        self.client.execute::<GetWorkflowExecutionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1425,6 +1702,7 @@ impl rt::ErrorBody for GetWorkflowExecutionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCompleteWorkflowLibrary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
 }
@@ -1445,6 +1723,21 @@ impl ListCompleteWorkflowLibrary {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1460,7 +1753,7 @@ impl ListCompleteWorkflowLibrary {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1507,6 +1800,17 @@ impl ListCompleteWorkflowLibrary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListCompleteWorkflowLibraryError>,
+    > {
+        self.client.execute::<ListCompleteWorkflowLibraryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1581,6 +1885,7 @@ impl rt::ErrorBody for ListCompleteWorkflowLibraryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryActions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1614,6 +1919,21 @@ impl ListWorkflowLibraryActions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1632,7 +1952,7 @@ impl ListWorkflowLibraryActions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1675,6 +1995,17 @@ impl ListWorkflowLibraryActions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryActionsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryActionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1749,8 +2080,24 @@ impl rt::ErrorBody for ListWorkflowLibraryActionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryOperators {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListWorkflowLibraryOperators {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1760,7 +2107,7 @@ impl ListWorkflowLibraryOperators {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1804,6 +2151,17 @@ impl ListWorkflowLibraryOperators {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryOperatorsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryOperatorsError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::list_workflow_library_operators`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1846,6 +2204,7 @@ impl rt::ErrorBody for ListWorkflowLibraryOperatorsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryTriggers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1883,6 +2242,21 @@ impl ListWorkflowLibraryTriggers {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1901,7 +2275,7 @@ impl ListWorkflowLibraryTriggers {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1944,6 +2318,17 @@ impl ListWorkflowLibraryTriggers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryTriggersError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryTriggersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2018,8 +2403,24 @@ impl rt::ErrorBody for ListWorkflowLibraryTriggersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflows {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListWorkflows {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2029,7 +2430,7 @@ impl ListWorkflows {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2069,6 +2470,14 @@ impl ListWorkflows {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkflowsError>> {
+        self.client.execute::<ListWorkflowsError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::list_workflows`], one variant per declared status.
@@ -2112,10 +2521,26 @@ impl rt::ErrorBody for ListWorkflowsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2129,7 +2554,7 @@ impl PatchWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2160,6 +2585,14 @@ impl PatchWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchWorkflowError>> {
+        self.client.execute::<PatchWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::patch_workflow`], one variant per declared status.
@@ -2203,10 +2636,26 @@ impl rt::ErrorBody for PatchWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     workflow_body: crate::models::WorkflowBody,
 }
 impl PutWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2220,7 +2669,7 @@ impl PutWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.workflow_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2251,6 +2700,14 @@ impl PutWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutWorkflowError>> {
+        self.client.execute::<PutWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::put_workflow`], one variant per declared status.
@@ -2294,6 +2751,7 @@ impl rt::ErrorBody for PutWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_external_execute_workflow_request: ::std::option::Option<
         crate::models::TestExternalExecuteWorkflowRequest,
@@ -2306,6 +2764,21 @@ impl TestExternalExecuteWorkflow {
         value: crate::models::TestExternalExecuteWorkflowRequest,
     ) -> Self {
         self.test_external_execute_workflow_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2325,7 +2798,7 @@ impl TestExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2369,6 +2842,17 @@ impl TestExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<TestExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::test_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2411,10 +2895,26 @@ impl rt::ErrorBody for TestExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_workflow_request: crate::models::TestWorkflowRequest,
 }
 impl TestWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2428,7 +2928,7 @@ impl TestWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.test_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2465,6 +2965,14 @@ impl TestWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestWorkflowError>> {
+        self.client.execute::<TestWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::test_workflow`], one variant per declared status.

@@ -46,7 +46,11 @@ pub struct AccessItemRoleResponse {
     /// indicates whether the role is revocable
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub revocable: ::std::option::Option<bool>,
 }
 impl AccessItemRoleResponse {

@@ -15,7 +15,7 @@ pub struct AccessModelMetadataBulkUpdateResponse {
     >,
     /// Time when the bulk update request was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl AccessModelMetadataBulkUpdateResponse {
     /// A value with every required field given.

@@ -10,7 +10,11 @@ pub struct AccessProfile {
     /// Access profile name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Access profile description.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -19,12 +23,12 @@ pub struct AccessProfile {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date and time when the access profile was last modified.
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
     ///
     /// Default: `false`.
@@ -34,7 +38,11 @@ pub struct AccessProfile {
     #[serde(default)]
     pub owner: ::std::option::Option<crate::models::OwnerReference>,
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<crate::models::AccessProfileSourceRef>,
     /// List of entitlements associated with the access profile. If `enabled` is false, this can be empty. Otherwise, it must contain at least one entitlement.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -7,6 +7,7 @@ pub struct AccessRequestPreApproval {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accessRequestId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -16,6 +17,7 @@ pub struct AccessRequestPreApproval {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "requestedFor",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -27,6 +29,7 @@ pub struct AccessRequestPreApproval {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "requestedItems",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -36,6 +39,7 @@ pub struct AccessRequestPreApproval {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "requestedBy",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -7,6 +7,7 @@ pub struct AccessRequestRecommendationConfigDto {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "scoreThreshold",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

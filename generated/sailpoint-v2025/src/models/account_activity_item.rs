@@ -10,7 +10,7 @@ pub struct AccountActivityItem {
     pub name: ::std::option::Option<::std::string::String>,
     /// Date and time item was requested
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requested: ::std::option::Option<::std::string::String>,
+    pub requested: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The state of an approval status
     #[serde(
         rename = "approvalStatus",
@@ -90,7 +90,7 @@ pub struct AccountActivityItem {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl AccountActivityItem {
     /// A value with every required field given.

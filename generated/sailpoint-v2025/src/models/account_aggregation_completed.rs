@@ -5,23 +5,39 @@ pub struct AccountAggregationCompleted {
     /// The source the accounts are being aggregated from.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<crate::models::AccountAggregationCompletedSource>,
     /// The overall status of the aggregation.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<crate::models::AccountAggregationCompletedStatus>,
     /// The date and time when the account aggregation started.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub started: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub started: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time when the account aggregation finished.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// A list of errors that occurred during the aggregation.
     #[serde(default)]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -31,7 +47,11 @@ pub struct AccountAggregationCompleted {
     /// Overall statistics about the account aggregation.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub stats: ::std::option::Option<crate::models::AccountAggregationCompletedStats>,
 }
 impl AccountAggregationCompleted {
@@ -39,8 +59,8 @@ impl AccountAggregationCompleted {
     pub fn new(
         source: crate::models::AccountAggregationCompletedSource,
         status: crate::models::AccountAggregationCompletedStatus,
-        started: impl ::std::convert::Into<::std::string::String>,
-        completed: impl ::std::convert::Into<::std::string::String>,
+        started: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        completed: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         stats: crate::models::AccountAggregationCompletedStats,

@@ -4,7 +4,7 @@
 pub struct AccountAggregationStatus {
     /// When the aggregation started.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub start: ::std::option::Option<::std::string::String>,
+    pub start: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// STARTED - Aggregation started, but source account iteration has not completed.
     ///
     /// ACCOUNTS_COLLECTED - Source account iteration completed, but all accounts have not yet been processed.

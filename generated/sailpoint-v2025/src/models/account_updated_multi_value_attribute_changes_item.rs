@@ -5,13 +5,18 @@ pub struct AccountUpdatedMultiValueAttributeChangesItem {
     /// The name of the attribute that was changed.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The values that were added to the attribute.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "addedValues",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -25,6 +30,7 @@ pub struct AccountUpdatedMultiValueAttributeChangesItem {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "removedValues",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

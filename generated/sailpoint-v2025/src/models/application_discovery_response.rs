@@ -33,16 +33,16 @@ pub struct ApplicationDiscoveryResponse {
     pub target: ::std::option::Option<crate::models::ApplicationDiscoveryResponseTarget>,
     /// Creation date of app discovery task
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last modification date of app discovery task
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Launch date of app discovery task
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub launched: ::std::option::Option<::std::string::String>,
+    pub launched: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Completion date of app discovery task
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Definition of a type of task, used to invoke tasks
     #[serde(
         rename = "taskDefinitionSummary",

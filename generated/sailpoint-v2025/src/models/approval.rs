@@ -177,7 +177,7 @@ pub struct Approval {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub modified_date: ::std::option::Option<::std::string::String>,
+    pub modified_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// RequestedTarget used to specify the actual object or target the approval request is for
     #[serde(
         rename = "requestedTarget",

@@ -5,28 +5,45 @@ pub struct ApprovalComment {
     /// Comment provided either by the approval requester or the approver.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub comment: ::std::option::Option<::std::string::String>,
     /// The time when this comment was provided.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Name of the user that provided this comment.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub user: ::std::option::Option<::std::string::String>,
     /// Id of the user that provided this comment.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Status transition of the draft.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "changedToStatus",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -38,7 +55,7 @@ impl ApprovalComment {
     /// A value with every required field given and every other field at its default or `None`.
     pub fn new(
         comment: impl ::std::convert::Into<::std::string::String>,
-        timestamp: impl ::std::convert::Into<::std::string::String>,
+        timestamp: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         user: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
         changed_to_status: crate::models::ApprovalCommentChangedToStatus,

@@ -35,7 +35,7 @@ pub struct ApprovalIdentityRecord {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub decision_date: ::std::option::Option<::std::string::String>,
+    pub decision_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Email associated with the identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,

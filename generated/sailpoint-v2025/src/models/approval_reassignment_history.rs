@@ -32,7 +32,7 @@ pub struct ApprovalReassignmentHistory {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub reassignment_date: ::std::option::Option<::std::string::String>,
+    pub reassignment_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Type of reassignment, such as escalation or manual reassignment.
     #[serde(
         rename = "reassignmentType",

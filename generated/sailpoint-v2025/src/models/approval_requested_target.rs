@@ -26,7 +26,7 @@ pub struct ApprovalRequestedTarget {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub removal_date: ::std::option::Option<::std::string::String>,
+    pub removal_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Type of the request.
     #[serde(
         rename = "requestType",

@@ -7,12 +7,20 @@ pub struct AttrSyncSourceConfig {
     /// Target source for attribute synchronization.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<crate::models::AttrSyncSource>,
     /// Attribute synchronization configuration for specific identity attributes in the context of a source
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attributes: ::std::option::Option<
         ::std::vec::Vec<crate::models::AttrSyncSourceAttributeConfig>,
     >,

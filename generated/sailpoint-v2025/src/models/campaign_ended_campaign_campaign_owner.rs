@@ -5,13 +5,18 @@ pub struct CampaignEndedCampaignCampaignOwner {
     /// The unique ID of the identity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The human friendly name of the identity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "displayName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -19,7 +24,11 @@ pub struct CampaignEndedCampaignCampaignOwner {
     /// The primary email address of the identity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub email: ::std::option::Option<::std::string::String>,
 }
 impl CampaignEndedCampaignCampaignOwner {

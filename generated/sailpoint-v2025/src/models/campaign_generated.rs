@@ -5,7 +5,11 @@ pub struct CampaignGenerated {
     /// Details about the campaign that was generated.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub campaign: ::std::option::Option<crate::models::CampaignGeneratedCampaign>,
 }
 impl CampaignGenerated {

@@ -19,6 +19,7 @@ pub struct CampaignReport {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "reportType",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -31,7 +32,7 @@ pub struct CampaignReport {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_run_at: ::std::option::Option<::std::string::String>,
+    pub last_run_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CampaignReport {
     /// A value with every required field given and every other field at its default or `None`.

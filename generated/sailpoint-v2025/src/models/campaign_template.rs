@@ -10,24 +10,36 @@ pub struct CampaignTemplate {
     /// This template's name. Has no bearing on generated campaigns' names.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// This template's description. Has no bearing on generated campaigns' descriptions.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Creation date of Campaign Template
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Modification date of Campaign Template
     ///
     /// Read-only: set by the server.
     #[serde(default)]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates if this campaign template has been scheduled.
     ///
     /// Read-only: set by the server.
@@ -51,7 +63,11 @@ pub struct CampaignTemplate {
     )]
     pub deadline_duration: ::std::option::Option<::std::string::String>,
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub campaign: ::std::option::Option<crate::models::V2025Campaign>,
 }
 impl CampaignTemplate {

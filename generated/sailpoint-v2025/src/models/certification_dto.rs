@@ -10,9 +10,9 @@ pub struct CertificationDto {
     /// * `SIGNED`: The reviewer has signed off on the campaign, and it is considered complete.
     pub phase: crate::models::CertificationPhase,
     /// The due date of the certification.
-    pub due: ::std::string::String,
+    pub due: ::sailpoint_sdk_runtime::DateTime,
     /// The date the reviewer signed off on the certification.
-    pub signed: ::std::string::String,
+    pub signed: ::sailpoint_sdk_runtime::DateTime,
     /// A reference to the reviewer of the campaign.
     pub reviewer: crate::models::Reviewer,
     /// A reference to a reviewer that this campaign has been reassigned to.
@@ -49,8 +49,8 @@ impl CertificationDto {
     pub fn new(
         campaign_ref: crate::models::Campaign,
         phase: crate::models::CertificationPhase,
-        due: impl ::std::convert::Into<::std::string::String>,
-        signed: impl ::std::convert::Into<::std::string::String>,
+        due: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        signed: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         reviewer: crate::models::Reviewer,
         has_errors: bool,
         completed: bool,

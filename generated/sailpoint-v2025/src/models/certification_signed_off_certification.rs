@@ -5,6 +5,7 @@ pub struct CertificationSignedOffCertification {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "campaignRef",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -15,22 +16,38 @@ pub struct CertificationSignedOffCertification {
     /// * `SIGNED`: The reviewer has signed off on the campaign, and it is considered complete.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub phase: ::std::option::Option<crate::models::CertificationPhase>,
     /// The due date of the certification.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub due: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub due: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date the reviewer signed off on the certification.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signed: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub signed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// A reference to the reviewer of the campaign.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub reviewer: ::std::option::Option<crate::models::Reviewer>,
     /// A reference to a reviewer that this campaign has been reassigned to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -40,6 +57,7 @@ pub struct CertificationSignedOffCertification {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "hasErrors",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -54,13 +72,18 @@ pub struct CertificationSignedOffCertification {
     /// Indicates if all certification decisions have been made.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub completed: ::std::option::Option<bool>,
     /// The number of approve/revoke/acknowledge decisions that have been made by the reviewer.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "decisionsMade",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -70,6 +93,7 @@ pub struct CertificationSignedOffCertification {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "decisionsTotal",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -79,6 +103,7 @@ pub struct CertificationSignedOffCertification {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "entitiesCompleted",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -88,6 +113,7 @@ pub struct CertificationSignedOffCertification {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "entitiesTotal",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -95,21 +121,33 @@ pub struct CertificationSignedOffCertification {
     /// Unique ID of the certification.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the certification.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The date and time the certification was created.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time the certification was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CertificationSignedOffCertification {
     /// A value with every required field given and every other field at its default or `None`.
@@ -117,8 +155,8 @@ impl CertificationSignedOffCertification {
     pub fn new(
         campaign_ref: crate::models::Campaign,
         phase: crate::models::CertificationPhase,
-        due: impl ::std::convert::Into<::std::string::String>,
-        signed: impl ::std::convert::Into<::std::string::String>,
+        due: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        signed: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         reviewer: crate::models::Reviewer,
         has_errors: bool,
         completed: bool,
@@ -128,7 +166,7 @@ impl CertificationSignedOffCertification {
         entities_total: i32,
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
-        created: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
     ) -> Self {
         Self {
             campaign_ref: ::std::option::Option::Some(campaign_ref),

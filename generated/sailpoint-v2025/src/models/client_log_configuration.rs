@@ -18,13 +18,14 @@ pub struct ClientLogConfiguration {
     pub duration_minutes: i32,
     /// Expiration date-time of the log configuration request.  Can be no greater than 24 hours from current date-time.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiration: ::std::option::Option<::std::string::String>,
+    pub expiration: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Root log level to apply, the default level for all logs. For more information about logging levels, refer to the "Logging Levels" table in [Enabling Connector Logging in IdentityNow](https://community.sailpoint.com/t5/IdentityNow-Articles/Enabling-Connector-Logging-in-IdentityNow/ta-p/188107).
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Default: `"INFO"`.
     #[serde(
         rename = "rootLevel",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -21,7 +21,7 @@ pub struct Comment {
     pub body: ::std::option::Option<::std::string::String>,
     /// Date and time comment was made
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date: ::std::option::Option<::std::string::String>,
+    pub date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl Comment {
     /// A value with every required field given.

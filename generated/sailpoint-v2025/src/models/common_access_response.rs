@@ -23,7 +23,7 @@ pub struct CommonAccessResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// true if user has confirmed or denied status
     #[serde(
         rename = "reviewedByUser",
@@ -37,7 +37,7 @@ pub struct CommonAccessResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_reviewed: ::std::option::Option<::std::string::String>,
+    pub last_reviewed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Default: `false`.
     #[serde(rename = "createdByUser", default = "default_created_by_user")]
     pub created_by_user: bool,

@@ -10,17 +10,17 @@ pub struct CompletedApproval {
     pub name: ::std::option::Option<::std::string::String>,
     /// When the approval was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the approval was modified last time.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the access-request was created.
     #[serde(
         rename = "requestCreated",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_created: ::std::option::Option<::std::string::String>,
+    pub request_created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If the access-request was for granting or revoking access.
     #[serde(
         rename = "requestType",
@@ -106,7 +106,7 @@ pub struct CompletedApproval {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If true, then the request was to change the remove date or sunset date.
     ///
     /// Default: `false`.
@@ -121,14 +121,14 @@ pub struct CompletedApproval {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub current_remove_date: ::std::option::Option<::std::string::String>,
+    pub current_remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date the role or access profile or entitlement is/will assigned to the specified identity.
     #[serde(
         rename = "startDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If true, then the request is to change the start date or sunrise date.
     ///
     /// Default: `false`.
@@ -140,7 +140,7 @@ pub struct CompletedApproval {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub current_start_date: ::std::option::Option<::std::string::String>,
+    pub current_start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The details of the SOD violations for the associated approval.
     #[serde(
         rename = "sodViolationContext",

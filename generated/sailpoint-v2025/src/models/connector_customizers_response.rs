@@ -33,7 +33,7 @@ pub struct ConnectorCustomizersResponse {
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// Date-time when the connector customizer was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ConnectorCustomizersResponse {
     /// A value with every required field given.

@@ -5,12 +5,20 @@ pub struct ConnectorRuleValidationResponseDetailsItem {
     /// The line number where the issue occurred
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub line: ::std::option::Option<i64>,
     /// the column number where the issue occurred
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub column: ::std::option::Option<i64>,
     /// a description of the issue in the code
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

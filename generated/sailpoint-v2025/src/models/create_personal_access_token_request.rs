@@ -26,7 +26,7 @@ pub struct CreatePersonalAccessTokenRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub expiration_date: ::std::option::Option<::std::string::String>,
+    pub expiration_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates that the user creating this Personal Access Token is aware of and acknowledges the security implications of creating a token that will never expire. When set to `true`, this flag confirms that the user understands the security risks associated with non-expiring tokens.
     /// **Security Awareness:** Setting this field to `true` serves as an explicit acknowledgment that the user creating the token understands: * Tokens that never expire pose a greater security risk if compromised * Non-expiring tokens should be used only when necessary and with appropriate security measures * Regular rotation and monitoring of non-expiring tokens is recommended
     /// **Required Validation:** If `expirationDate` is `null` or empty (not included in the request body), `userAwareTokenNeverExpires` must be set to `true`. This is a required validation rule.

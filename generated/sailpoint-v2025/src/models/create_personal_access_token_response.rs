@@ -5,12 +5,20 @@ pub struct CreatePersonalAccessTokenResponse {
     /// The ID of the personal access token (to be used as the username for Basic Auth).
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The secret of the personal access token (to be used as the password for Basic Auth).
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret: ::std::option::Option<::std::string::String>,
     /// Scopes of the personal  access token.
     #[serde(default)]
@@ -18,23 +26,36 @@ pub struct CreatePersonalAccessTokenResponse {
     /// The name of the personal access token. Cannot be the same as other personal access tokens owned by a user.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Personal access token owner's identity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub owner: ::std::option::Option<crate::models::PatOwner>,
     /// The date and time, down to the millisecond, when this personal access token was created.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "accessTokenValiditySeconds",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -44,10 +65,11 @@ pub struct CreatePersonalAccessTokenResponse {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "expirationDate",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub expiration_date: ::std::option::Option<::std::string::String>,
+    pub expiration_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CreatePersonalAccessTokenResponse {
     /// A value with every required field given and every other field at its default or `None`.
@@ -58,9 +80,9 @@ impl CreatePersonalAccessTokenResponse {
         scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         name: impl ::std::convert::Into<::std::string::String>,
         owner: crate::models::PatOwner,
-        created: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         access_token_validity_seconds: i32,
-        expiration_date: impl ::std::convert::Into<::std::string::String>,
+        expiration_date: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
     ) -> Self {
         Self {
             id: ::std::option::Option::Some(id.into()),

@@ -5,7 +5,11 @@ pub struct DateMath {
     /// A string value of the date and time components to operation on, along with the math operations to execute.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub expression: ::std::option::Option<::std::string::String>,
     /// A boolean value to indicate whether the transform should round up or down when a rounding `/` operation is defined in the expression.
     ///

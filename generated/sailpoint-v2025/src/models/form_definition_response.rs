@@ -49,10 +49,10 @@ pub struct FormDefinitionResponse {
     >,
     /// Created is the date the form definition was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Modified is the last date the form definition was modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl FormDefinitionResponse {
     /// A value with every required field given.

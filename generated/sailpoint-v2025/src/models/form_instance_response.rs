@@ -86,10 +86,10 @@ pub struct FormInstanceResponse {
     >,
     /// Created is the date the form instance was assigned
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Modified is the last date the form instance was modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Recipients references to the recipient of a form. The recipients are those who are responsible for filling out a form and completing it
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipients: ::std::option::Option<

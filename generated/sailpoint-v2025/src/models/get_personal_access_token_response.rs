@@ -5,12 +5,20 @@ pub struct GetPersonalAccessTokenResponse {
     /// The ID of the personal access token (to be used as the username for Basic Auth).
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the personal access token. Cannot be the same as other personal access tokens owned by a user.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Scopes of the personal  access token.
     #[serde(default)]
@@ -18,20 +26,28 @@ pub struct GetPersonalAccessTokenResponse {
     /// Personal access token owner's identity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub owner: ::std::option::Option<crate::models::PatOwner>,
     /// The date and time, down to the millisecond, when this personal access token was created.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time, down to the millisecond, when this personal access token was last used to generate an access token. This timestamp does not get updated on every PAT usage, but only once a day. This property can be useful for identifying which PATs are no longer actively used and can be removed.
     #[serde(
         rename = "lastUsed",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_used: ::std::option::Option<::std::string::String>,
+    pub last_used: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If true, this token is managed by the SailPoint platform, and is not visible in the user interface. For example, Workflows will create managed personal access tokens for users who create workflows.
     ///
     /// Default: `false`.
@@ -53,7 +69,7 @@ pub struct GetPersonalAccessTokenResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub expiration_date: ::std::option::Option<::std::string::String>,
+    pub expiration_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates that the user who created or updated this Personal Access Token is aware of and acknowledges the security implications of creating a token that will never expire. When `true`, this flag confirms that the user understood the security risks associated with non-expiring tokens at the time of creation or update.
     /// **Security Awareness:** This field serves as a record that the user acknowledged: * Tokens that never expire pose a greater security risk if compromised * Non-expiring tokens should be used only when necessary and with appropriate security measures * Regular rotation and monitoring of non-expiring tokens is recommended
     /// **Behavior:** * When `true`: Indicates that the user acknowledged they were creating a token that will never expire. When `expirationDate` is `null`, the token will never expire. * When `false`: The token follows normal expiration rules based on the `expirationDate` field and `accessTokenValiditySeconds` setting.
@@ -72,7 +88,7 @@ impl GetPersonalAccessTokenResponse {
         name: impl ::std::convert::Into<::std::string::String>,
         scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         owner: crate::models::PatOwner,
-        created: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
     ) -> Self {
         Self {
             id: ::std::option::Option::Some(id.into()),

@@ -5,19 +5,31 @@ pub struct GetReferenceIdentityAttribute {
     /// This must always be set to "Cloud Services Deployment Utility"
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The operation to perform `getReferenceIdentityAttribute`
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub operation: ::std::option::Option<::std::string::String>,
     /// This is the SailPoint User Name (uid) value of the identity whose attribute is desired
     ///
     /// As a convenience feature, you can use the `manager` keyword to dynamically look up the user's manager and then get that manager's identity attribute.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
     #[serde(

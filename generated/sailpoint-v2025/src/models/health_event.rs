@@ -17,14 +17,16 @@ pub struct HealthEvent {
     pub url: ::std::option::Option<::std::string::String>,
     /// Time when the event occurred
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last time notification was sent for this issue
     #[serde(
         rename = "lastNotifiedTimeStamp",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_notified_time_stamp: ::std::option::Option<::std::string::String>,
+    pub last_notified_time_stamp: ::std::option::Option<
+        ::sailpoint_sdk_runtime::DateTime,
+    >,
     /// CPU usage percentage
     #[serde(
         rename = "cpuUtilizationPercentage",

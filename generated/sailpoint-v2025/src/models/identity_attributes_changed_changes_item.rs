@@ -5,7 +5,11 @@ pub struct IdentityAttributesChangedChangesItem {
     /// The name of the identity attribute that changed.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attribute: ::std::option::Option<::std::string::String>,
     /// The value of the identity attribute before it changed.
     #[serde(

@@ -5,7 +5,11 @@ pub struct Jwks {
     /// Array of JSON Web Keys.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub keys: ::std::option::Option<::std::vec::Vec<crate::models::Jwk>>,
 }
 impl Jwks {

@@ -11,7 +11,7 @@ pub struct LatestOutlierSummary {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub snapshot_date: ::std::option::Option<::std::string::String>,
+    pub snapshot_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Total number of outliers for the customer making the request
     #[serde(
         rename = "totalOutliers",

@@ -23,7 +23,7 @@ pub struct LoadEntitlementTask {
     pub launcher: ::std::option::Option<::std::string::String>,
     /// The creation date of the task
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Return values from the task
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub returns: ::std::option::Option<

@@ -37,16 +37,16 @@ pub struct MachineIdentityAggregationResponse {
     >,
     /// Creation date of the aggregation
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last modification date of the aggregation
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Launch date of the aggregation
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub launched: ::std::option::Option<::std::string::String>,
+    pub launched: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Completion date of the aggregation
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Definition of a type of task, used to invoke tasks
     #[serde(
         rename = "taskDefinitionSummary",

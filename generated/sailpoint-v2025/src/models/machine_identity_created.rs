@@ -7,6 +7,7 @@ pub struct MachineIdentityCreated {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "eventType",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -18,6 +19,7 @@ pub struct MachineIdentityCreated {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "machineIdentity",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -5,7 +5,11 @@ pub struct MachineIdentityDeletedMachineIdentity {
     /// Unique identifier for the machine identity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the machine identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,13 +17,21 @@ pub struct MachineIdentityDeletedMachineIdentity {
     /// Creation timestamp.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Last modified timestamp.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Associated business application.
     #[serde(
         rename = "businessApplication",
@@ -38,7 +50,11 @@ pub struct MachineIdentityDeletedMachineIdentity {
     /// Subtype of the machine identity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub subtype: ::std::option::Option<
         crate::models::MachineIdentityDeletedMachineIdentitySubtype,
     >,
@@ -70,6 +86,7 @@ pub struct MachineIdentityDeletedMachineIdentity {
     /// Default: `false`.
     #[serde(
         rename = "manuallyEdited",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -110,8 +127,8 @@ impl MachineIdentityDeletedMachineIdentity {
     /// A value with every required field given and every other field at its default or `None`.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        created: impl ::std::convert::Into<::std::string::String>,
-        modified: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        modified: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
         subtype: crate::models::MachineIdentityDeletedMachineIdentitySubtype,
         manually_edited: bool,
     ) -> Self {

@@ -5,7 +5,11 @@ pub struct MachineIdentityUpdatedSingleValueAttributeChangesItem {
     /// The name of the attribute that was changed.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The old value of the attribute before the change.
     #[serde(rename = "oldValue", default)]

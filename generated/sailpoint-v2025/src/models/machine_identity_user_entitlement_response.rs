@@ -26,7 +26,7 @@ pub struct MachineIdentityUserEntitlementResponse {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl MachineIdentityUserEntitlementResponse {
     /// A value with every required field given.

@@ -7,6 +7,7 @@ pub struct MachineIdentityUserEntitlements {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "entitlementId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -16,6 +17,7 @@ pub struct MachineIdentityUserEntitlements {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "displayName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -23,7 +25,11 @@ pub struct MachineIdentityUserEntitlements {
     /// Reference to a source of entity.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source: ::std::option::Option<crate::models::MachineIdentitySourceReference>,
     /// Members the schema does not name (`additionalProperties`).
     #[serde(flatten)]

@@ -7,25 +7,41 @@ pub struct ManagedClientHealthIndicators {
     /// Health indicator details from the Managed Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub body: ::std::option::Option<crate::models::ManagedClientHealthIndicatorsBody>,
     /// Top-level status of the Managed Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<
         crate::models::ManagedClientHealthIndicatorsStatus,
     >,
     /// Type of the Managed Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::ManagedClientHealthIndicatorsType>,
     /// Timestamp when this report was generated
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ManagedClientHealthIndicators {
     /// A value with every required field given and every other field at its default or `None`.
@@ -33,7 +49,7 @@ impl ManagedClientHealthIndicators {
         body: crate::models::ManagedClientHealthIndicatorsBody,
         status: crate::models::ManagedClientHealthIndicatorsStatus,
         r#type: crate::models::ManagedClientHealthIndicatorsType,
-        timestamp: impl ::std::convert::Into<::std::string::String>,
+        timestamp: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
     ) -> Self {
         Self {
             body: ::std::option::Option::Some(body),

@@ -14,13 +14,18 @@ pub struct ManagedClientHealthIndicatorsBody {
     /// Unique identifier for the health report
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Cluster ID the health report belongs to
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "clusterId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -30,6 +35,7 @@ pub struct ManagedClientHealthIndicatorsBody {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "apiUser",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -46,7 +52,11 @@ pub struct ManagedClientHealthIndicatorsBody {
     /// Hostname of the Managed Client
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub hostname: ::std::option::Option<::std::string::String>,
     /// Internal IP address of the Managed Client
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -86,7 +96,11 @@ pub struct ManagedClientHealthIndicatorsBody {
     /// Status of the client at the time of report
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<
         crate::models::ManagedClientHealthIndicatorsBodyStatus,
     >,
@@ -96,7 +110,11 @@ pub struct ManagedClientHealthIndicatorsBody {
     /// Product type (e.g., idn)
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub product: ::std::option::Option<::std::string::String>,
     /// VA version installed on the client
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -104,28 +122,45 @@ pub struct ManagedClientHealthIndicatorsBody {
     /// Version of the platform on which VA is running
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// Operating system version
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub os_version: ::std::option::Option<::std::string::String>,
     /// Operating system type
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// Virtualization platform used
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub hypervisor: ::std::option::Option<::std::string::String>,
     /// Consolidated health indicator status
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "consolidatedHealthIndicatorsStatus",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -145,7 +180,11 @@ pub struct ManagedClientHealthIndicatorsBody {
     /// Health indicators grouped by category
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub health_indicators: ::std::option::Option<
         crate::models::ManagedClientHealthIndicatorsBodyHealthIndicators,
     >,

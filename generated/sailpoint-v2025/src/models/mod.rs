@@ -7830,6 +7830,10 @@ mod segment_id;
 #[cfg(feature = "data-segmentation")]
 pub use self::segment_id::SegmentId;
 #[cfg(feature = "data-segmentation")]
+mod segment_membership;
+#[cfg(feature = "data-segmentation")]
+pub use self::segment_membership::SegmentMembership;
+#[cfg(feature = "data-segmentation")]
 mod selection;
 #[cfg(feature = "data-segmentation")]
 pub use self::selection::Selection;

@@ -14,10 +14,10 @@ pub struct MultiHostIntegrationsAccountsFile {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub upload_time: ::std::option::Option<::std::string::String>,
+    pub upload_time: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date-time when the accounts file expired.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiry: ::std::option::Option<::std::string::String>,
+    pub expiry: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If this is true, it indicates that the accounts file has expired.
     ///
     /// Default: `false`.

@@ -7,6 +7,7 @@ pub struct MultiHostIntegrationsAggScheduleUpdate {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "multihostId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -14,17 +15,29 @@ pub struct MultiHostIntegrationsAggScheduleUpdate {
     /// Multi-Host Integration aggregation group ID
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub aggregation_grp_id: ::std::option::Option<::std::string::String>,
     /// Multi-Host Integration name
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub aggregation_grp_name: ::std::option::Option<::std::string::String>,
     /// Cron expression to schedule aggregation
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub aggregation_cron_schedule: ::std::option::Option<::std::string::String>,
     /// Boolean value for Multi-Host Integration aggregation schedule.
     ///
@@ -34,6 +47,7 @@ pub struct MultiHostIntegrationsAggScheduleUpdate {
     /// Default: `false`.
     #[serde(
         rename = "enableSchedule",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -41,14 +55,18 @@ pub struct MultiHostIntegrationsAggScheduleUpdate {
     /// Source IDs of the Multi-Host Integration
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Created date of Multi-Host Integration aggregation schedule
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Modified date of Multi-Host Integration aggregation schedule
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl MultiHostIntegrationsAggScheduleUpdate {
     /// A value with every required field given and every other field at its default or `None`.

@@ -5,17 +5,29 @@ pub struct MultiHostIntegrationsCluster {
     /// Type of object being referenced.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::MultiHostIntegrationsClusterType>,
     /// Cluster ID.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Cluster's human-readable display name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl MultiHostIntegrationsCluster {

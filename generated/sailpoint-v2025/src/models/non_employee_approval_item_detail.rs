@@ -36,10 +36,10 @@ pub struct NonEmployeeApprovalItemDetail {
     pub comment: ::std::option::Option<::std::string::String>,
     /// When the request was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the request was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Non-Employee request associated to this approval
     #[serde(
         rename = "nonEmployeeRequest",

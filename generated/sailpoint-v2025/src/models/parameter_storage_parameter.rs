@@ -5,13 +5,18 @@ pub struct ParameterStorageParameter {
     /// The ID of the reference
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The ID of the user who owns the parameter.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "ownerId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -22,7 +27,11 @@ pub struct ParameterStorageParameter {
     /// The human-readable name of the parameter.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The name of the primary field in the public fields.
     #[serde(
@@ -36,6 +45,7 @@ pub struct ParameterStorageParameter {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "publicFields",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

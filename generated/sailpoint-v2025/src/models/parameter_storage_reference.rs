@@ -5,13 +5,18 @@ pub struct ParameterStorageReference {
     /// The ID of the reference
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The ID of the consumer holding the reference
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "consumerId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -21,6 +26,7 @@ pub struct ParameterStorageReference {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "parameterId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -28,7 +34,11 @@ pub struct ParameterStorageReference {
     /// The human-readable name of the reference
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The hint string used to validate the reference
     #[serde(

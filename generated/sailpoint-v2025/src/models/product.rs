@@ -59,7 +59,7 @@ pub struct Product {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub status_date_time: ::std::option::Option<::std::string::String>,
+    pub status_date_time: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If there's a tenant provisioning failure then reason will have the description of error
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
@@ -72,14 +72,14 @@ pub struct Product {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub date_created: ::std::option::Option<::std::string::String>,
+    pub date_created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date when the product was last updated
     #[serde(
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Type of org
     #[serde(
         rename = "orgType",

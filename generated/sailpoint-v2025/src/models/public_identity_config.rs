@@ -11,7 +11,7 @@ pub struct PublicIdentityConfig {
     >,
     /// When this configuration was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The identity who last modified this configuration.
     #[serde(
         rename = "modifiedBy",

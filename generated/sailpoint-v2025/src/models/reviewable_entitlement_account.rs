@@ -30,10 +30,10 @@ pub struct ReviewableEntitlementAccount {
     pub name: ::std::option::Option<::std::string::String>,
     /// When the account was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the account was last modified
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Insights into account activity
     #[serde(
         rename = "activityInsights",

@@ -16,10 +16,10 @@ pub struct Reviewer {
     pub r#type: ::std::option::Option<crate::models::ReviewerType>,
     /// The created date of the reviewing identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The modified date of the reviewing identity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl Reviewer {
     /// A value with every required field given.

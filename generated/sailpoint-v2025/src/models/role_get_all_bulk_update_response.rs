@@ -13,7 +13,7 @@ pub struct RoleGetAllBulkUpdateResponse {
     pub status: ::std::option::Option<crate::models::RoleGetAllBulkUpdateResponseStatus>,
     /// Time when the bulk update request was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl RoleGetAllBulkUpdateResponse {
     /// A value with every required field given.

@@ -33,7 +33,7 @@ pub struct RoleMiningSessionDraftRoleDto {
     >,
     /// Last modified date
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Role mining session type
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::models::RoleMiningRoleType>,
@@ -46,14 +46,14 @@ pub struct RoleMiningSessionDraftRoleDto {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date-time when this potential draft role was modified.
     #[serde(
         rename = "modifiedDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub modified_date: ::std::option::Option<::std::string::String>,
+    pub modified_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl RoleMiningSessionDraftRoleDto {
     /// A value with every required field given.

@@ -13,21 +13,21 @@ pub struct RolePropagationConfigResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub enabled_date: ::std::option::Option<::std::string::String>,
+    pub enabled_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The time when Role Change Propagation Configuration was first created for the tenant
     #[serde(
         rename = "createdDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The time when Role Change Propagation Config was updated on the tenant
     #[serde(
         rename = "modifiedDate",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub modified_date: ::std::option::Option<::std::string::String>,
+    pub modified_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl RolePropagationConfigResponse {
     /// A value with every required field given.

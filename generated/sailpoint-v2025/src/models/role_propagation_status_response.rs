@@ -21,7 +21,7 @@ pub struct RolePropagationStatusResponse {
     >,
     /// Time when the Role Propagation process was launched.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub launched: ::std::option::Option<::std::string::String>,
+    pub launched: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Identity who launched the Role Propagation process.
     #[serde(
         rename = "launchedBy",
@@ -42,7 +42,7 @@ pub struct RolePropagationStatusResponse {
     >,
     /// Time when the Role Propagation process was completed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Reason for failure if the Role Propagation process failed.
     #[serde(
         rename = "failureReason",

@@ -11,7 +11,7 @@ pub struct ScheduledActionPayload {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::std::string::String>,
+    pub start_time: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Cron expression defining the schedule for this action. Optional for repeated events.
     #[serde(
         rename = "cronString",

@@ -6,13 +6,21 @@ pub struct ScheduledSearch {
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The owner of the scheduled search
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub owner: ::std::option::Option<crate::models::ScheduledSearchOwner>,
     /// The ID of the scheduled search owner.
     ///
@@ -23,6 +31,7 @@ pub struct ScheduledSearch {
     /// Deprecated by the description.
     #[serde(
         rename = "ownerId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -38,6 +47,7 @@ pub struct ScheduledSearch {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "savedSearchId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -55,12 +65,20 @@ pub struct ScheduledSearch {
     /// The schedule information.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub schedule: ::std::option::Option<crate::models::Schedule>,
     /// A list of identities that should receive the scheduled search report via email.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub recipients: ::std::option::Option<
         ::std::vec::Vec<crate::models::ScheduledSearchRecipientsItem>,
     >,

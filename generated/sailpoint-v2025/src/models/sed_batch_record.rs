@@ -55,14 +55,14 @@ pub struct SedBatchRecord {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The timestamp when the batch was last updated.
     #[serde(
         rename = "updatedAt",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl SedBatchRecord {
     /// A value with every required field given.

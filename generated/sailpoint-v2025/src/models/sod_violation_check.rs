@@ -9,6 +9,7 @@ pub struct SodViolationCheck {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "requestId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -17,7 +18,7 @@ pub struct SodViolationCheck {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl SodViolationCheck {
     /// A value with every required field given and every other field at its default or `None`.

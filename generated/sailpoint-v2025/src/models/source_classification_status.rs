@@ -7,10 +7,10 @@ pub struct SourceClassificationStatus {
     pub status: ::std::option::Option<crate::models::SourceClassificationStatusStatus>,
     /// Time when the process was started
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub started: ::std::option::Option<::std::string::String>,
+    pub started: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Time when the process status was last updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated: ::std::option::Option<::std::string::String>,
+    pub updated: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// A map containing numbers relevant to the source classification process
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub counts: ::std::option::Option<crate::models::SourceClassificationStatusCounts>,

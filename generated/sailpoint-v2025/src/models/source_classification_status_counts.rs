@@ -7,6 +7,7 @@ pub struct SourceClassificationStatusCounts {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "EXPECTED",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -16,6 +17,7 @@ pub struct SourceClassificationStatusCounts {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "RECEIVED",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -25,6 +27,7 @@ pub struct SourceClassificationStatusCounts {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "COMPLETED",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

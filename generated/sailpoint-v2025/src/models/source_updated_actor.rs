@@ -5,7 +5,11 @@ pub struct SourceUpdatedActor {
     /// DTO type of identity who updated the source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::SourceUpdatedActorType>,
     /// ID of identity who updated the source.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,7 +17,11 @@ pub struct SourceUpdatedActor {
     /// Display name of identity who updated the source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl SourceUpdatedActor {

@@ -5,7 +5,11 @@ pub struct Static {
     /// This must evaluate to a JSON string, either through a fixed value or through conditional logic using the Apache Velocity Template Language.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub values: ::std::option::Option<::std::string::String>,
     /// A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
     ///

@@ -5,12 +5,20 @@ pub struct Subscription {
     /// Subscription ID.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Subscription name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Subscription description.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -20,6 +28,7 @@ pub struct Subscription {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "triggerId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -29,6 +38,7 @@ pub struct Subscription {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "triggerName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -36,7 +46,11 @@ pub struct Subscription {
     /// Subscription type. **NOTE** If type is EVENTBRIDGE, then eventBridgeConfig is required. If type is HTTP, then httpConfig is required.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::SubscriptionType>,
     /// Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
     ///
@@ -62,7 +76,11 @@ pub struct Subscription {
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// JSONPath filter to conditionally invoke trigger when expression evaluates to true.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -8,7 +8,11 @@ pub struct Substring {
     /// If `begin` is set to -1, the transform will begin at character 0 of the input data
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub begin: ::std::option::Option<i32>,
     /// This integer value is the number of characters to add to the begin attribute when returning a substring.
     ///

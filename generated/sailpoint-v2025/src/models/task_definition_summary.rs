@@ -7,13 +7,18 @@ pub struct TaskDefinitionSummary {
     /// System-generated unique ID of the TaskDefinition
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the TaskDefinition
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "uniqueName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -26,6 +31,7 @@ pub struct TaskDefinitionSummary {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "parentName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -36,7 +42,11 @@ pub struct TaskDefinitionSummary {
     /// Formal parameters of the TaskDefinition, without values
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub arguments: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,

@@ -7,13 +7,18 @@ pub struct TaskReturnDetails {
     /// Display name of the TaskReturnDetails
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Attribute the TaskReturnDetails is for
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "attributeName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -40,7 +40,7 @@ pub struct UpdateStreamConfigResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl UpdateStreamConfigResponse {
     /// A value with every required field given.

@@ -19,7 +19,7 @@ pub struct UserLevelPublishSummary {
     pub status: ::std::option::Option<::std::string::String>,
     /// The last modification timestamp of the UserLevel.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl UserLevelPublishSummary {
     /// A value with every required field given.

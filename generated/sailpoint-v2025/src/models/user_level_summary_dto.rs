@@ -64,10 +64,10 @@ pub struct UserLevelSummaryDto {
     pub status: ::std::option::Option<crate::models::UserLevelSummaryDtoStatus>,
     /// The creation timestamp of the UserLevel.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The last modification timestamp of the UserLevel.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The count of associated identities for the UserLevel.
     #[serde(
         rename = "associatedIdentitiesCount",

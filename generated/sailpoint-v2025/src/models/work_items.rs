@@ -35,10 +35,10 @@ pub struct WorkItems {
     pub owner_name: ::std::option::Option<::std::string::String>,
     /// Time when the work item was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Time when the work item was last updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The description of the work item
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -71,7 +71,7 @@ pub struct WorkItems {
     pub name: ::std::option::Option<::std::string::String>,
     /// The time at which the work item completed
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The number of items in the work item
     #[serde(
         rename = "numItems",

@@ -7,7 +7,7 @@ pub struct WorkflowExecutionEvent {
     pub r#type: ::std::option::Option<crate::models::WorkflowExecutionEventType>,
     /// The date-time when the event occurred
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Additional attributes associated with the event
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<

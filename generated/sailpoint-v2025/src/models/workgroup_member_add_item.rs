@@ -5,7 +5,11 @@ pub struct WorkgroupMemberAddItem {
     /// Identifier of identity in bulk member add request.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The HTTP response status code returned for an individual member that is requested for addition during a bulk add operation.
     /// The HTTP response status code returned for an individual Governance Group is requested for deletion.
@@ -15,7 +19,11 @@ pub struct WorkgroupMemberAddItem {
     /// > 409   - Identity is already member of  Governance Group.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<i32>,
     /// Human readable status description and containing additional context information about success or failures etc.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,7 +5,11 @@ pub struct WorkgroupMemberDeleteItem {
     /// Identifier of identity in bulk member add /remove request.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The HTTP response status code returned for an individual  member that is requested for deletion during a bulk delete operation.
     ///
@@ -14,7 +18,11 @@ pub struct WorkgroupMemberDeleteItem {
     /// > 404   - Identity is not member of Governance Group.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<i32>,
     /// Human readable status description and containing additional context information about success or failures etc.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

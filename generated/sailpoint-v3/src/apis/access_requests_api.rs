@@ -38,6 +38,7 @@ impl AccessRequestsApi {
     ) -> CancelAccessRequest {
         CancelAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             cancel_access_request,
         }
     }
@@ -99,6 +100,7 @@ impl AccessRequestsApi {
     ) -> CreateAccessRequest {
         CreateAccessRequest {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request,
         }
     }
@@ -113,6 +115,7 @@ impl AccessRequestsApi {
     pub fn get_access_request_config(&self) -> GetAccessRequestConfig {
         GetAccessRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Access request status
@@ -125,6 +128,7 @@ impl AccessRequestsApi {
     pub fn list_access_request_status(&self) -> ListAccessRequestStatus {
         ListAccessRequestStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             requested_for: ::std::option::Option::None,
             requested_by: ::std::option::Option::None,
             regarding_identity: ::std::option::Option::None,
@@ -151,6 +155,7 @@ impl AccessRequestsApi {
     ) -> SetAccessRequestConfig {
         SetAccessRequestConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             access_request_config,
         }
     }
@@ -161,9 +166,25 @@ impl AccessRequestsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     cancel_access_request: crate::models::CancelAccessRequest,
 }
 impl CancelAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -174,7 +195,7 @@ impl CancelAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.cancel_access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -223,6 +244,14 @@ impl CancelAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelAccessRequestError>> {
+        self.client.execute::<CancelAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::cancel_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -268,9 +297,25 @@ impl rt::ErrorBody for CancelAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessRequest {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request: crate::models::AccessRequest,
 }
 impl CreateAccessRequest {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -281,7 +326,7 @@ impl CreateAccessRequest {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.access_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -325,6 +370,14 @@ impl CreateAccessRequest {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateAccessRequestError>> {
+        self.client.execute::<CreateAccessRequestError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::create_access_request`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -367,8 +420,24 @@ impl rt::ErrorBody for CreateAccessRequestError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetAccessRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -378,7 +447,7 @@ impl GetAccessRequestConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -422,6 +491,14 @@ impl GetAccessRequestConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccessRequestConfigError>> {
+        self.client.execute::<GetAccessRequestConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`AccessRequestsApi::get_access_request_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -464,6 +541,7 @@ impl rt::ErrorBody for GetAccessRequestConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessRequestStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     requested_for: ::std::option::Option<::std::string::String>,
     requested_by: ::std::option::Option<::std::string::String>,
     regarding_identity: ::std::option::Option<::std::string::String>,
@@ -561,6 +639,21 @@ impl ListAccessRequestStatus {
         self.request_state = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -601,7 +694,7 @@ impl ListAccessRequestStatus {
         if let ::std::option::Option::Some(value) = &self.request_state {
             request = request.query("request-state", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -644,6 +737,14 @@ impl ListAccessRequestStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccessRequestStatusError>> {
+        self.client.execute::<ListAccessRequestStatusError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -718,9 +819,25 @@ impl rt::ErrorBody for ListAccessRequestStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAccessRequestConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     access_request_config: crate::models::AccessRequestConfig,
 }
 impl SetAccessRequestConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -731,7 +848,7 @@ impl SetAccessRequestConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.access_request_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -774,6 +891,14 @@ impl SetAccessRequestConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetAccessRequestConfigError>> {
+        self.client.execute::<SetAccessRequestConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`AccessRequestsApi::set_access_request_config`], one variant per declared status.

@@ -59,6 +59,7 @@ impl AccountsApi {
     ) -> CreateAccount {
         CreateAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             account_attributes_create,
         }
     }
@@ -76,6 +77,7 @@ impl AccountsApi {
     ) -> DeleteAccount {
         DeleteAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -91,6 +93,7 @@ impl AccountsApi {
     ) -> DisableAccount {
         DisableAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_toggle_request,
         }
@@ -107,6 +110,7 @@ impl AccountsApi {
     ) -> EnableAccount {
         EnableAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_toggle_request,
         }
@@ -122,6 +126,7 @@ impl AccountsApi {
     ) -> GetAccount {
         GetAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -136,6 +141,7 @@ impl AccountsApi {
     ) -> GetAccountEntitlements {
         GetAccountEntitlements {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -150,6 +156,7 @@ impl AccountsApi {
     pub fn list_accounts(&self) -> ListAccounts {
         ListAccounts {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -174,6 +181,7 @@ impl AccountsApi {
     ) -> PutAccount {
         PutAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_attributes,
         }
@@ -189,6 +197,7 @@ impl AccountsApi {
     ) -> SubmitReloadAccount {
         SubmitReloadAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -205,6 +214,7 @@ impl AccountsApi {
     ) -> UnlockAccount {
         UnlockAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             account_unlock_request,
         }
@@ -232,6 +242,7 @@ impl AccountsApi {
     ) -> UpdateAccount {
         UpdateAccount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -243,9 +254,25 @@ impl AccountsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     account_attributes_create: crate::models::AccountAttributesCreate,
 }
 impl CreateAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -256,7 +283,7 @@ impl CreateAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_attributes_create);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -293,6 +320,14 @@ impl CreateAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateAccountError>> {
+        self.client.execute::<CreateAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::create_account`], one variant per declared status.
@@ -336,9 +371,25 @@ impl rt::ErrorBody for CreateAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -351,7 +402,7 @@ impl DeleteAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -388,6 +439,14 @@ impl DeleteAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteAccountError>> {
+        self.client.execute::<DeleteAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::delete_account`], one variant per declared status.
@@ -434,10 +493,26 @@ impl rt::ErrorBody for DeleteAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_toggle_request: crate::models::AccountToggleRequest,
 }
 impl DisableAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -451,7 +526,7 @@ impl DisableAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_toggle_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -488,6 +563,14 @@ impl DisableAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DisableAccountError>> {
+        self.client.execute::<DisableAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::disable_account`], one variant per declared status.
@@ -534,10 +617,26 @@ impl rt::ErrorBody for DisableAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnableAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_toggle_request: crate::models::AccountToggleRequest,
 }
 impl EnableAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -551,7 +650,7 @@ impl EnableAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_toggle_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -588,6 +687,14 @@ impl EnableAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<EnableAccountError>> {
+        self.client.execute::<EnableAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::enable_account`], one variant per declared status.
@@ -634,9 +741,25 @@ impl rt::ErrorBody for EnableAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -649,7 +772,7 @@ impl GetAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -680,6 +803,14 @@ impl GetAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountError>> {
+        self.client.execute::<GetAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::get_account`], one variant per declared status.
@@ -726,6 +857,7 @@ impl rt::ErrorBody for GetAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountEntitlements {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -759,6 +891,21 @@ impl GetAccountEntitlements {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -780,7 +927,7 @@ impl GetAccountEntitlements {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -823,6 +970,14 @@ impl GetAccountEntitlements {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountEntitlementsError>> {
+        self.client.execute::<GetAccountEntitlementsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -897,6 +1052,7 @@ impl rt::ErrorBody for GetAccountEntitlementsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccounts {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -998,6 +1154,21 @@ impl ListAccounts {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1026,7 +1197,7 @@ impl ListAccounts {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1066,6 +1237,14 @@ impl ListAccounts {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListAccountsError>> {
+        self.client.execute::<ListAccountsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1137,10 +1316,26 @@ impl rt::ErrorBody for ListAccountsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_attributes: crate::models::AccountAttributes,
 }
 impl PutAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1154,7 +1349,7 @@ impl PutAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_attributes);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1190,6 +1385,14 @@ impl PutAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutAccountError>> {
+        self.client.execute::<PutAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::put_account`], one variant per declared status.
@@ -1236,9 +1439,25 @@ impl rt::ErrorBody for PutAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitReloadAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl SubmitReloadAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1251,7 +1470,7 @@ impl SubmitReloadAccount {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1294,6 +1513,14 @@ impl SubmitReloadAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitReloadAccountError>> {
+        self.client.execute::<SubmitReloadAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::submit_reload_account`], one variant per declared status.
@@ -1340,10 +1567,26 @@ impl rt::ErrorBody for SubmitReloadAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlockAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     account_unlock_request: crate::models::AccountUnlockRequest,
 }
 impl UnlockAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1357,7 +1600,7 @@ impl UnlockAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.account_unlock_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1394,6 +1637,14 @@ impl UnlockAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UnlockAccountError>> {
+        self.client.execute::<UnlockAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::unlock_account`], one variant per declared status.
@@ -1440,12 +1691,28 @@ impl rt::ErrorBody for UnlockAccountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 impl UpdateAccount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1459,7 +1726,7 @@ impl UpdateAccount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1504,6 +1771,14 @@ impl UpdateAccount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateAccountError>> {
+        self.client.execute::<UpdateAccountError>(self.request()).await
     }
 }
 /// The error bodies of [`AccountsApi::update_account`], one variant per declared status.

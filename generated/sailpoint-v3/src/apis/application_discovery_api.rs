@@ -21,6 +21,7 @@ impl ApplicationDiscoveryApi {
     pub fn get_discovered_applications(&self) -> GetDiscoveredApplications {
         GetDiscoveredApplications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             detail: ::std::option::Option::None,
@@ -40,6 +41,7 @@ impl ApplicationDiscoveryApi {
     ) -> GetManualDiscoverApplicationsCsvTemplate {
         GetManualDiscoverApplicationsCsvTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Upload csv to discover applications
@@ -53,6 +55,7 @@ impl ApplicationDiscoveryApi {
     ) -> SendManualDiscoverApplicationsCsvTemplate {
         SendManualDiscoverApplicationsCsvTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             body: ::std::option::Option::None,
         }
     }
@@ -63,6 +66,7 @@ impl ApplicationDiscoveryApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDiscoveredApplications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     detail: ::std::option::Option<crate::models::GetDiscoveredApplicationsDetail>,
@@ -129,6 +133,21 @@ impl GetDiscoveredApplications {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -153,7 +172,7 @@ impl GetDiscoveredApplications {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -200,6 +219,14 @@ impl GetDiscoveredApplications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDiscoveredApplicationsError>> {
+        self.client.execute::<GetDiscoveredApplicationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -274,8 +301,24 @@ impl rt::ErrorBody for GetDiscoveredApplicationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManualDiscoverApplicationsCsvTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetManualDiscoverApplicationsCsvTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -285,7 +328,7 @@ impl GetManualDiscoverApplicationsCsvTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -329,6 +372,19 @@ impl GetManualDiscoverApplicationsCsvTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetManualDiscoverApplicationsCsvTemplateError>,
+    > {
+        self.client
+            .execute::<GetManualDiscoverApplicationsCsvTemplateError>(self.request())
+            .await
+    }
 }
 /// The error bodies of [`ApplicationDiscoveryApi::get_manual_discover_applications_csv_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -371,12 +427,28 @@ impl rt::ErrorBody for GetManualDiscoverApplicationsCsvTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendManualDiscoverApplicationsCsvTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     body: ::std::option::Option<rt::Bytes>,
 }
 impl SendManualDiscoverApplicationsCsvTemplate {
     /// The request body.
     pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -392,7 +464,7 @@ impl SendManualDiscoverApplicationsCsvTemplate {
             request = request
                 .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -431,6 +503,19 @@ impl SendManualDiscoverApplicationsCsvTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SendManualDiscoverApplicationsCsvTemplateError>,
+    > {
+        self.client
+            .execute::<SendManualDiscoverApplicationsCsvTemplateError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`ApplicationDiscoveryApi::send_manual_discover_applications_csv_template`], one variant per declared status.

@@ -49,6 +49,7 @@ impl CertificationCampaignFiltersApi {
     ) -> CreateCampaignFilter {
         CreateCampaignFilter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             campaign_filter_details,
         }
     }
@@ -63,6 +64,7 @@ impl CertificationCampaignFiltersApi {
     ) -> DeleteCampaignFilters {
         DeleteCampaignFilters {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -77,6 +79,7 @@ impl CertificationCampaignFiltersApi {
     ) -> GetCampaignFilterById {
         GetCampaignFilterById {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -88,6 +91,7 @@ impl CertificationCampaignFiltersApi {
     pub fn list_campaign_filters(&self) -> ListCampaignFilters {
         ListCampaignFilters {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             include_system_filters: ::std::option::Option::None,
@@ -105,6 +109,7 @@ impl CertificationCampaignFiltersApi {
     ) -> UpdateCampaignFilter {
         UpdateCampaignFilter {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             campaign_filter_details,
         }
@@ -116,9 +121,25 @@ impl CertificationCampaignFiltersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCampaignFilter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     campaign_filter_details: crate::models::CampaignFilterDetails,
 }
 impl CreateCampaignFilter {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -129,7 +150,7 @@ impl CreateCampaignFilter {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.campaign_filter_details);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -173,6 +194,14 @@ impl CreateCampaignFilter {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCampaignFilterError>> {
+        self.client.execute::<CreateCampaignFilterError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignFiltersApi::create_campaign_filter`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -215,9 +244,25 @@ impl rt::ErrorBody for CreateCampaignFilterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCampaignFilters {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<::std::string::String>,
 }
 impl DeleteCampaignFilters {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -228,7 +273,7 @@ impl DeleteCampaignFilters {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -263,6 +308,14 @@ impl DeleteCampaignFilters {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteCampaignFiltersError>> {
+        self.client.execute::<DeleteCampaignFiltersError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignFiltersApi::delete_campaign_filters`], one variant per declared status.
@@ -309,9 +362,25 @@ impl rt::ErrorBody for DeleteCampaignFiltersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignFilterById {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaignFilterById {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -324,7 +393,7 @@ impl GetCampaignFilterById {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -367,6 +436,14 @@ impl GetCampaignFilterById {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignFilterByIdError>> {
+        self.client.execute::<GetCampaignFilterByIdError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignFiltersApi::get_campaign_filter_by_id`], one variant per declared status.
@@ -413,6 +490,7 @@ impl rt::ErrorBody for GetCampaignFilterByIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCampaignFilters {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     start: ::std::option::Option<i32>,
     include_system_filters: ::std::option::Option<bool>,
@@ -440,6 +518,21 @@ impl ListCampaignFilters {
         self.include_system_filters = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -462,7 +555,7 @@ impl ListCampaignFilters {
                     ::std::string::ToString::to_string(value),
                 );
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -506,6 +599,14 @@ impl ListCampaignFilters {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListCampaignFiltersError>> {
+        self.client.execute::<ListCampaignFiltersError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignFiltersApi::list_campaign_filters`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -548,10 +649,26 @@ impl rt::ErrorBody for ListCampaignFiltersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCampaignFilter {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     campaign_filter_details: crate::models::CampaignFilterDetails,
 }
 impl UpdateCampaignFilter {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -565,7 +682,7 @@ impl UpdateCampaignFilter {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.campaign_filter_details);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -608,6 +725,14 @@ impl UpdateCampaignFilter {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateCampaignFilterError>> {
+        self.client.execute::<UpdateCampaignFilterError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignFiltersApi::update_campaign_filter`], one variant per declared status.

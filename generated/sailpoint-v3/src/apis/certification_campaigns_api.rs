@@ -96,6 +96,7 @@ impl CertificationCampaignsApi {
     ) -> CompleteCampaign {
         CompleteCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             campaign_complete_options: ::std::option::Option::None,
         }
@@ -111,6 +112,7 @@ impl CertificationCampaignsApi {
     ) -> CreateCampaign {
         CreateCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             v3_campaign,
         }
     }
@@ -125,6 +127,7 @@ impl CertificationCampaignsApi {
     ) -> CreateCampaignTemplate {
         CreateCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             campaign_template,
         }
     }
@@ -139,6 +142,7 @@ impl CertificationCampaignsApi {
     ) -> DeleteCampaignTemplate {
         DeleteCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -153,6 +157,7 @@ impl CertificationCampaignsApi {
     ) -> DeleteCampaignTemplateSchedule {
         DeleteCampaignTemplateSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -167,6 +172,7 @@ impl CertificationCampaignsApi {
     ) -> DeleteCampaigns {
         DeleteCampaigns {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             campaigns_delete_request,
         }
     }
@@ -178,6 +184,7 @@ impl CertificationCampaignsApi {
     pub fn get_active_campaigns(&self) -> GetActiveCampaigns {
         GetActiveCampaigns {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             detail: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -197,6 +204,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaign {
         GetCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             detail: ::std::option::Option::None,
         }
@@ -212,6 +220,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaignReports {
         GetCampaignReports {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -223,6 +232,7 @@ impl CertificationCampaignsApi {
     pub fn get_campaign_reports_config(&self) -> GetCampaignReportsConfig {
         GetCampaignReportsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get a campaign template
@@ -236,6 +246,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaignTemplate {
         GetCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -250,6 +261,7 @@ impl CertificationCampaignsApi {
     ) -> GetCampaignTemplateSchedule {
         GetCampaignTemplateSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -263,6 +275,7 @@ impl CertificationCampaignsApi {
     pub fn get_campaign_templates(&self) -> GetCampaignTemplates {
         GetCampaignTemplates {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -282,6 +295,7 @@ impl CertificationCampaignsApi {
     ) -> Move {
         Move {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             admin_review_reassign,
         }
@@ -298,6 +312,7 @@ impl CertificationCampaignsApi {
     ) -> PatchCampaignTemplate {
         PatchCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -313,6 +328,7 @@ impl CertificationCampaignsApi {
     ) -> SetCampaignReportsConfig {
         SetCampaignReportsConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             campaign_reports_config,
         }
     }
@@ -327,6 +343,7 @@ impl CertificationCampaignsApi {
     ) -> SetCampaignTemplateSchedule {
         SetCampaignTemplateSchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             v3_schedule: ::std::option::Option::None,
         }
@@ -342,6 +359,7 @@ impl CertificationCampaignsApi {
     ) -> StartCampaign {
         StartCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             activate_campaign_options: ::std::option::Option::None,
         }
@@ -357,6 +375,7 @@ impl CertificationCampaignsApi {
     ) -> StartCampaignRemediationScan {
         StartCampaignRemediationScan {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -372,6 +391,7 @@ impl CertificationCampaignsApi {
     ) -> StartCampaignReport {
         StartCampaignReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             r#type,
         }
@@ -397,6 +417,7 @@ impl CertificationCampaignsApi {
     ) -> StartGenerateCampaignTemplate {
         StartGenerateCampaignTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -412,6 +433,7 @@ impl CertificationCampaignsApi {
     ) -> UpdateCampaign {
         UpdateCampaign {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -423,6 +445,7 @@ impl CertificationCampaignsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     campaign_complete_options: ::std::option::Option<
         crate::models::CampaignCompleteOptions,
@@ -435,6 +458,21 @@ impl CompleteCampaign {
         value: crate::models::CampaignCompleteOptions,
     ) -> Self {
         self.campaign_complete_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -452,7 +490,7 @@ impl CompleteCampaign {
         if let ::std::option::Option::Some(body) = &self.campaign_complete_options {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -501,6 +539,14 @@ impl CompleteCampaign {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CompleteCampaignError>> {
+        self.client.execute::<CompleteCampaignError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::complete_campaign`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -546,9 +592,25 @@ impl rt::ErrorBody for CompleteCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     v3_campaign: crate::models::V3Campaign,
 }
 impl CreateCampaign {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -559,7 +621,7 @@ impl CreateCampaign {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.v3_campaign);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -593,6 +655,14 @@ impl CreateCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCampaignError>> {
+        self.client.execute::<CreateCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::create_campaign`], one variant per declared status.
@@ -636,9 +706,25 @@ impl rt::ErrorBody for CreateCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     campaign_template: crate::models::CampaignTemplate,
 }
 impl CreateCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -649,7 +735,7 @@ impl CreateCampaignTemplate {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.campaign_template);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -693,6 +779,14 @@ impl CreateCampaignTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCampaignTemplateError>> {
+        self.client.execute::<CreateCampaignTemplateError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::create_campaign_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -735,9 +829,25 @@ impl rt::ErrorBody for CreateCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -750,7 +860,7 @@ impl DeleteCampaignTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -785,6 +895,14 @@ impl DeleteCampaignTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteCampaignTemplateError>> {
+        self.client.execute::<DeleteCampaignTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::delete_campaign_template`], one variant per declared status.
@@ -831,9 +949,25 @@ impl rt::ErrorBody for DeleteCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCampaignTemplateSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteCampaignTemplateSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -846,7 +980,7 @@ impl DeleteCampaignTemplateSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -881,6 +1015,17 @@ impl DeleteCampaignTemplateSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteCampaignTemplateScheduleError>,
+    > {
+        self.client.execute::<DeleteCampaignTemplateScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::delete_campaign_template_schedule`], one variant per declared status.
@@ -927,9 +1072,25 @@ impl rt::ErrorBody for DeleteCampaignTemplateScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCampaigns {
     client: rt::Client,
+    call_options: rt::CallOptions,
     campaigns_delete_request: crate::models::CampaignsDeleteRequest,
 }
 impl DeleteCampaigns {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -940,7 +1101,7 @@ impl DeleteCampaigns {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.campaigns_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -989,6 +1150,14 @@ impl DeleteCampaigns {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteCampaignsError>> {
+        self.client.execute::<DeleteCampaignsError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::delete_campaigns`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1034,6 +1203,7 @@ impl rt::ErrorBody for DeleteCampaignsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetActiveCampaigns {
     client: rt::Client,
+    call_options: rt::CallOptions,
     detail: ::std::option::Option<crate::models::GetActiveCampaignsDetail>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1100,6 +1270,21 @@ impl GetActiveCampaigns {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1127,7 +1312,7 @@ impl GetActiveCampaigns {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1170,6 +1355,14 @@ impl GetActiveCampaigns {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetActiveCampaignsError>> {
+        self.client.execute::<GetActiveCampaignsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1244,6 +1437,7 @@ impl rt::ErrorBody for GetActiveCampaignsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     detail: ::std::option::Option<crate::models::GetCampaignDetail>,
 }
@@ -1251,6 +1445,21 @@ impl GetCampaign {
     /// Determines whether slim, or increased level of detail is provided for each campaign in the returned list. Slim is the default behavior.
     pub fn detail(mut self, value: crate::models::GetCampaignDetail) -> Self {
         self.detail = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1268,7 +1477,7 @@ impl GetCampaign {
         if let ::std::option::Option::Some(value) = &self.detail {
             request = request.query("detail", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1304,6 +1513,14 @@ impl GetCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignError>> {
+        self.client.execute::<GetCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign`], one variant per declared status.
@@ -1350,9 +1567,25 @@ impl rt::ErrorBody for GetCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignReports {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaignReports {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1365,7 +1598,7 @@ impl GetCampaignReports {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1408,6 +1641,14 @@ impl GetCampaignReports {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignReportsError>> {
+        self.client.execute::<GetCampaignReportsError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_reports`], one variant per declared status.
@@ -1454,8 +1695,24 @@ impl rt::ErrorBody for GetCampaignReportsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignReportsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetCampaignReportsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1465,7 +1722,7 @@ impl GetCampaignReportsConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1509,6 +1766,14 @@ impl GetCampaignReportsConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignReportsConfigError>> {
+        self.client.execute::<GetCampaignReportsConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_reports_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1551,9 +1816,25 @@ impl rt::ErrorBody for GetCampaignReportsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1566,7 +1847,7 @@ impl GetCampaignTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1606,6 +1887,14 @@ impl GetCampaignTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignTemplateError>> {
+        self.client.execute::<GetCampaignTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_template`], one variant per declared status.
@@ -1652,9 +1941,25 @@ impl rt::ErrorBody for GetCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignTemplateSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCampaignTemplateSchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1667,7 +1972,7 @@ impl GetCampaignTemplateSchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1710,6 +2015,17 @@ impl GetCampaignTemplateSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetCampaignTemplateScheduleError>,
+    > {
+        self.client.execute::<GetCampaignTemplateScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::get_campaign_template_schedule`], one variant per declared status.
@@ -1756,6 +2072,7 @@ impl rt::ErrorBody for GetCampaignTemplateScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCampaignTemplates {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1814,6 +2131,21 @@ impl GetCampaignTemplates {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1838,7 +2170,7 @@ impl GetCampaignTemplates {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1881,6 +2213,14 @@ impl GetCampaignTemplates {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCampaignTemplatesError>> {
+        self.client.execute::<GetCampaignTemplatesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1952,10 +2292,26 @@ impl rt::ErrorBody for GetCampaignTemplatesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Move {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     admin_review_reassign: crate::models::AdminReviewReassign,
 }
 impl Move {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1969,7 +2325,7 @@ impl Move {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.admin_review_reassign);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1996,6 +2352,14 @@ impl Move {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<MoveError>> {
+        self.client.execute::<MoveError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::r#move`], one variant per declared status.
@@ -2042,10 +2406,26 @@ impl rt::ErrorBody for MoveError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2059,7 +2439,7 @@ impl PatchCampaignTemplate {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2102,6 +2482,14 @@ impl PatchCampaignTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchCampaignTemplateError>> {
+        self.client.execute::<PatchCampaignTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::patch_campaign_template`], one variant per declared status.
@@ -2148,9 +2536,25 @@ impl rt::ErrorBody for PatchCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetCampaignReportsConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     campaign_reports_config: crate::models::CampaignReportsConfig,
 }
 impl SetCampaignReportsConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2161,7 +2565,7 @@ impl SetCampaignReportsConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.campaign_reports_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2205,6 +2609,14 @@ impl SetCampaignReportsConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetCampaignReportsConfigError>> {
+        self.client.execute::<SetCampaignReportsConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::set_campaign_reports_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2247,6 +2659,7 @@ impl rt::ErrorBody for SetCampaignReportsConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetCampaignTemplateSchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     v3_schedule: ::std::option::Option<crate::models::V3Schedule>,
 }
@@ -2254,6 +2667,21 @@ impl SetCampaignTemplateSchedule {
     /// The request body.
     pub fn v3_schedule(mut self, value: crate::models::V3Schedule) -> Self {
         self.v3_schedule = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2271,7 +2699,7 @@ impl SetCampaignTemplateSchedule {
         if let ::std::option::Option::Some(body) = &self.v3_schedule {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2306,6 +2734,17 @@ impl SetCampaignTemplateSchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SetCampaignTemplateScheduleError>,
+    > {
+        self.client.execute::<SetCampaignTemplateScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::set_campaign_template_schedule`], one variant per declared status.
@@ -2352,6 +2791,7 @@ impl rt::ErrorBody for SetCampaignTemplateScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     activate_campaign_options: ::std::option::Option<
         crate::models::ActivateCampaignOptions,
@@ -2364,6 +2804,21 @@ impl StartCampaign {
         value: crate::models::ActivateCampaignOptions,
     ) -> Self {
         self.activate_campaign_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2381,7 +2836,7 @@ impl StartCampaign {
         if let ::std::option::Option::Some(body) = &self.activate_campaign_options {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2426,6 +2881,14 @@ impl StartCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartCampaignError>> {
+        self.client.execute::<StartCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_campaign`], one variant per declared status.
@@ -2472,9 +2935,25 @@ impl rt::ErrorBody for StartCampaignError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCampaignRemediationScan {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl StartCampaignRemediationScan {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2487,7 +2966,7 @@ impl StartCampaignRemediationScan {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2536,6 +3015,17 @@ impl StartCampaignRemediationScan {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<StartCampaignRemediationScanError>,
+    > {
+        self.client.execute::<StartCampaignRemediationScanError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_campaign_remediation_scan`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2581,10 +3071,26 @@ impl rt::ErrorBody for StartCampaignRemediationScanError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCampaignReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     r#type: crate::models::ReportType,
 }
 impl StartCampaignReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2599,7 +3105,7 @@ impl StartCampaignReport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2648,6 +3154,14 @@ impl StartCampaignReport {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartCampaignReportError>> {
+        self.client.execute::<StartCampaignReportError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_campaign_report`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2693,9 +3207,25 @@ impl rt::ErrorBody for StartCampaignReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartGenerateCampaignTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl StartGenerateCampaignTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2708,7 +3238,7 @@ impl StartGenerateCampaignTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2752,6 +3282,17 @@ impl StartGenerateCampaignTemplate {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<StartGenerateCampaignTemplateError>,
+    > {
+        self.client.execute::<StartGenerateCampaignTemplateError>(self.request()).await
+    }
 }
 /// The error bodies of [`CertificationCampaignsApi::start_generate_campaign_template`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2794,10 +3335,26 @@ impl rt::ErrorBody for StartGenerateCampaignTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCampaign {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateCampaign {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2811,7 +3368,7 @@ impl UpdateCampaign {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2845,6 +3402,14 @@ impl UpdateCampaign {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateCampaignError>> {
+        self.client.execute::<UpdateCampaignError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationCampaignsApi::update_campaign`], one variant per declared status.

@@ -45,6 +45,7 @@ impl CertificationsApi {
     ) -> GetCertificationTask {
         GetCertificationTask {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -59,6 +60,7 @@ impl CertificationsApi {
     ) -> GetIdentityCertification {
         GetIdentityCertification {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -74,6 +76,7 @@ impl CertificationsApi {
     ) -> GetIdentityCertificationItemPermissions {
         GetIdentityCertificationItemPermissions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             certification_id: certification_id.into(),
             item_id: item_id.into(),
@@ -90,6 +93,7 @@ impl CertificationsApi {
     pub fn get_pending_certification_tasks(&self) -> GetPendingCertificationTasks {
         GetPendingCertificationTasks {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             reviewer_identity: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -108,6 +112,7 @@ impl CertificationsApi {
     ) -> ListCertificationReviewers {
         ListCertificationReviewers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -127,6 +132,7 @@ impl CertificationsApi {
     ) -> ListIdentityAccessReviewItems {
         ListIdentityAccessReviewItems {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -146,6 +152,7 @@ impl CertificationsApi {
     pub fn list_identity_certifications(&self) -> ListIdentityCertifications {
         ListIdentityCertifications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             reviewer_identity: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -166,6 +173,7 @@ impl CertificationsApi {
     ) -> MakeIdentityDecision {
         MakeIdentityDecision {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -182,6 +190,7 @@ impl CertificationsApi {
     ) -> ReassignIdentityCertifications {
         ReassignIdentityCertifications {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             access_review_reassignment,
         }
@@ -197,6 +206,7 @@ impl CertificationsApi {
     ) -> SignOffIdentityCertification {
         SignOffIdentityCertification {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -216,6 +226,7 @@ impl CertificationsApi {
     ) -> SubmitReassignCertsAsync {
         SubmitReassignCertsAsync {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             access_review_reassignment,
         }
@@ -227,9 +238,25 @@ impl CertificationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCertificationTask {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetCertificationTask {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -242,7 +269,7 @@ impl GetCertificationTask {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -285,6 +312,14 @@ impl GetCertificationTask {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCertificationTaskError>> {
+        self.client.execute::<GetCertificationTaskError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationsApi::get_certification_task`], one variant per declared status.
@@ -331,9 +366,25 @@ impl rt::ErrorBody for GetCertificationTaskError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityCertification {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetIdentityCertification {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -346,7 +397,7 @@ impl GetIdentityCertification {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -389,6 +440,14 @@ impl GetIdentityCertification {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetIdentityCertificationError>> {
+        self.client.execute::<GetIdentityCertificationError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationsApi::get_identity_certification`], one variant per declared status.
@@ -435,6 +494,7 @@ impl rt::ErrorBody for GetIdentityCertificationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIdentityCertificationItemPermissions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     certification_id: ::std::string::String,
     item_id: ::std::string::String,
@@ -494,6 +554,21 @@ impl GetIdentityCertificationItemPermissions {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -520,7 +595,7 @@ impl GetIdentityCertificationItemPermissions {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -563,6 +638,19 @@ impl GetIdentityCertificationItemPermissions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetIdentityCertificationItemPermissionsError>,
+    > {
+        self.client
+            .execute::<GetIdentityCertificationItemPermissionsError>(self.request())
+            .await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -640,6 +728,7 @@ impl rt::ErrorBody for GetIdentityCertificationItemPermissionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingCertificationTasks {
     client: rt::Client,
+    call_options: rt::CallOptions,
     reviewer_identity: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -698,6 +787,21 @@ impl GetPendingCertificationTasks {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -723,7 +827,7 @@ impl GetPendingCertificationTasks {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -766,6 +870,17 @@ impl GetPendingCertificationTasks {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetPendingCertificationTasksError>,
+    > {
+        self.client.execute::<GetPendingCertificationTasksError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -843,6 +958,7 @@ impl rt::ErrorBody for GetPendingCertificationTasksError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCertificationReviewers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -904,6 +1020,21 @@ impl ListCertificationReviewers {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -931,7 +1062,7 @@ impl ListCertificationReviewers {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -978,6 +1109,17 @@ impl ListCertificationReviewers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListCertificationReviewersError>,
+    > {
+        self.client.execute::<ListCertificationReviewersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1055,6 +1197,7 @@ impl rt::ErrorBody for ListCertificationReviewersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentityAccessReviewItems {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1163,6 +1306,21 @@ impl ListIdentityAccessReviewItems {
         self.roles = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1200,7 +1358,7 @@ impl ListIdentityAccessReviewItems {
         if let ::std::option::Option::Some(value) = &self.roles {
             request = request.query("roles", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1243,6 +1401,17 @@ impl ListIdentityAccessReviewItems {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListIdentityAccessReviewItemsError>,
+    > {
+        self.client.execute::<ListIdentityAccessReviewItemsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1320,6 +1489,7 @@ impl rt::ErrorBody for ListIdentityAccessReviewItemsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIdentityCertifications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     reviewer_identity: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1391,6 +1561,21 @@ impl ListIdentityCertifications {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1419,7 +1604,7 @@ impl ListIdentityCertifications {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1462,6 +1647,17 @@ impl ListIdentityCertifications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListIdentityCertificationsError>,
+    > {
+        self.client.execute::<ListIdentityCertificationsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1533,10 +1729,26 @@ impl rt::ErrorBody for ListIdentityCertificationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct MakeIdentityDecision {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::ReviewDecision>,
 }
 impl MakeIdentityDecision {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1550,7 +1762,7 @@ impl MakeIdentityDecision {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1590,6 +1802,14 @@ impl MakeIdentityDecision {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<MakeIdentityDecisionError>> {
+        self.client.execute::<MakeIdentityDecisionError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationsApi::make_identity_decision`], one variant per declared status.
@@ -1636,10 +1856,26 @@ impl rt::ErrorBody for MakeIdentityDecisionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReassignIdentityCertifications {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     access_review_reassignment: crate::models::AccessReviewReassignment,
 }
 impl ReassignIdentityCertifications {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1654,7 +1890,7 @@ impl ReassignIdentityCertifications {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.access_review_reassignment);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1697,6 +1933,17 @@ impl ReassignIdentityCertifications {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ReassignIdentityCertificationsError>,
+    > {
+        self.client.execute::<ReassignIdentityCertificationsError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationsApi::reassign_identity_certifications`], one variant per declared status.
@@ -1743,9 +1990,25 @@ impl rt::ErrorBody for ReassignIdentityCertificationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SignOffIdentityCertification {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl SignOffIdentityCertification {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1758,7 +2021,7 @@ impl SignOffIdentityCertification {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1801,6 +2064,17 @@ impl SignOffIdentityCertification {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<SignOffIdentityCertificationError>,
+    > {
+        self.client.execute::<SignOffIdentityCertificationError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationsApi::sign_off_identity_certification`], one variant per declared status.
@@ -1847,10 +2121,26 @@ impl rt::ErrorBody for SignOffIdentityCertificationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitReassignCertsAsync {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     access_review_reassignment: crate::models::AccessReviewReassignment,
 }
 impl SubmitReassignCertsAsync {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1865,7 +2155,7 @@ impl SubmitReassignCertsAsync {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.access_review_reassignment);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1908,6 +2198,14 @@ impl SubmitReassignCertsAsync {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SubmitReassignCertsAsyncError>> {
+        self.client.execute::<SubmitReassignCertsAsyncError>(self.request()).await
     }
 }
 /// The error bodies of [`CertificationsApi::submit_reassign_certs_async`], one variant per declared status.

@@ -35,6 +35,7 @@ impl ConfigurationHubApi {
     ) -> CreateObjectMapping {
         CreateObjectMapping {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_request,
         }
@@ -54,6 +55,7 @@ impl ConfigurationHubApi {
     ) -> CreateObjectMappings {
         CreateObjectMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_bulk_create_request,
         }
@@ -73,6 +75,7 @@ impl ConfigurationHubApi {
     ) -> CreateUploadedConfiguration {
         CreateUploadedConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             body: body.into(),
         }
     }
@@ -91,6 +94,7 @@ impl ConfigurationHubApi {
     ) -> DeleteObjectMapping {
         DeleteObjectMapping {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_id: object_mapping_id.into(),
         }
@@ -110,6 +114,7 @@ impl ConfigurationHubApi {
     ) -> DeleteUploadedConfiguration {
         DeleteUploadedConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -127,6 +132,7 @@ impl ConfigurationHubApi {
     ) -> GetObjectMappings {
         GetObjectMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
         }
     }
@@ -141,6 +147,7 @@ impl ConfigurationHubApi {
     ) -> GetUploadedConfiguration {
         GetUploadedConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -152,6 +159,7 @@ impl ConfigurationHubApi {
     pub fn list_uploaded_configurations(&self) -> ListUploadedConfigurations {
         ListUploadedConfigurations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
         }
     }
@@ -170,6 +178,7 @@ impl ConfigurationHubApi {
     ) -> UpdateObjectMappings {
         UpdateObjectMappings {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_org: source_org.into(),
             object_mapping_bulk_patch_request,
         }
@@ -181,10 +190,26 @@ impl ConfigurationHubApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateObjectMapping {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_request: crate::models::ObjectMappingRequest,
 }
 impl CreateObjectMapping {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -199,7 +224,7 @@ impl CreateObjectMapping {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.object_mapping_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -242,6 +267,14 @@ impl CreateObjectMapping {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateObjectMappingError>> {
+        self.client.execute::<CreateObjectMappingError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::create_object_mapping`], one variant per declared status.
@@ -288,10 +321,26 @@ impl rt::ErrorBody for CreateObjectMappingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateObjectMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_bulk_create_request: crate::models::ObjectMappingBulkCreateRequest,
 }
 impl CreateObjectMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -307,7 +356,7 @@ impl CreateObjectMappings {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.object_mapping_bulk_create_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -350,6 +399,14 @@ impl CreateObjectMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateObjectMappingsError>> {
+        self.client.execute::<CreateObjectMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::create_object_mappings`], one variant per declared status.
@@ -396,9 +453,25 @@ impl rt::ErrorBody for CreateObjectMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateUploadedConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     body: rt::Bytes,
 }
 impl CreateUploadedConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -410,7 +483,7 @@ impl CreateUploadedConfiguration {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -454,6 +527,17 @@ impl CreateUploadedConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateUploadedConfigurationError>,
+    > {
+        self.client.execute::<CreateUploadedConfigurationError>(self.request()).await
+    }
 }
 /// The error bodies of [`ConfigurationHubApi::create_uploaded_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -496,10 +580,26 @@ impl rt::ErrorBody for CreateUploadedConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteObjectMapping {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_id: ::std::string::String,
 }
 impl DeleteObjectMapping {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -514,7 +614,7 @@ impl DeleteObjectMapping {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -549,6 +649,14 @@ impl DeleteObjectMapping {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteObjectMappingError>> {
+        self.client.execute::<DeleteObjectMappingError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::delete_object_mapping`], one variant per declared status.
@@ -595,9 +703,25 @@ impl rt::ErrorBody for DeleteObjectMappingError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUploadedConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteUploadedConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -610,7 +734,7 @@ impl DeleteUploadedConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -645,6 +769,17 @@ impl DeleteUploadedConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<DeleteUploadedConfigurationError>,
+    > {
+        self.client.execute::<DeleteUploadedConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::delete_uploaded_configuration`], one variant per declared status.
@@ -691,9 +826,25 @@ impl rt::ErrorBody for DeleteUploadedConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetObjectMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
 }
 impl GetObjectMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -707,7 +858,7 @@ impl GetObjectMappings {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -750,6 +901,14 @@ impl GetObjectMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetObjectMappingsError>> {
+        self.client.execute::<GetObjectMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::get_object_mappings`], one variant per declared status.
@@ -796,9 +955,25 @@ impl rt::ErrorBody for GetObjectMappingsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUploadedConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetUploadedConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -811,7 +986,7 @@ impl GetUploadedConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -854,6 +1029,14 @@ impl GetUploadedConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetUploadedConfigurationError>> {
+        self.client.execute::<GetUploadedConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::get_uploaded_configuration`], one variant per declared status.
@@ -900,6 +1083,7 @@ impl rt::ErrorBody for GetUploadedConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUploadedConfigurations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
 }
 impl ListUploadedConfigurations {
@@ -915,6 +1099,21 @@ impl ListUploadedConfigurations {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -927,7 +1126,7 @@ impl ListUploadedConfigurations {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -970,6 +1169,17 @@ impl ListUploadedConfigurations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListUploadedConfigurationsError>,
+    > {
+        self.client.execute::<ListUploadedConfigurationsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::list_uploaded_configurations`], one variant per declared status.
@@ -1016,10 +1226,26 @@ impl rt::ErrorBody for ListUploadedConfigurationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateObjectMappings {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_org: ::std::string::String,
     object_mapping_bulk_patch_request: crate::models::ObjectMappingBulkPatchRequest,
 }
 impl UpdateObjectMappings {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1035,7 +1261,7 @@ impl UpdateObjectMappings {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.object_mapping_bulk_patch_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1078,6 +1304,14 @@ impl UpdateObjectMappings {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateObjectMappingsError>> {
+        self.client.execute::<UpdateObjectMappingsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConfigurationHubApi::update_object_mappings`], one variant per declared status.

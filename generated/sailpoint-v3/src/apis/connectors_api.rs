@@ -36,6 +36,7 @@ impl ConnectorsApi {
     ) -> CreateCustomConnector {
         CreateCustomConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             v3_create_connector_dto,
         }
     }
@@ -50,6 +51,7 @@ impl ConnectorsApi {
     ) -> DeleteCustomConnector {
         DeleteCustomConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -64,6 +66,7 @@ impl ConnectorsApi {
     ) -> GetConnector {
         GetConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale: ::std::option::Option::None,
         }
@@ -76,6 +79,7 @@ impl ConnectorsApi {
     pub fn get_connector_list(&self) -> GetConnectorList {
         GetConnectorList {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -94,6 +98,7 @@ impl ConnectorsApi {
     ) -> GetConnectorSourceConfig {
         GetConnectorSourceConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -108,6 +113,7 @@ impl ConnectorsApi {
     ) -> GetConnectorSourceTemplate {
         GetConnectorSourceTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
         }
     }
@@ -123,6 +129,7 @@ impl ConnectorsApi {
     ) -> GetConnectorTranslations {
         GetConnectorTranslations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale,
         }
@@ -139,6 +146,7 @@ impl ConnectorsApi {
     ) -> PutConnectorSourceConfig {
         PutConnectorSourceConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             body: body.into(),
         }
@@ -155,6 +163,7 @@ impl ConnectorsApi {
     ) -> PutConnectorSourceTemplate {
         PutConnectorSourceTemplate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             body: body.into(),
         }
@@ -172,6 +181,7 @@ impl ConnectorsApi {
     ) -> PutConnectorTranslations {
         PutConnectorTranslations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale,
             body: body.into(),
@@ -200,6 +210,7 @@ impl ConnectorsApi {
     ) -> UpdateConnector {
         UpdateConnector {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             request_body,
         }
@@ -211,9 +222,25 @@ impl ConnectorsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCustomConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     v3_create_connector_dto: crate::models::V3CreateConnectorDto,
 }
 impl CreateCustomConnector {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -224,7 +251,7 @@ impl CreateCustomConnector {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.v3_create_connector_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -264,6 +291,14 @@ impl CreateCustomConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateCustomConnectorError>> {
+        self.client.execute::<CreateCustomConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::create_custom_connector`], one variant per declared status.
@@ -310,9 +345,25 @@ impl rt::ErrorBody for CreateCustomConnectorError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCustomConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl DeleteCustomConnector {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -326,7 +377,7 @@ impl DeleteCustomConnector {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -361,6 +412,14 @@ impl DeleteCustomConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteCustomConnectorError>> {
+        self.client.execute::<DeleteCustomConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::delete_custom_connector`], one variant per declared status.
@@ -407,6 +466,7 @@ impl rt::ErrorBody for DeleteCustomConnectorError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: ::std::option::Option<crate::models::GetConnectorLocale>,
 }
@@ -414,6 +474,21 @@ impl GetConnector {
     /// The locale to apply to the config. If no viable locale is given, it will default to "en"
     pub fn locale(mut self, value: crate::models::GetConnectorLocale) -> Self {
         self.locale = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -432,7 +507,7 @@ impl GetConnector {
         if let ::std::option::Option::Some(value) = &self.locale {
             request = request.query("locale", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -466,6 +541,14 @@ impl GetConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorError>> {
+        self.client.execute::<GetConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector`], one variant per declared status.
@@ -512,6 +595,7 @@ impl rt::ErrorBody for GetConnectorError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorList {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -573,6 +657,21 @@ impl GetConnectorList {
         self.locale = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -597,7 +696,7 @@ impl GetConnectorList {
         if let ::std::option::Option::Some(value) = &self.locale {
             request = request.query("locale", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -640,6 +739,14 @@ impl GetConnectorList {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorListError>> {
+        self.client.execute::<GetConnectorListError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -714,9 +821,25 @@ impl rt::ErrorBody for GetConnectorListError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorSourceConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl GetConnectorSourceConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -730,7 +853,7 @@ impl GetConnectorSourceConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/xml");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -769,6 +892,14 @@ impl GetConnectorSourceConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorSourceConfigError>> {
+        self.client.execute::<GetConnectorSourceConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector_source_config`], one variant per declared status.
@@ -815,9 +946,25 @@ impl rt::ErrorBody for GetConnectorSourceConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorSourceTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
 }
 impl GetConnectorSourceTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -831,7 +978,7 @@ impl GetConnectorSourceTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/xml");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -870,6 +1017,17 @@ impl GetConnectorSourceTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetConnectorSourceTemplateError>,
+    > {
+        self.client.execute::<GetConnectorSourceTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector_source_template`], one variant per declared status.
@@ -916,10 +1074,26 @@ impl rt::ErrorBody for GetConnectorSourceTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConnectorTranslations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: crate::models::GetConnectorTranslationsLocale,
 }
 impl GetConnectorTranslations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -935,7 +1109,7 @@ impl GetConnectorTranslations {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/plain");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -974,6 +1148,14 @@ impl GetConnectorTranslations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetConnectorTranslationsError>> {
+        self.client.execute::<GetConnectorTranslationsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::get_connector_translations`], one variant per declared status.
@@ -1020,10 +1202,26 @@ impl rt::ErrorBody for GetConnectorTranslationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorSourceConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     body: rt::Bytes,
 }
 impl PutConnectorSourceConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1039,7 +1237,7 @@ impl PutConnectorSourceConfig {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1082,6 +1280,14 @@ impl PutConnectorSourceConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorSourceConfigError>> {
+        self.client.execute::<PutConnectorSourceConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_source_config`], one variant per declared status.
@@ -1128,10 +1334,26 @@ impl rt::ErrorBody for PutConnectorSourceConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorSourceTemplate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     body: rt::Bytes,
 }
 impl PutConnectorSourceTemplate {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1147,7 +1369,7 @@ impl PutConnectorSourceTemplate {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1190,6 +1412,17 @@ impl PutConnectorSourceTemplate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<PutConnectorSourceTemplateError>,
+    > {
+        self.client.execute::<PutConnectorSourceTemplateError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_source_template`], one variant per declared status.
@@ -1236,11 +1469,27 @@ impl rt::ErrorBody for PutConnectorSourceTemplateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutConnectorTranslations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: crate::models::PutConnectorTranslationsLocale,
     body: rt::Bytes,
 }
 impl PutConnectorTranslations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1258,7 +1507,7 @@ impl PutConnectorTranslations {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1301,6 +1550,14 @@ impl PutConnectorTranslations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorTranslationsError>> {
+        self.client.execute::<PutConnectorTranslationsError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_translations`], one variant per declared status.
@@ -1347,10 +1604,26 @@ impl rt::ErrorBody for PutConnectorTranslationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateConnector {
     client: rt::Client,
+    call_options: rt::CallOptions,
     script_name: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateConnector {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1365,7 +1638,7 @@ impl UpdateConnector {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1404,6 +1677,14 @@ impl UpdateConnector {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateConnectorError>> {
+        self.client.execute::<UpdateConnectorError>(self.request()).await
     }
 }
 /// The error bodies of [`ConnectorsApi::update_connector`], one variant per declared status.

@@ -25,6 +25,7 @@ impl ManagedClustersApi {
     ) -> CreateManagedCluster {
         CreateManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             managed_cluster_request,
         }
     }
@@ -39,6 +40,7 @@ impl ManagedClustersApi {
     ) -> DeleteManagedCluster {
         DeleteManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             remove_clients: ::std::option::Option::None,
         }
@@ -54,6 +56,7 @@ impl ManagedClustersApi {
     ) -> GetClientLogConfiguration {
         GetClientLogConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -68,6 +71,7 @@ impl ManagedClustersApi {
     ) -> GetManagedCluster {
         GetManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -79,6 +83,7 @@ impl ManagedClustersApi {
     pub fn get_managed_clusters(&self) -> GetManagedClusters {
         GetManagedClusters {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -97,6 +102,7 @@ impl ManagedClustersApi {
     ) -> PutClientLogConfiguration {
         PutClientLogConfiguration {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             put_client_log_configuration_request,
         }
@@ -113,6 +119,7 @@ impl ManagedClustersApi {
     ) -> UpdateManagedCluster {
         UpdateManagedCluster {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -124,9 +131,25 @@ impl ManagedClustersApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     managed_cluster_request: crate::models::ManagedClusterRequest,
 }
 impl CreateManagedCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -137,7 +160,7 @@ impl CreateManagedCluster {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.managed_cluster_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -177,6 +200,14 @@ impl CreateManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateManagedClusterError>> {
+        self.client.execute::<CreateManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::create_managed_cluster`], one variant per declared status.
@@ -220,6 +251,7 @@ impl rt::ErrorBody for CreateManagedClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     remove_clients: ::std::option::Option<bool>,
 }
@@ -229,6 +261,21 @@ impl DeleteManagedCluster {
     /// The server's default: `false`.
     pub fn remove_clients(mut self, value: bool) -> Self {
         self.remove_clients = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -247,7 +294,7 @@ impl DeleteManagedCluster {
             request = request
                 .query("removeClients", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -282,6 +329,14 @@ impl DeleteManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteManagedClusterError>> {
+        self.client.execute::<DeleteManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::delete_managed_cluster`], one variant per declared status.
@@ -325,9 +380,25 @@ impl rt::ErrorBody for DeleteManagedClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetClientLogConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetClientLogConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -340,7 +411,7 @@ impl GetClientLogConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -390,6 +461,14 @@ impl GetClientLogConfiguration {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetClientLogConfigurationError>> {
+        self.client.execute::<GetClientLogConfigurationError>(self.request()).await
+    }
 }
 /// The error bodies of [`ManagedClustersApi::get_client_log_configuration`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -435,9 +514,25 @@ impl rt::ErrorBody for GetClientLogConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetManagedCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -450,7 +545,7 @@ impl GetManagedCluster {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -489,6 +584,14 @@ impl GetManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClusterError>> {
+        self.client.execute::<GetManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::get_managed_cluster`], one variant per declared status.
@@ -535,6 +638,7 @@ impl rt::ErrorBody for GetManagedClusterError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetManagedClusters {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -586,6 +690,21 @@ impl GetManagedClusters {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -607,7 +726,7 @@ impl GetManagedClusters {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -650,6 +769,14 @@ impl GetManagedClusters {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetManagedClustersError>> {
+        self.client.execute::<GetManagedClustersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -721,10 +848,26 @@ impl rt::ErrorBody for GetManagedClustersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutClientLogConfiguration {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     put_client_log_configuration_request: crate::models::PutClientLogConfigurationRequest,
 }
 impl PutClientLogConfiguration {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -739,7 +882,7 @@ impl PutClientLogConfiguration {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.put_client_log_configuration_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -782,6 +925,14 @@ impl PutClientLogConfiguration {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutClientLogConfigurationError>> {
+        self.client.execute::<PutClientLogConfigurationError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::put_client_log_configuration`], one variant per declared status.
@@ -828,10 +979,26 @@ impl rt::ErrorBody for PutClientLogConfigurationError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateManagedCluster {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateManagedCluster {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -845,7 +1012,7 @@ impl UpdateManagedCluster {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -885,6 +1052,14 @@ impl UpdateManagedCluster {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateManagedClusterError>> {
+        self.client.execute::<UpdateManagedClusterError>(self.request()).await
     }
 }
 /// The error bodies of [`ManagedClustersApi::update_managed_cluster`], one variant per declared status.

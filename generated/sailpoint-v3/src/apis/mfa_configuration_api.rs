@@ -23,6 +23,7 @@ impl MfaConfigurationApi {
     ) -> DeleteMfaConfig {
         DeleteMfaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             method,
         }
     }
@@ -34,6 +35,7 @@ impl MfaConfigurationApi {
     pub fn get_mfa_duo_config(&self) -> GetMfaDuoConfig {
         GetMfaDuoConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Configuration of kba mfa method
@@ -44,6 +46,7 @@ impl MfaConfigurationApi {
     pub fn get_mfa_kba_config(&self) -> GetMfaKbaConfig {
         GetMfaKbaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             all_languages: ::std::option::Option::None,
         }
     }
@@ -55,6 +58,7 @@ impl MfaConfigurationApi {
     pub fn get_mfa_okta_config(&self) -> GetMfaOktaConfig {
         GetMfaOktaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Set duo mfa configuration
@@ -68,6 +72,7 @@ impl MfaConfigurationApi {
     ) -> SetMfaDuoConfig {
         SetMfaDuoConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mfa_duo_config,
         }
     }
@@ -82,6 +87,7 @@ impl MfaConfigurationApi {
     ) -> SetMfaOktaConfig {
         SetMfaOktaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             mfa_okta_config,
         }
     }
@@ -96,6 +102,7 @@ impl MfaConfigurationApi {
     ) -> SetMfakbaConfig {
         SetMfakbaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             request_body,
         }
     }
@@ -110,6 +117,7 @@ impl MfaConfigurationApi {
     ) -> TestMfaConfig {
         TestMfaConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             method,
         }
     }
@@ -120,9 +128,25 @@ impl MfaConfigurationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMfaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     method: crate::models::DeleteMfaConfigMethod,
 }
 impl DeleteMfaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -136,7 +160,7 @@ impl DeleteMfaConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -173,6 +197,14 @@ impl DeleteMfaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteMfaConfigError>> {
+        self.client.execute::<DeleteMfaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::delete_mfa_config`], one variant per declared status.
@@ -216,8 +248,24 @@ impl rt::ErrorBody for DeleteMfaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMfaDuoConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetMfaDuoConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -227,7 +275,7 @@ impl GetMfaDuoConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -264,6 +312,14 @@ impl GetMfaDuoConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMfaDuoConfigError>> {
+        self.client.execute::<GetMfaDuoConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::get_mfa_duo_config`], one variant per declared status.
@@ -307,6 +363,7 @@ impl rt::ErrorBody for GetMfaDuoConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMfaKbaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     all_languages: ::std::option::Option<bool>,
 }
 impl GetMfaKbaConfig {
@@ -316,6 +373,21 @@ impl GetMfaKbaConfig {
     /// * If not passed, it behaves the same way as passing this parameter as false
     pub fn all_languages(mut self, value: bool) -> Self {
         self.all_languages = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -331,7 +403,7 @@ impl GetMfaKbaConfig {
             request = request
                 .query("allLanguages", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -375,6 +447,14 @@ impl GetMfaKbaConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMfaKbaConfigError>> {
+        self.client.execute::<GetMfaKbaConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`MfaConfigurationApi::get_mfa_kba_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -417,8 +497,24 @@ impl rt::ErrorBody for GetMfaKbaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMfaOktaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetMfaOktaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -428,7 +524,7 @@ impl GetMfaOktaConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -467,6 +563,14 @@ impl GetMfaOktaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetMfaOktaConfigError>> {
+        self.client.execute::<GetMfaOktaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::get_mfa_okta_config`], one variant per declared status.
@@ -510,9 +614,25 @@ impl rt::ErrorBody for GetMfaOktaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMfaDuoConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mfa_duo_config: crate::models::MfaDuoConfig,
 }
 impl SetMfaDuoConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -523,7 +643,7 @@ impl SetMfaDuoConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.mfa_duo_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -560,6 +680,14 @@ impl SetMfaDuoConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetMfaDuoConfigError>> {
+        self.client.execute::<SetMfaDuoConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::set_mfa_duo_config`], one variant per declared status.
@@ -603,9 +731,25 @@ impl rt::ErrorBody for SetMfaDuoConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMfaOktaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     mfa_okta_config: crate::models::MfaOktaConfig,
 }
 impl SetMfaOktaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -616,7 +760,7 @@ impl SetMfaOktaConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.mfa_okta_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -655,6 +799,14 @@ impl SetMfaOktaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetMfaOktaConfigError>> {
+        self.client.execute::<SetMfaOktaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::set_mfa_okta_config`], one variant per declared status.
@@ -698,9 +850,25 @@ impl rt::ErrorBody for SetMfaOktaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetMfakbaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     request_body: ::std::vec::Vec<crate::models::KbaAnswerRequestItem>,
 }
 impl SetMfakbaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -711,7 +879,7 @@ impl SetMfakbaConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -755,6 +923,14 @@ impl SetMfakbaConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetMfakbaConfigError>> {
+        self.client.execute::<SetMfakbaConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`MfaConfigurationApi::set_mfakba_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -797,9 +973,25 @@ impl rt::ErrorBody for SetMfakbaConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestMfaConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     method: crate::models::TestMfaConfigMethod,
 }
 impl TestMfaConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -813,7 +1005,7 @@ impl TestMfaConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -850,6 +1042,14 @@ impl TestMfaConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestMfaConfigError>> {
+        self.client.execute::<TestMfaConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`MfaConfigurationApi::test_mfa_config`], one variant per declared status.

@@ -25,6 +25,7 @@ impl OAuthClientsApi {
     ) -> CreateOauthClient {
         CreateOauthClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_o_auth_client_request,
         }
     }
@@ -39,6 +40,7 @@ impl OAuthClientsApi {
     ) -> DeleteOauthClient {
         DeleteOauthClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -53,6 +55,7 @@ impl OAuthClientsApi {
     ) -> GetOauthClient {
         GetOauthClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -64,6 +67,7 @@ impl OAuthClientsApi {
     pub fn list_oauth_clients(&self) -> ListOauthClients {
         ListOauthClients {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
         }
     }
@@ -79,6 +83,7 @@ impl OAuthClientsApi {
     ) -> PatchOauthClient {
         PatchOauthClient {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -90,9 +95,25 @@ impl OAuthClientsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOauthClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_o_auth_client_request: crate::models::CreateOAuthClientRequest,
 }
 impl CreateOauthClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -104,7 +125,7 @@ impl CreateOauthClient {
             .accept("application/json");
         request = request
             .json_body("application/json", &self.create_o_auth_client_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -148,6 +169,14 @@ impl CreateOauthClient {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateOauthClientError>> {
+        self.client.execute::<CreateOauthClientError>(self.request()).await
+    }
 }
 /// The error bodies of [`OAuthClientsApi::create_oauth_client`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -190,9 +219,25 @@ impl rt::ErrorBody for CreateOauthClientError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOauthClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteOauthClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -205,7 +250,7 @@ impl DeleteOauthClient {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -237,6 +282,14 @@ impl DeleteOauthClient {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteOauthClientError>> {
+        self.client.execute::<DeleteOauthClientError>(self.request()).await
     }
 }
 /// The error bodies of [`OAuthClientsApi::delete_oauth_client`], one variant per declared status.
@@ -283,9 +336,25 @@ impl rt::ErrorBody for DeleteOauthClientError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOauthClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetOauthClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -298,7 +367,7 @@ impl GetOauthClient {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -338,6 +407,14 @@ impl GetOauthClient {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetOauthClientError>> {
+        self.client.execute::<GetOauthClientError>(self.request()).await
     }
 }
 /// The error bodies of [`OAuthClientsApi::get_oauth_client`], one variant per declared status.
@@ -384,6 +461,7 @@ impl rt::ErrorBody for GetOauthClientError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOauthClients {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
 }
 impl ListOauthClients {
@@ -399,6 +477,21 @@ impl ListOauthClients {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -411,7 +504,7 @@ impl ListOauthClients {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -455,6 +548,14 @@ impl ListOauthClients {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListOauthClientsError>> {
+        self.client.execute::<ListOauthClientsError>(self.request()).await
+    }
 }
 /// The error bodies of [`OAuthClientsApi::list_oauth_clients`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -497,10 +598,26 @@ impl rt::ErrorBody for ListOauthClientsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchOauthClient {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchOauthClient {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -514,7 +631,7 @@ impl PatchOauthClient {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -557,6 +674,14 @@ impl PatchOauthClient {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchOauthClientError>> {
+        self.client.execute::<PatchOauthClientError>(self.request()).await
     }
 }
 /// The error bodies of [`OAuthClientsApi::patch_oauth_client`], one variant per declared status.

@@ -30,6 +30,7 @@ impl PasswordConfigurationApi {
     ) -> CreatePasswordOrgConfig {
         CreatePasswordOrgConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_org_config,
         }
     }
@@ -41,6 +42,7 @@ impl PasswordConfigurationApi {
     pub fn get_password_org_config(&self) -> GetPasswordOrgConfig {
         GetPasswordOrgConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update password org config
@@ -56,6 +58,7 @@ impl PasswordConfigurationApi {
     ) -> PutPasswordOrgConfig {
         PutPasswordOrgConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_org_config,
         }
     }
@@ -66,9 +69,25 @@ impl PasswordConfigurationApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePasswordOrgConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_org_config: crate::models::PasswordOrgConfig,
 }
 impl CreatePasswordOrgConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -79,7 +98,7 @@ impl CreatePasswordOrgConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_org_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -123,6 +142,14 @@ impl CreatePasswordOrgConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreatePasswordOrgConfigError>> {
+        self.client.execute::<CreatePasswordOrgConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`PasswordConfigurationApi::create_password_org_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -165,8 +192,24 @@ impl rt::ErrorBody for CreatePasswordOrgConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPasswordOrgConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetPasswordOrgConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -176,7 +219,7 @@ impl GetPasswordOrgConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -220,6 +263,14 @@ impl GetPasswordOrgConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPasswordOrgConfigError>> {
+        self.client.execute::<GetPasswordOrgConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`PasswordConfigurationApi::get_password_org_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -262,9 +313,25 @@ impl rt::ErrorBody for GetPasswordOrgConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutPasswordOrgConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_org_config: crate::models::PasswordOrgConfig,
 }
 impl PutPasswordOrgConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -275,7 +342,7 @@ impl PutPasswordOrgConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_org_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -318,6 +385,14 @@ impl PutPasswordOrgConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutPasswordOrgConfigError>> {
+        self.client.execute::<PutPasswordOrgConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordConfigurationApi::put_password_org_config`], one variant per declared status.

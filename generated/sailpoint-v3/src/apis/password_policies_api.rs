@@ -30,6 +30,7 @@ impl PasswordPoliciesApi {
     ) -> CreatePasswordPolicy {
         CreatePasswordPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_policy_v3_dto,
         }
     }
@@ -44,6 +45,7 @@ impl PasswordPoliciesApi {
     ) -> DeletePasswordPolicy {
         DeletePasswordPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -58,6 +60,7 @@ impl PasswordPoliciesApi {
     ) -> GetPasswordPolicyById {
         GetPasswordPolicyById {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -70,6 +73,7 @@ impl PasswordPoliciesApi {
     pub fn list_password_policies(&self) -> ListPasswordPolicies {
         ListPasswordPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -87,6 +91,7 @@ impl PasswordPoliciesApi {
     ) -> SetPasswordPolicy {
         SetPasswordPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             password_policy_v3_dto,
         }
@@ -98,9 +103,25 @@ impl PasswordPoliciesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePasswordPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_policy_v3_dto: crate::models::PasswordPolicyV3Dto,
 }
 impl CreatePasswordPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -111,7 +132,7 @@ impl CreatePasswordPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_policy_v3_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -154,6 +175,14 @@ impl CreatePasswordPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreatePasswordPolicyError>> {
+        self.client.execute::<CreatePasswordPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::create_password_policy`], one variant per declared status.
@@ -200,9 +229,25 @@ impl rt::ErrorBody for CreatePasswordPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePasswordPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeletePasswordPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -215,7 +260,7 @@ impl DeletePasswordPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -250,6 +295,14 @@ impl DeletePasswordPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeletePasswordPolicyError>> {
+        self.client.execute::<DeletePasswordPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::delete_password_policy`], one variant per declared status.
@@ -296,9 +349,25 @@ impl rt::ErrorBody for DeletePasswordPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPasswordPolicyById {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetPasswordPolicyById {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -311,7 +380,7 @@ impl GetPasswordPolicyById {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -354,6 +423,14 @@ impl GetPasswordPolicyById {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPasswordPolicyByIdError>> {
+        self.client.execute::<GetPasswordPolicyByIdError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::get_password_policy_by_id`], one variant per declared status.
@@ -400,6 +477,7 @@ impl rt::ErrorBody for GetPasswordPolicyByIdError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPasswordPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -432,6 +510,21 @@ impl ListPasswordPolicies {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -450,7 +543,7 @@ impl ListPasswordPolicies {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -493,6 +586,14 @@ impl ListPasswordPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListPasswordPoliciesError>> {
+        self.client.execute::<ListPasswordPoliciesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -564,10 +665,26 @@ impl rt::ErrorBody for ListPasswordPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetPasswordPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     password_policy_v3_dto: crate::models::PasswordPolicyV3Dto,
 }
 impl SetPasswordPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -581,7 +698,7 @@ impl SetPasswordPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_policy_v3_dto);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -624,6 +741,14 @@ impl SetPasswordPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SetPasswordPolicyError>> {
+        self.client.execute::<SetPasswordPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordPoliciesApi::set_password_policy`], one variant per declared status.

@@ -54,6 +54,7 @@ impl PasswordSyncGroupsApi {
     ) -> CreatePasswordSyncGroup {
         CreatePasswordSyncGroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             password_sync_group,
         }
     }
@@ -68,6 +69,7 @@ impl PasswordSyncGroupsApi {
     ) -> DeletePasswordSyncGroup {
         DeletePasswordSyncGroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -82,6 +84,7 @@ impl PasswordSyncGroupsApi {
     ) -> GetPasswordSyncGroup {
         GetPasswordSyncGroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -93,6 +96,7 @@ impl PasswordSyncGroupsApi {
     pub fn get_password_sync_groups(&self) -> GetPasswordSyncGroups {
         GetPasswordSyncGroups {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -110,6 +114,7 @@ impl PasswordSyncGroupsApi {
     ) -> UpdatePasswordSyncGroup {
         UpdatePasswordSyncGroup {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             password_sync_group,
         }
@@ -121,9 +126,25 @@ impl PasswordSyncGroupsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePasswordSyncGroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     password_sync_group: crate::models::PasswordSyncGroup,
 }
 impl CreatePasswordSyncGroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -134,7 +155,7 @@ impl CreatePasswordSyncGroup {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_sync_group);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -178,6 +199,14 @@ impl CreatePasswordSyncGroup {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreatePasswordSyncGroupError>> {
+        self.client.execute::<CreatePasswordSyncGroupError>(self.request()).await
+    }
 }
 /// The error bodies of [`PasswordSyncGroupsApi::create_password_sync_group`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -220,9 +249,25 @@ impl rt::ErrorBody for CreatePasswordSyncGroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePasswordSyncGroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeletePasswordSyncGroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -235,7 +280,7 @@ impl DeletePasswordSyncGroup {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -270,6 +315,14 @@ impl DeletePasswordSyncGroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeletePasswordSyncGroupError>> {
+        self.client.execute::<DeletePasswordSyncGroupError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordSyncGroupsApi::delete_password_sync_group`], one variant per declared status.
@@ -313,9 +366,25 @@ impl rt::ErrorBody for DeletePasswordSyncGroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPasswordSyncGroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetPasswordSyncGroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -328,7 +397,7 @@ impl GetPasswordSyncGroup {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -371,6 +440,14 @@ impl GetPasswordSyncGroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPasswordSyncGroupError>> {
+        self.client.execute::<GetPasswordSyncGroupError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordSyncGroupsApi::get_password_sync_group`], one variant per declared status.
@@ -417,6 +494,7 @@ impl rt::ErrorBody for GetPasswordSyncGroupError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPasswordSyncGroups {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -449,6 +527,21 @@ impl GetPasswordSyncGroups {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -467,7 +560,7 @@ impl GetPasswordSyncGroups {
         if let ::std::option::Option::Some(value) = &self.count {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -510,6 +603,14 @@ impl GetPasswordSyncGroups {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPasswordSyncGroupsError>> {
+        self.client.execute::<GetPasswordSyncGroupsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -581,10 +682,26 @@ impl rt::ErrorBody for GetPasswordSyncGroupsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePasswordSyncGroup {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     password_sync_group: crate::models::PasswordSyncGroup,
 }
 impl UpdatePasswordSyncGroup {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -598,7 +715,7 @@ impl UpdatePasswordSyncGroup {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.password_sync_group);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -641,6 +758,14 @@ impl UpdatePasswordSyncGroup {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdatePasswordSyncGroupError>> {
+        self.client.execute::<UpdatePasswordSyncGroupError>(self.request()).await
     }
 }
 /// The error bodies of [`PasswordSyncGroupsApi::update_password_sync_group`], one variant per declared status.

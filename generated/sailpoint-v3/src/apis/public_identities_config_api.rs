@@ -29,6 +29,7 @@ impl PublicIdentitiesConfigApi {
     pub fn get_public_identity_config(&self) -> GetPublicIdentityConfig {
         GetPublicIdentityConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Update the public identities configuration
@@ -42,6 +43,7 @@ impl PublicIdentitiesConfigApi {
     ) -> UpdatePublicIdentityConfig {
         UpdatePublicIdentityConfig {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             public_identity_config,
         }
     }
@@ -52,8 +54,24 @@ impl PublicIdentitiesConfigApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPublicIdentityConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetPublicIdentityConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -63,7 +81,7 @@ impl GetPublicIdentityConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -107,6 +125,14 @@ impl GetPublicIdentityConfig {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetPublicIdentityConfigError>> {
+        self.client.execute::<GetPublicIdentityConfigError>(self.request()).await
+    }
 }
 /// The error bodies of [`PublicIdentitiesConfigApi::get_public_identity_config`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -149,9 +175,25 @@ impl rt::ErrorBody for GetPublicIdentityConfigError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePublicIdentityConfig {
     client: rt::Client,
+    call_options: rt::CallOptions,
     public_identity_config: crate::models::PublicIdentityConfig,
 }
 impl UpdatePublicIdentityConfig {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -162,7 +204,7 @@ impl UpdatePublicIdentityConfig {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.public_identity_config);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -205,6 +247,17 @@ impl UpdatePublicIdentityConfig {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdatePublicIdentityConfigError>,
+    > {
+        self.client.execute::<UpdatePublicIdentityConfigError>(self.request()).await
     }
 }
 /// The error bodies of [`PublicIdentitiesConfigApi::update_public_identity_config`], one variant per declared status.

@@ -25,6 +25,7 @@ impl ReportsDataExtractionApi {
     ) -> CancelReport {
         CancelReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -40,6 +41,7 @@ impl ReportsDataExtractionApi {
     ) -> GetReport {
         GetReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             task_result_id: task_result_id.into(),
             file_format,
             name: ::std::option::Option::None,
@@ -57,6 +59,7 @@ impl ReportsDataExtractionApi {
     ) -> GetReportResult {
         GetReportResult {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             task_result_id: task_result_id.into(),
             completed: ::std::option::Option::None,
         }
@@ -72,6 +75,7 @@ impl ReportsDataExtractionApi {
     ) -> StartReport {
         StartReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             report_details,
         }
     }
@@ -82,9 +86,25 @@ impl ReportsDataExtractionApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CancelReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -97,7 +117,7 @@ impl CancelReport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<CancelReportError>> {
@@ -124,6 +144,14 @@ impl CancelReport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelReportError>> {
+        self.client.execute::<CancelReportError>(self.request()).await
     }
 }
 /// The error bodies of [`ReportsDataExtractionApi::cancel_report`], one variant per declared status.
@@ -167,6 +195,7 @@ impl rt::ErrorBody for CancelReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     task_result_id: ::std::string::String,
     file_format: crate::models::GetReportFileFormat,
     name: ::std::option::Option<::std::string::String>,
@@ -186,6 +215,21 @@ impl GetReport {
     /// The server's default: `false`.
     pub fn auditable(mut self, value: bool) -> Self {
         self.auditable = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -209,7 +253,7 @@ impl GetReport {
             request = request
                 .query("auditable", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -242,6 +286,14 @@ impl GetReport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetReportError>> {
+        self.client.execute::<GetReportError>(self.request()).await
     }
 }
 /// The error bodies of [`ReportsDataExtractionApi::get_report`], one variant per declared status.
@@ -288,6 +340,7 @@ impl rt::ErrorBody for GetReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetReportResult {
     client: rt::Client,
+    call_options: rt::CallOptions,
     task_result_id: ::std::string::String,
     completed: ::std::option::Option<bool>,
 }
@@ -297,6 +350,21 @@ impl GetReportResult {
     /// The server's default: `false`.
     pub fn completed(mut self, value: bool) -> Self {
         self.completed = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -316,7 +384,7 @@ impl GetReportResult {
             request = request
                 .query("completed", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -353,6 +421,14 @@ impl GetReportResult {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetReportResultError>> {
+        self.client.execute::<GetReportResultError>(self.request()).await
     }
 }
 /// The error bodies of [`ReportsDataExtractionApi::get_report_result`], one variant per declared status.
@@ -396,9 +472,25 @@ impl rt::ErrorBody for GetReportResultError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     report_details: crate::models::ReportDetails,
 }
 impl StartReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -409,7 +501,7 @@ impl StartReport {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.report_details);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -443,6 +535,14 @@ impl StartReport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartReportError>> {
+        self.client.execute::<StartReportError>(self.request()).await
     }
 }
 /// The error bodies of [`ReportsDataExtractionApi::start_report`], one variant per declared status.

@@ -24,6 +24,7 @@ impl RequestableObjectsApi {
     pub fn list_requestable_objects(&self) -> ListRequestableObjects {
         ListRequestableObjects {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_id: ::std::option::Option::None,
             types: ::std::option::Option::None,
             term: ::std::option::Option::None,
@@ -42,6 +43,7 @@ impl RequestableObjectsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequestableObjects {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_id: ::std::option::Option<::std::string::String>,
     types: ::std::option::Option<
         ::std::vec::Vec<crate::models::ListRequestableObjectsTypesItem>,
@@ -143,6 +145,21 @@ impl ListRequestableObjects {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -195,7 +212,7 @@ impl ListRequestableObjects {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -238,6 +255,14 @@ impl ListRequestableObjects {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListRequestableObjectsError>> {
+        self.client.execute::<ListRequestableObjectsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

@@ -59,6 +59,7 @@ impl RolesApi {
     pub fn create_role(&self, role: crate::models::Role) -> CreateRole {
         CreateRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role,
         }
     }
@@ -76,6 +77,7 @@ impl RolesApi {
     ) -> DeleteBulkRoles {
         DeleteBulkRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             role_bulk_delete_request,
         }
     }
@@ -92,6 +94,7 @@ impl RolesApi {
     ) -> DeleteRole {
         DeleteRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -107,6 +110,7 @@ impl RolesApi {
     ) -> GetRole {
         GetRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -119,6 +123,7 @@ impl RolesApi {
     ) -> GetRoleAssignedIdentities {
         GetRoleAssignedIdentities {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -135,6 +140,7 @@ impl RolesApi {
     pub fn list_roles(&self) -> ListRoles {
         ListRoles {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             for_subadmin: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -177,6 +183,7 @@ impl RolesApi {
     ) -> PatchRole {
         PatchRole {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -188,9 +195,25 @@ impl RolesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role: crate::models::Role,
 }
 impl CreateRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -201,7 +224,7 @@ impl CreateRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.role);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -232,6 +255,14 @@ impl CreateRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateRoleError>> {
+        self.client.execute::<CreateRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::create_role`], one variant per declared status.
@@ -275,9 +306,25 @@ impl rt::ErrorBody for CreateRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBulkRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     role_bulk_delete_request: crate::models::RoleBulkDeleteRequest,
 }
 impl DeleteBulkRoles {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -288,7 +335,7 @@ impl DeleteBulkRoles {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.role_bulk_delete_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -325,6 +372,14 @@ impl DeleteBulkRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteBulkRolesError>> {
+        self.client.execute::<DeleteBulkRolesError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::delete_bulk_roles`], one variant per declared status.
@@ -368,9 +423,25 @@ impl rt::ErrorBody for DeleteBulkRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -383,7 +454,7 @@ impl DeleteRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<DeleteRoleError>> {
@@ -410,6 +481,14 @@ impl DeleteRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteRoleError>> {
+        self.client.execute::<DeleteRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::delete_role`], one variant per declared status.
@@ -453,9 +532,25 @@ impl rt::ErrorBody for DeleteRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -468,7 +563,7 @@ impl GetRole {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -495,6 +590,14 @@ impl GetRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleError>> {
+        self.client.execute::<GetRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::get_role`], one variant per declared status.
@@ -538,6 +641,7 @@ impl rt::ErrorBody for GetRoleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleAssignedIdentities {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -601,6 +705,21 @@ impl GetRoleAssignedIdentities {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -628,7 +747,7 @@ impl GetRoleAssignedIdentities {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -671,6 +790,14 @@ impl GetRoleAssignedIdentities {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetRoleAssignedIdentitiesError>> {
+        self.client.execute::<GetRoleAssignedIdentitiesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -742,6 +869,7 @@ impl rt::ErrorBody for GetRoleAssignedIdentitiesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRoles {
     client: rt::Client,
+    call_options: rt::CallOptions,
     for_subadmin: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -838,6 +966,21 @@ impl ListRoles {
         self.include_unsegmented = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -873,7 +1016,7 @@ impl ListRoles {
             request = request
                 .query("include-unsegmented", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -909,6 +1052,14 @@ impl ListRoles {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListRolesError>> {
+        self.client.execute::<ListRolesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -978,10 +1129,26 @@ impl rt::ErrorBody for ListRolesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchRole {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchRole {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -995,7 +1162,7 @@ impl PatchRole {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1026,6 +1193,14 @@ impl PatchRole {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchRoleError>> {
+        self.client.execute::<PatchRoleError>(self.request()).await
     }
 }
 /// The error bodies of [`RolesApi::patch_role`], one variant per declared status.

@@ -42,6 +42,7 @@ impl SearchApi {
     pub fn search_aggregate(&self, search: crate::models::Search) -> SearchAggregate {
         SearchAggregate {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -56,6 +57,7 @@ impl SearchApi {
     pub fn search_count(&self, search: crate::models::Search) -> SearchCount {
         SearchCount {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             search,
         }
     }
@@ -71,6 +73,7 @@ impl SearchApi {
     ) -> SearchGet {
         SearchGet {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             index,
             id: id.into(),
         }
@@ -83,6 +86,7 @@ impl SearchApi {
     pub fn search_post(&self, search: crate::models::Search) -> SearchPost {
         SearchPost {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -96,6 +100,7 @@ impl SearchApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchAggregate {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -129,6 +134,21 @@ impl SearchAggregate {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -148,7 +168,7 @@ impl SearchAggregate {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.json_body("application/json", &self.search);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -188,6 +208,14 @@ impl SearchAggregate {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchAggregateError>> {
+        self.client.execute::<SearchAggregateError>(self.request()).await
     }
 }
 /// The error bodies of [`SearchApi::search_aggregate`], one variant per declared status.
@@ -231,9 +259,25 @@ impl rt::ErrorBody for SearchAggregateError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchCount {
     client: rt::Client,
+    call_options: rt::CallOptions,
     search: crate::models::Search,
 }
 impl SearchCount {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -244,7 +288,7 @@ impl SearchCount {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.search);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(self) -> ::std::result::Result<(), rt::Error<SearchCountError>> {
@@ -271,6 +315,14 @@ impl SearchCount {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchCountError>> {
+        self.client.execute::<SearchCountError>(self.request()).await
     }
 }
 /// The error bodies of [`SearchApi::search_count`], one variant per declared status.
@@ -314,10 +366,26 @@ impl rt::ErrorBody for SearchCountError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchGet {
     client: rt::Client,
+    call_options: rt::CallOptions,
     index: crate::models::SearchGetIndex,
     id: ::std::string::String,
 }
 impl SearchGet {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -332,7 +400,7 @@ impl SearchGet {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -366,6 +434,14 @@ impl SearchGet {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchGetError>> {
+        self.client.execute::<SearchGetError>(self.request()).await
     }
 }
 /// The error bodies of [`SearchApi::search_get`], one variant per declared status.
@@ -412,6 +488,7 @@ impl rt::ErrorBody for SearchGetError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchPost {
     client: rt::Client,
+    call_options: rt::CallOptions,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -445,6 +522,21 @@ impl SearchPost {
         self.count = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -464,7 +556,7 @@ impl SearchPost {
             request = request.query("count", ::std::string::ToString::to_string(value));
         }
         request = request.json_body("application/json", &self.search);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -504,6 +596,14 @@ impl SearchPost {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<SearchPostError>> {
+        self.client.execute::<SearchPostError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after

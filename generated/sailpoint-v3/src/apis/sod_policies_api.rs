@@ -49,6 +49,7 @@ impl SodPoliciesApi {
     ) -> CreateSodPolicy {
         CreateSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             sod_policy_request,
         }
     }
@@ -64,6 +65,7 @@ impl SodPoliciesApi {
     ) -> DeleteSodPolicy {
         DeleteSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             logical: ::std::option::Option::None,
         }
@@ -79,6 +81,7 @@ impl SodPoliciesApi {
     ) -> DeleteSodPolicySchedule {
         DeleteSodPolicySchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -94,6 +97,7 @@ impl SodPoliciesApi {
     ) -> GetCustomViolationReport {
         GetCustomViolationReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             report_result_id: report_result_id.into(),
             file_name: file_name.into(),
         }
@@ -109,6 +113,7 @@ impl SodPoliciesApi {
     ) -> GetDefaultViolationReport {
         GetDefaultViolationReport {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             report_result_id: report_result_id.into(),
         }
     }
@@ -120,6 +125,7 @@ impl SodPoliciesApi {
     pub fn get_sod_all_report_run_status(&self) -> GetSodAllReportRunStatus {
         GetSodAllReportRunStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// Get sod policy by id
@@ -134,6 +140,7 @@ impl SodPoliciesApi {
     ) -> GetSodPolicy {
         GetSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -148,6 +155,7 @@ impl SodPoliciesApi {
     ) -> GetSodPolicySchedule {
         GetSodPolicySchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -162,6 +170,7 @@ impl SodPoliciesApi {
     ) -> GetSodViolationReportRunStatus {
         GetSodViolationReportRunStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             report_result_id: report_result_id.into(),
         }
     }
@@ -176,6 +185,7 @@ impl SodPoliciesApi {
     ) -> GetSodViolationReportStatus {
         GetSodViolationReportStatus {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -188,6 +198,7 @@ impl SodPoliciesApi {
     pub fn list_sod_policies(&self) -> ListSodPolicies {
         ListSodPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -209,6 +220,7 @@ impl SodPoliciesApi {
     ) -> PatchSodPolicy {
         PatchSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -225,6 +237,7 @@ impl SodPoliciesApi {
     ) -> PutPolicySchedule {
         PutPolicySchedule {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             sod_policy_schedule,
         }
@@ -242,6 +255,7 @@ impl SodPoliciesApi {
     ) -> PutSodPolicy {
         PutSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             sod_policy_read,
         }
@@ -257,6 +271,7 @@ impl SodPoliciesApi {
     ) -> StartEvaluateSodPolicy {
         StartEvaluateSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -268,6 +283,7 @@ impl SodPoliciesApi {
     pub fn start_sod_all_policies_for_org(&self) -> StartSodAllPoliciesForOrg {
         StartSodAllPoliciesForOrg {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             multi_policy_request: ::std::option::Option::None,
         }
     }
@@ -282,6 +298,7 @@ impl SodPoliciesApi {
     ) -> StartSodPolicy {
         StartSodPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -292,9 +309,25 @@ impl SodPoliciesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     sod_policy_request: crate::models::SodPolicyRequest,
 }
 impl CreateSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -305,7 +338,7 @@ impl CreateSodPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.sod_policy_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -342,6 +375,14 @@ impl CreateSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSodPolicyError>> {
+        self.client.execute::<CreateSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::create_sod_policy`], one variant per declared status.
@@ -385,6 +426,7 @@ impl rt::ErrorBody for CreateSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     logical: ::std::option::Option<bool>,
 }
@@ -394,6 +436,21 @@ impl DeleteSodPolicy {
     /// The server's default: `true`.
     pub fn logical(mut self, value: bool) -> Self {
         self.logical = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -412,7 +469,7 @@ impl DeleteSodPolicy {
             request = request
                 .query("logical", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -444,6 +501,14 @@ impl DeleteSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSodPolicyError>> {
+        self.client.execute::<DeleteSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::delete_sod_policy`], one variant per declared status.
@@ -490,9 +555,25 @@ impl rt::ErrorBody for DeleteSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSodPolicySchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSodPolicySchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -505,7 +586,7 @@ impl DeleteSodPolicySchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -540,6 +621,14 @@ impl DeleteSodPolicySchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSodPolicyScheduleError>> {
+        self.client.execute::<DeleteSodPolicyScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::delete_sod_policy_schedule`], one variant per declared status.
@@ -586,10 +675,26 @@ impl rt::ErrorBody for DeleteSodPolicyScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCustomViolationReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     report_result_id: ::std::string::String,
     file_name: ::std::string::String,
 }
 impl GetCustomViolationReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -605,7 +710,7 @@ impl GetCustomViolationReport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -644,6 +749,14 @@ impl GetCustomViolationReport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetCustomViolationReportError>> {
+        self.client.execute::<GetCustomViolationReportError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_custom_violation_report`], one variant per declared status.
@@ -690,9 +803,25 @@ impl rt::ErrorBody for GetCustomViolationReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDefaultViolationReport {
     client: rt::Client,
+    call_options: rt::CallOptions,
     report_result_id: ::std::string::String,
 }
 impl GetDefaultViolationReport {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -706,7 +835,7 @@ impl GetDefaultViolationReport {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/zip");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -745,6 +874,14 @@ impl GetDefaultViolationReport {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetDefaultViolationReportError>> {
+        self.client.execute::<GetDefaultViolationReportError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_default_violation_report`], one variant per declared status.
@@ -791,8 +928,24 @@ impl rt::ErrorBody for GetDefaultViolationReportError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodAllReportRunStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl GetSodAllReportRunStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -802,7 +955,7 @@ impl GetSodAllReportRunStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -846,6 +999,14 @@ impl GetSodAllReportRunStatus {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSodAllReportRunStatusError>> {
+        self.client.execute::<GetSodAllReportRunStatusError>(self.request()).await
+    }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_all_report_run_status`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -888,9 +1049,25 @@ impl rt::ErrorBody for GetSodAllReportRunStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -903,7 +1080,7 @@ impl GetSodPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -937,6 +1114,14 @@ impl GetSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSodPolicyError>> {
+        self.client.execute::<GetSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_policy`], one variant per declared status.
@@ -983,9 +1168,25 @@ impl rt::ErrorBody for GetSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodPolicySchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSodPolicySchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -998,7 +1199,7 @@ impl GetSodPolicySchedule {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1042,6 +1243,14 @@ impl GetSodPolicySchedule {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSodPolicyScheduleError>> {
+        self.client.execute::<GetSodPolicyScheduleError>(self.request()).await
+    }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_policy_schedule`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1084,9 +1293,25 @@ impl rt::ErrorBody for GetSodPolicyScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodViolationReportRunStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     report_result_id: ::std::string::String,
 }
 impl GetSodViolationReportRunStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1100,7 +1325,7 @@ impl GetSodViolationReportRunStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1143,6 +1368,17 @@ impl GetSodViolationReportRunStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSodViolationReportRunStatusError>,
+    > {
+        self.client.execute::<GetSodViolationReportRunStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_violation_report_run_status`], one variant per declared status.
@@ -1189,9 +1425,25 @@ impl rt::ErrorBody for GetSodViolationReportRunStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSodViolationReportStatus {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSodViolationReportStatus {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1204,7 +1456,7 @@ impl GetSodViolationReportStatus {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1247,6 +1499,17 @@ impl GetSodViolationReportStatus {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetSodViolationReportStatusError>,
+    > {
+        self.client.execute::<GetSodViolationReportStatusError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::get_sod_violation_report_status`], one variant per declared status.
@@ -1293,6 +1556,7 @@ impl rt::ErrorBody for GetSodViolationReportStatusError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSodPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -1353,6 +1617,21 @@ impl ListSodPolicies {
         self.sorters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1377,7 +1656,7 @@ impl ListSodPolicies {
         if let ::std::option::Option::Some(value) = &self.sorters {
             request = request.query("sorters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1420,6 +1699,14 @@ impl ListSodPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSodPoliciesError>> {
+        self.client.execute::<ListSodPoliciesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1491,10 +1778,26 @@ impl rt::ErrorBody for ListSodPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1508,7 +1811,7 @@ impl PatchSodPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1542,6 +1845,14 @@ impl PatchSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchSodPolicyError>> {
+        self.client.execute::<PatchSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::patch_sod_policy`], one variant per declared status.
@@ -1588,10 +1899,26 @@ impl rt::ErrorBody for PatchSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutPolicySchedule {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     sod_policy_schedule: crate::models::SodPolicySchedule,
 }
 impl PutPolicySchedule {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1605,7 +1932,7 @@ impl PutPolicySchedule {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.sod_policy_schedule);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1645,6 +1972,14 @@ impl PutPolicySchedule {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutPolicyScheduleError>> {
+        self.client.execute::<PutPolicyScheduleError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::put_policy_schedule`], one variant per declared status.
@@ -1688,10 +2023,26 @@ impl rt::ErrorBody for PutPolicyScheduleError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     sod_policy_read: crate::models::SodPolicyRead,
 }
 impl PutSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1705,7 +2056,7 @@ impl PutSodPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.sod_policy_read);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1739,6 +2090,14 @@ impl PutSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSodPolicyError>> {
+        self.client.execute::<PutSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::put_sod_policy`], one variant per declared status.
@@ -1785,9 +2144,25 @@ impl rt::ErrorBody for PutSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartEvaluateSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl StartEvaluateSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1800,7 +2175,7 @@ impl StartEvaluateSodPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1844,6 +2219,14 @@ impl StartEvaluateSodPolicy {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartEvaluateSodPolicyError>> {
+        self.client.execute::<StartEvaluateSodPolicyError>(self.request()).await
+    }
 }
 /// The error bodies of [`SodPoliciesApi::start_evaluate_sod_policy`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1886,6 +2269,7 @@ impl rt::ErrorBody for StartEvaluateSodPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartSodAllPoliciesForOrg {
     client: rt::Client,
+    call_options: rt::CallOptions,
     multi_policy_request: ::std::option::Option<crate::models::MultiPolicyRequest>,
 }
 impl StartSodAllPoliciesForOrg {
@@ -1895,6 +2279,21 @@ impl StartSodAllPoliciesForOrg {
         value: crate::models::MultiPolicyRequest,
     ) -> Self {
         self.multi_policy_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1909,7 +2308,7 @@ impl StartSodAllPoliciesForOrg {
         if let ::std::option::Option::Some(body) = &self.multi_policy_request {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1953,6 +2352,14 @@ impl StartSodAllPoliciesForOrg {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartSodAllPoliciesForOrgError>> {
+        self.client.execute::<StartSodAllPoliciesForOrgError>(self.request()).await
+    }
 }
 /// The error bodies of [`SodPoliciesApi::start_sod_all_policies_for_org`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1995,9 +2402,25 @@ impl rt::ErrorBody for StartSodAllPoliciesForOrgError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartSodPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl StartSodPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2010,7 +2433,7 @@ impl StartSodPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2047,6 +2470,14 @@ impl StartSodPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartSodPolicyError>> {
+        self.client.execute::<StartSodPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SodPoliciesApi::start_sod_policy`], one variant per declared status.

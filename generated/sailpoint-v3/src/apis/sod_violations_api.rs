@@ -40,6 +40,7 @@ impl SodViolationsApi {
     ) -> StartPredictSodViolations {
         StartPredictSodViolations {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_with_new_access,
         }
     }
@@ -54,6 +55,7 @@ impl SodViolationsApi {
     ) -> StartViolationCheck {
         StartViolationCheck {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             identity_with_new_access,
         }
     }
@@ -64,9 +66,25 @@ impl SodViolationsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartPredictSodViolations {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_with_new_access: crate::models::IdentityWithNewAccess,
 }
 impl StartPredictSodViolations {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -77,7 +95,7 @@ impl StartPredictSodViolations {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_with_new_access);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -120,6 +138,14 @@ impl StartPredictSodViolations {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartPredictSodViolationsError>> {
+        self.client.execute::<StartPredictSodViolationsError>(self.request()).await
     }
 }
 /// The error bodies of [`SodViolationsApi::start_predict_sod_violations`], one variant per declared status.
@@ -166,9 +192,25 @@ impl rt::ErrorBody for StartPredictSodViolationsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartViolationCheck {
     client: rt::Client,
+    call_options: rt::CallOptions,
     identity_with_new_access: crate::models::IdentityWithNewAccess,
 }
 impl StartViolationCheck {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -179,7 +221,7 @@ impl StartViolationCheck {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.identity_with_new_access);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -222,6 +264,14 @@ impl StartViolationCheck {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<StartViolationCheckError>> {
+        self.client.execute::<StartViolationCheckError>(self.request()).await
     }
 }
 /// The error bodies of [`SodViolationsApi::start_violation_check`], one variant per declared status.

@@ -82,6 +82,7 @@ impl SourcesApi {
     ) -> CreateProvisioningPolicy {
         CreateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             provisioning_policy,
         }
@@ -94,6 +95,7 @@ impl SourcesApi {
     pub fn create_source(&self, source: crate::models::Source) -> CreateSource {
         CreateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             provision_as_csv: ::std::option::Option::None,
             source,
         }
@@ -110,6 +112,7 @@ impl SourcesApi {
     ) -> CreateSourceSchema {
         CreateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema,
         }
@@ -126,6 +129,7 @@ impl SourcesApi {
     ) -> DeleteProvisioningPolicy {
         DeleteProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -142,6 +146,7 @@ impl SourcesApi {
     ) -> DeleteSource {
         DeleteSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -155,6 +160,7 @@ impl SourcesApi {
     ) -> DeleteSourceSchema {
         DeleteSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -171,6 +177,7 @@ impl SourcesApi {
     ) -> GetAccountsSchema {
         GetAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -187,6 +194,7 @@ impl SourcesApi {
     ) -> GetEntitlementsSchema {
         GetEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
         }
@@ -203,6 +211,7 @@ impl SourcesApi {
     ) -> GetProvisioningPolicy {
         GetProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
         }
@@ -218,6 +227,7 @@ impl SourcesApi {
     ) -> GetSource {
         GetSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -232,6 +242,7 @@ impl SourcesApi {
     ) -> GetSourceConnections {
         GetSourceConnections {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -246,6 +257,7 @@ impl SourcesApi {
     ) -> GetSourceHealth {
         GetSourceHealth {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -261,6 +273,7 @@ impl SourcesApi {
     ) -> GetSourceSchema {
         GetSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
         }
@@ -276,6 +289,7 @@ impl SourcesApi {
     ) -> GetSourceSchemas {
         GetSourceSchemas {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             include_types: ::std::option::Option::None,
             include_names: ::std::option::Option::None,
@@ -299,6 +313,7 @@ impl SourcesApi {
     ) -> ImportAccountsSchema {
         ImportAccountsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             body: body.into(),
         }
@@ -315,6 +330,7 @@ impl SourcesApi {
     ) -> ImportConnectorFile {
         ImportConnectorFile {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             body: body.into(),
         }
@@ -337,6 +353,7 @@ impl SourcesApi {
     ) -> ImportEntitlementsSchema {
         ImportEntitlementsSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
             body: body.into(),
@@ -353,6 +370,7 @@ impl SourcesApi {
     ) -> ListProvisioningPolicies {
         ListProvisioningPolicies {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
         }
     }
@@ -364,6 +382,7 @@ impl SourcesApi {
     pub fn list_sources(&self) -> ListSources {
         ListSources {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
@@ -388,6 +407,7 @@ impl SourcesApi {
     ) -> PutProvisioningPolicy {
         PutProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             provisioning_policy,
@@ -416,6 +436,7 @@ impl SourcesApi {
     ) -> PutSource {
         PutSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             source,
         }
@@ -442,6 +463,7 @@ impl SourcesApi {
     ) -> PutSourceSchema {
         PutSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             schema,
@@ -459,6 +481,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPoliciesInBulk {
         UpdateProvisioningPoliciesInBulk {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             request_body,
         }
@@ -478,6 +501,7 @@ impl SourcesApi {
     ) -> UpdateProvisioningPolicy {
         UpdateProvisioningPolicy {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             usage_type,
             request_body,
@@ -509,6 +533,7 @@ impl SourcesApi {
     ) -> UpdateSource {
         UpdateSource {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -554,6 +579,7 @@ impl SourcesApi {
     ) -> UpdateSourceSchema {
         UpdateSourceSchema {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_id: schema_id.into(),
             request_body,
@@ -566,10 +592,26 @@ impl SourcesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     provisioning_policy: crate::models::ProvisioningPolicy,
 }
 impl CreateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -584,7 +626,7 @@ impl CreateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -627,6 +669,14 @@ impl CreateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateProvisioningPolicyError>> {
+        self.client.execute::<CreateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_provisioning_policy`], one variant per declared status.
@@ -673,6 +723,7 @@ impl rt::ErrorBody for CreateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     provision_as_csv: ::std::option::Option<bool>,
     source: crate::models::Source,
 }
@@ -680,6 +731,21 @@ impl CreateSource {
     /// If this parameter is `true`, it configures the source as a Delimited File (CSV) source. Setting this to `true` will automatically set the `type` of the source to `DelimitedFile`.  You must use this query parameter to create a Delimited File source as you would in the UI.  If you don't set this query parameter and you attempt to set the `type` attribute directly, the request won't correctly generate the source.
     pub fn provision_as_csv(mut self, value: bool) -> Self {
         self.provision_as_csv = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -696,7 +762,7 @@ impl CreateSource {
                 .query("provisionAsCsv", ::std::string::ToString::to_string(value));
         }
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -727,6 +793,14 @@ impl CreateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceError>> {
+        self.client.execute::<CreateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source`], one variant per declared status.
@@ -770,10 +844,26 @@ impl rt::ErrorBody for CreateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl CreateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -788,7 +878,7 @@ impl CreateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -825,6 +915,14 @@ impl CreateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateSourceSchemaError>> {
+        self.client.execute::<CreateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::create_source_schema`], one variant per declared status.
@@ -868,10 +966,26 @@ impl rt::ErrorBody for CreateSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl DeleteProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -887,7 +1001,7 @@ impl DeleteProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -922,6 +1036,14 @@ impl DeleteProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteProvisioningPolicyError>> {
+        self.client.execute::<DeleteProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_provisioning_policy`], one variant per declared status.
@@ -968,9 +1090,25 @@ impl rt::ErrorBody for DeleteProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -983,7 +1121,7 @@ impl DeleteSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1020,6 +1158,14 @@ impl DeleteSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceError>> {
+        self.client.execute::<DeleteSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source`], one variant per declared status.
@@ -1066,10 +1212,26 @@ impl rt::ErrorBody for DeleteSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl DeleteSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1084,7 +1246,7 @@ impl DeleteSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1116,6 +1278,14 @@ impl DeleteSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteSourceSchemaError>> {
+        self.client.execute::<DeleteSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::delete_source_schema`], one variant per declared status.
@@ -1162,9 +1332,25 @@ impl rt::ErrorBody for DeleteSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1177,7 +1363,7 @@ impl GetAccountsSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("text/csv");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1216,6 +1402,14 @@ impl GetAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetAccountsSchemaError>> {
+        self.client.execute::<GetAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_accounts_schema`], one variant per declared status.
@@ -1262,6 +1456,7 @@ impl rt::ErrorBody for GetAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
 }
@@ -1272,6 +1467,21 @@ impl GetEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -1289,7 +1499,7 @@ impl GetEntitlementsSchema {
         if let ::std::option::Option::Some(value) = &self.schema_name {
             request = request.query("schemaName", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1328,6 +1538,14 @@ impl GetEntitlementsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetEntitlementsSchemaError>> {
+        self.client.execute::<GetEntitlementsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_entitlements_schema`], one variant per declared status.
@@ -1374,10 +1592,26 @@ impl rt::ErrorBody for GetEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
 }
 impl GetProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1393,7 +1627,7 @@ impl GetProvisioningPolicy {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1436,6 +1670,14 @@ impl GetProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetProvisioningPolicyError>> {
+        self.client.execute::<GetProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_provisioning_policy`], one variant per declared status.
@@ -1482,9 +1724,25 @@ impl rt::ErrorBody for GetProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1497,7 +1755,7 @@ impl GetSource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1528,6 +1786,14 @@ impl GetSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceError>> {
+        self.client.execute::<GetSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source`], one variant per declared status.
@@ -1574,9 +1840,25 @@ impl rt::ErrorBody for GetSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceConnections {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceConnections {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1590,7 +1872,7 @@ impl GetSourceConnections {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1633,6 +1915,14 @@ impl GetSourceConnections {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceConnectionsError>> {
+        self.client.execute::<GetSourceConnectionsError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_connections`], one variant per declared status.
@@ -1679,9 +1969,25 @@ impl rt::ErrorBody for GetSourceConnectionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceHealth {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl GetSourceHealth {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1695,7 +2001,7 @@ impl GetSourceHealth {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1734,6 +2040,14 @@ impl GetSourceHealth {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceHealthError>> {
+        self.client.execute::<GetSourceHealthError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_health`], one variant per declared status.
@@ -1780,10 +2094,26 @@ impl rt::ErrorBody for GetSourceHealthError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
 }
 impl GetSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1798,7 +2128,7 @@ impl GetSourceSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1832,6 +2162,14 @@ impl GetSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemaError>> {
+        self.client.execute::<GetSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schema`], one variant per declared status.
@@ -1878,6 +2216,7 @@ impl rt::ErrorBody for GetSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSourceSchemas {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     include_types: ::std::option::Option<crate::models::GetSourceSchemasIncludeTypes>,
     include_names: ::std::option::Option<::std::string::String>,
@@ -1900,6 +2239,21 @@ impl GetSourceSchemas {
         self.include_names = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1920,7 +2274,7 @@ impl GetSourceSchemas {
         if let ::std::option::Option::Some(value) = &self.include_names {
             request = request.query("include-names", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1963,6 +2317,14 @@ impl GetSourceSchemas {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetSourceSchemasError>> {
+        self.client.execute::<GetSourceSchemasError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::get_source_schemas`], one variant per declared status.
@@ -2009,10 +2371,26 @@ impl rt::ErrorBody for GetSourceSchemasError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportAccountsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportAccountsSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2027,7 +2405,7 @@ impl ImportAccountsSchema {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2064,6 +2442,14 @@ impl ImportAccountsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportAccountsSchemaError>> {
+        self.client.execute::<ImportAccountsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_accounts_schema`], one variant per declared status.
@@ -2107,10 +2493,26 @@ impl rt::ErrorBody for ImportAccountsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportConnectorFile {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     body: rt::Bytes,
 }
 impl ImportConnectorFile {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2126,7 +2528,7 @@ impl ImportConnectorFile {
             .accept("application/json");
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2163,6 +2565,14 @@ impl ImportConnectorFile {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportConnectorFileError>> {
+        self.client.execute::<ImportConnectorFileError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_connector_file`], one variant per declared status.
@@ -2206,6 +2616,7 @@ impl rt::ErrorBody for ImportConnectorFileError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportEntitlementsSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
     body: rt::Bytes,
@@ -2217,6 +2628,21 @@ impl ImportEntitlementsSchema {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2236,7 +2662,7 @@ impl ImportEntitlementsSchema {
         }
         request = request
             .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2275,6 +2701,14 @@ impl ImportEntitlementsSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ImportEntitlementsSchemaError>> {
+        self.client.execute::<ImportEntitlementsSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::import_entitlements_schema`], one variant per declared status.
@@ -2318,9 +2752,25 @@ impl rt::ErrorBody for ImportEntitlementsSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListProvisioningPolicies {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
 }
 impl ListProvisioningPolicies {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2334,7 +2784,7 @@ impl ListProvisioningPolicies {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2377,6 +2827,14 @@ impl ListProvisioningPolicies {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListProvisioningPoliciesError>> {
+        self.client.execute::<ListProvisioningPoliciesError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::list_provisioning_policies`], one variant per declared status.
@@ -2423,6 +2881,7 @@ impl rt::ErrorBody for ListProvisioningPoliciesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSources {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
@@ -2525,6 +2984,21 @@ impl ListSources {
         self.include_idn_source = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2556,7 +3030,7 @@ impl ListSources {
             request = request
                 .query("includeIDNSource", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2593,6 +3067,14 @@ impl ListSources {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListSourcesError>> {
+        self.client.execute::<ListSourcesError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2665,11 +3147,27 @@ impl rt::ErrorBody for ListSourcesError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     provisioning_policy: crate::models::ProvisioningPolicy,
 }
 impl PutProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2686,7 +3184,7 @@ impl PutProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.provisioning_policy);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2729,6 +3227,14 @@ impl PutProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutProvisioningPolicyError>> {
+        self.client.execute::<PutProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_provisioning_policy`], one variant per declared status.
@@ -2775,10 +3281,26 @@ impl rt::ErrorBody for PutProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     source: crate::models::Source,
 }
 impl PutSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2792,7 +3314,7 @@ impl PutSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.source);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2823,6 +3345,14 @@ impl PutSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceError>> {
+        self.client.execute::<PutSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source`], one variant per declared status.
@@ -2869,11 +3399,27 @@ impl rt::ErrorBody for PutSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     schema: crate::models::Schema,
 }
 impl PutSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2889,7 +3435,7 @@ impl PutSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.schema);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2923,6 +3469,14 @@ impl PutSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutSourceSchemaError>> {
+        self.client.execute::<PutSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::put_source_schema`], one variant per declared status.
@@ -2969,10 +3523,26 @@ impl rt::ErrorBody for PutSourceSchemaError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPoliciesInBulk {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::ProvisioningPolicy>,
 }
 impl UpdateProvisioningPoliciesInBulk {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2987,7 +3557,7 @@ impl UpdateProvisioningPoliciesInBulk {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3030,6 +3600,19 @@ impl UpdateProvisioningPoliciesInBulk {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<UpdateProvisioningPoliciesInBulkError>,
+    > {
+        self.client
+            .execute::<UpdateProvisioningPoliciesInBulkError>(self.request())
+            .await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policies_in_bulk`], one variant per declared status.
@@ -3076,11 +3659,27 @@ impl rt::ErrorBody for UpdateProvisioningPoliciesInBulkError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProvisioningPolicy {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     usage_type: crate::models::UsageType,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateProvisioningPolicy {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3097,7 +3696,7 @@ impl UpdateProvisioningPolicy {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3140,6 +3739,14 @@ impl UpdateProvisioningPolicy {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateProvisioningPolicyError>> {
+        self.client.execute::<UpdateProvisioningPolicyError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_provisioning_policy`], one variant per declared status.
@@ -3186,10 +3793,26 @@ impl rt::ErrorBody for UpdateProvisioningPolicyError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSource {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSource {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3203,7 +3826,7 @@ impl UpdateSource {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3234,6 +3857,14 @@ impl UpdateSource {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceError>> {
+        self.client.execute::<UpdateSourceError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source`], one variant per declared status.
@@ -3280,11 +3911,27 @@ impl rt::ErrorBody for UpdateSourceError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSourceSchema {
     client: rt::Client,
+    call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl UpdateSourceSchema {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -3300,7 +3947,7 @@ impl UpdateSourceSchema {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -3337,6 +3984,14 @@ impl UpdateSourceSchema {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<UpdateSourceSchemaError>> {
+        self.client.execute::<UpdateSourceSchemaError>(self.request()).await
     }
 }
 /// The error bodies of [`SourcesApi::update_source_schema`], one variant per declared status.

@@ -23,6 +23,7 @@ impl WorkflowsApi {
     ) -> CancelWorkflowExecution {
         CancelWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -37,6 +38,7 @@ impl WorkflowsApi {
     ) -> CreateExternalExecuteWorkflow {
         CreateExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             create_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -52,6 +54,7 @@ impl WorkflowsApi {
     ) -> CreateWorkflow {
         CreateWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             create_workflow_request,
         }
     }
@@ -66,6 +69,7 @@ impl WorkflowsApi {
     ) -> CreateWorkflowExternalTrigger {
         CreateWorkflowExternalTrigger {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -80,6 +84,7 @@ impl WorkflowsApi {
     ) -> DeleteWorkflow {
         DeleteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -94,6 +99,7 @@ impl WorkflowsApi {
     ) -> GetWorkflow {
         GetWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             workflow_metrics: ::std::option::Option::None,
         }
@@ -109,6 +115,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecution {
         GetWorkflowExecution {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -124,6 +131,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutionHistory {
         GetWorkflowExecutionHistory {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -152,6 +160,7 @@ impl WorkflowsApi {
     ) -> GetWorkflowExecutions {
         GetWorkflowExecutions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -166,6 +175,7 @@ impl WorkflowsApi {
     pub fn list_complete_workflow_library(&self) -> ListCompleteWorkflowLibrary {
         ListCompleteWorkflowLibrary {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
         }
@@ -178,6 +188,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_actions(&self) -> ListWorkflowLibraryActions {
         ListWorkflowLibraryActions {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -191,6 +202,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_operators(&self) -> ListWorkflowLibraryOperators {
         ListWorkflowLibraryOperators {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
         }
     }
     /// List workflow library triggers
@@ -201,6 +213,7 @@ impl WorkflowsApi {
     pub fn list_workflow_library_triggers(&self) -> ListWorkflowLibraryTriggers {
         ListWorkflowLibraryTriggers {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             filters: ::std::option::Option::None,
@@ -214,6 +227,7 @@ impl WorkflowsApi {
     pub fn list_workflows(&self) -> ListWorkflows {
         ListWorkflows {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             filters: ::std::option::Option::None,
             sorters: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -232,6 +246,7 @@ impl WorkflowsApi {
     ) -> PatchWorkflow {
         PatchWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             request_body,
         }
@@ -248,6 +263,7 @@ impl WorkflowsApi {
     ) -> PutWorkflow {
         PutWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             workflow_body,
         }
@@ -263,6 +279,7 @@ impl WorkflowsApi {
     ) -> TestExternalExecuteWorkflow {
         TestExternalExecuteWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_external_execute_workflow_request: ::std::option::Option::None,
         }
@@ -291,6 +308,7 @@ impl WorkflowsApi {
     ) -> TestWorkflow {
         TestWorkflow {
             client: self.client.clone(),
+            call_options: ::std::default::Default::default(),
             id: id.into(),
             test_workflow_request,
         }
@@ -302,9 +320,25 @@ impl WorkflowsApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CancelWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -317,7 +351,7 @@ impl CancelWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -352,6 +386,14 @@ impl CancelWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CancelWorkflowExecutionError>> {
+        self.client.execute::<CancelWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::cancel_workflow_execution`], one variant per declared status.
@@ -398,6 +440,7 @@ impl rt::ErrorBody for CancelWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     create_external_execute_workflow_request: ::std::option::Option<
         crate::models::CreateExternalExecuteWorkflowRequest,
@@ -412,6 +455,21 @@ impl CreateExternalExecuteWorkflow {
         self.create_external_execute_workflow_request = ::std::option::Option::Some(
             value,
         );
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -431,7 +489,7 @@ impl CreateExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -475,6 +533,17 @@ impl CreateExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<CreateExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::create_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -517,9 +586,25 @@ impl rt::ErrorBody for CreateExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     create_workflow_request: crate::models::CreateWorkflowRequest,
 }
 impl CreateWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -530,7 +615,7 @@ impl CreateWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.create_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -561,6 +646,14 @@ impl CreateWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<CreateWorkflowError>> {
+        self.client.execute::<CreateWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::create_workflow`], one variant per declared status.
@@ -604,9 +697,25 @@ impl rt::ErrorBody for CreateWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWorkflowExternalTrigger {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl CreateWorkflowExternalTrigger {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -619,7 +728,7 @@ impl CreateWorkflowExternalTrigger {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -663,6 +772,17 @@ impl CreateWorkflowExternalTrigger {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<CreateWorkflowExternalTriggerError>,
+    > {
+        self.client.execute::<CreateWorkflowExternalTriggerError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::create_workflow_external_trigger`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -705,9 +825,25 @@ impl rt::ErrorBody for CreateWorkflowExternalTriggerError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl DeleteWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -720,7 +856,7 @@ impl DeleteWorkflow {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -749,6 +885,14 @@ impl DeleteWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<DeleteWorkflowError>> {
+        self.client.execute::<DeleteWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::delete_workflow`], one variant per declared status.
@@ -792,6 +936,7 @@ impl rt::ErrorBody for DeleteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     workflow_metrics: ::std::option::Option<bool>,
 }
@@ -801,6 +946,21 @@ impl GetWorkflow {
     /// The server's default: `true`.
     pub fn workflow_metrics(mut self, value: bool) -> Self {
         self.workflow_metrics = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -819,7 +979,7 @@ impl GetWorkflow {
             request = request
                 .query("workflowMetrics", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -850,6 +1010,14 @@ impl GetWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowError>> {
+        self.client.execute::<GetWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow`], one variant per declared status.
@@ -896,9 +1064,25 @@ impl rt::ErrorBody for GetWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecution {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
 }
 impl GetWorkflowExecution {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -911,13 +1095,13 @@ impl GetWorkflowExecution {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::serde_json::Value,
+        ::std::vec::Vec<crate::models::WorkflowExecution>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -926,7 +1110,7 @@ impl GetWorkflowExecution {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::serde_json::Value>,
+        rt::ApiResponse<::std::vec::Vec<crate::models::WorkflowExecution>>,
         rt::Error<GetWorkflowExecutionError>,
     > {
         let response = self
@@ -936,7 +1120,13 @@ impl GetWorkflowExecution {
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::serde_json::Value, GetWorkflowExecutionError>()?,
+            200 => {
+                response
+                    .json::<
+                        ::std::vec::Vec<crate::models::WorkflowExecution>,
+                        GetWorkflowExecutionError,
+                    >()?
+            }
             _ => {
                 return ::std::result::Result::Err(
                     response.into_error::<GetWorkflowExecutionError>(),
@@ -948,6 +1138,14 @@ impl GetWorkflowExecution {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionError>> {
+        self.client.execute::<GetWorkflowExecutionError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::get_workflow_execution`], one variant per declared status.
@@ -994,6 +1192,7 @@ impl rt::ErrorBody for GetWorkflowExecutionError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutionHistory {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1015,6 +1214,21 @@ impl GetWorkflowExecutionHistory {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1033,7 +1247,7 @@ impl GetWorkflowExecutionHistory {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1076,6 +1290,17 @@ impl GetWorkflowExecutionHistory {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<GetWorkflowExecutionHistoryError>,
+    > {
+        self.client.execute::<GetWorkflowExecutionHistoryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1153,6 +1378,7 @@ impl rt::ErrorBody for GetWorkflowExecutionHistoryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkflowExecutions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -1189,6 +1415,21 @@ impl GetWorkflowExecutions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1210,7 +1451,7 @@ impl GetWorkflowExecutions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1253,6 +1494,14 @@ impl GetWorkflowExecutions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<GetWorkflowExecutionsError>> {
+        self.client.execute::<GetWorkflowExecutionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1327,6 +1576,7 @@ impl rt::ErrorBody for GetWorkflowExecutionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCompleteWorkflowLibrary {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
 }
@@ -1347,6 +1597,21 @@ impl ListCompleteWorkflowLibrary {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1362,7 +1627,7 @@ impl ListCompleteWorkflowLibrary {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1409,6 +1674,17 @@ impl ListCompleteWorkflowLibrary {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListCompleteWorkflowLibraryError>,
+    > {
+        self.client.execute::<ListCompleteWorkflowLibraryError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1483,6 +1759,7 @@ impl rt::ErrorBody for ListCompleteWorkflowLibraryError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryActions {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1516,6 +1793,21 @@ impl ListWorkflowLibraryActions {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1534,7 +1826,7 @@ impl ListWorkflowLibraryActions {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1577,6 +1869,17 @@ impl ListWorkflowLibraryActions {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryActionsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryActionsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1651,8 +1954,24 @@ impl rt::ErrorBody for ListWorkflowLibraryActionsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryOperators {
     client: rt::Client,
+    call_options: rt::CallOptions,
 }
 impl ListWorkflowLibraryOperators {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1662,7 +1981,7 @@ impl ListWorkflowLibraryOperators {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1706,6 +2025,17 @@ impl ListWorkflowLibraryOperators {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryOperatorsError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryOperatorsError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::list_workflow_library_operators`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -1748,6 +2078,7 @@ impl rt::ErrorBody for ListWorkflowLibraryOperatorsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflowLibraryTriggers {
     client: rt::Client,
+    call_options: rt::CallOptions,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     filters: ::std::option::Option<::std::string::String>,
@@ -1785,6 +2116,21 @@ impl ListWorkflowLibraryTriggers {
         self.filters = ::std::option::Option::Some(value.into());
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1803,7 +2149,7 @@ impl ListWorkflowLibraryTriggers {
         if let ::std::option::Option::Some(value) = &self.filters {
             request = request.query("filters", ::std::clone::Clone::clone(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -1846,6 +2192,17 @@ impl ListWorkflowLibraryTriggers {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<ListWorkflowLibraryTriggersError>,
+    > {
+        self.client.execute::<ListWorkflowLibraryTriggersError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -1920,6 +2277,7 @@ impl rt::ErrorBody for ListWorkflowLibraryTriggersError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkflows {
     client: rt::Client,
+    call_options: rt::CallOptions,
     filters: ::std::option::Option<::std::string::String>,
     sorters: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
@@ -1968,6 +2326,21 @@ impl ListWorkflows {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -1989,7 +2362,7 @@ impl ListWorkflows {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("offset", ::std::string::ToString::to_string(value));
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2029,6 +2402,14 @@ impl ListWorkflows {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<ListWorkflowsError>> {
+        self.client.execute::<ListWorkflowsError>(self.request()).await
     }
     /// Every item of every page, fetched page by page as the stream is read (`limit` sets
     /// the page size, at most 250; `offset` the first item). An error ends the stream after
@@ -2100,10 +2481,26 @@ impl rt::ErrorBody for ListWorkflowsError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2117,7 +2514,7 @@ impl PatchWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json-patch+json", &self.request_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2148,6 +2545,14 @@ impl PatchWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PatchWorkflowError>> {
+        self.client.execute::<PatchWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::patch_workflow`], one variant per declared status.
@@ -2191,10 +2596,26 @@ impl rt::ErrorBody for PatchWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     workflow_body: crate::models::WorkflowBody,
 }
 impl PutWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2208,7 +2629,7 @@ impl PutWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.workflow_body);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2239,6 +2660,14 @@ impl PutWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<PutWorkflowError>> {
+        self.client.execute::<PutWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::put_workflow`], one variant per declared status.
@@ -2282,6 +2711,7 @@ impl rt::ErrorBody for PutWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestExternalExecuteWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_external_execute_workflow_request: ::std::option::Option<
         crate::models::TestExternalExecuteWorkflowRequest,
@@ -2294,6 +2724,21 @@ impl TestExternalExecuteWorkflow {
         value: crate::models::TestExternalExecuteWorkflowRequest,
     ) -> Self {
         self.test_external_execute_workflow_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
         self
     }
     fn request(&self) -> rt::Request {
@@ -2313,7 +2758,7 @@ impl TestExternalExecuteWorkflow {
         {
             request = request.json_body("application/json", body);
         }
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2357,6 +2802,17 @@ impl TestExternalExecuteWorkflow {
             body,
         })
     }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<
+        rt::Response,
+        rt::Error<TestExternalExecuteWorkflowError>,
+    > {
+        self.client.execute::<TestExternalExecuteWorkflowError>(self.request()).await
+    }
 }
 /// The error bodies of [`WorkflowsApi::test_external_execute_workflow`], one variant per declared status.
 #[derive(Debug, Clone)]
@@ -2399,10 +2855,26 @@ impl rt::ErrorBody for TestExternalExecuteWorkflowError {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWorkflow {
     client: rt::Client,
+    call_options: rt::CallOptions,
     id: ::std::string::String,
     test_workflow_request: crate::models::TestWorkflowRequest,
 }
 impl TestWorkflow {
+    /// The per-attempt timeout of this call, in place of the client's.
+    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call_options = self.call_options.timeout(timeout);
+        self
+    }
+    /// A header sent with this call; it replaces the client's and the operation's headers of
+    /// the same name.
+    pub fn extra_header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_options = self.call_options.header(name, value);
+        self
+    }
     fn request(&self) -> rt::Request {
         #[allow(unused_mut)]
         let mut request = rt::Request::new(
@@ -2416,7 +2888,7 @@ impl TestWorkflow {
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
         request = request.json_body("application/json", &self.test_workflow_request);
-        request
+        request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
     pub async fn send(
@@ -2453,6 +2925,14 @@ impl TestWorkflow {
             headers,
             body,
         })
+    }
+    /// Sends the request and returns the response as it came, whatever its status: the raw
+    /// body (or [`rt::Response::value`] for any JSON) with the status and headers. For a
+    /// response the typed path cannot decode.
+    pub async fn send_raw(
+        self,
+    ) -> ::std::result::Result<rt::Response, rt::Error<TestWorkflowError>> {
+        self.client.execute::<TestWorkflowError>(self.request()).await
     }
 }
 /// The error bodies of [`WorkflowsApi::test_workflow`], one variant per declared status.

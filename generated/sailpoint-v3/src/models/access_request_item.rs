@@ -28,7 +28,7 @@ pub struct AccessRequestItem {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date and time the role or access profile or entitlement is no longer assigned to the specified identity. Also known as the expiration date.
     /// * Specify a date-time in the future.
     /// * The current SLA for the deprovisioning is 24 hours.
@@ -38,7 +38,7 @@ pub struct AccessRequestItem {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The assignmentId for a specific role assignment on the identity. This id is used to revoke that specific roleAssignment on that identity.
     /// * For use with REVOKE_ACCESS requests for roles for identities with multiple accounts on a single source.
     #[serde(

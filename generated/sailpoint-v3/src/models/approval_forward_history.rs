@@ -21,7 +21,7 @@ pub struct ApprovalForwardHistory {
     pub comment: ::std::option::Option<::std::string::String>,
     /// Time at which approval was forwarded.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Display name of forwarder who forwarded the approval.
     #[serde(
         rename = "forwarderName",

@@ -31,7 +31,7 @@ pub struct ApprovalStatusDto {
     pub current_owner: ::std::option::Option<crate::models::AccessItemReviewedBy>,
     /// Time at which item was modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates the state of the request processing for this item:
     /// * PENDING: The request for this item is awaiting processing.
     /// * APPROVED: The request for this item has been approved.
@@ -62,7 +62,7 @@ pub struct ApprovalStatusDto {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_date: ::std::option::Option<::std::string::String>,
+    pub remove_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ApprovalStatusDto {
     /// A value with every required field given.

@@ -55,7 +55,7 @@ pub struct BaseAccount {
     >,
     /// ISO-8601 date-time referring to the time when the object was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Indicates whether the account supports password change.
     ///
     /// Default: `false`.

@@ -5,7 +5,11 @@ pub struct CampaignFilterDetailsCriteriaListItem {
     /// Type of the criteria in the filter. The `COMPOSITE` filter can contain multiple filters in an AND/OR relationship.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::CriteriaType>,
     /// Operation on a specific criteria
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

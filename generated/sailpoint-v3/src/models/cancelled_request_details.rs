@@ -12,7 +12,7 @@ pub struct CancelledRequestDetails {
     pub owner: ::std::option::Option<crate::models::OwnerDto>,
     /// Date comment was added by the owner when cancelling the associated request.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CancelledRequestDetails {
     /// A value with every required field given.

@@ -29,10 +29,10 @@ pub struct Certification {
     pub identities_total: ::std::option::Option<i32>,
     /// created date
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// modified date
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The number of approve/revoke/acknowledge decisions that have been made.
     #[serde(
         rename = "decisionsMade",
@@ -49,10 +49,10 @@ pub struct Certification {
     pub decisions_total: ::std::option::Option<i32>,
     /// The due date of the certification.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub due: ::std::option::Option<::std::string::String>,
+    pub due: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date the reviewer signed off on the Certification.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signed: ::std::option::Option<::std::string::String>,
+    pub signed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<crate::models::Reviewer>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -13,7 +13,7 @@ pub struct ClientLogConfigurationExpiration {
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Expiration date-time of the log configuration request.  Can be no greater than 24 hours from current date-time.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiration: ::std::option::Option<::std::string::String>,
+    pub expiration: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Root log level to apply, the default level for all logs. For more information about logging levels, refer to the "Logging Levels" table in [Enabling Connector Logging in IdentityNow](https://community.sailpoint.com/t5/IdentityNow-Articles/Enabling-Connector-Logging-in-IdentityNow/ta-p/188107).
     ///
     /// Default: `"INFO"`.

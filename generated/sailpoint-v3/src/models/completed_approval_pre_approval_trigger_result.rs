@@ -13,7 +13,7 @@ pub struct CompletedApprovalPreApprovalTriggerResult {
     pub reviewer: ::std::option::Option<::std::string::String>,
     /// The date and time the trigger decided on the request
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date: ::std::option::Option<::std::string::String>,
+    pub date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl CompletedApprovalPreApprovalTriggerResult {
     /// A value with every required field given.

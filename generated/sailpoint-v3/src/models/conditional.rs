@@ -7,13 +7,18 @@ pub struct Conditional {
     /// The `eq` operator is the only valid comparison
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub expression: ::std::option::Option<::std::string::String>,
     /// The output of the transform if the expression evalutes to true
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "positiveCondition",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -23,6 +28,7 @@ pub struct Conditional {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "negativeCondition",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

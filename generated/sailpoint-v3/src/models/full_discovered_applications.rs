@@ -42,14 +42,14 @@ pub struct FullDiscoveredApplications {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub discovered_at: ::std::option::Option<::std::string::String>,
+    pub discovered_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The timestamp when the application was first discovered, in ISO 8601 format.
     #[serde(
         rename = "createdAt",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The status of an application within the discovery source.
     ///
     /// By default this field is set to "ACTIVE" when the application is discovered.

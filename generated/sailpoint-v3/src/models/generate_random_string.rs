@@ -5,18 +5,27 @@ pub struct GenerateRandomString {
     /// This must always be set to "Cloud Services Deployment Utility"
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The operation to perform `generateRandomString`
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub operation: ::std::option::Option<::std::string::String>,
     /// This must be either "true" or "false" to indicate whether the generator logic should include numbers
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "includeNumbers",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -26,6 +35,7 @@ pub struct GenerateRandomString {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "includeSpecialChars",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -36,7 +46,11 @@ pub struct GenerateRandomString {
     /// >NOTE Due to identity attribute data constraints, the maximum allowable value is 450 characters
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub length: ::std::option::Option<::std::string::String>,
     /// A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
     #[serde(

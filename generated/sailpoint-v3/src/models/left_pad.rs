@@ -5,7 +5,11 @@ pub struct LeftPad {
     /// An integer value for the desired length of the final output string
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub length: ::std::option::Option<::std::string::String>,
     /// A string value representing the character that the incoming data should be padded with to get to the desired length
     ///

@@ -38,6 +38,7 @@ pub struct ManagedClient {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "clientId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -47,6 +48,7 @@ pub struct ManagedClient {
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "clusterId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -55,7 +57,11 @@ pub struct ManagedClient {
     ///
     /// Required by the description; `None` only when a server leaves it out.
     /// Default: `""`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The public IP address of the ManagedClient
     ///
@@ -74,7 +80,7 @@ pub struct ManagedClient {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_seen: ::std::option::Option<::std::string::String>,
+    pub last_seen: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// ManagedClient name
     ///
     /// Default: `"VA-$clientId"`.
@@ -97,7 +103,11 @@ pub struct ManagedClient {
     /// Type of the ManagedClient (VA, CCG)
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Cluster Type of the ManagedClient
     ///
@@ -135,14 +145,14 @@ pub struct ManagedClient {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The date/time this ManagedClient was last updated
     #[serde(
         rename = "updatedAt",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The provisioning status of the ManagedClient
     ///
     /// Read-only: set by the server.

@@ -27,10 +27,10 @@ pub struct NonEmployeeRequestBody {
     >,
     /// Non-Employee employment start date.
     #[serde(rename = "startDate")]
-    pub start_date: ::std::string::String,
+    pub start_date: ::sailpoint_sdk_runtime::DateTime,
     /// Non-Employee employment end date.
     #[serde(rename = "endDate")]
-    pub end_date: ::std::string::String,
+    pub end_date: ::sailpoint_sdk_runtime::DateTime,
 }
 impl NonEmployeeRequestBody {
     /// A value with every required field given and every other field at its default or `None`.
@@ -43,8 +43,8 @@ impl NonEmployeeRequestBody {
         phone: impl ::std::convert::Into<::std::string::String>,
         manager: impl ::std::convert::Into<::std::string::String>,
         source_id: impl ::std::convert::Into<::std::string::String>,
-        start_date: impl ::std::convert::Into<::std::string::String>,
-        end_date: impl ::std::convert::Into<::std::string::String>,
+        start_date: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        end_date: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
     ) -> Self {
         Self {
             account_name: account_name.into(),

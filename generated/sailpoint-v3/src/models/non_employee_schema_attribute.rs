@@ -12,25 +12,34 @@ pub struct NonEmployeeSchemaAttribute {
     pub system: bool,
     /// When the schema attribute was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// When the schema attribute was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Enum representing the type of data a schema attribute accepts.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::NonEmployeeSchemaAttributeType>,
     /// Label displayed on the UI for this schema attribute.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// The technical name of the attribute. Must be unique per source.
     ///
     /// Required by the description; `None` only when a server leaves it out.
     #[serde(
         rename = "technicalName",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]

@@ -17,14 +17,14 @@ pub struct PasswordPolicyV3Dto {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub date_created: ::std::option::Option<::std::string::String>,
+    pub date_created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date the Password Policy was updated.
     #[serde(
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// The number of days before expiration remaninder.
     #[serde(
         rename = "firstExpirationReminder",

@@ -10,7 +10,7 @@ pub struct ReviewRecommendation {
     pub reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The time at which the recommendation was recorded.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ReviewRecommendation {
     /// A value with every required field given.

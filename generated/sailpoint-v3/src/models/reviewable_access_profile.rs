@@ -27,7 +27,7 @@ pub struct ReviewableAccessProfile {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_date: ::std::option::Option<::std::string::String>,
+    pub end_date: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Owner of the Access Profile
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::models::IdentityReferenceWithNameAndEmail>,
@@ -38,10 +38,10 @@ pub struct ReviewableAccessProfile {
     >,
     /// Date the Access Profile was created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date the Access Profile was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
 }
 impl ReviewableAccessProfile {
     /// A value with every required field given.

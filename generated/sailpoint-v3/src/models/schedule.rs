@@ -7,14 +7,22 @@ pub struct Schedule {
     /// Additional values may be added in the future without notice.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::ScheduleType>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub months: ::std::option::Option<crate::models::Selector>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub days: ::std::option::Option<crate::models::Selector>,
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub hours: ::std::option::Option<crate::models::Selector>,
     /// The schedule expiration date. Latest possible expiration date is '2038-01-19T03:14:07+0000'
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

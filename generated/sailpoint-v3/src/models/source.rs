@@ -10,7 +10,11 @@ pub struct Source {
     /// Source's human-readable name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Source's human-readable description.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -119,7 +123,11 @@ pub struct Source {
     /// Connector script name.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub connector: ::std::option::Option<::std::string::String>,
     /// Fully qualified name of the Java class that implements the connector interface.
     #[serde(
@@ -199,10 +207,10 @@ pub struct Source {
     pub connector_implementation_id: ::std::option::Option<::std::string::String>,
     /// Date-time when the source was created
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date-time when the source was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
+    pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
     ///
     /// Default: `false`.

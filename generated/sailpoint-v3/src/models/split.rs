@@ -5,12 +5,20 @@ pub struct Split {
     /// This can be either a single character or a regex expression, and is used by the transform to identify the break point between two substrings in the incoming data
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub delimiter: ::std::option::Option<::std::string::String>,
     /// An integer value for the desired array element after the incoming data has been split into a list; the array is a 0-based object, so the first array element would be index 0, the second element would be index 1, etc.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub index: ::std::option::Option<::std::string::String>,
     /// A boolean (true/false) value which indicates whether an exception should be thrown and returned as an output when an index is out of bounds with the resultant array (i.e., the provided index value is larger than the size of the array)
     ///

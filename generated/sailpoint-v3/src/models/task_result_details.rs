@@ -30,13 +30,13 @@ pub struct TaskResultDetails {
     pub launcher: ::std::option::Option<::std::string::String>,
     /// Report creation date
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    pub created: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Report start date
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub launched: ::std::option::Option<::std::string::String>,
+    pub launched: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Report completion date
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed: ::std::option::Option<::std::string::String>,
+    pub completed: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Report completion status.
     #[serde(
         rename = "completionStatus",

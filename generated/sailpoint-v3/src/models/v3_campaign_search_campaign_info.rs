@@ -5,7 +5,11 @@ pub struct V3CampaignSearchCampaignInfo {
     /// The type of search campaign represented.
     ///
     /// Required by the description; `None` only when a server leaves it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub r#type: ::std::option::Option<crate::models::V3CampaignSearchCampaignInfoType>,
     /// Describes this search campaign. Intended for storing the query used, and possibly the number of identities selected/available.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -25,14 +25,14 @@ pub struct WorkflowExecution {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::std::string::String>,
+    pub start_time: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Date/time when the workflow ended.
     #[serde(
         rename = "closeTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub close_time: ::std::option::Option<::std::string::String>,
+    pub close_time: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Workflow execution status.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::WorkflowExecutionStatus>,

@@ -38,7 +38,7 @@ pub struct WorkflowLibraryAction {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub deprecated_by: ::std::option::Option<::std::string::String>,
+    pub deprecated_by: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Version number
     #[serde(
         rename = "versionNumber",

@@ -28,7 +28,7 @@ pub struct WorkflowLibraryOperator {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub deprecated_by: ::std::option::Option<::std::string::String>,
+    pub deprecated_by: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     #[serde(
         rename = "isSimulationEnabled",
         default,

@@ -19,7 +19,7 @@ pub struct WorkflowLibraryTrigger {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub deprecated_by: ::std::option::Option<::std::string::String>,
+    pub deprecated_by: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
     /// Whether the trigger can be simulated.
     ///
     /// Default: `false`.
