@@ -1,10 +1,8 @@
 //! Template contexts for the API types and their request builders.
 
 use super::doc::doc_lines;
-use super::types::{
-    self, argument, literal, member_init, option, rust_type, text_expr, text_fn, Success,
-};
-use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
+use super::types::{argument, literal, member_init, option, rust_type, text_expr, text_fn};
+use crate::ir::{Api, Operation, ParamLocation, Status, Success, Tag, TypeRef};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -147,7 +145,10 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
         match param.location {
             ParamLocation::Path => {
                 let text = text_expr(api, &param.ty, &format!("&self.{name}"));
-                path_args.push(format!("rt::encode_path_segment(&{text})"));
+                path_args.push((
+                    param.name.wire.as_str(),
+                    format!("rt::encode_path_segment(&{text})"),
+                ));
             }
             ParamLocation::Query | ParamLocation::Header | ParamLocation::Cookie => {
                 let call = match param.location {
@@ -240,14 +241,22 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
     if op.experimental {
         steps.push("request = request.experimental();".to_string());
     }
-    let path = if path_args.is_empty() {
+    let (template, placeholders) = path_template(&op.path);
+    // Each placeholder takes the parameter of its own name, so the URL never depends on the
+    // order in which the parameters were declared.
+    let values: Vec<&str> = placeholders
+        .iter()
+        .filter_map(|wire| {
+            path_args
+                .iter()
+                .find(|(name, _)| name == wire)
+                .map(|(_, value)| value.as_str())
+        })
+        .collect();
+    let path = if placeholders.is_empty() {
         format!("::std::string::String::from({})", literal(&op.path))
     } else {
-        format!(
-            "format!({}, {})",
-            literal(&path_template(&op.path)),
-            path_args.join(", ")
-        )
+        format!("format!({}, {})", literal(&template), values.join(", "))
     };
     let (success_ty, success_arms) = success(op);
     let accept = op
@@ -273,12 +282,8 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
         })
         .collect();
     let pagination = op.pagination.as_ref().and_then(|p| {
-        let find = |wire: &str| {
-            op.parameters
-                .iter()
-                .find(|q| q.name.wire == wire && !q.required)
-        };
-        let (limit, offset) = (find("limit")?, find("offset")?);
+        let find = |rust: &str| op.parameters.iter().find(|q| q.name.rust == rust);
+        let (limit, offset) = (find(&p.limit)?, find(&p.offset)?);
         Some(PageContext {
             item: rust_type(&p.item),
             limit: limit.name.rust.clone(),
@@ -401,12 +406,11 @@ fn op_docs(op: &Operation) -> Vec<String> {
     docs
 }
 
-/// The success type (decided by `types::success`, shared with the reference pages) and the
-/// match arms that decode it.
+/// The success type (decided by `normalize::decide_success`, read by the reference pages too)
+/// and the match arms that decode it.
 fn success(op: &Operation) -> (String, Vec<Arm>) {
     let error = &op.error_type;
-    let shape = types::success(op);
-    let (body_ty, raw, optional) = match &shape {
+    let (body_ty, raw, optional) = match &op.success {
         // Success statuses with different bodies decode, each, as a JSON value.
         Success::Json if op.responses.iter().any(|r| r.status.is_success()) => {
             (Some("::serde_json::Value".to_string()), false, false)
@@ -473,15 +477,17 @@ fn status_pattern(status: Status) -> String {
     }
 }
 
-/// `/accounts/{id}` → `/accounts/{}`, with other braces escaped for `format!`.
-fn path_template(path: &str) -> String {
+/// `/accounts/{id}` → `/accounts/{}` and `["id"]`, with other braces escaped for `format!`.
+fn path_template(path: &str) -> (String, Vec<String>) {
     let mut out = String::new();
+    let mut names = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open].replace('}', "}}"));
         match rest[open..].find('}') {
             Some(close) => {
                 out.push_str("{}");
+                names.push(rest[open + 1..open + close].to_string());
                 rest = &rest[open + close + 1..];
             }
             None => {
@@ -491,7 +497,7 @@ fn path_template(path: &str) -> String {
         }
     }
     out.push_str(&rest.replace('}', "}}"));
-    out
+    (out, names)
 }
 
 fn first_line(text: &str) -> String {

@@ -7,12 +7,13 @@ mod apis;
 mod doc;
 mod markdown;
 mod models;
+mod text;
 mod types;
 
 use crate::diagnostics::Error;
 use crate::ir::Api;
 use crate::options::Options;
-use crate::output::{self, Files};
+use crate::output::{self, FileMap, Files};
 use serde::Serialize;
 
 /// Templates are compiled into the generator, so it runs from any folder.
@@ -82,6 +83,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 fn engine() -> Result<tera::Tera, Error> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::new());
+    tera.register_filter("toml", toml_filter);
     tera.add_raw_templates(TEMPLATES.iter().copied())
         .map_err(|e| Error::Render {
             template: "(templates)".into(),
@@ -89,6 +91,19 @@ fn engine() -> Result<tera::Tera, Error> {
             message: render_message(&e),
         })?;
     Ok(tera)
+}
+
+/// `{{ text | toml }}`: a TOML string for the manifest, so a Windows path or a quote in a
+/// setting cannot break it.
+#[allow(clippy::disallowed_types)] // Tera's filter signature; the map is never iterated.
+fn toml_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    match value.as_str() {
+        Some(text) => Ok(tera::Value::String(types::toml_string(text))),
+        None => Err(tera::Error::msg("the `toml` filter takes a string")),
+    }
 }
 
 /// Tera's error chain, outermost first.
@@ -159,7 +174,7 @@ struct RuntimeContext<'a> {
 pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     let renderer = Renderer { tera: engine()? };
     let spec = options.spec_display.as_str();
-    let mut files = Files::new();
+    let mut files = FileMap::new();
 
     let description = options
         .package_description
@@ -168,7 +183,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     let package = PackageContext {
         name: &api.package_name,
         version: &options.package_version,
-        description: types::literal(&description),
+        description,
         repository: options.repository.as_deref(),
     };
     let runtime = RuntimeContext {
@@ -189,7 +204,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             subject: "Cargo.toml".into(),
             message: render_message(&e),
         })?;
-    files.insert("Cargo.toml".into(), output::hash_header(spec) + &cargo);
+    files.add(
+        "Cargo.toml".into(),
+        output::hash_header(spec) + &cargo,
+        "the manifest",
+    )?;
     let readme = renderer
         .tera
         .render("rust/README.md.tera", &context)
@@ -198,7 +217,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             subject: "README.md".into(),
             message: render_message(&e),
         })?;
-    files.insert("README.md".into(), output::markdown_header(spec) + &readme);
+    files.add(
+        "README.md".into(),
+        output::markdown_header(spec) + &readme,
+        "the README",
+    )?;
 
     #[derive(Serialize)]
     struct LibContext<'a> {
@@ -227,10 +250,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         tags: &tags_with_ops,
         doctests: markdown::doctest_pages(api),
     };
-    files.insert(
+    files.add(
         "src/lib.rs".into(),
         renderer.rust("rust/lib.rs.tera", "the crate root", &lib, spec)?,
-    );
+        "the crate root",
+    )?;
 
     let tag_contexts: Vec<_> = api
         .tags
@@ -240,54 +264,60 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         .map(|(i, tag)| apis::tag_context(api, i, tag))
         .collect();
     #[derive(Serialize)]
-    struct ModContext<'a, T> {
-        tags: &'a [T],
-        models: &'a [T],
+    struct ApisModContext<'a> {
+        tags: &'a [apis::TagContext],
     }
-    files.insert(
+    files.add(
         "src/apis/mod.rs".into(),
         renderer.rust(
             "rust/apis_mod.rs.tera",
             "the apis module",
-            &ModContext {
+            &ApisModContext {
                 tags: &tag_contexts,
-                models: &[],
             },
             spec,
         )?,
-    );
+        "the apis module",
+    )?;
     for tag in &tag_contexts {
         #[derive(Serialize)]
         struct One<'a> {
             t: &'a apis::TagContext,
         }
         let subject = format!("the `{}` API", tag.name);
-        files.insert(
+        files.add(
             format!("src/apis/{}", tag.file),
             renderer.rust("rust/api.rs.tera", &subject, &One { t: tag }, spec)?,
-        );
+            &subject,
+        )?;
     }
 
+    #[derive(Serialize)]
+    struct ModelsModContext<'a> {
+        models: &'a [models::ModelContext],
+    }
     let model_contexts: Vec<_> = api
         .models
         .iter()
         .map(|m| models::model_context(api, m))
         .collect();
-    files.insert(
+    files.add(
         "src/models/mod.rs".into(),
         renderer.rust(
             "rust/models_mod.rs.tera",
             "the models module",
-            &ModContext {
-                tags: &[],
+            &ModelsModContext {
                 models: &model_contexts,
             },
             spec,
         )?,
-    );
-    files.extend(render_models(&renderer, &model_contexts, spec)?);
-    files.extend(markdown::emit(api, options, &renderer)?);
-    Ok(files)
+        "the models module",
+    )?;
+    for (path, text, subject) in render_models(&renderer, &model_contexts, spec)? {
+        files.add(path, text, &subject)?;
+    }
+    markdown::emit(api, options, &renderer, &mut files)?;
+    Ok(files.into_files())
 }
 
 /// Renders the model files on every available core: each file is rendered, parsed and printed
@@ -297,18 +327,19 @@ fn render_models(
     renderer: &Renderer,
     contexts: &[models::ModelContext],
     spec: &str,
-) -> Result<Files, Error> {
+) -> Result<Vec<(String, String, String)>, Error> {
     #[derive(Serialize)]
     struct One<'a> {
         m: &'a models::ModelContext,
     }
-    let render = |chunk: &[models::ModelContext]| -> Result<Vec<(String, String)>, Error> {
+    type Rendered = Vec<(String, String, String)>;
+    let render = |chunk: &[models::ModelContext]| -> Result<Rendered, Error> {
         chunk
             .iter()
             .map(|model| {
                 let subject = format!("the model `{}`", model.name);
                 let text = renderer.rust(model.template, &subject, &One { m: model }, spec)?;
-                Ok((format!("src/models/{}", model.file), text))
+                Ok((format!("src/models/{}", model.file), text, subject))
             })
             .collect()
     };
@@ -316,7 +347,7 @@ fn render_models(
         .map_or(1, usize::from)
         .clamp(1, 8);
     let chunk_size = contexts.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Rendered, Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = contexts
             .chunks(chunk_size)
             .map(|chunk| scope.spawn(move || render(chunk)))
@@ -334,7 +365,7 @@ fn render_models(
             })
             .collect()
     });
-    let mut files = Files::new();
+    let mut files = Vec::new();
     for result in results {
         files.extend(result?);
     }

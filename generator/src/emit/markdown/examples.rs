@@ -5,10 +5,11 @@
 //! value that does not fit its Rust type is replaced by a built one, so every program compiles
 //! and every model example decodes. The pages' doctests check both.
 
-use super::types::{self, Success};
-use crate::emit::models::{storage, Storage};
-use crate::emit::types::{default_expr, literal};
-use crate::ir::{Api, Field, IntWidth, Model, ModelKind, Operation, Parameter, Tag, TypeRef};
+use super::types;
+use crate::emit::types::literal;
+use crate::ir::{
+    Api, Field, IntWidth, Model, ModelKind, Operation, Parameter, Storage, Success, Tag, TypeRef,
+};
 use crate::names;
 use serde_json::{Map, Value};
 
@@ -44,12 +45,8 @@ fn model_at(api: &Api, model: &Model, depth: usize) -> Value {
             let mut object = Map::new();
             for field in &s.fields {
                 let value = match (&field.example, &field.default) {
-                    (Some(example), _) if field_fits(api, model, field, Some(example)) => {
-                        example.clone()
-                    }
-                    (_, Some(default)) if field_fits(api, model, field, Some(default)) => {
-                        default.clone()
-                    }
+                    (Some(example), _) if field_fits(api, field, Some(example)) => example.clone(),
+                    (_, Some(default)) if field_fits(api, field, Some(default)) => default.clone(),
                     _ if field.required && depth < MAX_DEPTH => build(api, &field.ty, depth + 1),
                     _ => continue,
                 };
@@ -140,7 +137,7 @@ fn fits_at(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                     let named = s
                         .fields
                         .iter()
-                        .all(|field| field_fits(api, model, field, members.get(&field.name.wire)));
+                        .all(|field| field_fits(api, field, members.get(&field.name.wire)));
                     let extra = match &s.additional {
                         Some(extra) => members
                             .iter()
@@ -156,13 +153,8 @@ fn fits_at(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
 }
 
 /// Whether a member value (or its absence) decodes into the field as the model stores it.
-fn field_fits(api: &Api, model: &Model, field: &Field, value: Option<&Value>) -> bool {
-    let has_default = field
-        .default
-        .as_ref()
-        .and_then(|v| default_expr(api, &field.ty, v))
-        .is_some();
-    let stored = storage(model, field, has_default);
+fn field_fits(api: &Api, field: &Field, value: Option<&Value>) -> bool {
+    let stored = field.storage;
     match value {
         None => !matches!(stored, Storage::Plain),
         Some(Value::Null) => matches!(stored, Storage::Optional) || field.ty == TypeRef::Any,
@@ -447,7 +439,7 @@ pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
     if call.deprecated {
         body.push(ALLOW_DEPRECATED.to_string());
     }
-    match types::success(op) {
+    match &op.success {
         Success::Unit => {
             body.push(statement("", &call.chain, &[".send()", ".await?"]));
             body.push("    println!(\"done\");".to_string());

@@ -5,6 +5,8 @@
 //! a remote reference or one that leaves the description's folder is refused, since the
 //! generator does no network I/O and reads nothing outside the folder it was given.
 
+mod numbers;
+
 use crate::diagnostics::{Diagnostics, Location};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -185,13 +187,19 @@ fn read_source(
         return None;
     }
     let parsed = if key.ends_with(".json") {
-        serde_json::from_str::<Value>(&text).map_err(|e| (e.to_string(), Some(e.line())))
+        serde_json::from_str::<Value>(&text)
+            .map(|value| (value, Vec::new()))
+            .map_err(|e| (e.to_string(), Some(e.line())))
     } else {
-        serde_yaml::from_str::<Value>(&text)
-            .map_err(|e| (e.to_string(), e.location().map(|l| l.line())))
+        numbers::from_yaml(&text).map_err(|e| (e.to_string(), e.location().map(|l| l.line())))
     };
     match parsed {
-        Ok(value) => Some(Source { text, value }),
+        Ok((mut value, wide)) => {
+            for number in wide {
+                settle_wide_number(key, &mut value, number, diags);
+            }
+            Some(Source { text, value })
+        }
         Err((message, line)) => {
             let kind = if key.ends_with(".json") {
                 "JSON"
@@ -206,23 +214,132 @@ fn read_source(
     }
 }
 
-/// Finds every `$ref` string below `value`.
+/// A number beyond 64 bits, read as text: dropped from a keyword that only constrains values,
+/// kept as text anywhere else; a located warning either way.
+fn settle_wide_number(
+    key: &str,
+    value: &mut Value,
+    number: numbers::WideNumber,
+    diags: &mut Diagnostics,
+) {
+    let here = Location::new(key, number.pointer.clone());
+    let (parent, last) = number
+        .pointer
+        .rsplit_once('/')
+        .unwrap_or(("", number.pointer.as_str()));
+    let constraint = numbers::CONSTRAINT_KEYWORDS.contains(&last);
+    let parent = value.pointer_mut(parent).and_then(Value::as_object_mut);
+    match parent {
+        Some(map) if constraint => {
+            map.remove(last);
+            diags.warn(
+                here,
+                format!("the number {} does not fit in 64 bits", number.text),
+                format!("the `{last}` constraint is dropped"),
+            );
+        }
+        _ => diags.warn(
+            here,
+            format!("the number {} does not fit in 64 bits", number.text),
+            "kept as text",
+        ),
+    }
+}
+
+/// Finds every `$ref` below `value` that is a reference. Values that are data are skipped:
+/// examples (SCIM payloads carry `$ref` as an ordinary member holding a URL), defaults, enum
+/// values and vendor extensions (`x-…`, which may point at guides the generator never reads).
 fn collect_refs(value: &Value, place: &Place, out: &mut Vec<(Place, String)>) {
+    walk_refs(value, place, Keys::Keywords, out);
+}
+
+/// What the keys of an object are: OpenAPI or JSON Schema keywords, or names chosen by the
+/// author (property names, status codes, media types…), which may be spelt like a keyword.
+#[derive(Clone, Copy, PartialEq)]
+enum Keys {
+    Keywords,
+    Names,
+    /// The named entries of `examples`: Example Objects, whose `value` is data.
+    Examples,
+}
+
+/// Keywords whose value is data, never a reference.
+const DATA_KEYWORDS: &[&str] = &["example", "default", "enum", "const", "x-example"];
+
+/// Keywords whose value is an object keyed by names.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+    "paths",
+    "webhooks",
+    "x-webhooks",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "encoding",
+    "variables",
+    "pathItems",
+];
+
+fn walk_refs(value: &Value, place: &Place, keys: Keys, out: &mut Vec<(Place, String)>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                out.push((place.join("$ref"), reference.clone()));
+            if keys != Keys::Names {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    out.push((place.join("$ref"), reference.clone()));
+                }
             }
             for (key, child) in map {
-                collect_refs(child, &place.join(key), out);
+                let child_keys = match keys {
+                    Keys::Names => Keys::Keywords,
+                    Keys::Examples if key == "value" => continue,
+                    Keys::Examples => Keys::Keywords,
+                    Keys::Keywords if DATA_KEYWORDS.contains(&key.as_str()) => continue,
+                    Keys::Keywords if key == "examples" => match child {
+                        // JSON Schema's `examples` is a list of values; OpenAPI's a map of
+                        // Example Objects (or references to them).
+                        Value::Array(_) => continue,
+                        _ => {
+                            walk_examples(child, &place.join(key), out);
+                            continue;
+                        }
+                    },
+                    Keys::Keywords if NAME_MAPS.contains(&key.as_str()) => Keys::Names,
+                    Keys::Keywords if key.starts_with("x-") => continue,
+                    Keys::Keywords => Keys::Keywords,
+                };
+                walk_refs(child, &place.join(key), child_keys, out);
             }
         }
         Value::Array(items) => {
+            // Items of a list (parameters, `allOf` members, …) are objects of keywords.
+            let item_keys = match keys {
+                Keys::Names => Keys::Keywords,
+                other => other,
+            };
             for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &place.index(i), out);
+                walk_refs(child, &place.index(i), item_keys, out);
             }
         }
         _ => {}
+    }
+}
+
+/// The entries of an `examples` map: each a reference or an Example Object.
+fn walk_examples(value: &Value, place: &Place, out: &mut Vec<(Place, String)>) {
+    if let Value::Object(map) = value {
+        for (name, example) in map {
+            walk_refs(example, &place.join(name), Keys::Examples, out);
+        }
     }
 }
 
