@@ -281,13 +281,18 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     )?;
     for tag in &tag_contexts {
         #[derive(Serialize)]
-        struct One<'a> {
-            t: &'a apis::TagContext,
+        struct ApiTypeRoot<'a> {
+            api_type: &'a apis::TagContext,
         }
         let subject = format!("the `{}` API", tag.name);
         files.add(
             format!("src/apis/{}", tag.file),
-            renderer.rust("rust/api.rs.tera", &subject, &One { t: tag }, spec)?,
+            renderer.rust(
+                "rust/api.rs.tera",
+                &subject,
+                &ApiTypeRoot { api_type: tag },
+                spec,
+            )?,
             &subject,
         )?;
     }
@@ -329,8 +334,8 @@ fn render_models(
     spec: &str,
 ) -> Result<Vec<(String, String, String)>, Error> {
     #[derive(Serialize)]
-    struct One<'a> {
-        m: &'a models::ModelContext,
+    struct ModelRoot<'a> {
+        model: &'a models::ModelContext,
     }
     type Rendered = Vec<(String, String, String)>;
     let render = |chunk: &[models::ModelContext]| -> Result<Rendered, Error> {
@@ -338,7 +343,7 @@ fn render_models(
             .iter()
             .map(|model| {
                 let subject = format!("the model `{}`", model.name);
-                let text = renderer.rust(model.template, &subject, &One { m: model }, spec)?;
+                let text = renderer.rust(model.template, &subject, &ModelRoot { model }, spec)?;
                 Ok((format!("src/models/{}", model.file), text, subject))
             })
             .collect()

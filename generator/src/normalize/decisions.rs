@@ -7,11 +7,13 @@ use crate::names::{self, Scope};
 
 /// Gives every model its module under `src/models/`, claimed in one scope with `mod` reserved
 /// (the folder's own `mod.rs`): a schema named `Mod` would otherwise be written over the
-/// module that declares all the others. File names are the modules without `r#`, and the
-/// scope compares names as those files do, so no two models share a file.
+/// module that declares all the others. `models` is reserved too: a module of that name in
+/// `models` trips clippy's `module_inception`. File names are the modules without `r#`, and
+/// the scope compares names as those files do, so no two models share a file.
 pub fn name_model_modules(api: &mut Api) {
     let mut scope = Scope::new();
     scope.reserve("mod");
+    scope.reserve("models");
     for model in &mut api.models {
         model.module = scope.claim(names::snake(&model.name.rust), &model.name.wire);
     }

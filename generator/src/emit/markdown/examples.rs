@@ -549,7 +549,12 @@ pub fn model(api: &Api, model: &Model) -> String {
                     "    let {var}: models::{name} = serde_json::from_value({})?;",
                     json_macro(&value, 4)
                 ),
-                format!("    println!(\"{{{var}:#?}}\");"),
+                // A raw identifier (`r#mod`) cannot be captured in a format string.
+                if var.starts_with("r#") {
+                    format!("    println!(\"{{:#?}}\", {var});")
+                } else {
+                    format!("    println!(\"{{{var}:#?}}\");")
+                },
                 "    Ok(())".to_string(),
                 "}".to_string(),
             ]
