@@ -7,6 +7,7 @@ mod apis;
 mod doc;
 mod markdown;
 mod models;
+mod responses;
 mod text;
 mod types;
 

@@ -13,6 +13,7 @@ mod examples;
 mod methods;
 mod models;
 mod types;
+mod values;
 
 use super::Renderer;
 use crate::diagnostics::Error;
