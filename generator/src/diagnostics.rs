@@ -8,6 +8,11 @@ pub enum Severity {
     Warning,
 }
 
+/// One segment of a JSON pointer: `~` and `/` escaped as RFC 6901 says (`~0`, `~1`).
+pub fn pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 /// Where a finding is: the file (relative to the root description's folder), the line when the
 /// file could be read, and the JSON pointer inside that file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -166,6 +171,14 @@ pub enum Error {
         subject: String,
         message: String,
     },
+    /// Two generated files would have the same path; the second would silently replace the
+    /// first, so the run fails instead.
+    #[error("two generated files have the path `{path}`: {first} and {second}")]
+    DuplicatePath {
+        path: String,
+        first: String,
+        second: String,
+    },
 }
 
 impl Error {
@@ -173,7 +186,7 @@ impl Error {
     pub fn diagnostics(&self) -> Option<&Diagnostics> {
         match self {
             Error::Spec(d) => Some(d),
-            Error::Render { .. } => None,
+            Error::Render { .. } | Error::DuplicatePath { .. } => None,
         }
     }
 }

@@ -7,6 +7,38 @@ use std::collections::BTreeMap;
 /// Generated files by path inside the output folder (`/` separators), in sorted order.
 pub type Files = BTreeMap<String, String>;
 
+/// The files of a run as they are rendered, each remembered with what it holds, so that a
+/// second file at a path already taken is an error naming both instead of an overwrite.
+#[derive(Debug, Default)]
+pub struct FileMap {
+    files: Files,
+    sources: BTreeMap<String, String>,
+}
+
+impl FileMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the file at `path`; `source` says what it holds (`the model `Mod``).
+    pub fn add(&mut self, path: String, text: String, source: &str) -> Result<(), Error> {
+        if let Some(first) = self.sources.get(&path) {
+            return Err(Error::DuplicatePath {
+                path,
+                first: first.clone(),
+                second: source.to_string(),
+            });
+        }
+        self.sources.insert(path.clone(), source.to_string());
+        self.files.insert(path, text);
+        Ok(())
+    }
+
+    pub fn into_files(self) -> Files {
+        self.files
+    }
+}
+
 /// The command that regenerates the files; every header names it.
 pub const COMMAND: &str = "cargo xtask generate";
 
@@ -67,6 +99,22 @@ mod tests {
         assert!(text.contains("rust/x.rs.tera"), "{text}");
         assert!(text.contains("the model `X`"), "{text}");
         assert!(text.contains("line 1:"), "{text}");
+    }
+
+    #[test]
+    fn a_second_file_at_a_path_is_an_error_naming_both() {
+        let mut files = FileMap::new();
+        files
+            .add("src/models/mod.rs".into(), "a".into(), "the models module")
+            .unwrap();
+        let error = files
+            .add("src/models/mod.rs".into(), "b".into(), "the model `Mod`")
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "two generated files have the path `src/models/mod.rs`: the models module and the model `Mod`"
+        );
+        assert_eq!(files.into_files()["src/models/mod.rs"], "a");
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! Template contexts for the API types and their request builders.
 
 use super::doc::doc_lines;
-use super::types::{
-    self, argument, date_type, literal, member_init, option, rust_type, text_expr, text_fn, Success,
-};
+use super::responses::{status_pattern, success, Arm};
+use super::types::{argument, date_type, literal, member_init, option, rust_type, text_expr, text_fn};
 use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
 use serde::Serialize;
 
@@ -60,12 +59,6 @@ pub struct Setter {
     pub ty: String,
     pub value: String,
     pub docs: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub struct Arm {
-    pub pattern: String,
-    pub expr: String,
 }
 
 #[derive(Serialize)]
@@ -147,7 +140,10 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
         match param.location {
             ParamLocation::Path => {
                 let text = text_expr(api, &param.ty, &format!("&self.{name}"));
-                path_args.push(format!("rt::encode_path_segment(&{text})"));
+                path_args.push((
+                    param.name.wire.as_str(),
+                    format!("rt::encode_path_segment(&{text})"),
+                ));
             }
             ParamLocation::Query | ParamLocation::Header | ParamLocation::Cookie => {
                 let call = match param.location {
@@ -240,14 +236,22 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
     if op.experimental {
         steps.push("request = request.experimental();".to_string());
     }
-    let path = if path_args.is_empty() {
+    let (template, placeholders) = path_template(&op.path);
+    // Each placeholder takes the parameter of its own name, so the URL never depends on the
+    // order in which the parameters were declared.
+    let values: Vec<&str> = placeholders
+        .iter()
+        .filter_map(|wire| {
+            path_args
+                .iter()
+                .find(|(name, _)| name == wire)
+                .map(|(_, value)| value.as_str())
+        })
+        .collect();
+    let path = if placeholders.is_empty() {
         format!("::std::string::String::from({})", literal(&op.path))
     } else {
-        format!(
-            "format!({}, {})",
-            literal(&path_template(&op.path)),
-            path_args.join(", ")
-        )
+        format!("format!({}, {})", literal(&template), values.join(", "))
     };
     let (success_ty, success_arms) = success(op);
     let accept = op
@@ -273,12 +277,8 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
         })
         .collect();
     let pagination = op.pagination.as_ref().and_then(|p| {
-        let find = |wire: &str| {
-            op.parameters
-                .iter()
-                .find(|q| q.name.wire == wire && !q.required)
-        };
-        let (limit, offset) = (find("limit")?, find("offset")?);
+        let find = |rust: &str| op.parameters.iter().find(|q| q.name.rust == rust);
+        let (limit, offset) = (find(&p.limit)?, find(&p.offset)?);
         Some(PageContext {
             item: rust_type(&p.item),
             limit: limit.name.rust.clone(),
@@ -404,87 +404,17 @@ fn op_docs(op: &Operation) -> Vec<String> {
     docs
 }
 
-/// The success type (decided by `types::success`, shared with the reference pages) and the
-/// match arms that decode it.
-fn success(op: &Operation) -> (String, Vec<Arm>) {
-    let error = &op.error_type;
-    let shape = types::success(op);
-    let (body_ty, raw, optional) = match &shape {
-        // Success statuses with different bodies decode, each, as a JSON value.
-        Success::Json if op.responses.iter().any(|r| r.status.is_success()) => {
-            (Some("::serde_json::Value".to_string()), false, false)
-        }
-        // No success status declared: any 2xx body is taken as JSON.
-        Success::Json => {
-            return (
-                "::serde_json::Value".into(),
-                vec![Arm {
-                    pattern: "200..=299".into(),
-                    expr: format!("response.json::<::serde_json::Value, {error}>()"),
-                }],
-            );
-        }
-        Success::Unit => (None, false, false),
-        Success::Body {
-            raw: true,
-            optional,
-            ..
-        } => (Some("rt::Bytes".to_string()), true, *optional),
-        Success::Body {
-            ty,
-            raw: false,
-            optional,
-        } => (Some(rust_type(ty)), false, *optional),
-    };
-    let arms = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .map(|r| {
-            let has_body = r.raw || r.ty.is_some();
-            let decode = match &body_ty {
-                Some(_) if raw => format!(
-                    "::std::result::Result::<_, rt::Error<{error}>>::Ok(rt::Bytes::copy_from_slice(response.body()))"
-                ),
-                Some(ty) => format!("response.json::<{ty}, {error}>()"),
-                None => String::new(),
-            };
-            let expr = match (&body_ty, has_body, optional) {
-                (Some(_), true, false) => decode,
-                (Some(_), true, true) => format!("{decode}.map(::std::option::Option::Some)"),
-                (Some(_), false, _) => {
-                    format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)")
-                }
-                (None, _, _) => format!("response.empty::<{error}>()"),
-            };
-            Arm { pattern: status_pattern(r.status), expr }
-        })
-        .collect();
-    let ty = match (body_ty, optional) {
-        (Some(ty), true) => option(&ty),
-        (Some(ty), false) => ty,
-        (None, _) => "()".to_string(),
-    };
-    (ty, arms)
-}
-
-fn status_pattern(status: Status) -> String {
-    match status {
-        Status::Code(code) => code.to_string(),
-        Status::Range(class) => format!("{0}00..={0}99", class),
-        Status::Default => "_".to_string(),
-    }
-}
-
-/// `/accounts/{id}` → `/accounts/{}`, with other braces escaped for `format!`.
-fn path_template(path: &str) -> String {
+/// `/accounts/{id}` → `/accounts/{}` and `["id"]`, with other braces escaped for `format!`.
+fn path_template(path: &str) -> (String, Vec<String>) {
     let mut out = String::new();
+    let mut names = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open].replace('}', "}}"));
         match rest[open..].find('}') {
             Some(close) => {
                 out.push_str("{}");
+                names.push(rest[open + 1..open + close].to_string());
                 rest = &rest[open + close + 1..];
             }
             None => {
@@ -494,7 +424,7 @@ fn path_template(path: &str) -> String {
         }
     }
     out.push_str(&rest.replace('}', "}}"));
-    out
+    (out, names)
 }
 
 fn first_line(text: &str) -> String {

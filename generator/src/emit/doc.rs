@@ -29,8 +29,9 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             out.push(line.to_string());
             continue;
         }
-        // Four leading spaces would start an indented code block, i.e. a doctest.
-        let line = if line.starts_with("    ") {
+        // Four columns of indentation (spaces or a tab) would start an indented code block,
+        // i.e. a doctest.
+        let line = if super::text::is_code_indent(line) {
             trimmed
         } else {
             line
@@ -156,6 +157,8 @@ mod tests {
     fn fences_become_text_and_indentation_goes() {
         let lines = doc_lines("a\n```\nlet x = 1;\n```\n    indented");
         assert_eq!(lines, vec!["a", "```text", "let x = 1;", "```", "indented"]);
+        // A tab is four columns here as in the reference pages.
+        assert_eq!(doc_lines("a\n\tindented"), vec!["a", "indented"]);
     }
 
     #[test]

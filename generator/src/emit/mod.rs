@@ -8,12 +8,14 @@ mod doc;
 mod facade;
 mod markdown;
 mod models;
+mod responses;
+mod text;
 mod types;
 
 use crate::diagnostics::Error;
 use crate::ir::Api;
 use crate::options::Options;
-use crate::output::{self, Files};
+use crate::output::{self, FileMap, Files};
 use serde::Serialize;
 
 pub use facade::facade;
@@ -97,6 +99,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 fn engine() -> Result<tera::Tera, Error> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::new());
+    tera.register_filter("toml", toml_filter);
     tera.add_raw_templates(TEMPLATES.iter().copied())
         .map_err(|e| Error::Render {
             template: "(templates)".into(),
@@ -104,6 +107,19 @@ fn engine() -> Result<tera::Tera, Error> {
             message: render_message(&e),
         })?;
     Ok(tera)
+}
+
+/// `{{ text | toml }}`: a TOML string for the manifest, so a Windows path or a quote in a
+/// setting cannot break it.
+#[allow(clippy::disallowed_types)] // Tera's filter signature; the map is never iterated.
+fn toml_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    match value.as_str() {
+        Some(text) => Ok(tera::Value::String(types::toml_string(text))),
+        None => Err(tera::Error::msg("the `toml` filter takes a string")),
+    }
 }
 
 /// Tera's error chain, outermost first.
@@ -206,7 +222,7 @@ struct FeaturesContext {
 pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     let renderer = Renderer { tera: engine()? };
     let spec = options.spec_display.as_str();
-    let mut files = Files::new();
+    let mut files = FileMap::new();
 
     let description = options
         .package_description
@@ -215,7 +231,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     let package = PackageContext {
         name: &api.package_name,
         version: &options.package_version,
-        description: types::literal(&description),
+        description,
         repository: options.repository.as_deref(),
     };
     let runtime = RuntimeContext {
@@ -251,7 +267,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             subject: "Cargo.toml".into(),
             message: render_message(&e),
         })?;
-    files.insert("Cargo.toml".into(), output::hash_header(spec) + &cargo);
+    files.add(
+        "Cargo.toml".into(),
+        output::hash_header(spec) + &cargo,
+        "the manifest",
+    )?;
     let readme = renderer
         .tera
         .render("rust/README.md.tera", &context)
@@ -260,7 +280,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             subject: "README.md".into(),
             message: render_message(&e),
         })?;
-    files.insert("README.md".into(), output::markdown_header(spec) + &readme);
+    files.add(
+        "README.md".into(),
+        output::markdown_header(spec) + &readme,
+        "the README",
+    )?;
 
     #[derive(Serialize)]
     struct LibContext<'a> {
@@ -295,10 +319,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         tags: tags_with_ops,
         doctests: markdown::doctest_pages(api),
     };
-    files.insert(
+    files.add(
         "src/lib.rs".into(),
         renderer.rust("rust/lib.rs.tera", "the crate root", &lib, spec)?,
-    );
+        "the crate root",
+    )?;
 
     let tag_contexts: Vec<_> = api
         .tags
@@ -323,7 +348,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             cfg: cfg_predicate(std::slice::from_ref(&tag.feature)),
         })
         .collect();
-    files.insert(
+    files.add(
         "src/apis/mod.rs".into(),
         renderer.rust(
             "rust/apis_mod.rs.tera",
@@ -333,17 +358,24 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             },
             spec,
         )?,
-    );
+        "the apis module",
+    )?;
     for tag in &tag_contexts {
         #[derive(Serialize)]
-        struct One<'a> {
-            t: &'a apis::TagContext,
+        struct ApiTypeRoot<'a> {
+            api_type: &'a apis::TagContext,
         }
         let subject = format!("the `{}` API", tag.name);
-        files.insert(
+        files.add(
             format!("src/apis/{}", tag.file),
-            renderer.rust("rust/api.rs.tera", &subject, &One { t: tag }, spec)?,
-        );
+            renderer.rust(
+                "rust/api.rs.tera",
+                &subject,
+                &ApiTypeRoot { api_type: tag },
+                spec,
+            )?,
+            &subject,
+        )?;
     }
 
     let model_contexts: Vec<_> = api
@@ -361,7 +393,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             cfg: cfg_predicate(&model.features),
         })
         .collect();
-    files.insert(
+    files.add(
         "src/models/mod.rs".into(),
         renderer.rust(
             "rust/models_mod.rs.tera",
@@ -371,10 +403,13 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             },
             spec,
         )?,
-    );
-    files.extend(render_models(&renderer, &model_contexts, spec)?);
-    files.extend(markdown::emit(api, options, &renderer)?);
-    Ok(files)
+        "the models module",
+    )?;
+    for (path, text, subject) in render_models(&renderer, &model_contexts, spec)? {
+        files.add(path, text, &subject)?;
+    }
+    markdown::emit(api, options, &renderer, &mut files)?;
+    Ok(files.into_files())
 }
 
 /// Renders the model files on every available core: each file is rendered, parsed and printed
@@ -384,18 +419,19 @@ fn render_models(
     renderer: &Renderer,
     contexts: &[models::ModelContext],
     spec: &str,
-) -> Result<Files, Error> {
+) -> Result<Vec<(String, String, String)>, Error> {
     #[derive(Serialize)]
-    struct One<'a> {
-        m: &'a models::ModelContext,
+    struct ModelRoot<'a> {
+        model: &'a models::ModelContext,
     }
-    let render = |chunk: &[models::ModelContext]| -> Result<Vec<(String, String)>, Error> {
+    type Rendered = Vec<(String, String, String)>;
+    let render = |chunk: &[models::ModelContext]| -> Result<Rendered, Error> {
         chunk
             .iter()
             .map(|model| {
                 let subject = format!("the model `{}`", model.name);
-                let text = renderer.rust(model.template, &subject, &One { m: model }, spec)?;
-                Ok((format!("src/models/{}", model.file), text))
+                let text = renderer.rust(model.template, &subject, &ModelRoot { model }, spec)?;
+                Ok((format!("src/models/{}", model.file), text, subject))
             })
             .collect()
     };
@@ -403,7 +439,7 @@ fn render_models(
         .map_or(1, usize::from)
         .clamp(1, 8);
     let chunk_size = contexts.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Rendered, Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = contexts
             .chunks(chunk_size)
             .map(|chunk| scope.spawn(move || render(chunk)))
@@ -421,7 +457,7 @@ fn render_models(
             })
             .collect()
     });
-    let mut files = Files::new();
+    let mut files = Vec::new();
     for result in results {
         files.extend(result?);
     }

@@ -2,11 +2,12 @@
 
 use super::doc::doc_lines;
 use super::types::{argument, boxed, default_expr, literal, member_init, option, rust_type};
-use crate::ir::{Api, Field, Model, ModelKind, StructModel};
+use crate::ir::{Api, Field, Model, ModelKind, Storage, StructModel};
 use crate::names;
-use crate::normalize::additional_field_name;
 use serde::Serialize;
 
+/// The context of one model file (and its line in `models/mod.rs`): what every model has,
+/// and the members of its kind's template only.
 #[derive(Serialize)]
 pub struct ModelContext {
     pub name: String,
@@ -15,12 +16,26 @@ pub struct ModelContext {
     pub file: String,
     pub template: &'static str,
     pub docs: Vec<String>,
+    #[serde(flatten)]
+    pub kind: KindContext,
+}
+
+/// What the template of each kind reads beyond the common members.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum KindContext {
+    Struct(StructContext),
+    Enum { variants: Vec<EnumVariantContext> },
+    Alias { ty: String },
+    Union { variants: Vec<UnionVariantContext> },
+}
+
+#[derive(Serialize, Default)]
+pub struct StructContext {
     pub fields: Vec<FieldContext>,
     pub ctor_args: Vec<ArgContext>,
     pub many_args: bool,
     pub defaults: Vec<DefaultContext>,
-    pub variants: Vec<VariantContext>,
-    pub ty: String,
 }
 
 #[derive(Serialize)]
@@ -46,68 +61,67 @@ pub struct DefaultContext {
 }
 
 #[derive(Serialize)]
-pub struct VariantContext {
+pub struct EnumVariantContext {
     pub name: String,
     pub wire: String,
     pub literal: String,
+}
+
+#[derive(Serialize)]
+pub struct UnionVariantContext {
+    pub name: String,
     pub ty: String,
 }
 
 pub fn model_context(api: &Api, model: &Model) -> ModelContext {
-    let module = names::snake(&model.name.rust);
-    let mut context = ModelContext {
-        name: model.name.rust.clone(),
-        file: format!("{}.rs", names::unraw(&module)),
-        module,
-        template: "",
-        docs: model_docs(model),
-        fields: Vec::new(),
-        ctor_args: Vec::new(),
-        many_args: false,
-        defaults: Vec::new(),
-        variants: Vec::new(),
-        ty: String::new(),
+    let (template, kind) = match &model.kind {
+        ModelKind::Struct(s) => (
+            "rust/model_struct.rs.tera",
+            KindContext::Struct(struct_context(api, model, s)),
+        ),
+        ModelKind::Enum(e) => (
+            "rust/model_enum.rs.tera",
+            KindContext::Enum {
+                variants: e
+                    .variants
+                    .iter()
+                    .map(|v| EnumVariantContext {
+                        name: v.name.rust.clone(),
+                        wire: v.name.wire.replace('`', "'"),
+                        literal: literal(&v.name.wire),
+                    })
+                    .collect(),
+            },
+        ),
+        ModelKind::Alias(ty) => (
+            "rust/model_alias.rs.tera",
+            KindContext::Alias { ty: rust_type(ty) },
+        ),
+        ModelKind::Union(u) => (
+            "rust/model_union.rs.tera",
+            KindContext::Union {
+                variants: u
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let ty = rust_type(&v.ty);
+                        UnionVariantContext {
+                            name: v.name.clone(),
+                            ty: if v.boxed { boxed(&ty) } else { ty },
+                        }
+                    })
+                    .collect(),
+            },
+        ),
     };
-    match &model.kind {
-        ModelKind::Struct(s) => {
-            context.template = "rust/model_struct.rs.tera";
-            struct_context(api, model, s, &mut context);
-        }
-        ModelKind::Enum(e) => {
-            context.template = "rust/model_enum.rs.tera";
-            context.variants = e
-                .variants
-                .iter()
-                .map(|v| VariantContext {
-                    name: v.name.rust.clone(),
-                    wire: v.name.wire.replace('`', "'"),
-                    literal: literal(&v.name.wire),
-                    ty: String::new(),
-                })
-                .collect();
-        }
-        ModelKind::Alias(ty) => {
-            context.template = "rust/model_alias.rs.tera";
-            context.ty = rust_type(ty);
-        }
-        ModelKind::Union(u) => {
-            context.template = "rust/model_union.rs.tera";
-            context.variants = u
-                .variants
-                .iter()
-                .map(|v| {
-                    let ty = rust_type(&v.ty);
-                    VariantContext {
-                        name: v.name.clone(),
-                        wire: String::new(),
-                        literal: String::new(),
-                        ty: if v.boxed { boxed(&ty) } else { ty },
-                    }
-                })
-                .collect();
-        }
+    ModelContext {
+        name: model.name.rust.clone(),
+        file: format!("{}.rs", names::unraw(&model.module)),
+        module: model.module.clone(),
+        template,
+        docs: model_docs(model),
+        kind,
     }
-    context
 }
 
 fn model_docs(model: &Model) -> Vec<String> {
@@ -130,27 +144,8 @@ fn model_docs(model: &Model) -> Vec<String> {
     docs
 }
 
-/// How a field is stored.
-pub enum Storage {
-    /// A plain value: required and not nullable, in a type no response reaches.
-    Plain,
-    /// A plain value that takes the schema's default when absent.
-    Defaulted,
-    /// An `Option`.
-    Optional,
-}
-
-pub fn storage(model: &Model, field: &Field, has_default: bool) -> Storage {
-    if field.required && !field.nullable && !model.in_response && !field.read_only {
-        Storage::Plain
-    } else if !field.required && !field.nullable && !field.read_only && has_default {
-        Storage::Defaulted
-    } else {
-        Storage::Optional
-    }
-}
-
-fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut ModelContext) {
+fn struct_context(api: &Api, model: &Model, s: &StructModel) -> StructContext {
+    let mut context = StructContext::default();
     for field in &s.fields {
         let plain = rust_type(&field.ty);
         let base = if field.boxed { boxed(&plain) } else { plain };
@@ -182,7 +177,7 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
             context.ctor_args.push(ArgContext { name, ty });
             value
         });
-        let (ty, init) = match storage(model, field, default.is_some()) {
+        let (ty, init) = match field.storage {
             Storage::Plain => (base.clone(), argument_value.unwrap_or_default()),
             Storage::Defaulted => {
                 let function = format!(
@@ -242,8 +237,7 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
             init,
         });
     }
-    if let Some(extra) = &s.additional {
-        let name = additional_field_name(&s.fields);
+    if let (Some(extra), Some(name)) = (&s.additional, &s.additional_name) {
         context.fields.push(FieldContext {
             name: name.clone(),
             ty: format!(
@@ -257,6 +251,7 @@ fn struct_context(api: &Api, model: &Model, s: &StructModel, context: &mut Model
         });
     }
     context.many_args = context.ctor_args.len() > 7;
+    context
 }
 
 /// The notes a field's doc comment ends with.

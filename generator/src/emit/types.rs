@@ -54,6 +54,28 @@ pub fn literal(text: &str) -> String {
     format!("{text:?}")
 }
 
+/// A TOML basic string for `text`: quotes, backslashes (a Windows path) and control
+/// characters escaped as the TOML specification lists them.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The Rust expression for a schema default that `normalize::default_fits` accepted.
 pub fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<String> {
     if let (Some(date), Value::String(s)) = (date_type(ty), value) {
@@ -144,56 +166,5 @@ pub fn member_init(name: &str, value: &str) -> String {
         name.to_string()
     } else {
         format!("{name}: {value}")
-    }
-}
-
-/// What a successful call returns, decided once for the API emitter and the reference pages:
-/// one body type (`raw` when it is not JSON and is handed over as bytes), that type in an
-/// `Option` when some success status has no body, a JSON value when the success statuses
-/// disagree or none is declared, `()` when none has a body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Success {
-    Unit,
-    Body {
-        ty: TypeRef,
-        raw: bool,
-        optional: bool,
-    },
-    Json,
-}
-
-pub fn success(op: &crate::ir::Operation) -> Success {
-    let successes: Vec<_> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
-    if successes.is_empty() {
-        return Success::Json;
-    }
-    // A body that is not JSON counts as one type of its own, whatever its schema.
-    let body = |r: &crate::ir::Response| -> Option<(TypeRef, bool)> {
-        if r.raw {
-            Some((TypeRef::Any, true))
-        } else {
-            r.ty.clone().map(|ty| (ty, false))
-        }
-    };
-    let mut bodies: Vec<(TypeRef, bool)> = successes.iter().filter_map(|r| body(r)).collect();
-    bodies.dedup();
-    let optional = successes.iter().any(|r| body(r).is_none());
-    match bodies.as_slice() {
-        [] => Success::Unit,
-        [(ty, raw)] => Success::Body {
-            ty: ty.clone(),
-            raw: *raw,
-            optional,
-        },
-        _ if optional => Success::Body {
-            ty: TypeRef::Any,
-            raw: false,
-            optional,
-        },
-        _ => Success::Json,
     }
 }

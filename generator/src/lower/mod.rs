@@ -6,14 +6,19 @@
 //! matter here. Names are claimed in a fixed order (components first, then operations in path
 //! order), so the output never depends on hash order or file-system order.
 
-mod operation;
+mod operations;
+mod parameters;
+mod responses;
 mod schema;
+mod variants;
+mod webhooks;
 
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Api, Model, SecurityScheme, Server, ServerVariable, Tag};
 use crate::load::{Place, Sources};
 use crate::names::{self, Scope};
 use crate::options::Options;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, VecDeque};
 
 pub(crate) struct Lowerer<'a> {
@@ -92,6 +97,18 @@ pub fn lower(
         security_schemes: security_schemes(document),
         renames: Vec::new(),
     }
+}
+
+/// A string member of a JSON object.
+pub(crate) fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// An empty JSON object, read where an object is expected and something else is found (other
+/// checks report that), so the lowering can borrow every node instead of cloning it.
+pub(crate) fn empty_map() -> &'static Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Map::new)
 }
 
 /// The declared tags, in document order.

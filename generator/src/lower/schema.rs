@@ -5,11 +5,8 @@
 //! model, and a recursive reference only needs the key: models are converted from a queue after
 //! they are registered, never while a reference to them is being resolved.
 
-use super::Lowerer;
-use crate::ir::{
-    EnumModel, EnumVariant, Field, IntWidth, Model, ModelKind, Origin, StructModel, TypeRef,
-    UnionModel, UnionVariant,
-};
+use super::{text, Lowerer};
+use crate::ir::{Field, IntWidth, Model, ModelKind, Origin, Storage, StructModel, TypeRef};
 use crate::load::Place;
 use crate::names;
 use serde_json::{Map, Value};
@@ -111,7 +108,12 @@ impl Lowerer<'_> {
     }
 
     /// A schema that is not a model: a primitive, an array or a map.
-    fn plain_type(&mut self, place: &Place, map: &Map<String, Value>, hint: &str) -> TypeRef {
+    pub(crate) fn plain_type(
+        &mut self,
+        place: &Place,
+        map: &Map<String, Value>,
+        hint: &str,
+    ) -> TypeRef {
         match self.type_name(place, map).as_deref() {
             Some("string") => match map.get("format").and_then(Value::as_str) {
                 Some(format) if format != "password" => {
@@ -291,7 +293,11 @@ impl Lowerer<'_> {
             for field in &mut fields {
                 field.required = required.contains(&field.name.wire);
             }
-            ModelKind::Struct(StructModel { fields, additional })
+            ModelKind::Struct(StructModel {
+                fields,
+                additional,
+                additional_name: None,
+            })
         } else {
             ModelKind::Alias(self.plain_type(place, &map, id))
         };
@@ -300,6 +306,7 @@ impl Lowerer<'_> {
                 wire,
                 rust: id.to_string(),
             },
+            module: String::new(),
             title: text(&map, "title"),
             description: text(&map, "description"),
             kind,
@@ -406,6 +413,7 @@ impl Lowerer<'_> {
                 nullable: typed.nullable,
                 read_only: look("readOnly").and_then(|v| v.as_bool()).unwrap_or(false),
                 boxed: false,
+                storage: Storage::Optional,
                 default: look("default"),
                 description: look("description").and_then(|v| v.as_str().map(str::to_string)),
                 example: look("example"),
@@ -418,80 +426,6 @@ impl Lowerer<'_> {
                 None => fields.push(field),
             }
         }
-    }
-
-    fn enum_kind(&mut self, place: &Place, map: &Map<String, Value>) -> ModelKind {
-        let values = map
-            .get("enum")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let mut nullable = is_nullable(map);
-        let mut strings = Vec::new();
-        let mut others = false;
-        for value in &values {
-            match value {
-                Value::Null => nullable = true,
-                Value::String(s) => strings.push(s.clone()),
-                _ => others = true,
-            }
-        }
-        if others {
-            // Integer or mixed enums keep their base type; the allowed values go to the docs.
-            let base = self.plain_type(place, map, "");
-            return ModelKind::Alias(if strings.is_empty() {
-                base
-            } else {
-                TypeRef::Any
-            });
-        }
-        let mut scope = names::Scope::new();
-        scope.reserve("Unknown");
-        let mut variants: Vec<EnumVariant> = Vec::new();
-        for value in strings {
-            if variants.iter().any(|v| v.name.wire == value) {
-                self.diags.warn(
-                    place.join("enum").location(),
-                    format!("the enum value `{value}` is listed twice"),
-                    "kept once",
-                );
-                continue;
-            }
-            let (rust, collision) = scope.claim_reporting(names::pascal(&value), &value);
-            if let Some(collision) = collision {
-                self.diags.warn(
-                    place.join("enum").location(),
-                    format!("enum values collide: {collision}"),
-                    "the later value gets a numeric suffix",
-                );
-            }
-            variants.push(EnumVariant {
-                name: crate::ir::Name { wire: value, rust },
-            });
-        }
-        ModelKind::Enum(EnumModel { variants, nullable })
-    }
-
-    fn union_kind(&mut self, place: &Place, map: &Map<String, Value>, id: &str) -> ModelKind {
-        let key = if map.contains_key("oneOf") {
-            "oneOf"
-        } else {
-            "anyOf"
-        };
-        let count = map.get(key).and_then(Value::as_array).map_or(0, Vec::len);
-        let mut scope = names::Scope::new();
-        let mut variants = Vec::new();
-        for i in 0..count {
-            let member = place.join(key).index(i);
-            let typed = self.schema_type(&member, &format!("{id}Variant{}", i + 1));
-            let name = scope.claim(variant_name(&typed.ty), &i.to_string());
-            variants.push(UnionVariant {
-                name,
-                ty: typed.ty,
-                boxed: false,
-            });
-        }
-        ModelKind::Union(UnionModel { variants })
     }
 }
 
@@ -528,22 +462,4 @@ pub(crate) fn is_nullable(map: &Map<String, Value>) -> bool {
             .get("type")
             .and_then(Value::as_array)
             .is_some_and(|t| t.iter().any(|t| t == "null"))
-}
-
-fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-/// A readable variant name for a union member.
-fn variant_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => names::unraw(name).to_string(),
-        TypeRef::String | TypeRef::FormattedString(_) => "String".to_string(),
-        TypeRef::Integer(_) => "Integer".to_string(),
-        TypeRef::Number => "Number".to_string(),
-        TypeRef::Boolean => "Boolean".to_string(),
-        TypeRef::Any => "Value".to_string(),
-        TypeRef::Array(item) => format!("{}List", variant_name(item)),
-        TypeRef::Map(value) => format!("{}Map", variant_name(value)),
-    }
 }

@@ -94,18 +94,8 @@ fn prose_lines(lines: &[&str]) -> Vec<String> {
         .map(|line| {
             // Four columns of indentation would start an indented code block: a doctest for
             // rustdoc. Three keep a line inside the list item it continues.
-            let indent = line
-                .chars()
-                .take_while(|c| c.is_whitespace())
-                .fold(0, |column, c| {
-                    if c == '\t' {
-                        column / 4 * 4 + 4
-                    } else {
-                        column + 1
-                    }
-                });
             let body = line.trim_start();
-            let line = if indent > 3 {
+            let line = if crate::emit::text::is_code_indent(line) {
                 format!("   {body}")
             } else {
                 line.to_string()

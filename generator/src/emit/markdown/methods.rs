@@ -1,7 +1,7 @@
 //! The methods page of one tag: the source document's sections, with Rust in place of Python.
 
 use super::escape::{self, block, cell, code};
-use super::types::{self, linked};
+use super::types::linked;
 use super::{examples, DocsSettings, FrontMatter, Slugs};
 use crate::ir::{Api, Operation, ParamLocation, Status, Tag};
 use serde::Serialize;
@@ -254,7 +254,7 @@ fn operation(
             .filter(|d| !d.is_empty()),
         api_reference: settings.api_reference(&op.kebab),
         params,
-        return_type: types::success(op).linked(slugs),
+        return_type: op.success.linked(slugs),
         responses,
         errors,
         security,

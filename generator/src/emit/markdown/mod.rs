@@ -13,13 +13,14 @@ mod examples;
 mod methods;
 mod models;
 mod types;
+mod values;
 
 use super::Renderer;
 use crate::diagnostics::Error;
 use crate::ir::Api;
 use crate::names;
 use crate::options::Options;
-use crate::output::{self, Files};
+use crate::output::{self, FileMap};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -150,6 +151,7 @@ fn yaml_list(items: &[&str]) -> String {
 }
 
 /// The file name (without `.md`) of every page, unique within its folder and never `index`.
+#[derive(Debug)]
 pub struct Slugs {
     tags: Vec<String>,
     models: BTreeMap<String, String>,
@@ -286,21 +288,26 @@ fn first_sentence(text: &str) -> String {
 }
 
 /// Every file under `docs/`.
-pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, Error> {
+pub fn emit(
+    api: &Api,
+    options: &Options,
+    renderer: &Renderer,
+    files: &mut FileMap,
+) -> Result<(), Error> {
     let settings = DocsSettings::new(api, options);
     let slugs = Slugs::new(api);
     let header = output::mdx_header(&options.spec_display);
     let header = header.trim_end();
-    let mut files = Files::new();
 
     let mut pages = Vec::new();
     for (index, tag) in tags_with_operations(api) {
         let page = methods::page(api, index, tag, &settings, &slugs, header);
         let subject = format!("the methods page of `{}`", tag.name.wire);
-        files.insert(
+        files.add(
             format!("docs/methods/{}.md", slugs.tag(index)),
             renderer.render(METHODS, &subject, &page)?,
-        );
+            &subject,
+        )?;
         pages.push(page);
     }
     let usage = models::usage(api, &slugs);
@@ -308,10 +315,11 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
         let page = models::page(api, model, &settings, &slugs, header, &usage);
         let subject = format!("the page of the model `{}`", model.name.rust);
         let slug = slugs.model(&model.name.rust).unwrap_or_default();
-        files.insert(
+        files.add(
             format!("docs/models/{slug}.md"),
             renderer.render(MODEL, &subject, &page)?,
-        );
+            &subject,
+        )?;
     }
 
     let first_op = api.operations.first();
@@ -341,10 +349,11 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
             .collect(),
         example: first_op.map(|op| examples::operation(api, &api.tags[op.tag], op)),
     };
-    files.insert(
+    files.add(
         "docs/methods/index.md".into(),
         renderer.render(METHODS_INDEX, "the methods index", &methods_index)?,
-    );
+        "the methods index",
+    )?;
     let models_index = IndexPage {
         front: settings.index_front_matter("Models", "models"),
         header,
@@ -374,10 +383,11 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
             .collect(),
         example: None,
     };
-    files.insert(
+    files.add(
         "docs/models/index.md".into(),
         renderer.render(MODELS_INDEX, "the models index", &models_index)?,
-    );
+        "the models index",
+    )?;
 
     #[derive(Serialize)]
     struct OverlayEntry {
@@ -422,17 +432,9 @@ pub fn emit(api: &Api, options: &Options, renderer: &Renderer) -> Result<Files, 
         subject: "the code sample overlay".into(),
         message: format!("the output is not valid YAML: {e}"),
     })?;
-    files.insert("docs/rust_code_examples_overlay.yaml".into(), text);
-    debug_assert_eq!(
-        files
-            .keys()
-            .filter(|k| k.ends_with(".md"))
-            .cloned()
-            .collect::<Vec<_>>(),
-        page_paths(api)
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect::<Vec<_>>()
-    );
-    Ok(files)
+    files.add(
+        "docs/rust_code_examples_overlay.yaml".into(),
+        text,
+        "the code sample overlay",
+    )
 }

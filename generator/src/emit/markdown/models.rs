@@ -3,11 +3,8 @@
 use super::escape::{self, block, cell, code};
 use super::types::{self, link, linked};
 use super::{examples, DocsSettings, FrontMatter, Slugs};
-use crate::emit::models::{storage, Storage};
-use crate::emit::types::default_expr;
-use crate::ir::{Api, Model, ModelKind, TypeRef};
+use crate::ir::{Api, Model, ModelKind, Storage, TypeRef};
 use crate::names;
-use crate::normalize::additional_field_name;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -91,17 +88,12 @@ pub fn page(
         ModelKind::Struct(s) => {
             page.kind = "struct";
             for field in &s.fields {
-                let has_default = field
-                    .default
-                    .as_ref()
-                    .and_then(|v| default_expr(api, &field.ty, v))
-                    .is_some();
                 let base = if field.boxed {
                     format!("Box<{}>", types::short(&field.ty))
                 } else {
                     types::short(&field.ty)
                 };
-                let stored = match storage(model, field, has_default) {
+                let stored = match field.storage {
                     Storage::Optional => format!("Option<{base}>"),
                     Storage::Plain | Storage::Defaulted => base,
                 };
@@ -136,10 +128,10 @@ pub fn page(
                     notes: notes.join(" "),
                 });
             }
-            if let Some(extra) = &s.additional {
+            if let (Some(extra), Some(name)) = (&s.additional, &s.additional_name) {
                 let ty = TypeRef::Map(Box::new(extra.clone()));
                 page.properties.push(PropertyRow {
-                    name: format!("**{}**", escape::plain(&additional_field_name(&s.fields))),
+                    name: format!("**{}**", escape::plain(name)),
                     ty: linked(&ty, slugs),
                     description: "Members the schema does not name (`additionalProperties`)."
                         .to_string(),

@@ -59,7 +59,7 @@ pub fn link(text: &str, model: Option<&str>, slugs: &Slugs) -> String {
     }
 }
 
-pub use crate::emit::types::{success, Success};
+use crate::ir::Success;
 
 impl Success {
     /// In a table, linked to its model.

@@ -1,12 +1,14 @@
 //! Stage 4: IR → IR passes, each a named function run in a fixed order.
 
+mod decisions;
 mod features;
 mod links;
 
+pub use decisions::{decide_field_storage, decide_success, name_model_modules};
 pub use features::{assign_features, FULL};
 pub use links::{link_replacements, CrateLinks};
 
-use crate::diagnostics::{Diagnostics, Location};
+use crate::diagnostics::{pointer_segment, Diagnostics, Location};
 use crate::ir::{Api, ModelKind, Rename, TypeRef};
 use crate::names::{self, Scope};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -14,9 +16,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 /// Runs every pass in order.
 pub fn normalize(api: &mut Api, diags: &mut Diagnostics) {
     name_fields(api, diags);
+    name_model_modules(api);
     mark_response_models(api);
     box_recursive_fields(api);
     check_defaults(api, diags);
+    decide_field_storage(api);
+    decide_success(api);
     order_operations(api);
     collect_renames(api);
     assign_features(api);
@@ -40,7 +45,7 @@ pub fn name_fields(api: &mut Api, diags: &mut Diagnostics) {
                             format!(
                                 "{}/properties/{}",
                                 model.origin.pointer,
-                                field.name.wire.replace('~', "~0").replace('/', "~1")
+                                pointer_segment(&field.name.wire)
                             ),
                         ),
                         format!(
@@ -52,17 +57,11 @@ pub fn name_fields(api: &mut Api, diags: &mut Diagnostics) {
                 }
                 field.name.rust = rust;
             }
+            if s.additional.is_some() {
+                s.additional_name = Some(scope.claim("additional_properties".to_string(), ""));
+            }
         }
     }
-}
-
-/// The name the map of undeclared members gets in a struct.
-pub fn additional_field_name(fields: &[crate::ir::Field]) -> String {
-    let mut scope = Scope::new();
-    for field in fields {
-        scope.reserve(&field.name.rust);
-    }
-    scope.claim("additional_properties".to_string(), "")
 }
 
 fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
@@ -279,7 +278,11 @@ pub fn check_defaults(api: &mut Api, diags: &mut Diagnostics) {
                     diags.warn(
                         Location::new(
                             origin.file.clone(),
-                            format!("{}/properties/{}/default", origin.pointer, field.name.wire),
+                            format!(
+                                "{}/properties/{}/default",
+                                origin.pointer,
+                                pointer_segment(&field.name.wire)
+                            ),
                         ),
                         format!(
                             "the default `{default}` of `{}.{}` does not match its type",
@@ -304,8 +307,8 @@ pub fn check_defaults(api: &mut Api, diags: &mut Diagnostics) {
             if !default_fits(&resolve_alias(&param.ty, &aliases), default, &enum_values) {
                 diags.warn(
                     Location::new(
-                        op.origin.file.clone(),
-                        format!("{}/parameters", op.origin.pointer),
+                        param.origin.file.clone(),
+                        format!("{}/schema/default", param.origin.pointer),
                     ),
                     format!(
                         "the default `{default}` of parameter `{}` does not match its type",

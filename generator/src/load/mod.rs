@@ -5,6 +5,11 @@
 //! a remote reference or one that leaves the description's folder is refused, since the
 //! generator does no network I/O and reads nothing outside the folder it was given.
 
+mod numbers;
+mod refs;
+
+use refs::collect_refs;
+
 use crate::diagnostics::{Diagnostics, Location};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -185,13 +190,19 @@ fn read_source(
         return None;
     }
     let parsed = if key.ends_with(".json") {
-        serde_json::from_str::<Value>(&text).map_err(|e| (e.to_string(), Some(e.line())))
+        serde_json::from_str::<Value>(&text)
+            .map(|value| (value, Vec::new()))
+            .map_err(|e| (e.to_string(), Some(e.line())))
     } else {
-        serde_yaml::from_str::<Value>(&text)
-            .map_err(|e| (e.to_string(), e.location().map(|l| l.line())))
+        numbers::from_yaml(&text).map_err(|e| (e.to_string(), e.location().map(|l| l.line())))
     };
     match parsed {
-        Ok(value) => Some(Source { text, value }),
+        Ok((mut value, wide)) => {
+            for number in wide {
+                settle_wide_number(key, &mut value, number, diags);
+            }
+            Some(Source { text, value })
+        }
         Err((message, line)) => {
             let kind = if key.ends_with(".json") {
                 "JSON"
@@ -206,23 +217,35 @@ fn read_source(
     }
 }
 
-/// Finds every `$ref` string below `value`.
-fn collect_refs(value: &Value, place: &Place, out: &mut Vec<(Place, String)>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                out.push((place.join("$ref"), reference.clone()));
-            }
-            for (key, child) in map {
-                collect_refs(child, &place.join(key), out);
-            }
+/// A number beyond 64 bits, read as text: dropped from a keyword that only constrains values,
+/// kept as text anywhere else; a located warning either way.
+fn settle_wide_number(
+    key: &str,
+    value: &mut Value,
+    number: numbers::WideNumber,
+    diags: &mut Diagnostics,
+) {
+    let here = Location::new(key, number.pointer.clone());
+    let (parent, last) = number
+        .pointer
+        .rsplit_once('/')
+        .unwrap_or(("", number.pointer.as_str()));
+    let constraint = numbers::CONSTRAINT_KEYWORDS.contains(&last);
+    let parent = value.pointer_mut(parent).and_then(Value::as_object_mut);
+    match parent {
+        Some(map) if constraint => {
+            map.remove(last);
+            diags.warn(
+                here,
+                format!("the number {} does not fit in 64 bits", number.text),
+                format!("the `{last}` constraint is dropped"),
+            );
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &place.index(i), out);
-            }
-        }
-        _ => {}
+        _ => diags.warn(
+            here,
+            format!("the number {} does not fit in 64 bits", number.text),
+            "kept as text",
+        ),
     }
 }
 

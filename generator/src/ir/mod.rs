@@ -4,6 +4,10 @@
 //! `lower` builds it from the loaded description, `normalize` rewrites it, and the emitters only
 //! read it. Every named node carries both its wire name and its Rust name.
 
+mod status;
+
+pub use status::Status;
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -174,7 +178,24 @@ pub struct Operation {
     pub experimental: bool,
     /// Set when the operation pages with the standard `offset`/`limit` parameters.
     pub pagination: Option<Pagination>,
+    /// What a successful call returns; set by `normalize::decide_success`.
+    pub success: Success,
     pub origin: Origin,
+}
+
+/// What a successful call returns, decided once for the API emitter and the reference pages:
+/// one body type (`raw` when it is not JSON and is handed over as bytes), that type in an
+/// `Option` when some success status has no body, a JSON value when the success statuses
+/// disagree or none is declared, `()` when none has a body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Success {
+    Unit,
+    Body {
+        ty: TypeRef,
+        raw: bool,
+        optional: bool,
+    },
+    Json,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,6 +248,8 @@ pub struct Parameter {
     pub deprecated: bool,
     /// `explode: false` query arrays are sent comma-separated.
     pub explode: bool,
+    /// The parameter object (after following its `$ref`), for diagnostics.
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -248,32 +271,6 @@ pub struct Example {
     pub name: String,
     pub summary: Option<String>,
     pub value: serde_json::Value,
-}
-
-/// A response status as declared: a code, a range such as `4XX`, or `default`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum Status {
-    Code(u16),
-    Range(u8),
-    Default,
-}
-
-impl Status {
-    pub fn is_success(self) -> bool {
-        match self {
-            Status::Code(code) => (200..300).contains(&code),
-            Status::Range(class) => class == 2,
-            Status::Default => false,
-        }
-    }
-
-    pub fn label(self) -> String {
-        match self {
-            Status::Code(code) => code.to_string(),
-            Status::Range(class) => format!("{class}XX"),
-            Status::Default => "default".to_string(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -305,9 +302,14 @@ pub struct SecurityRequirement {
     pub scopes: Vec<String>,
 }
 
+/// How an operation pages, decided once in `lower` for the builder's `into_stream` and the
+/// pages' stream example.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pagination {
     pub item: TypeRef,
+    /// The Rust names of the optional `limit` and `offset` query parameters.
+    pub limit: String,
+    pub offset: String,
 }
 
 /// A reference to a type, resolved to Rust-level shapes.
@@ -337,6 +339,9 @@ pub enum IntWidth {
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
     pub name: Name,
+    /// The module (and file stem) under `src/models/`, unique by construction; set by
+    /// `normalize::name_model_modules`.
+    pub module: String,
     pub title: Option<String>,
     pub description: Option<String>,
     pub kind: ModelKind,
@@ -364,6 +369,9 @@ pub struct StructModel {
     pub fields: Vec<Field>,
     /// `additionalProperties` other than `false`: the extra members, kept in a map.
     pub additional: Option<TypeRef>,
+    /// The Rust name of the field that holds the extra members, when there are any; set by
+    /// `normalize::name_fields`.
+    pub additional_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -375,10 +383,23 @@ pub struct Field {
     pub read_only: bool,
     /// Set by `normalize` when the field closes a reference cycle.
     pub boxed: bool,
+    /// How the generated struct stores the field; set by `normalize::decide_field_storage`.
+    pub storage: Storage,
     pub default: Option<serde_json::Value>,
     pub description: Option<String>,
     pub example: Option<serde_json::Value>,
     pub deprecated: bool,
+}
+
+/// How a struct field is stored, decided once for the models and the reference pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Storage {
+    /// A plain value: required and not nullable, in a type no response reaches.
+    Plain,
+    /// A plain value that takes the schema's default when absent.
+    Defaulted,
+    /// An `Option`.
+    Optional,
 }
 
 #[derive(Debug, Clone, Serialize)]
