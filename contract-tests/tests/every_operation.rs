@@ -7,8 +7,9 @@
 //! (path, query and header parameters, the body) from the description's examples, or, without
 //! one, from the schema, and calls the committed crate's method. The harness lives in
 //! `target/tmp/every-operation/<version>/`, a workspace of its own built with the workspace's
-//! `Cargo.lock` into its own target folder (which later runs reuse), against the committed crate
-//! with `--features full`. Its hand-written part is `harness/support.rs`.
+//! `Cargo.lock` into `target/tmp/every-operation/target/` (shared by the versions, reused by
+//! later runs), against the committed crate with `--features full`. Its hand-written part is
+//! `harness/support.rs`.
 //!
 //! A whole version crate takes minutes to build on the 2-core machine, so the test command runs
 //! v3 (the smallest) by default; `CONTRACT_TESTS_EVERY_OPERATION=v3,beta,v2024,v2025` (or `all`)
@@ -133,7 +134,8 @@ fn run_version(version: &str) -> Result<(), String> {
         write_if_changed(&work.join("Cargo.lock"), &lock);
     }
 
-    let target = work.join("target");
+    // One target folder for every version's harness: the dependencies are built once.
+    let target = work.parent().unwrap_or(&work).join("target");
     let started = Instant::now();
     let build = run_bounded(
         cargo_command()
