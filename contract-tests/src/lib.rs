@@ -2,9 +2,9 @@
 //! records the request lines a client sends ([`RecordingProxy`]), and the project's paths.
 //!
 //! The contract itself (every `AccountsApi` operation, its success body and each declared error
-//! status) is `contract/accounts.rs`. It is not a module of this library: `tests/accounts.rs`
-//! includes it for the committed SDK, and `tests/full_beta.rs` includes it in a harness for the
-//! crate generated from SailPoint's whole beta description, so both SDKs keep the same contract.
+//! status) is `contract/accounts.rs` (and `contract/identity_accounts.rs`). It is not a module
+//! of this library: `tests/accounts.rs` includes it once per version crate, so all four keep the
+//! same contract.
 #![forbid(unsafe_code)]
 
 mod prism;
@@ -23,9 +23,18 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// The Accounts API description the committed SDK is generated from.
+/// The hand-written Accounts description `spec/openapi.yaml`, a small fixture of the generator.
 pub fn accounts_spec() -> PathBuf {
     workspace_root().join("spec/openapi.yaml")
+}
+
+/// The API versions SailPoint publishes and the project ships a crate for, oldest first.
+pub const VERSIONS: [&str; 4] = ["v3", "beta", "v2024", "v2025"];
+
+/// The vendored root of SailPoint's public description of `version` (`v3`, `beta`, `v2024`,
+/// `v2025`), which the crate `generated/sailpoint-<version>` is generated from.
+pub fn sailpoint_spec(version: &str) -> PathBuf {
+    workspace_root().join(format!("spec/sailpoint/sailpoint-api.{version}.yaml"))
 }
 
 /// A `cargo` command for running cargo from a test: the cargo running the tests, without the

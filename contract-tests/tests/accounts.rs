@@ -1,88 +1,159 @@
-//! The committed SDK (`sailpoint-beta`) against Prism serving `spec/openapi.yaml`: the shared
-//! contract (`contract/accounts.rs`), the SLIM and FULL list examples, pagination and auth.
+//! Every version crate (`sailpoint-v3`, `-beta`, `-v2024`, `-v2025`, each with only its
+//! `accounts` feature) against Prism serving that version's vendored description
+//! (`spec/sailpoint/sailpoint-api.<version>.yaml`): the shared contract (`contract/accounts.rs`,
+//! and `contract/identity_accounts.rs` where the version has those operations), then, on beta,
+//! the SLIM and FULL list examples, pagination and auth.
 //!
 //! Each test starts its own Prism and stops it at the end; the guard stops it too when a test
 //! fails.
-#![allow(deprecated)] // The beta Accounts operations are deprecated in favour of v2025.
+#![allow(deprecated)]
+// The beta Accounts operations are deprecated in favour of v2025.
+// The contract is one file included once per version crate, each time with another `sdk`.
+#![allow(clippy::duplicate_mod)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 
 use contract_tests::{
-    accounts_spec, declared_error_statuses, operation_ids, workspace_root, Prism, RecordingProxy,
+    declared_error_statuses, operation_ids, sailpoint_spec, workspace_root, Prism, RecordingProxy,
 };
 use futures_util::StreamExt as _;
 use sailpoint_beta as sdk;
 use sdk::models;
 
-// `Figures::to_json` serves the full-beta harness only.
-#[allow(dead_code)]
-#[path = "../contract/accounts.rs"]
-mod contract;
+use beta::contract;
 
-fn generated_accounts_api() -> String {
-    let path = workspace_root().join("generated/sailpoint-beta/src/apis/accounts_api.rs");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+/// One module per version crate, each including the contract with that crate as `sdk`.
+macro_rules! version {
+    ($module:ident, $krate:ident $(, $identity_accounts:ident)?) => {
+        // Files of modules inside are found in `contract/`.
+        #[path = "../contract"]
+        mod $module {
+            use $krate as sdk;
+
+            #[allow(dead_code)]
+            #[path = "accounts.rs"]
+            pub(crate) mod contract;
+            $(
+                #[path = "identity_accounts.rs"]
+                mod $identity_accounts;
+            )?
+
+            #[tokio::test]
+            async fn every_accounts_operation_keeps_the_contract() {
+                let version = stringify!($module);
+                let prism = contract_tests::Prism::start(&contract_tests::sailpoint_spec(version));
+                // SailPoint's 429 responses declare no `Retry-After`.
+                let mut figures = contract::Figures::new(false);
+                let mut clients = contract::Clients::new(prism.url());
+                contract::run(&mut figures, &mut clients).await;
+                $($identity_accounts::run(&mut figures, &mut clients).await;)?
+                super::check(version, &figures.to_json(), &prism);
+                prism.stop();
+            }
+        }
+    };
+}
+
+version!(v3, sailpoint_v3);
+version!(beta, sailpoint_beta, identity_accounts);
+version!(v2024, sailpoint_v2024, identity_accounts);
+version!(v2025, sailpoint_v2025, identity_accounts);
+
+/// Checks one version's figures (`Figures::to_json`): every operation of its `AccountsApi`
+/// called, every declared error status decoded into its variant, no request violation, no
+/// failure. The description's examples that break their own schemas are listed, each with
+/// Prism's finding naming the defect, and not failed on: the SDK decoded them all the same.
+fn check(version: &str, figures: &serde_json::Value, prism: &Prism) {
+    let path = workspace_root().join(format!(
+        "generated/sailpoint-{version}/src/apis/accounts_api.rs"
+    ));
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let operations = operation_ids(&source);
+    let strings = |key: &str| -> Vec<String> {
+        figures[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|item| {
+                item.as_str()
+                    .map_or_else(|| item.to_string(), str::to_owned)
+            })
+            .collect()
+    };
+    let called: BTreeSet<String> = strings("operations").into_iter().collect();
+    let violations = strings("violations");
+    let failures = strings("failures");
+    let findings = strings("description_findings");
+    let decoded: BTreeSet<(String, u16, String)> = figures["decoded"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|triple| {
+            Some((
+                triple[0].as_str()?.to_owned(),
+                u16::try_from(triple[1].as_u64()?).ok()?,
+                triple[2].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    let mut per_variant = BTreeMap::<&str, usize>::new();
+    for (_, _, variant) in &decoded {
+        *per_variant.entry(variant.as_str()).or_default() += 1;
+    }
+    let per_variant: Vec<String> = per_variant
+        .iter()
+        .map(|(variant, n)| format!("{variant} {n}"))
+        .collect();
+    println!(
+        "sailpoint-{version} (accounts) against Prism on spec/sailpoint/sailpoint-api.{version}.yaml\n\
+         operations called: {}/{}\nresponses: {}\nPrism request violations: {}\n\
+         Prism response violations (examples that break their schema): {}\n\
+         error statuses decoded: {} ({})\nfailures: {}",
+        called.len(),
+        operations.len(),
+        figures["responses"],
+        violations.len(),
+        findings.len(),
+        decoded.len(),
+        per_variant.join(", "),
+        failures.len()
+    );
+    for finding in &findings {
+        println!("  description defect: {finding}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{version}: {} failure(s):\n{}\n{}",
+        failures.len(),
+        failures.join("\n"),
+        prism.output()
+    );
+    assert!(
+        violations.is_empty(),
+        "{version}: Prism found requests that break the description:\n{}",
+        violations.join("\n")
+    );
+    assert_eq!(
+        called, operations,
+        "{version}: every operation of AccountsApi is called"
+    );
+    assert_eq!(
+        decoded,
+        declared_error_statuses(&source),
+        "{version}: every declared error status decodes into its variant"
+    );
 }
 
 fn bearer() -> String {
     format!("Bearer {}", contract::TOKEN)
 }
 
-#[tokio::test]
-async fn every_operation_keeps_the_contract() {
-    let prism = Prism::start(&accounts_spec());
-    // `spec/responses/429.yaml` declares `Retry-After`.
-    let figures = contract::run(prism.url(), true).await;
-
-    let source = generated_accounts_api();
-    let operations = operation_ids(&source);
-    println!(
-        "sailpoint-beta against Prism on spec/openapi.yaml\n{}",
-        figures.summary(operations.len())
-    );
-    for (variant, n) in figures.decoded_per_variant() {
-        println!("  {variant}: {n}");
-    }
-    assert!(
-        figures.failures.is_empty(),
-        "{} failure(s):\n{}\n{}",
-        figures.failures.len(),
-        figures.failures.join("\n"),
-        prism.output()
-    );
-    assert!(
-        figures.description_findings.is_empty(),
-        "examples in spec/ that break their schema:\n{}",
-        figures.description_findings.join("\n")
-    );
-    assert!(
-        figures.violations.is_empty(),
-        "Prism found requests that break the description:\n{}",
-        figures.violations.join("\n")
-    );
-    let called: BTreeSet<String> = figures.operations.iter().map(|op| op.to_string()).collect();
-    assert_eq!(
-        called, operations,
-        "every operation of AccountsApi is called"
-    );
-    let decoded: BTreeSet<(String, u16, String)> = figures
-        .decoded
-        .iter()
-        .map(|(error, status, variant)| (error.to_string(), *status, variant.to_string()))
-        .collect();
-    assert_eq!(
-        decoded,
-        declared_error_statuses(&source),
-        "every declared error status decodes into its variant"
-    );
-    prism.stop();
-}
-
 /// Real servers leave out fields the description marks required; the SLIM example does too.
 #[tokio::test]
 async fn slim_accounts_decode_with_the_missing_required_fields_as_none() {
-    let prism = Prism::start(&accounts_spec());
+    let prism = Prism::start(&sailpoint_spec("beta"));
     let mut clients = contract::Clients::new(prism.url());
 
     let slim = clients
@@ -117,7 +188,7 @@ async fn slim_accounts_decode_with_the_missing_required_fields_as_none() {
 /// Streams page through Prism with at most 250 items a page, which Prism insists on.
 #[tokio::test]
 async fn streams_page_with_at_most_250_items() {
-    let prism = Prism::start(&accounts_spec());
+    let prism = Prism::start(&sailpoint_spec("beta"));
     let http = reqwest::Client::new();
 
     // Prism refuses a page size over 250, with a violation naming `limit`.
@@ -219,7 +290,7 @@ async fn streams_page_with_at_most_250_items() {
 /// Prism checks the security requirement: a request without a bearer token is a 401 violation.
 #[tokio::test]
 async fn prism_refuses_requests_without_a_token() {
-    let prism = Prism::start(&accounts_spec());
+    let prism = Prism::start(&sailpoint_spec("beta"));
     let response = reqwest::Client::new()
         .get(format!("{}/accounts", prism.url()))
         .send()

@@ -1,11 +1,12 @@
 //! The examples, run as the binaries `cargo test` builds, against Prism with only
-//! `SAIL_API_URL` and `SAIL_ACCESS_TOKEN` set.
+//! `SAIL_API_URL` and `SAIL_ACCESS_TOKEN` set, serving the vendored beta description the examples'
+//! crate (`sailpoint-beta`) is generated from.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use contract_tests::{accounts_spec, cargo_command, Prism};
+use contract_tests::{cargo_command, sailpoint_spec, Prism};
 
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -99,7 +100,7 @@ fn run_example(prism: &Prism, name: &str, args: &[&str]) -> Output {
 
 #[test]
 fn examples_run_against_prism() {
-    let prism = Prism::start(&accounts_spec());
+    let prism = Prism::start(&sailpoint_spec("beta"));
 
     let listed = run_example(&prism, "list_accounts", &[]);
     let stdout = String::from_utf8_lossy(&listed.stdout);
