@@ -352,7 +352,10 @@ mod tests {
             client.api_root("/beta"),
             "https://acme.api.identitynow.com/beta"
         );
-        assert_eq!(client.api_root("v3/"), "https://acme.api.identitynow.com/v3");
+        assert_eq!(
+            client.api_root("v3/"),
+            "https://acme.api.identitynow.com/v3"
+        );
         assert_eq!(client.api_root(""), "https://acme.api.identitynow.com");
         assert!(debug(&client).contains("https://acme.api.identitynow.com/oauth/token"));
     }
