@@ -7,7 +7,7 @@
 // `cargo xtask docs --browser-test`): the URL, the number of tables, code blocks and Rust code
 // blocks, whether the page has "Back to top" links, and, for a methods page, its operations
 // (anchor, deprecated) in order. Every failed check prints one line `FAIL <page> [<check>] ...`;
-// the exit status is 1 if any check failed. A screenshot of each page is saved.
+// the exit status is 1 if any check failed. Pages marked `screenshot` are saved as PNGs.
 
 import { chromium } from 'playwright-core';
 import http from 'node:http';
@@ -70,7 +70,9 @@ async function checkPage(browserPage, base, page) {
   }
   // Docusaurus marks the document once React has hydrated it; links only scroll after that.
   await browserPage.waitForSelector('html[data-has-hydrated="true"]', { timeout: 30000 });
-  await browserPage.screenshot({ path: path.join(shotDir, `${page.name}.png`) });
+  if (page.screenshot) {
+    await browserPage.screenshot({ path: path.join(shotDir, `${page.name}.png`) });
+  }
 
   const facts = await browserPage.evaluate(() => {
     const article = document.querySelector('article .markdown') ?? document.querySelector('article');
@@ -142,8 +144,10 @@ async function checkOperations(browserPage, page) {
     fail(page, 'links', `the methods table links ${JSON.stringify(firstTable)}, expected ${JSON.stringify(expected)}`);
   }
 
-  await browserPage.locator('article table').first().scrollIntoViewIfNeeded();
-  await browserPage.screenshot({ path: path.join(shotDir, `${page.name}-table.png`) });
+  if (page.screenshot) {
+    await browserPage.locator('article table').first().scrollIntoViewIfNeeded();
+    await browserPage.screenshot({ path: path.join(shotDir, `${page.name}-table.png`) });
+  }
 
   // Each row's link scrolls its section to the top of the window.
   const rowCount = Math.min(firstTable.length, expected.length);
@@ -208,9 +212,11 @@ async function checkOperations(browserPage, page) {
       fail(page, 'deprecated', `${op.anchor} is not deprecated but shows a deprecation admonition`);
     }
   }
-  const shot = page.operations.find((op) => op.deprecated) ?? page.operations[0];
-  await browserPage.evaluate((id) => document.getElementById(id).scrollIntoView(), shot.anchor);
-  await browserPage.screenshot({ path: path.join(shotDir, `${page.name}-${shot.anchor}.png`) });
+  if (page.screenshot) {
+    const shot = page.operations.find((op) => op.deprecated) ?? page.operations[0];
+    await browserPage.evaluate((id) => document.getElementById(id).scrollIntoView(), shot.anchor);
+    await browserPage.screenshot({ path: path.join(shotDir, `${page.name}-${shot.anchor}.png`) });
+  }
 }
 
 async function checkBackToTop(browserPage, page) {
@@ -255,13 +261,14 @@ try {
   const browserPage = context.pages()[0] ?? (await context.newPage());
   for (const page of pages) {
     const before = failures.length;
+    const started = Date.now();
     try {
       await checkPage(browserPage, base, page);
     } catch (e) {
       fail(page, 'error', String(e).split('\n')[0]);
     }
     if (failures.length === before) {
-      console.log(`ok   ${page.name} (${page.operations.length} operations, ${page.tables} tables, ${page.rustBlocks} Rust blocks)`);
+      console.log(`ok   ${page.name} (${page.operations.length} operations, ${page.tables} tables, ${page.rustBlocks} Rust blocks; ${Date.now() - started} ms)`);
     }
   }
 } finally {

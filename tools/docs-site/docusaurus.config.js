@@ -2,15 +2,17 @@
 //
 // `cargo xtask docs` copies the pages into a staging folder under target/ and writes, beside
 // them, `site.json`: the versions (one sidebar each) for the navbar. This file only reads that
-// folder, named by DOCS_SITE_STAGING; the pages keep their own `id`, `slug` and
-// `sidebar_class_name`, as on SailPoint's developer site.
+// folder, named by DOCS_SITE_STAGING (by default the one `cargo xtask docs` writes, so that
+// `npx docusaurus serve --dir ../../target/docs-site` serves its site); the pages keep their own
+// `id`, `slug` and `sidebar_class_name`, as on SailPoint's developer site.
 
 const fs = require('node:fs');
 const path = require('node:path');
 
-const staging = process.env.DOCS_SITE_STAGING;
-if (!staging) {
-  throw new Error('DOCS_SITE_STAGING is not set: build the site with `cargo xtask docs`');
+const staging =
+  process.env.DOCS_SITE_STAGING ?? path.join(__dirname, '..', '..', 'target', 'docs-staging');
+if (!fs.existsSync(path.join(staging, 'site.json'))) {
+  throw new Error(`${staging} holds no staged pages: build the site with \`cargo xtask docs\``);
 }
 const site = JSON.parse(fs.readFileSync(path.join(staging, 'site.json'), 'utf8'));
 

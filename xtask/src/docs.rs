@@ -483,14 +483,20 @@ fn operation_sections(text: &str) -> Vec<(String, String)> {
     sections
 }
 
-/// Model pages: the outline of the whole page, ignoring its name.
+/// Model pages: the kind the page states (`The struct `…::models::Account`.`: `struct`), the
+/// nullable-enum note, and the outline of the page.
 fn model_outline(page: &Page) -> String {
     let kind = page
         .text
         .lines()
-        .find_map(|l| l.strip_prefix("The ").and_then(|r| r.split(' ').next()))
+        .find_map(|l| {
+            let rest = l.strip_prefix("The ")?;
+            let (kind, path) = rest.split_once(" `")?;
+            path.contains("::models::").then_some(kind)
+        })
         .unwrap_or("");
-    format!("{kind}\n{}", outline(&page.text))
+    let nullable = page.text.contains("also allows `null`");
+    format!("{kind} {nullable}\n{}", outline(&page.text))
 }
 
 /// The pages of one version the browser test builds: every index page, the Accounts methods
@@ -637,7 +643,7 @@ fn broken_table_copy(page: &Page) -> Page {
 }
 
 /// What the browser check expects of a rendered page, read from its Markdown.
-fn expectations(version: &str, page: &Page) -> String {
+fn expectations(version: &str, page: &Page, screenshot: bool) -> String {
     let mut tables = 0;
     let mut rust_blocks = 0;
     let mut code_blocks = 0;
@@ -678,7 +684,8 @@ fn expectations(version: &str, page: &Page) -> String {
     );
     format!(
         "{{\"name\": {}, \"url\": {}, \"tables\": {tables}, \"codeBlocks\": {code_blocks}, \
-         \"rustBlocks\": {rust_blocks}, \"backToTop\": {}, \"operations\": [{}]}}",
+         \"rustBlocks\": {rust_blocks}, \"backToTop\": {}, \"screenshot\": {screenshot}, \
+         \"operations\": [{}]}}",
         json_string(&name),
         json_string(&page.front.slug),
         page.text.contains("[[Back to top]](#)"),
@@ -713,11 +720,16 @@ fn browser_test(crates: &[CrateDocs]) -> Result<()> {
     let mut good = Vec::new();
     let mut broken = Vec::new();
     for c in crates {
+        let mut model_shot = false;
         for page in subset_pages(&c.pages, &chosen[&c.version]) {
             if page.front.id.ends_with(BROKEN_SUFFIX) {
-                broken.push(expectations(&c.version, &page));
+                broken.push(expectations(&c.version, &page, true));
             } else {
-                good.push(expectations(&c.version, &page));
+                // Screenshots of the index pages, the Accounts page and the first model page.
+                let model = page.section() == "models" && !page.is_index() && !model_shot;
+                model_shot |= model;
+                let shot = page.is_index() || page.rel == ACCOUNTS || model;
+                good.push(expectations(&c.version, &page, shot));
             }
         }
     }
@@ -912,14 +924,18 @@ mod tests {
             page(
                 "models/a.md",
                 "/r/b/models/a",
-                "The struct `a`.\n## Properties\n",
+                "The struct `m::models::A`.\n## Properties\n",
             ),
             page(
                 "models/b.md",
                 "/r/b/models/b",
-                "The struct `b`.\n## Properties\n",
+                "The x `y`.\nThe struct `m::models::B`.\n## Properties\n",
             ),
-            page("models/c.md", "/r/b/models/c", "The enum `c`.\n## Values\n"),
+            page(
+                "models/c.md",
+                "/r/b/models/c",
+                "The enum `m::models::C`.\n## Values\n",
+            ),
         ];
         let keep: Vec<String> = select_subset(&pages).into_iter().collect();
         assert_eq!(
@@ -942,7 +958,7 @@ mod tests {
             "/r/b/methods/accounts",
             "M | D\n--- | ---\n[a](#a) | x\n\n## a\n:::caution deprecated\nx\n:::\n```rust no_run\n## not a heading\n```\n[[Back to top]](#)\n## b\n```toml\nx = 1\n```\n",
         );
-        let json = expectations("beta", &p);
+        let json = expectations("beta", &p, false);
         assert!(json.contains("\"tables\": 1"), "{json}");
         assert!(
             json.contains("\"codeBlocks\": 2, \"rustBlocks\": 1"),

@@ -41,6 +41,11 @@ pub fn run_all() -> Result<()> {
         &["doc", "--workspace", "--no-deps", "--quiet"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    eprintln!("== the reference pages build as a Docusaurus site and render in headless Chromium");
+    crate::docs::docs(&crate::docs::DocsRequest {
+        browser_test: true,
+        ..crate::docs::DocsRequest::default()
+    })?;
     eprintln!("== fixture crates compile");
     crate::fixtures::compile_all()?;
     eprintln!("== the whole public beta description generates and compiles");
