@@ -132,32 +132,39 @@ async function checkPage(browserPage, base, page) {
 }
 
 async function checkOperations(browserPage, page) {
-  // The first table is the methods table: one row per operation, each linking to its section.
-  const firstTable = await browserPage.evaluate(() => {
-    const table = document.querySelector('article table');
-    return table ? [...table.querySelectorAll('tbody tr')].map((tr) => tr.querySelector('td a')?.getAttribute('href') ?? null) : [];
-  });
+  // The methods table (the first whose header starts with "Method"; a tag's description may
+  // hold tables before it): one row per operation, each linking to its section.
+  const tableIndex = await browserPage.evaluate(() =>
+    [...document.querySelectorAll('article table')].findIndex((t) =>
+      /^Method\b/.test(t.querySelector('thead th')?.textContent.trim() ?? '')));
+  const rows = tableIndex < 0 ? [] : await browserPage.evaluate((i) => {
+    const table = document.querySelectorAll('article table')[i];
+    return [...table.querySelectorAll('tbody tr')].map((tr) => tr.querySelector('td a')?.getAttribute('href') ?? null);
+  }, tableIndex);
   const expected = page.operations.map((op) => `#${op.anchor}`);
-  if (firstTable.length !== expected.length) {
-    fail(page, 'table', `the methods table has ${firstTable.length} rows, the page has ${expected.length} operations`);
+  if (rows.length !== expected.length) {
+    fail(page, 'table', `the methods table has ${rows.length} rows, the page has ${expected.length} operations`);
   }
-  if (JSON.stringify(firstTable) !== JSON.stringify(expected)) {
-    fail(page, 'links', `the methods table links ${JSON.stringify(firstTable)}, expected ${JSON.stringify(expected)}`);
+  if (JSON.stringify(rows) !== JSON.stringify(expected)) {
+    fail(page, 'links', `the methods table links ${JSON.stringify(rows)}, expected ${JSON.stringify(expected)}`);
   }
 
   if (page.screenshot) {
-    await browserPage.locator('article table').first().scrollIntoViewIfNeeded();
+    await browserPage.evaluate((i) => {
+      document.querySelectorAll('article table')[Math.max(i, 0)]?.scrollIntoView();
+      window.scrollBy(0, -80); // below the sticky navbar
+    }, tableIndex);
     await browserPage.screenshot({ path: path.join(shotDir, `${page.name}-table.png`) });
   }
 
   // Each row's link scrolls its section to the top of the window (on pages marked `clickRows`;
   // on the others the links were compared with the sections' ids above and below).
-  const rowCount = page.clickRows ? Math.min(firstTable.length, expected.length) : 0;
+  const rowCount = page.clickRows ? Math.min(rows.length, expected.length) : 0;
   for (let i = 0; i < rowCount; i++) {
     const anchor = page.operations[i].anchor;
-    const link = browserPage.locator('article table').first().locator('tbody tr').nth(i).locator('td a').first();
+    const link = browserPage.locator('article table').nth(tableIndex).locator('tbody tr').nth(i).locator('td a').first();
     await browserPage.evaluate(() => window.scrollTo(0, 0));
-    await link.click();
+    await link.click({ timeout: 5000 });
     const landed = await browserPage
       .waitForFunction(
         (id) => {

@@ -457,8 +457,31 @@ fn is_delimiter_row(line: &str) -> bool {
     line.contains('|')
         && line.split('|').all(|cell| {
             let cell = cell.trim().trim_start_matches(':').trim_end_matches(':');
-            cell.len() >= 3 && cell.chars().all(|c| c == '-')
+            !cell.is_empty() && cell.chars().all(|c| c == '-')
         })
+}
+
+/// The anchors the methods table links to, in order: the rows of the first table whose header
+/// starts with `Method` (a tag's description may hold tables of its own before it).
+fn methods_table_anchors(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.windows(2).position(|w| {
+        w[0].trim_start()
+            .trim_start_matches('|')
+            .trim_start()
+            .starts_with("Method ")
+            && is_delimiter_row(w[1])
+    }) else {
+        return Vec::new();
+    };
+    lines[start + 2..]
+        .iter()
+        .take_while(|l| l.contains('|'))
+        .filter_map(|row| {
+            let link = row.split_once("](#")?.1;
+            Some(link.split_once(')')?.0.to_string())
+        })
+        .collect()
 }
 
 /// The `## ` sections of a methods page (the operations), with their text.
@@ -615,7 +638,7 @@ fn resolve(base: &str, link: &str) -> String {
     parts.join("/")
 }
 
-/// A copy of a methods page whose operations table lost its delimiter row, so it renders as
+/// A copy of a methods page whose methods table lost its delimiter row, so it renders as
 /// a paragraph of `|`-separated text: the page the browser check must reject.
 fn broken_table_copy(page: &Page) -> Page {
     let front = FrontMatter {
@@ -625,13 +648,15 @@ fn broken_table_copy(page: &Page) -> Page {
     };
     let mut text = String::new();
     let mut broken = false;
-    for (i, line) in page.text.lines().enumerate() {
-        let line = match line.split_once(':') {
+    let mut previous = "";
+    for (i, original) in page.text.lines().enumerate() {
+        let line = match original.split_once(':') {
             Some(("id", _)) if i < 20 => format!("id: {}", front.id),
             Some(("slug", _)) if i < 20 => format!("slug: {}", front.slug),
-            _ => line.to_string(),
+            _ => original.to_string(),
         };
-        if !broken && is_delimiter_row(&line) {
+        let header = std::mem::replace(&mut previous, original);
+        if !broken && is_delimiter_row(&line) && header.trim_start().starts_with("Method ") {
             broken = true;
             continue;
         }
@@ -663,15 +688,19 @@ fn expectations(version: &str, page: &Page, screenshot: bool) -> String {
         }
     }
     let operations: Vec<String> = if page.section() == "methods" && !page.is_index() {
-        operation_sections(&page.text)
+        let sections: BTreeMap<String, String> =
+            operation_sections(&page.text).into_iter().collect();
+        methods_table_anchors(&page.text)
             .into_iter()
-            .map(|(name, body)| {
-                let deprecated = body
-                    .lines()
-                    .any(|l| l.starts_with(":::") && l.to_ascii_lowercase().contains("deprecated"));
+            .map(|anchor| {
+                let deprecated = sections.get(&anchor).is_some_and(|body| {
+                    body.lines().any(|l| {
+                        l.starts_with(":::") && l.to_ascii_lowercase().contains("deprecated")
+                    })
+                });
                 format!(
                     "{{\"anchor\": {}, \"deprecated\": {deprecated}}}",
-                    json_string(&name)
+                    json_string(&anchor)
                 )
             })
             .collect()
@@ -859,6 +888,7 @@ mod tests {
         ));
         assert!(is_delimiter_row("| :--- | ---: |"));
         assert!(!is_delimiter_row("Method | HTTP request | Description"));
+        assert!(is_delimiter_row("|-|-|-|-|"));
         assert!(!is_delimiter_row("---"));
     }
 
@@ -885,7 +915,7 @@ mod tests {
         let p = page(
             "methods/accounts.md",
             "/r/beta/methods/accounts",
-            "Method | Description\n--- | ---\n[**a**](#a) | x\n\n## a\n\nP | Q\n--- | ---\n1 | 2\n",
+            "P | Q\n--- | ---\n1 | 2\n\nMethod | Description\n--- | ---\n[**a**](#a) | x\n\n## a\n\nP | Q\n--- | ---\n1 | 2\n",
         );
         let copy = broken_table_copy(&p);
         assert_eq!(copy.rel, "methods/accounts-broken-table.md");
@@ -893,7 +923,10 @@ mod tests {
         assert!(copy
             .text
             .contains("slug: /r/beta/methods/accounts-broken-table\n"));
-        assert_eq!(copy.text.matches("--- | ---").count(), 1);
+        assert_eq!(copy.text.matches("--- | ---").count(), 2);
+        assert!(copy
+            .text
+            .contains("Method | Description\n[**a**](#a) | x\n"));
     }
 
     #[test]
@@ -959,10 +992,10 @@ mod tests {
         let p = page(
             "methods/accounts.md",
             "/r/b/methods/accounts",
-            "M | D\n--- | ---\n[a](#a) | x\n\n## a\n:::caution deprecated\nx\n:::\n```rust no_run\n## not a heading\n```\n[[Back to top]](#)\n## b\n```toml\nx = 1\n```\n",
+            "## Intro\n| N | I |\n|-|-|\n| x | [y](https://e/y) |\n\nMethod | D\n--- | ---\n[a](#a) | x\n[**b**](#b) | y\n\n## a\n:::caution deprecated\nx\n:::\n```rust no_run\n## not a heading\n```\n[[Back to top]](#)\n## b\n```toml\nx = 1\n```\n",
         );
         let json = expectations("beta", &p, false);
-        assert!(json.contains("\"tables\": 1"), "{json}");
+        assert!(json.contains("\"tables\": 2"), "{json}");
         assert!(
             json.contains("\"codeBlocks\": 2, \"rustBlocks\": 1"),
             "{json}"
