@@ -767,6 +767,10 @@ fn browser_test(crates: &[CrateDocs]) -> Result<()> {
     }
     ensure_chromium()?;
     let screenshots = root.join("target/docs-site/screenshots");
+    if screenshots.exists() {
+        std::fs::remove_dir_all(&screenshots)
+            .with_context(|| format!("emptying {}", screenshots.display()))?;
+    }
     std::fs::create_dir_all(&screenshots)?;
     let good_file = staging.join("check-pages.json");
     std::fs::write(&good_file, format!("[\n{}\n]\n", good.join(",\n")))?;
