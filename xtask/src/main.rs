@@ -3,6 +3,7 @@
 //! This only parses flags and calls the generator; see ARCHITECTURE.md.
 
 mod bench;
+mod docs;
 mod fixtures;
 mod fuzz;
 mod generate;
@@ -22,7 +23,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   doctests [--all]                                       run the Accounts pages' examples of every version (--all: every page's)
   vendor-spec --from DIR                                 copy the descriptions spec/generator.yaml lists (and what they reach) from DIR
   fuzz [--seconds N]                                     fuzz load-and-generate for N seconds (default 600)
-  bench [--compare] [--quick] [--no-crate]               generation, build and run-time benchmarks (BENCHMARKS.md)";
+  bench [--compare] [--quick] [--no-crate]               generation, build and run-time benchmarks (BENCHMARKS.md)
+  docs [--browser-test] [DOCS_DIR ...]                   the Docusaurus site of every generated/*/docs/ in target/docs-site/
+                                                         (--browser-test: build the test subset and check it in Chromium)";
 
 fn main() -> std::process::ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -84,6 +87,19 @@ fn run(args: Vec<String>) -> Result<()> {
                 }
             }
             bench::bench(&request)
+        }
+        Some("docs") => {
+            let mut request = docs::DocsRequest::default();
+            for arg in args {
+                match arg.as_str() {
+                    "--browser-test" => request.browser_test = true,
+                    other if other.starts_with('-') => {
+                        bail!("unknown argument `{other}`\n{USAGE}")
+                    }
+                    folder => request.folders.push(PathBuf::from(folder)),
+                }
+            }
+            docs::docs(&request)
         }
         Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
         None => bail!("{USAGE}"),

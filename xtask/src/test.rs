@@ -53,6 +53,11 @@ pub fn run_all() -> Result<()> {
         &["doc", "--workspace", "--no-deps", "--quiet"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    step("the reference pages build as a Docusaurus site and render in headless Chromium");
+    crate::docs::docs(&crate::docs::DocsRequest {
+        browser_test: true,
+        ..crate::docs::DocsRequest::default()
+    })?;
     step("fixture crates compile");
     crate::fixtures::compile_all()?;
     step("the SDK crates and their runtime package for publishing");

@@ -22,9 +22,15 @@ pub fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Re
 }
 
 /// Installs the npm packages pinned in `tools/package-lock.json` when `node_modules` is missing
-/// or older than the lockfile. `npm ci` installs exactly the locked versions.
+/// or older than the lockfile.
 pub fn ensure_npm_tools() -> Result<()> {
-    let tools = project_root().join("tools");
+    ensure_npm_packages(&project_root().join("tools"))
+}
+
+/// Installs the npm packages pinned in `<tools>/package-lock.json` when `node_modules` is missing
+/// or older than the lockfile. `npm ci` installs exactly the locked versions, so once installed
+/// the tools run offline.
+pub fn ensure_npm_packages(tools: &Path) -> Result<()> {
     let lock = tools.join("package-lock.json");
     let stamp = tools.join("node_modules/.package-lock.json");
     let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&stamp)) {
@@ -38,12 +44,17 @@ pub fn ensure_npm_tools() -> Result<()> {
         return Ok(());
     }
     run(
-        &tools,
+        tools,
         "npm",
         &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
         &[],
     )
-    .context("installing the pinned npm tools (Node.js and npm are required)")
+    .with_context(|| {
+        format!(
+            "installing the pinned npm packages of {} (Node.js and npm are required)",
+            tools.display()
+        )
+    })
 }
 
 /// Lints `spec/` with the pinned Redocly CLI.
