@@ -2,7 +2,9 @@
 
 use super::doc::doc_lines;
 use super::responses::{status_pattern, success, Arm};
-use super::types::{argument, date_type, literal, member_init, option, rust_type, text_expr, text_fn};
+use super::types::{
+    argument, date_type, literal, member_init, option, rust_type, text_expr, text_fn,
+};
 use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
 use serde::Serialize;
 

@@ -186,14 +186,14 @@ impl NonEmployeeLifecycleManagementApi {
     #[deprecated(note = "this operation is deprecated by the API")]
     pub fn delete_non_employee_schema_attribute(
         &self,
-        attribute_id: impl ::std::convert::Into<::std::string::String>,
         source_id: impl ::std::convert::Into<::std::string::String>,
+        attribute_id: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteNonEmployeeSchemaAttribute {
         DeleteNonEmployeeSchemaAttribute {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            attribute_id: attribute_id.into(),
             source_id: source_id.into(),
+            attribute_id: attribute_id.into(),
         }
     }
     /// Delete non-employee source
@@ -369,14 +369,14 @@ impl NonEmployeeLifecycleManagementApi {
     #[deprecated(note = "this operation is deprecated by the API")]
     pub fn get_non_employee_schema_attribute(
         &self,
-        attribute_id: impl ::std::convert::Into<::std::string::String>,
         source_id: impl ::std::convert::Into<::std::string::String>,
+        attribute_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetNonEmployeeSchemaAttribute {
         GetNonEmployeeSchemaAttribute {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            attribute_id: attribute_id.into(),
             source_id: source_id.into(),
+            attribute_id: attribute_id.into(),
         }
     }
     /// Get a non-employee source
@@ -537,15 +537,15 @@ impl NonEmployeeLifecycleManagementApi {
     #[deprecated(note = "this operation is deprecated by the API")]
     pub fn patch_non_employee_schema_attribute(
         &self,
-        attribute_id: impl ::std::convert::Into<::std::string::String>,
         source_id: impl ::std::convert::Into<::std::string::String>,
+        attribute_id: impl ::std::convert::Into<::std::string::String>,
         request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
     ) -> PatchNonEmployeeSchemaAttribute {
         PatchNonEmployeeSchemaAttribute {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            attribute_id: attribute_id.into(),
             source_id: source_id.into(),
+            attribute_id: attribute_id.into(),
             request_body,
         }
     }
@@ -1602,8 +1602,8 @@ impl rt::ErrorBody for DeleteNonEmployeeRequestError {
 pub struct DeleteNonEmployeeSchemaAttribute {
     client: rt::Client,
     call_options: rt::CallOptions,
-    attribute_id: ::std::string::String,
     source_id: ::std::string::String,
+    attribute_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSchemaAttribute {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1629,9 +1629,8 @@ impl DeleteNonEmployeeSchemaAttribute {
                 format!(
                     "/non-employee-sources/{}/schema-attributes/{}",
                     rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .attribute_id)),
-                    rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .source_id))
+                    .source_id)), rt::encode_path_segment(&::std::clone::Clone::clone(&
+                    self.attribute_id))
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
@@ -3008,8 +3007,8 @@ impl rt::ErrorBody for GetNonEmployeeRequestSummaryError {
 pub struct GetNonEmployeeSchemaAttribute {
     client: rt::Client,
     call_options: rt::CallOptions,
-    attribute_id: ::std::string::String,
     source_id: ::std::string::String,
+    attribute_id: ::std::string::String,
 }
 impl GetNonEmployeeSchemaAttribute {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3035,9 +3034,8 @@ impl GetNonEmployeeSchemaAttribute {
                 format!(
                     "/non-employee-sources/{}/schema-attributes/{}",
                     rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .attribute_id)),
-                    rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .source_id))
+                    .source_id)), rt::encode_path_segment(&::std::clone::Clone::clone(&
+                    self.attribute_id))
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
@@ -4630,8 +4628,8 @@ impl rt::ErrorBody for PatchNonEmployeeRecordError {
 pub struct PatchNonEmployeeSchemaAttribute {
     client: rt::Client,
     call_options: rt::CallOptions,
-    attribute_id: ::std::string::String,
     source_id: ::std::string::String,
+    attribute_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::BetaJsonPatchOperation>,
 }
 impl PatchNonEmployeeSchemaAttribute {
@@ -4658,9 +4656,8 @@ impl PatchNonEmployeeSchemaAttribute {
                 format!(
                     "/non-employee-sources/{}/schema-attributes/{}",
                     rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .attribute_id)),
-                    rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .source_id))
+                    .source_id)), rt::encode_path_segment(&::std::clone::Clone::clone(&
+                    self.attribute_id))
                 ),
             )
             .version_path(crate::API_VERSION_PATH)

@@ -178,14 +178,14 @@ impl NonEmployeeLifecycleManagementApi {
     /// `DELETE /non-employee-sources/{sourceId}/schema-attributes/{attributeId}`
     pub fn delete_non_employee_schema_attribute(
         &self,
-        attribute_id: impl ::std::convert::Into<::std::string::String>,
         source_id: impl ::std::convert::Into<::std::string::String>,
+        attribute_id: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteNonEmployeeSchemaAttribute {
         DeleteNonEmployeeSchemaAttribute {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            attribute_id: attribute_id.into(),
             source_id: source_id.into(),
+            attribute_id: attribute_id.into(),
         }
     }
     /// Delete non-employee source
@@ -363,14 +363,14 @@ impl NonEmployeeLifecycleManagementApi {
     /// `GET /non-employee-sources/{sourceId}/schema-attributes/{attributeId}`
     pub fn get_non_employee_schema_attribute(
         &self,
-        attribute_id: impl ::std::convert::Into<::std::string::String>,
         source_id: impl ::std::convert::Into<::std::string::String>,
+        attribute_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetNonEmployeeSchemaAttribute {
         GetNonEmployeeSchemaAttribute {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            attribute_id: attribute_id.into(),
             source_id: source_id.into(),
+            attribute_id: attribute_id.into(),
         }
     }
     /// Get a non-employee source
@@ -535,15 +535,15 @@ impl NonEmployeeLifecycleManagementApi {
     /// `PATCH /non-employee-sources/{sourceId}/schema-attributes/{attributeId}`
     pub fn patch_non_employee_schema_attribute(
         &self,
-        attribute_id: impl ::std::convert::Into<::std::string::String>,
         source_id: impl ::std::convert::Into<::std::string::String>,
+        attribute_id: impl ::std::convert::Into<::std::string::String>,
         request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
     ) -> PatchNonEmployeeSchemaAttribute {
         PatchNonEmployeeSchemaAttribute {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            attribute_id: attribute_id.into(),
             source_id: source_id.into(),
+            attribute_id: attribute_id.into(),
             request_body,
         }
     }
@@ -1601,8 +1601,8 @@ impl rt::ErrorBody for DeleteNonEmployeeRequestError {
 pub struct DeleteNonEmployeeSchemaAttribute {
     client: rt::Client,
     call_options: rt::CallOptions,
-    attribute_id: ::std::string::String,
     source_id: ::std::string::String,
+    attribute_id: ::std::string::String,
 }
 impl DeleteNonEmployeeSchemaAttribute {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1628,9 +1628,8 @@ impl DeleteNonEmployeeSchemaAttribute {
                 format!(
                     "/non-employee-sources/{}/schema-attributes/{}",
                     rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .attribute_id)),
-                    rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .source_id))
+                    .source_id)), rt::encode_path_segment(&::std::clone::Clone::clone(&
+                    self.attribute_id))
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
@@ -3001,8 +3000,8 @@ impl rt::ErrorBody for GetNonEmployeeRequestSummaryError {
 pub struct GetNonEmployeeSchemaAttribute {
     client: rt::Client,
     call_options: rt::CallOptions,
-    attribute_id: ::std::string::String,
     source_id: ::std::string::String,
+    attribute_id: ::std::string::String,
 }
 impl GetNonEmployeeSchemaAttribute {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3028,9 +3027,8 @@ impl GetNonEmployeeSchemaAttribute {
                 format!(
                     "/non-employee-sources/{}/schema-attributes/{}",
                     rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .attribute_id)),
-                    rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .source_id))
+                    .source_id)), rt::encode_path_segment(&::std::clone::Clone::clone(&
+                    self.attribute_id))
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
@@ -4568,8 +4566,8 @@ impl rt::ErrorBody for PatchNonEmployeeRecordError {
 pub struct PatchNonEmployeeSchemaAttribute {
     client: rt::Client,
     call_options: rt::CallOptions,
-    attribute_id: ::std::string::String,
     source_id: ::std::string::String,
+    attribute_id: ::std::string::String,
     request_body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
 impl PatchNonEmployeeSchemaAttribute {
@@ -4596,9 +4594,8 @@ impl PatchNonEmployeeSchemaAttribute {
                 format!(
                     "/non-employee-sources/{}/schema-attributes/{}",
                     rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .attribute_id)),
-                    rt::encode_path_segment(&::std::clone::Clone::clone(& self
-                    .source_id))
+                    .source_id)), rt::encode_path_segment(&::std::clone::Clone::clone(&
+                    self.attribute_id))
                 ),
             )
             .version_path(crate::API_VERSION_PATH)

@@ -281,8 +281,14 @@ struct IndexPage<'a> {
 }
 
 /// The first sentence (or line) of a description, for an index.
+/// Lines of a table, a heading or a fence are skipped: an index cell shows prose (v2025's
+/// `NamedConstructs` description opens with a table).
 fn first_sentence(text: &str) -> String {
-    let line = text.trim().lines().next().unwrap_or_default();
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with(['|', '#', '`', ':']))
+        .unwrap_or_default();
     let end = line.find(". ").map_or(line.len(), |i| i + 1);
     escape::cell(&line[..end])
 }
