@@ -146,3 +146,9 @@ impl Other {}
         );
     }
 }
+
+/// The README's Rust examples (one per version, and one client for two versions), compiled by
+/// `cargo test --doc -p contract-tests` against the version crates' Accounts features.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
