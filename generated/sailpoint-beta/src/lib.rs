@@ -3,6 +3,7 @@
 //!
 //! Use these APIs to interact with the Identity Security Cloud platform to achieve repeatable, automated processes with greater scalability. These APIs are in beta and are subject to change. We encourage you to join the SailPoint Developer Community forum at <https://developer.sailpoint.com/discuss> to connect with other developers using our APIs.
 #![forbid(unsafe_code)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 #[rustfmt::skip]
 pub mod apis;
@@ -864,10 +865,9 @@ mod doctests_models_access_request_submitted_response {}
 #[doc = include_str!("../docs/models/access-request-tracking.md")]
 mod doctests_models_access_request_tracking {}
 /// The code blocks of `../docs/models/access-request-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-request-type.md")]
 mod doctests_models_access_request_type {}
 /// The code blocks of `../docs/models/access-request.md`, compiled and run by `cargo test --doc`.
@@ -1131,27 +1131,31 @@ mod doctests_models_accounts_collected_for_aggregation {}
 #[doc = include_str!("../docs/models/activate-campaign-options.md")]
 mod doctests_models_activate_campaign_options {}
 /// The code blocks of `../docs/models/additional-owner-ref-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/additional-owner-ref-type.md")]
 mod doctests_models_additional_owner_ref_type {}
 /// The code blocks of `../docs/models/additional-owner-ref.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/additional-owner-ref.md")]
 mod doctests_models_additional_owner_ref {}
 /// The code blocks of `../docs/models/admin-review-reassign-reassign-to-type.md`, compiled and run by `cargo test --doc`.
@@ -1175,10 +1179,9 @@ mod doctests_models_app_account_details_source_account {}
 #[doc = include_str!("../docs/models/app-account-details.md")]
 mod doctests_models_app_account_details {}
 /// The code blocks of `../docs/models/approval-forward-history.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/approval-forward-history.md")]
 mod doctests_models_approval_forward_history {}
 /// The code blocks of `../docs/models/approval-info-response.md`, compiled and run by `cargo test --doc`.
@@ -1270,54 +1273,62 @@ mod doctests_models_attribute_definition_type {}
 #[doc = include_str!("../docs/models/attribute-definition.md")]
 mod doctests_models_attribute_definition {}
 /// The code blocks of `../docs/models/attribute-dto-list.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/attribute-dto-list.md")]
 mod doctests_models_attribute_dto_list {}
 /// The code blocks of `../docs/models/attribute-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/attribute-dto.md")]
 mod doctests_models_attribute_dto {}
 /// The code blocks of `../docs/models/attribute-value-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/attribute-value-dto-type.md")]
 mod doctests_models_attribute_value_dto_type {}
 /// The code blocks of `../docs/models/attribute-value-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/attribute-value-dto.md")]
 mod doctests_models_attribute_value_dto {}
 /// The code blocks of `../docs/models/attributes-changed.md`, compiled and run by `cargo test --doc`.
@@ -1369,17 +1380,15 @@ mod doctests_models_basic_auth_config {}
 #[doc = include_str!("../docs/models/bearer-token-auth-config.md")]
 mod doctests_models_bearer_token_auth_config {}
 /// The code blocks of `../docs/models/before-provisioning-rule-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/before-provisioning-rule-dto-type.md")]
 mod doctests_models_before_provisioning_rule_dto_type {}
 /// The code blocks of `../docs/models/before-provisioning-rule-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/before-provisioning-rule-dto.md")]
 mod doctests_models_before_provisioning_rule_dto {}
 /// The code blocks of `../docs/models/beta-access-item-requested-for-dto-type.md`, compiled and run by `cargo test --doc`.
@@ -1423,122 +1432,129 @@ mod doctests_models_beta_base_reference_dto {}
 #[doc = include_str!("../docs/models/beta-identity.md")]
 mod doctests_models_beta_identity {}
 /// The code blocks of `../docs/models/beta-json-patch-operation-op.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "task-management",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sources",
+            feature = "task-management",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/beta-json-patch-operation-op.md")]
 mod doctests_models_beta_json_patch_operation_op {}
 /// The code blocks of `../docs/models/beta-json-patch-operation-value-variant5-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "task-management",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sources",
+            feature = "task-management",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/beta-json-patch-operation-value-variant5-item.md")]
 mod doctests_models_beta_json_patch_operation_value_variant5_item {}
 /// The code blocks of `../docs/models/beta-json-patch-operation-value.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "task-management",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sources",
+            feature = "task-management",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/beta-json-patch-operation-value.md")]
 mod doctests_models_beta_json_patch_operation_value {}
 /// The code blocks of `../docs/models/beta-json-patch-operation.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "task-management",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sources",
+            feature = "task-management",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/beta-json-patch-operation.md")]
 mod doctests_models_beta_json_patch_operation {}
 /// The code blocks of `../docs/models/beta-provisioning-config-managed-resource-refs-item-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!(
     "../docs/models/beta-provisioning-config-managed-resource-refs-item-type.md"
 )]
@@ -1692,74 +1708,78 @@ mod doctests_models_campaign_generated_campaign {}
 #[doc = include_str!("../docs/models/campaign-generated.md")]
 mod doctests_models_campaign_generated {}
 /// The code blocks of `../docs/models/campaign-reference-campaign-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-reference-campaign-type.md")]
 mod doctests_models_campaign_reference_campaign_type {}
 /// The code blocks of `../docs/models/campaign-reference-correlated-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-reference-correlated-status.md")]
 mod doctests_models_campaign_reference_correlated_status {}
 /// The code blocks of `../docs/models/campaign-reference-mandatory-comment-requirement.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!(
     "../docs/models/campaign-reference-mandatory-comment-requirement.md"
 )]
 mod doctests_models_campaign_reference_mandatory_comment_requirement {}
 /// The code blocks of `../docs/models/campaign-reference-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-reference-type.md")]
 mod doctests_models_campaign_reference_type {}
 /// The code blocks of `../docs/models/campaign-reference.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-reference.md")]
 mod doctests_models_campaign_reference {}
 /// The code blocks of `../docs/models/campaign-report-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "sod-policies")
-))]
+#[cfg(all(doctest, any(feature = "certification-campaigns", feature = "sod-policies")))]
 #[doc = include_str!("../docs/models/campaign-report-status.md")]
 mod doctests_models_campaign_report_status {}
 /// The code blocks of `../docs/models/campaign-report-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "sod-policies")
-))]
+#[cfg(all(doctest, any(feature = "certification-campaigns", feature = "sod-policies")))]
 #[doc = include_str!("../docs/models/campaign-report-type.md")]
 mod doctests_models_campaign_report_type {}
 /// The code blocks of `../docs/models/campaign-report.md`, compiled and run by `cargo test --doc`.
@@ -2413,19 +2433,21 @@ mod doctests_models_domain_address {}
 #[doc = include_str!("../docs/models/domain-status-dto.md")]
 mod doctests_models_domain_status_dto {}
 /// The code blocks of `../docs/models/dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "accounts",
+            feature = "apps",
+            feature = "non-employee-lifecycle-management",
+            feature = "public-identities-config",
+            feature = "roles",
+            feature = "sim-integrations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/dto-type.md")]
 mod doctests_models_dto_type {}
 /// The code blocks of `../docs/models/duo-verification-request.md`, compiled and run by `cargo test --doc`.
@@ -2497,27 +2519,31 @@ mod doctests_models_entitlement_revocation_request_config {}
 #[doc = include_str!("../docs/models/entitlement-source-reset-base-reference-dto.md")]
 mod doctests_models_entitlement_source_reset_base_reference_dto {}
 /// The code blocks of `../docs/models/entitlement-source.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-source.md")]
 mod doctests_models_entitlement_source {}
 /// The code blocks of `../docs/models/entitlement.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement.md")]
 mod doctests_models_entitlement {}
 /// The code blocks of `../docs/models/entity-created-by-dto.md`, compiled and run by `cargo test --doc`.
@@ -2525,94 +2551,98 @@ mod doctests_models_entitlement {}
 #[doc = include_str!("../docs/models/entity-created-by-dto.md")]
 mod doctests_models_entity_created_by_dto {}
 /// The code blocks of `../docs/models/error-message-dto-list.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "identity-profiles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "certification-campaigns",
+            feature = "identity-profiles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-message-dto-list.md")]
 mod doctests_models_error_message_dto_list {}
 /// The code blocks of `../docs/models/error-message-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-password-instructions",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-message-catalogs",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities-config",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-password-instructions",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-message-catalogs",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities-config",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-message-dto.md")]
 mod doctests_models_error_message_dto {}
 /// The code blocks of `../docs/models/error-message.md`, compiled and run by `cargo test --doc`.
@@ -2620,83 +2650,85 @@ mod doctests_models_error_message_dto {}
 #[doc = include_str!("../docs/models/error-message.md")]
 mod doctests_models_error_message {}
 /// The code blocks of `../docs/models/error-response-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-password-instructions",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-message-catalogs",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities-config",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-password-instructions",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-message-catalogs",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities-config",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-response-dto.md")]
 mod doctests_models_error_response_dto {}
 /// The code blocks of `../docs/models/error.md`, compiled and run by `cargo test --doc`.
@@ -3498,14 +3530,16 @@ mod doctests_models_identity_profile {}
 #[doc = include_str!("../docs/models/identity-reference-with-id.md")]
 mod doctests_models_identity_reference_with_id {}
 /// The code blocks of `../docs/models/identity-reference-with-name-and-email.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "certifications",
-        feature = "requestable-objects"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "certifications",
+            feature = "requestable-objects"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/identity-reference-with-name-and-email.md")]
 mod doctests_models_identity_reference_with_name_and_email {}
 /// The code blocks of `../docs/models/identity-reference.md`, compiled and run by `cargo test --doc`.
@@ -3687,15 +3721,17 @@ mod doctests_models_invocation {}
 #[doc = include_str!("../docs/models/iso3166.md")]
 mod doctests_models_iso3166 {}
 /// The code blocks of `../docs/models/json-patch-operation-op.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "apps",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "apps",
+            feature = "entitlements",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-op.md")]
 mod doctests_models_json_patch_operation_op {}
 /// The code blocks of `../docs/models/json-patch-operation-role-mining-op.md`, compiled and run by `cargo test --doc`.
@@ -3717,39 +3753,45 @@ mod doctests_models_json_patch_operation_role_mining_value {}
 #[doc = include_str!("../docs/models/json-patch-operation-role-mining.md")]
 mod doctests_models_json_patch_operation_role_mining {}
 /// The code blocks of `../docs/models/json-patch-operation-value-variant5-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "apps",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "apps",
+            feature = "entitlements",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-value-variant5-item.md")]
 mod doctests_models_json_patch_operation_value_variant5_item {}
 /// The code blocks of `../docs/models/json-patch-operation-value.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "apps",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "apps",
+            feature = "entitlements",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-value.md")]
 mod doctests_models_json_patch_operation_value {}
 /// The code blocks of `../docs/models/json-patch-operation.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "apps",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "apps",
+            feature = "entitlements",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation.md")]
 mod doctests_models_json_patch_operation {}
 /// The code blocks of `../docs/models/json-patch-operations-op.md`, compiled and run by `cargo test --doc`.
@@ -3773,10 +3815,7 @@ mod doctests_models_json_patch_operations {}
 #[doc = include_str!("../docs/models/json-patch.md")]
 mod doctests_models_json_patch {}
 /// The code blocks of `../docs/models/kba-answer-request-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "mfa-configuration", feature = "mfa-controller")
-))]
+#[cfg(all(doctest, any(feature = "mfa-configuration", feature = "mfa-controller")))]
 #[doc = include_str!("../docs/models/kba-answer-request-item.md")]
 mod doctests_models_kba_answer_request_item {}
 /// The code blocks of `../docs/models/kba-answer-response-item.md`, compiled and run by `cargo test --doc`.
@@ -3996,94 +4035,94 @@ mod doctests_models_load_uncorrelated_accounts_task_task {}
 #[doc = include_str!("../docs/models/load-uncorrelated-accounts-task.md")]
 mod doctests_models_load_uncorrelated_accounts_task {}
 /// The code blocks of `../docs/models/locale-origin.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-password-instructions",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-message-catalogs",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities-config",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-password-instructions",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-message-catalogs",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities-config",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/locale-origin.md")]
 mod doctests_models_locale_origin {}
 /// The code blocks of `../docs/models/localized-message.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "identities",
-        feature = "task-management",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(feature = "identities", feature = "task-management", feature = "triggers")
     )
-))]
+)]
 #[doc = include_str!("../docs/models/localized-message.md")]
 mod doctests_models_localized_message {}
 /// The code blocks of `../docs/models/log-level-spec.md`, compiled and run by `cargo test --doc`.
@@ -4127,10 +4166,7 @@ mod doctests_models_managed_client_status_enum {}
 #[doc = include_str!("../docs/models/managed-client-status.md")]
 mod doctests_models_managed_client_status {}
 /// The code blocks of `../docs/models/managed-client-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "managed-clients", feature = "managed-clusters")
-))]
+#[cfg(all(doctest, any(feature = "managed-clients", feature = "managed-clusters")))]
 #[doc = include_str!("../docs/models/managed-client-type.md")]
 mod doctests_models_managed_client_type {}
 /// The code blocks of `../docs/models/managed-client.md`, compiled and run by `cargo test --doc`.
@@ -4222,15 +4258,17 @@ mod doctests_models_manual_work_item_details {}
 #[doc = include_str!("../docs/models/manual-work-item-state.md")]
 mod doctests_models_manual_work_item_state {}
 /// The code blocks of `../docs/models/manually-updated-fields-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/manually-updated-fields-dto.md")]
 mod doctests_models_manually_updated_fields_dto {}
 /// The code blocks of `../docs/models/match-term.md`, compiled and run by `cargo test --doc`.
@@ -4702,50 +4740,58 @@ mod doctests_models_outliers_contributing_feature_access_items_access_type {}
 #[doc = include_str!("../docs/models/outliers-contributing-feature-access-items.md")]
 mod doctests_models_outliers_contributing_feature_access_items {}
 /// The code blocks of `../docs/models/owner-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "governance-groups",
-        feature = "service-desk-integration",
-        feature = "sim-integrations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "governance-groups",
+            feature = "service-desk-integration",
+            feature = "sim-integrations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-dto-type.md")]
 mod doctests_models_owner_dto_type {}
 /// The code blocks of `../docs/models/owner-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "service-desk-integration",
-        feature = "sim-integrations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "service-desk-integration",
+            feature = "sim-integrations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-dto.md")]
 mod doctests_models_owner_dto {}
 /// The code blocks of `../docs/models/owner-reference-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-reference-dto-type.md")]
 mod doctests_models_owner_reference_dto_type {}
 /// The code blocks of `../docs/models/owner-reference-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-reference-dto.md")]
 mod doctests_models_owner_reference_dto {}
 /// The code blocks of `../docs/models/owner-reference-segments-type.md`, compiled and run by `cargo test --doc`.
@@ -4895,16 +4941,18 @@ mod doctests_models_pending_approval_max_permitted_access_duration {}
 #[doc = include_str!("../docs/models/pending-approval.md")]
 mod doctests_models_pending_approval {}
 /// The code blocks of `../docs/models/permission-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "certifications",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/permission-dto.md")]
 mod doctests_models_permission_dto {}
 /// The code blocks of `../docs/models/ping-verification-status-method.md`, compiled and run by `cargo test --doc`.
@@ -5022,24 +5070,21 @@ mod doctests_models_provisioning_completed {}
 )]
 mod doctests_models_provisioning_config_managed_resource_refs_item_type {}
 /// The code blocks of `../docs/models/provisioning-config-managed-resource-refs-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/provisioning-config-managed-resource-refs-item.md")]
 mod doctests_models_provisioning_config_managed_resource_refs_item {}
 /// The code blocks of `../docs/models/provisioning-config-plan-initializer-script.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/provisioning-config-plan-initializer-script.md")]
 mod doctests_models_provisioning_config_plan_initializer_script {}
 /// The code blocks of `../docs/models/provisioning-config.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/provisioning-config.md")]
 mod doctests_models_provisioning_config {}
 /// The code blocks of `../docs/models/provisioning-criteria-level1.md`, compiled and run by `cargo test --doc`.
@@ -5111,10 +5156,9 @@ mod doctests_models_reassign_reference {}
 #[doc = include_str!("../docs/models/reassignment-type-enum.md")]
 mod doctests_models_reassignment_type_enum {}
 /// The code blocks of `../docs/models/reassignment-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/reassignment-type.md")]
 mod doctests_models_reassignment_type {}
 /// The code blocks of `../docs/models/reassignment.md`, compiled and run by `cargo test --doc`.
@@ -5220,10 +5264,9 @@ mod doctests_models_requestable_object_reference {}
 #[doc = include_str!("../docs/models/requestable-object-request-status.md")]
 mod doctests_models_requestable_object_request_status {}
 /// The code blocks of `../docs/models/requestable-object-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "account-activities", feature = "requestable-objects")
-))]
+#[cfg(
+    all(doctest, any(feature = "account-activities", feature = "requestable-objects"))
+)]
 #[doc = include_str!("../docs/models/requestable-object-type.md")]
 mod doctests_models_requestable_object_type {}
 /// The code blocks of `../docs/models/requestable-object.md`, compiled and run by `cargo test --doc`.
@@ -5231,10 +5274,9 @@ mod doctests_models_requestable_object_type {}
 #[doc = include_str!("../docs/models/requestable-object.md")]
 mod doctests_models_requestable_object {}
 /// The code blocks of `../docs/models/requested-account-ref.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/requested-account-ref.md")]
 mod doctests_models_requested_account_ref {}
 /// The code blocks of `../docs/models/requested-for-dto-ref.md`, compiled and run by `cargo test --doc`.
@@ -5850,10 +5892,9 @@ mod doctests_models_send_token_response_status {}
 #[doc = include_str!("../docs/models/send-token-response.md")]
 mod doctests_models_send_token_response {}
 /// The code blocks of `../docs/models/service-desk-integration-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/service-desk-integration-dto.md")]
 mod doctests_models_service_desk_integration_dto {}
 /// The code blocks of `../docs/models/service-desk-integration-template-dto.md`, compiled and run by `cargo test --doc`.
@@ -6089,17 +6130,15 @@ mod doctests_models_source_before_provisioning_rule_type {}
 #[doc = include_str!("../docs/models/source-before-provisioning-rule.md")]
 mod doctests_models_source_before_provisioning_rule {}
 /// The code blocks of `../docs/models/source-cluster-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/source-cluster-dto-type.md")]
 mod doctests_models_source_cluster_dto_type {}
 /// The code blocks of `../docs/models/source-cluster-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/source-cluster-dto.md")]
 mod doctests_models_source_cluster_dto {}
 /// The code blocks of `../docs/models/source-cluster-type.md`, compiled and run by `cargo test --doc`.
@@ -6409,17 +6448,11 @@ mod doctests_models_target {}
 #[doc = include_str!("../docs/models/task-definition-summary.md")]
 mod doctests_models_task_definition_summary {}
 /// The code blocks of `../docs/models/task-result-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "accounts", feature = "roles", feature = "sources")
-))]
+#[cfg(all(doctest, any(feature = "accounts", feature = "roles", feature = "sources")))]
 #[doc = include_str!("../docs/models/task-result-dto-type.md")]
 mod doctests_models_task_result_dto_type {}
 /// The code blocks of `../docs/models/task-result-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "accounts", feature = "roles", feature = "sources")
-))]
+#[cfg(all(doctest, any(feature = "accounts", feature = "roles", feature = "sources")))]
 #[doc = include_str!("../docs/models/task-result-dto.md")]
 mod doctests_models_task_result_dto {}
 /// The code blocks of `../docs/models/task-result-response.md`, compiled and run by `cargo test --doc`.
@@ -6585,82 +6618,84 @@ mod doctests_models_token_auth_response_status {}
 #[doc = include_str!("../docs/models/token-auth-response.md")]
 mod doctests_models_token_auth_response {}
 /// The code blocks of `../docs/models/too-many-requests-error.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-message-catalogs",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities-config",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-message-catalogs",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities-config",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/too-many-requests-error.md")]
 mod doctests_models_too_many_requests_error {}
 /// The code blocks of `../docs/models/transform-definition.md`, compiled and run by `cargo test --doc`.
@@ -6688,14 +6723,16 @@ mod doctests_models_transform_rule {}
 #[doc = include_str!("../docs/models/transform.md")]
 mod doctests_models_transform {}
 /// The code blocks of `../docs/models/translation-message.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "iai-access-request-recommendations",
+            feature = "iai-outliers",
+            feature = "iai-recommendations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/translation-message.md")]
 mod doctests_models_translation_message {}
 /// The code blocks of `../docs/models/trigger-example-input.md`, compiled and run by `cargo test --doc`.
@@ -6719,82 +6756,84 @@ mod doctests_models_trigger {}
 #[doc = include_str!("../docs/models/trim.md")]
 mod doctests_models_trim {}
 /// The code blocks of `../docs/models/unauthorized-error.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "entitlements",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-message-catalogs",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities-config",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "entitlements",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-message-catalogs",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities-config",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/unauthorized-error.md")]
 mod doctests_models_unauthorized_error {}
 /// The code blocks of `../docs/models/update-multi-host-sources-request-item-op.md`, compiled and run by `cargo test --doc`.
@@ -7052,24 +7091,21 @@ mod doctests_models_v2024_unauthorized_error {}
 #[doc = include_str!("../docs/models/v3-base-common-dto.md")]
 mod doctests_models_v3_base_common_dto {}
 /// The code blocks of `../docs/models/v3-comment-dto-author-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/v3-comment-dto-author-type.md")]
 mod doctests_models_v3_comment_dto_author_type {}
 /// The code blocks of `../docs/models/v3-comment-dto-author.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/v3-comment-dto-author.md")]
 mod doctests_models_v3_comment_dto_author {}
 /// The code blocks of `../docs/models/v3-comment-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/v3-comment-dto.md")]
 mod doctests_models_v3_comment_dto {}
 /// The code blocks of `../docs/models/v3-connector-dto.md`, compiled and run by `cargo test --doc`.

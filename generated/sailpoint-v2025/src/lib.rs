@@ -3,6 +3,7 @@
 //!
 //! Use these APIs to interact with the Identity Security Cloud platform to achieve repeatable, automated processes with greater scalability. We encourage you to join the SailPoint Developer Community forum at <https://developer.sailpoint.com/discuss> to connect with other developers using our APIs.
 #![forbid(unsafe_code)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 #[rustfmt::skip]
 pub mod apis;
@@ -100,8 +101,6 @@ pub use apis::IdentityAttributesApi;
 pub use apis::IdentityHistoryApi;
 #[cfg(feature = "identity-profiles")]
 pub use apis::IdentityProfilesApi;
-#[cfg(feature = "launchers")]
-pub use apis::LaunchersApi;
 #[cfg(feature = "lifecycle-states")]
 pub use apis::LifecycleStatesApi;
 #[cfg(feature = "machine-account-classify")]
@@ -194,8 +193,6 @@ pub use apis::SpConfigApi;
 pub use apis::SuggestedEntitlementDescriptionApi;
 #[cfg(feature = "tagged-objects")]
 pub use apis::TaggedObjectsApi;
-#[cfg(feature = "tags")]
-pub use apis::TagsApi;
 #[cfg(feature = "task-management")]
 pub use apis::TaskManagementApi;
 #[cfg(feature = "tenant")]
@@ -214,6 +211,10 @@ pub use apis::WorkItemsApi;
 pub use apis::WorkReassignmentApi;
 #[cfg(feature = "workflows")]
 pub use apis::WorkflowsApi;
+#[cfg(feature = "launchers")]
+pub use apis::LaunchersApi;
+#[cfg(feature = "tags")]
+pub use apis::TagsApi;
 /// The path this crate's operations add after the tenant's base URL; a client built with an
 /// API URL (a mock server serving this description at its root) leaves it out.
 pub const API_VERSION_PATH: &str = "/v2025";
@@ -678,17 +679,21 @@ mod doctests_models_access_criteria_criteria_list_item {}
 #[doc = include_str!("../docs/models/access-criteria.md")]
 mod doctests_models_access_criteria {}
 /// The code blocks of `../docs/models/access-duration-time-unit.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "dimensions", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "dimensions", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/access-duration-time-unit.md")]
 mod doctests_models_access_duration_time_unit {}
 /// The code blocks of `../docs/models/access-duration.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "dimensions", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "dimensions", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/access-duration.md")]
 mod doctests_models_access_duration {}
 /// The code blocks of `../docs/models/access-item-access-profile-response-app-refs-item.md`, compiled and run by `cargo test --doc`.
@@ -782,31 +787,27 @@ mod doctests_models_access_item_requester_dto_type {}
 #[doc = include_str!("../docs/models/access-item-requester-dto.md")]
 mod doctests_models_access_item_requester_dto {}
 /// The code blocks of `../docs/models/access-item-requester-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-requester-type.md")]
 mod doctests_models_access_item_requester_type {}
 /// The code blocks of `../docs/models/access-item-requester.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-requester.md")]
 mod doctests_models_access_item_requester {}
 /// The code blocks of `../docs/models/access-item-reviewed-by-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-reviewed-by-type.md")]
 mod doctests_models_access_item_reviewed_by_type {}
 /// The code blocks of `../docs/models/access-item-reviewed-by.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-reviewed-by.md")]
 mod doctests_models_access_item_reviewed_by {}
 /// The code blocks of `../docs/models/access-item-role-response.md`, compiled and run by `cargo test --doc`.
@@ -824,29 +825,33 @@ mod doctests_models_access_model_metadata_bulk_update_response_status {}
 #[doc = include_str!("../docs/models/access-model-metadata-bulk-update-response.md")]
 mod doctests_models_access_model_metadata_bulk_update_response {}
 /// The code blocks of `../docs/models/access-model-metadata-values-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/access-model-metadata-values-item.md")]
 mod doctests_models_access_model_metadata_values_item {}
 /// The code blocks of `../docs/models/access-model-metadata.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/access-model-metadata.md")]
 mod doctests_models_access_model_metadata {}
 /// The code blocks of `../docs/models/access-profile-approval-scheme-approver-type.md`, compiled and run by `cargo test --doc`.
@@ -1154,10 +1159,9 @@ mod doctests_models_access_request_submitted_response {}
 #[doc = include_str!("../docs/models/access-request-tracking.md")]
 mod doctests_models_access_request_tracking {}
 /// The code blocks of `../docs/models/access-request-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-request-type.md")]
 mod doctests_models_access_request_type {}
 /// The code blocks of `../docs/models/access-request.md`, compiled and run by `cargo test --doc`.
@@ -1177,17 +1181,15 @@ mod doctests_models_access_review_item {}
 #[doc = include_str!("../docs/models/access-review-reassignment.md")]
 mod doctests_models_access_review_reassignment {}
 /// The code blocks of `../docs/models/access-summary-access.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/access-summary-access.md")]
 mod doctests_models_access_summary_access {}
 /// The code blocks of `../docs/models/access-summary.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/access-summary.md")]
 mod doctests_models_access_summary {}
 /// The code blocks of `../docs/models/access-type.md`, compiled and run by `cargo test --doc`.
@@ -1643,43 +1645,45 @@ mod doctests_models_activity_configuration_settings {}
 #[doc = include_str!("../docs/models/activity-identity.md")]
 mod doctests_models_activity_identity {}
 /// The code blocks of `../docs/models/activity-insights-usage-days-state.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/activity-insights-usage-days-state.md")]
 mod doctests_models_activity_insights_usage_days_state {}
 /// The code blocks of `../docs/models/activity-insights.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/activity-insights.md")]
 mod doctests_models_activity_insights {}
 /// The code blocks of `../docs/models/additional-owner-ref-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/additional-owner-ref-type.md")]
 mod doctests_models_additional_owner_ref_type {}
 /// The code blocks of `../docs/models/additional-owner-ref.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/additional-owner-ref.md")]
 mod doctests_models_additional_owner_ref {}
 /// The code blocks of `../docs/models/admin-review-reassign-reassign-to-type.md`, compiled and run by `cargo test --doc`.
@@ -1881,10 +1885,9 @@ mod doctests_models_approval_config {}
 #[doc = include_str!("../docs/models/approval-description.md")]
 mod doctests_models_approval_description {}
 /// The code blocks of `../docs/models/approval-forward-history.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/approval-forward-history.md")]
 mod doctests_models_approval_forward_history {}
 /// The code blocks of `../docs/models/approval-identity-members-item.md`, compiled and run by `cargo test --doc`.
@@ -2046,22 +2049,26 @@ mod doctests_models_attribute_definition_type {}
 #[doc = include_str!("../docs/models/attribute-definition.md")]
 mod doctests_models_attribute_definition {}
 /// The code blocks of `../docs/models/attribute-dto-list.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "dimensions", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "dimensions", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/attribute-dto-list.md")]
 mod doctests_models_attribute_dto_list {}
 /// The code blocks of `../docs/models/attribute-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "dimensions",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/attribute-dto.md")]
 mod doctests_models_attribute_dto {}
 /// The code blocks of `../docs/models/attribute-mappings-target-type.md`, compiled and run by `cargo test --doc`.
@@ -2107,15 +2114,17 @@ mod doctests_models_attribute_request_value {}
 #[doc = include_str!("../docs/models/attribute-request.md")]
 mod doctests_models_attribute_request {}
 /// The code blocks of `../docs/models/attribute-value-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "dimensions",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/attribute-value-dto.md")]
 mod doctests_models_attribute_value_dto {}
 /// The code blocks of `../docs/models/attributes-changed.md`, compiled and run by `cargo test --doc`.
@@ -2219,16 +2228,18 @@ mod doctests_models_base_document {}
 #[doc = include_str!("../docs/models/base-entitlement.md")]
 mod doctests_models_base_entitlement {}
 /// The code blocks of `../docs/models/base-reference-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "accounts",
-        feature = "apps",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "accounts",
+            feature = "apps",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/base-reference-dto.md")]
 mod doctests_models_base_reference_dto {}
 /// The code blocks of `../docs/models/base-segment.md`, compiled and run by `cargo test --doc`.
@@ -2256,17 +2267,15 @@ mod doctests_models_basic_auth_config {}
 #[doc = include_str!("../docs/models/bearer-token-auth-config.md")]
 mod doctests_models_bearer_token_auth_config {}
 /// The code blocks of `../docs/models/before-provisioning-rule-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/before-provisioning-rule-dto-type.md")]
 mod doctests_models_before_provisioning_rule_dto_type {}
 /// The code blocks of `../docs/models/before-provisioning-rule-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/before-provisioning-rule-dto.md")]
 mod doctests_models_before_provisioning_rule_dto {}
 /// The code blocks of `../docs/models/beta-export-options-exclude-types-item.md`, compiled and run by `cargo test --doc`.
@@ -2302,14 +2311,16 @@ mod doctests_models_beta_source_feature {}
 #[doc = include_str!("../docs/models/beta-sp-config-message.md")]
 mod doctests_models_beta_sp_config_message {}
 /// The code blocks of `../docs/models/bound.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "saved-search",
-        feature = "search"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "saved-search",
+            feature = "search"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/bound.md")]
 mod doctests_models_bound {}
 /// The code blocks of `../docs/models/branding-item-create.md`, compiled and run by `cargo test --doc`.
@@ -2425,14 +2436,16 @@ mod doctests_models_campaign_alert_level {}
 #[doc = include_str!("../docs/models/campaign-alert.md")]
 mod doctests_models_campaign_alert {}
 /// The code blocks of `../docs/models/campaign-campaign-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-campaign-type.md")]
 mod doctests_models_campaign_campaign_type {}
 /// The code blocks of `../docs/models/campaign-complete-options-auto-complete-action.md`, compiled and run by `cargo test --doc`.
@@ -2444,14 +2457,16 @@ mod doctests_models_campaign_complete_options_auto_complete_action {}
 #[doc = include_str!("../docs/models/campaign-complete-options.md")]
 mod doctests_models_campaign_complete_options {}
 /// The code blocks of `../docs/models/campaign-correlated-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-correlated-status.md")]
 mod doctests_models_campaign_correlated_status {}
 /// The code blocks of `../docs/models/campaign-ended-campaign-campaign-owner.md`, compiled and run by `cargo test --doc`.
@@ -2507,28 +2522,24 @@ mod doctests_models_campaign_generated_campaign {}
 #[doc = include_str!("../docs/models/campaign-generated.md")]
 mod doctests_models_campaign_generated {}
 /// The code blocks of `../docs/models/campaign-mandatory-comment-requirement.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-mandatory-comment-requirement.md")]
 mod doctests_models_campaign_mandatory_comment_requirement {}
 /// The code blocks of `../docs/models/campaign-report-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "sod-policies")
-))]
+#[cfg(all(doctest, any(feature = "certification-campaigns", feature = "sod-policies")))]
 #[doc = include_str!("../docs/models/campaign-report-status.md")]
 mod doctests_models_campaign_report_status {}
 /// The code blocks of `../docs/models/campaign-report-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "sod-policies")
-))]
+#[cfg(all(doctest, any(feature = "certification-campaigns", feature = "sod-policies")))]
 #[doc = include_str!("../docs/models/campaign-report-type.md")]
 mod doctests_models_campaign_report_type {}
 /// The code blocks of `../docs/models/campaign-report.md`, compiled and run by `cargo test --doc`.
@@ -2552,25 +2563,29 @@ mod doctests_models_campaign_template_owner_ref {}
 #[doc = include_str!("../docs/models/campaign-template.md")]
 mod doctests_models_campaign_template {}
 /// The code blocks of `../docs/models/campaign-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign-type.md")]
 mod doctests_models_campaign_type {}
 /// The code blocks of `../docs/models/campaign.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/campaign.md")]
 mod doctests_models_campaign {}
 /// The code blocks of `../docs/models/campaigns-delete-request.md`, compiled and run by `cargo test --doc`.
@@ -2594,10 +2609,9 @@ mod doctests_models_certification_decision {}
 #[doc = include_str!("../docs/models/certification-dto.md")]
 mod doctests_models_certification_dto {}
 /// The code blocks of `../docs/models/certification-identity-summary.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-identity-summary.md")]
 mod doctests_models_certification_identity_summary {}
 /// The code blocks of `../docs/models/certification-phase.md`, compiled and run by `cargo test --doc`.
@@ -2621,31 +2635,27 @@ mod doctests_models_certification_signed_off_certification {}
 #[doc = include_str!("../docs/models/certification-signed-off.md")]
 mod doctests_models_certification_signed_off {}
 /// The code blocks of `../docs/models/certification-task-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task-status.md")]
 mod doctests_models_certification_task_status {}
 /// The code blocks of `../docs/models/certification-task-target-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task-target-type.md")]
 mod doctests_models_certification_task_target_type {}
 /// The code blocks of `../docs/models/certification-task-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task-type.md")]
 mod doctests_models_certification_task_type {}
 /// The code blocks of `../docs/models/certification-task.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task.md")]
 mod doctests_models_certification_task {}
 /// The code blocks of `../docs/models/certification.md`, compiled and run by `cargo test --doc`.
@@ -2733,24 +2743,21 @@ mod doctests_models_cluster_manual_upgrade {}
 #[doc = include_str!("../docs/models/column.md")]
 mod doctests_models_column {}
 /// The code blocks of `../docs/models/comment-dto-author-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/comment-dto-author-type.md")]
 mod doctests_models_comment_dto_author_type {}
 /// The code blocks of `../docs/models/comment-dto-author.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/comment-dto-author.md")]
 mod doctests_models_comment_dto_author {}
 /// The code blocks of `../docs/models/comment-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/comment-dto.md")]
 mod doctests_models_comment_dto {}
 /// The code blocks of `../docs/models/comment.md`, compiled and run by `cargo test --doc`.
@@ -3252,31 +3259,27 @@ mod doctests_models_custom_password_instruction_page_id {}
 #[doc = include_str!("../docs/models/custom-password-instruction.md")]
 mod doctests_models_custom_password_instruction {}
 /// The code blocks of `../docs/models/data-access-categories-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access-categories-item.md")]
 mod doctests_models_data_access_categories_item {}
 /// The code blocks of `../docs/models/data-access-impact-score.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access-impact-score.md")]
 mod doctests_models_data_access_impact_score {}
 /// The code blocks of `../docs/models/data-access-policies-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access-policies-item.md")]
 mod doctests_models_data_access_policies_item {}
 /// The code blocks of `../docs/models/data-access.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access.md")]
 mod doctests_models_data_access {}
 /// The code blocks of `../docs/models/data-classification-settings.md`, compiled and run by `cargo test --doc`.
@@ -3324,15 +3327,17 @@ mod doctests_models_date_format {}
 #[doc = include_str!("../docs/models/date-math.md")]
 mod doctests_models_date_math {}
 /// The code blocks of `../docs/models/date-time.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "sod-policies"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "sod-policies"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/date-time.md")]
 mod doctests_models_date_time {}
 /// The code blocks of `../docs/models/decompose-diacritical-marks.md`, compiled and run by `cargo test --doc`.
@@ -3544,29 +3549,31 @@ mod doctests_models_draft_response_type {}
 #[doc = include_str!("../docs/models/draft-response.md")]
 mod doctests_models_draft_response {}
 /// The code blocks of `../docs/models/dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "apps",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "custom-user-levels",
-        feature = "data-segmentation",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "sim-integrations",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "apps",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "custom-user-levels",
+            feature = "data-segmentation",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "sim-integrations",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/dto-type.md")]
 mod doctests_models_dto_type {}
 /// The code blocks of `../docs/models/e164phone.md`, compiled and run by `cargo test --doc`.
@@ -3594,75 +3601,67 @@ mod doctests_models_email_status_dto {}
 #[doc = include_str!("../docs/models/enabled.md")]
 mod doctests_models_enabled {}
 /// The code blocks of `../docs/models/entitlement-access-model-metadata.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-access-model-metadata.md")]
 mod doctests_models_entitlement_access_model_metadata {}
 /// The code blocks of `../docs/models/entitlement-access-request-config-max-permitted-access-duration-time-unit.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-requests", feature = "entitlements", feature = "sources")
     )
-))]
+)]
 #[doc = include_str!(
     "../docs/models/entitlement-access-request-config-max-permitted-access-duration-time-unit.md"
 )]
 mod doctests_models_entitlement_access_request_config_max_permitted_access_duration_time_unit {}
 /// The code blocks of `../docs/models/entitlement-access-request-config-max-permitted-access-duration.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-requests", feature = "entitlements", feature = "sources")
     )
-))]
+)]
 #[doc = include_str!(
     "../docs/models/entitlement-access-request-config-max-permitted-access-duration.md"
 )]
 mod doctests_models_entitlement_access_request_config_max_permitted_access_duration {}
 /// The code blocks of `../docs/models/entitlement-access-request-config.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-requests", feature = "entitlements", feature = "sources")
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-access-request-config.md")]
 mod doctests_models_entitlement_access_request_config {}
 /// The code blocks of `../docs/models/entitlement-approval-scheme-approver-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-requests", feature = "entitlements", feature = "sources")
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-approval-scheme-approver-type.md")]
 mod doctests_models_entitlement_approval_scheme_approver_type {}
 /// The code blocks of `../docs/models/entitlement-approval-scheme.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-requests", feature = "entitlements", feature = "sources")
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-approval-scheme.md")]
 mod doctests_models_entitlement_approval_scheme {}
 /// The code blocks of `../docs/models/entitlement-attribute-bulk-update-filter-request-operation.md`, compiled and run by `cargo test --doc`.
@@ -3742,43 +3741,51 @@ mod doctests_models_entitlement_document {}
 #[doc = include_str!("../docs/models/entitlement-documents.md")]
 mod doctests_models_entitlement_documents {}
 /// The code blocks of `../docs/models/entitlement-owner-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-owner-type.md")]
 mod doctests_models_entitlement_owner_type {}
 /// The code blocks of `../docs/models/entitlement-owner.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-owner.md")]
 mod doctests_models_entitlement_owner {}
 /// The code blocks of `../docs/models/entitlement-ref-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "dimensions", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "dimensions", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/entitlement-ref-type.md")]
 mod doctests_models_entitlement_ref_type {}
 /// The code blocks of `../docs/models/entitlement-ref.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "dimensions", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "dimensions", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/entitlement-ref.md")]
 mod doctests_models_entitlement_ref {}
 /// The code blocks of `../docs/models/entitlement-request-config.md`, compiled and run by `cargo test --doc`.
@@ -3786,14 +3793,12 @@ mod doctests_models_entitlement_ref {}
 #[doc = include_str!("../docs/models/entitlement-request-config.md")]
 mod doctests_models_entitlement_request_config {}
 /// The code blocks of `../docs/models/entitlement-revocation-request-config.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "entitlements",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-requests", feature = "entitlements", feature = "sources")
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-revocation-request-config.md")]
 mod doctests_models_entitlement_revocation_request_config {}
 /// The code blocks of `../docs/models/entitlement-source-reset-base-reference-dto.md`, compiled and run by `cargo test --doc`.
@@ -3801,16 +3806,18 @@ mod doctests_models_entitlement_revocation_request_config {}
 #[doc = include_str!("../docs/models/entitlement-source-reset-base-reference-dto.md")]
 mod doctests_models_entitlement_source_reset_base_reference_dto {}
 /// The code blocks of `../docs/models/entitlement-source.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement-source.md")]
 mod doctests_models_entitlement_source {}
 /// The code blocks of `../docs/models/entitlement-summary.md`, compiled and run by `cargo test --doc`.
@@ -3818,16 +3825,18 @@ mod doctests_models_entitlement_source {}
 #[doc = include_str!("../docs/models/entitlement-summary.md")]
 mod doctests_models_entitlement_summary {}
 /// The code blocks of `../docs/models/entitlement.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/entitlement.md")]
 mod doctests_models_entitlement {}
 /// The code blocks of `../docs/models/entity-created-by-dto.md`, compiled and run by `cargo test --doc`.
@@ -3835,125 +3844,129 @@ mod doctests_models_entitlement {}
 #[doc = include_str!("../docs/models/entity-created-by-dto.md")]
 mod doctests_models_entity_created_by_dto {}
 /// The code blocks of `../docs/models/error-message-dto-list.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "identity-profiles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "identity-profiles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-message-dto-list.md")]
 mod doctests_models_error_message_dto_list {}
 /// The code blocks of `../docs/models/error-message-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "api-usage",
-        feature = "application-discovery",
-        feature = "approvals",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "classify-source",
-        feature = "configuration-hub",
-        feature = "connector-customizers",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-password-instructions",
-        feature = "custom-user-levels",
-        feature = "data-access-security",
-        feature = "data-segmentation",
-        feature = "declassify-source",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "machine-account-classify",
-        feature = "machine-account-mappings",
-        feature = "machine-accounts",
-        feature = "machine-classification-config",
-        feature = "machine-identities",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "parameter-storage",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "privilege-criteria",
-        feature = "privilege-criteria-configuration",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "role-propagation",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "shared-signals-framework-ssf",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "tenant-context",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "api-usage",
+            feature = "application-discovery",
+            feature = "approvals",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "classify-source",
+            feature = "configuration-hub",
+            feature = "connector-customizers",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-password-instructions",
+            feature = "custom-user-levels",
+            feature = "data-access-security",
+            feature = "data-segmentation",
+            feature = "declassify-source",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "machine-account-classify",
+            feature = "machine-account-mappings",
+            feature = "machine-accounts",
+            feature = "machine-classification-config",
+            feature = "machine-identities",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "parameter-storage",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "privilege-criteria",
+            feature = "privilege-criteria-configuration",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "role-propagation",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "shared-signals-framework-ssf",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "tenant-context",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-message-dto.md")]
 mod doctests_models_error_message_dto {}
 /// The code blocks of `../docs/models/error-message.md`, compiled and run by `cargo test --doc`.
@@ -3961,113 +3974,115 @@ mod doctests_models_error_message_dto {}
 #[doc = include_str!("../docs/models/error-message.md")]
 mod doctests_models_error_message {}
 /// The code blocks of `../docs/models/error-response-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "api-usage",
-        feature = "application-discovery",
-        feature = "approvals",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "classify-source",
-        feature = "configuration-hub",
-        feature = "connector-customizers",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-password-instructions",
-        feature = "custom-user-levels",
-        feature = "data-access-security",
-        feature = "data-segmentation",
-        feature = "declassify-source",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "machine-account-classify",
-        feature = "machine-account-mappings",
-        feature = "machine-accounts",
-        feature = "machine-classification-config",
-        feature = "machine-identities",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "parameter-storage",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "privilege-criteria",
-        feature = "privilege-criteria-configuration",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "role-propagation",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "shared-signals-framework-ssf",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "tenant-context",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "api-usage",
+            feature = "application-discovery",
+            feature = "approvals",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "classify-source",
+            feature = "configuration-hub",
+            feature = "connector-customizers",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-password-instructions",
+            feature = "custom-user-levels",
+            feature = "data-access-security",
+            feature = "data-segmentation",
+            feature = "declassify-source",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "machine-account-classify",
+            feature = "machine-account-mappings",
+            feature = "machine-accounts",
+            feature = "machine-classification-config",
+            feature = "machine-identities",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "parameter-storage",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "privilege-criteria",
+            feature = "privilege-criteria-configuration",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "role-propagation",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "shared-signals-framework-ssf",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "tenant-context",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-response-dto.md")]
 mod doctests_models_error_response_dto {}
 /// The code blocks of `../docs/models/error.md`, compiled and run by `cargo test --doc`.
@@ -4221,14 +4236,16 @@ mod doctests_models_field_details_dto {}
 #[doc = include_str!("../docs/models/filter-aggregation.md")]
 mod doctests_models_filter_aggregation {}
 /// The code blocks of `../docs/models/filter-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "saved-search",
-        feature = "search"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "saved-search",
+            feature = "search"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/filter-type.md")]
 mod doctests_models_filter_type {}
 /// The code blocks of `../docs/models/filter.md`, compiled and run by `cargo test --doc`.
@@ -4932,26 +4949,30 @@ mod doctests_models_identity_profile {}
 #[doc = include_str!("../docs/models/identity-profiles-connections.md")]
 mod doctests_models_identity_profiles_connections {}
 /// The code blocks of `../docs/models/identity-reference-with-name-and-email.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "requestable-objects"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "requestable-objects"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/identity-reference-with-name-and-email.md")]
 mod doctests_models_identity_reference_with_name_and_email {}
 /// The code blocks of `../docs/models/identity-reference.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "custom-user-levels",
-        feature = "public-identities",
-        feature = "public-identities-config"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "custom-user-levels",
+            feature = "public-identities",
+            feature = "public-identities-config"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/identity-reference.md")]
 mod doctests_models_identity_reference {}
 /// The code blocks of `../docs/models/identity-snapshot-summary-response.md`, compiled and run by `cargo test --doc`.
@@ -5101,15 +5122,17 @@ mod doctests_models_import_sp_config_request {}
 #[doc = include_str!("../docs/models/import-uncorrelated-accounts-request.md")]
 mod doctests_models_import_uncorrelated_accounts_request {}
 /// The code blocks of `../docs/models/index-2.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "reports-data-extraction",
-        feature = "saved-search",
-        feature = "search"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "reports-data-extraction",
+            feature = "saved-search",
+            feature = "search"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/index-2.md")]
 mod doctests_models_index_2 {}
 /// The code blocks of `../docs/models/index-of.md`, compiled and run by `cargo test --doc`.
@@ -5157,43 +5180,45 @@ mod doctests_models_iso3166 {}
 #[doc = include_str!("../docs/models/jit-configuration.md")]
 mod doctests_models_jit_configuration {}
 /// The code blocks of `../docs/models/json-patch-operation-op.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "custom-user-levels",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "task-management",
-        feature = "tenant-context",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "custom-user-levels",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "task-management",
+            feature = "tenant-context",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-op.md")]
 mod doctests_models_json_patch_operation_op {}
 /// The code blocks of `../docs/models/json-patch-operation-role-mining-op.md`, compiled and run by `cargo test --doc`.
@@ -5215,135 +5240,143 @@ mod doctests_models_json_patch_operation_role_mining_value {}
 #[doc = include_str!("../docs/models/json-patch-operation-role-mining.md")]
 mod doctests_models_json_patch_operation_role_mining {}
 /// The code blocks of `../docs/models/json-patch-operation-value-variant5-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "custom-user-levels",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "task-management",
-        feature = "tenant-context",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "custom-user-levels",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "task-management",
+            feature = "tenant-context",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-value-variant5-item.md")]
 mod doctests_models_json_patch_operation_value_variant5_item {}
 /// The code blocks of `../docs/models/json-patch-operation-value.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "custom-user-levels",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "task-management",
-        feature = "tenant-context",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "custom-user-levels",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "task-management",
+            feature = "tenant-context",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-value.md")]
 mod doctests_models_json_patch_operation_value {}
 /// The code blocks of `../docs/models/json-patch-operation.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "custom-user-levels",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-role-mining",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "task-management",
-        feature = "tenant-context",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "custom-user-levels",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-role-mining",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "task-management",
+            feature = "tenant-context",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation.md")]
 mod doctests_models_json_patch_operation {}
 /// The code blocks of `../docs/models/json-patch.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "configuration-hub",
-        feature = "custom-user-levels",
-        feature = "managed-cluster-types",
-        feature = "sim-integrations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "configuration-hub",
+            feature = "custom-user-levels",
+            feature = "managed-cluster-types",
+            feature = "sim-integrations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch.md")]
 mod doctests_models_json_patch {}
 /// The code blocks of `../docs/models/jwk.md`, compiled and run by `cargo test --doc`.
@@ -5591,126 +5624,130 @@ mod doctests_models_load_uncorrelated_accounts_task_task {}
 #[doc = include_str!("../docs/models/load-uncorrelated-accounts-task.md")]
 mod doctests_models_load_uncorrelated_accounts_task {}
 /// The code blocks of `../docs/models/locale-origin.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "api-usage",
-        feature = "application-discovery",
-        feature = "approvals",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "classify-source",
-        feature = "configuration-hub",
-        feature = "connector-customizers",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-password-instructions",
-        feature = "custom-user-levels",
-        feature = "data-access-security",
-        feature = "data-segmentation",
-        feature = "declassify-source",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "machine-account-classify",
-        feature = "machine-account-mappings",
-        feature = "machine-accounts",
-        feature = "machine-classification-config",
-        feature = "machine-identities",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "parameter-storage",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "privilege-criteria",
-        feature = "privilege-criteria-configuration",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "role-propagation",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "shared-signals-framework-ssf",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "tenant-context",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "api-usage",
+            feature = "application-discovery",
+            feature = "approvals",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "classify-source",
+            feature = "configuration-hub",
+            feature = "connector-customizers",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-password-instructions",
+            feature = "custom-user-levels",
+            feature = "data-access-security",
+            feature = "data-segmentation",
+            feature = "declassify-source",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "machine-account-classify",
+            feature = "machine-account-mappings",
+            feature = "machine-accounts",
+            feature = "machine-classification-config",
+            feature = "machine-identities",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "parameter-storage",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "privilege-criteria",
+            feature = "privilege-criteria-configuration",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "role-propagation",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "shared-signals-framework-ssf",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "tenant-context",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/locale-origin.md")]
 mod doctests_models_locale_origin {}
 /// The code blocks of `../docs/models/localized-message.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "application-discovery",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "task-management",
-        feature = "triggers"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "application-discovery",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "task-management",
+            feature = "triggers"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/localized-message.md")]
 mod doctests_models_localized_message {}
 /// The code blocks of `../docs/models/lockout-configuration.md`, compiled and run by `cargo test --doc`.
@@ -5998,10 +6035,7 @@ mod doctests_models_managed_client_status_code {}
 #[doc = include_str!("../docs/models/managed-client-status.md")]
 mod doctests_models_managed_client_status {}
 /// The code blocks of `../docs/models/managed-client-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "managed-clients", feature = "managed-clusters")
-))]
+#[cfg(all(doctest, any(feature = "managed-clients", feature = "managed-clusters")))]
 #[doc = include_str!("../docs/models/managed-client-type.md")]
 mod doctests_models_managed_client_type {}
 /// The code blocks of `../docs/models/managed-client.md`, compiled and run by `cargo test --doc`.
@@ -6715,28 +6749,32 @@ mod doctests_models_outliers_contributing_feature_access_items_access_type {}
 #[doc = include_str!("../docs/models/outliers-contributing-feature-access-items.md")]
 mod doctests_models_outliers_contributing_feature_access_items {}
 /// The code blocks of `../docs/models/owner-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "governance-groups",
-        feature = "service-desk-integration",
-        feature = "sim-integrations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "governance-groups",
+            feature = "service-desk-integration",
+            feature = "sim-integrations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-dto-type.md")]
 mod doctests_models_owner_dto_type {}
 /// The code blocks of `../docs/models/owner-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "service-desk-integration",
-        feature = "sim-integrations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "service-desk-integration",
+            feature = "sim-integrations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-dto.md")]
 mod doctests_models_owner_dto {}
 /// The code blocks of `../docs/models/owner-reference-segments-type.md`, compiled and run by `cargo test --doc`.
@@ -6748,17 +6786,21 @@ mod doctests_models_owner_reference_segments_type {}
 #[doc = include_str!("../docs/models/owner-reference-segments.md")]
 mod doctests_models_owner_reference_segments {}
 /// The code blocks of `../docs/models/owner-reference-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "dimensions", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "dimensions", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/owner-reference-type.md")]
 mod doctests_models_owner_reference_type {}
 /// The code blocks of `../docs/models/owner-reference.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "dimensions", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "dimensions", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/owner-reference.md")]
 mod doctests_models_owner_reference {}
 /// The code blocks of `../docs/models/owns.md`, compiled and run by `cargo test --doc`.
@@ -6946,17 +6988,19 @@ mod doctests_models_pending_approval {}
 #[doc = include_str!("../docs/models/permission-collector-settings.md")]
 mod doctests_models_permission_collector_settings {}
 /// The code blocks of `../docs/models/permission-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "certifications",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "roles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/permission-dto.md")]
 mod doctests_models_permission_dto {}
 /// The code blocks of `../docs/models/pre-approval-trigger-details-decision.md`, compiled and run by `cargo test --doc`.
@@ -7112,17 +7156,15 @@ mod doctests_models_provisioning_completed_requester {}
 #[doc = include_str!("../docs/models/provisioning-completed.md")]
 mod doctests_models_provisioning_completed {}
 /// The code blocks of `../docs/models/provisioning-config-plan-initializer-script.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/provisioning-config-plan-initializer-script.md")]
 mod doctests_models_provisioning_config_plan_initializer_script {}
 /// The code blocks of `../docs/models/provisioning-config.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/provisioning-config.md")]
 mod doctests_models_provisioning_config {}
 /// The code blocks of `../docs/models/provisioning-criteria-level1.md`, compiled and run by `cargo test --doc`.
@@ -7158,10 +7200,7 @@ mod doctests_models_provisioning_state {}
 #[doc = include_str!("../docs/models/public-identity-attribute-config.md")]
 mod doctests_models_public_identity_attribute_config {}
 /// The code blocks of `../docs/models/public-identity-attributes-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "custom-user-levels", feature = "public-identities")
-))]
+#[cfg(all(doctest, any(feature = "custom-user-levels", feature = "public-identities")))]
 #[doc = include_str!("../docs/models/public-identity-attributes-item.md")]
 mod doctests_models_public_identity_attributes_item {}
 /// The code blocks of `../docs/models/public-identity-config.md`, compiled and run by `cargo test --doc`.
@@ -7169,17 +7208,11 @@ mod doctests_models_public_identity_attributes_item {}
 #[doc = include_str!("../docs/models/public-identity-config.md")]
 mod doctests_models_public_identity_config {}
 /// The code blocks of `../docs/models/public-identity-identity-state.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "custom-user-levels", feature = "public-identities")
-))]
+#[cfg(all(doctest, any(feature = "custom-user-levels", feature = "public-identities")))]
 #[doc = include_str!("../docs/models/public-identity-identity-state.md")]
 mod doctests_models_public_identity_identity_state {}
 /// The code blocks of `../docs/models/public-identity.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "custom-user-levels", feature = "public-identities")
-))]
+#[cfg(all(doctest, any(feature = "custom-user-levels", feature = "public-identities")))]
 #[doc = include_str!("../docs/models/public-identity.md")]
 mod doctests_models_public_identity {}
 /// The code blocks of `../docs/models/published.md`, compiled and run by `cargo test --doc`.
@@ -7243,14 +7276,16 @@ mod doctests_models_random_alpha_numeric {}
 #[doc = include_str!("../docs/models/random-numeric.md")]
 mod doctests_models_random_numeric {}
 /// The code blocks of `../docs/models/range.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "saved-search",
-        feature = "search"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "saved-search",
+            feature = "search"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/range.md")]
 mod doctests_models_range {}
 /// The code blocks of `../docs/models/reassignment-reference-type.md`, compiled and run by `cargo test --doc`.
@@ -7262,17 +7297,15 @@ mod doctests_models_reassignment_reference_type {}
 #[doc = include_str!("../docs/models/reassignment-reference.md")]
 mod doctests_models_reassignment_reference {}
 /// The code blocks of `../docs/models/reassignment-trail-dto-list.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reassignment-trail-dto-list.md")]
 mod doctests_models_reassignment_trail_dto_list {}
 /// The code blocks of `../docs/models/reassignment-trail-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reassignment-trail-dto.md")]
 mod doctests_models_reassignment_trail_dto {}
 /// The code blocks of `../docs/models/reassignment-type-enum.md`, compiled and run by `cargo test --doc`.
@@ -7280,10 +7313,9 @@ mod doctests_models_reassignment_trail_dto {}
 #[doc = include_str!("../docs/models/reassignment-type-enum.md")]
 mod doctests_models_reassignment_type_enum {}
 /// The code blocks of `../docs/models/reassignment-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/reassignment-type.md")]
 mod doctests_models_reassignment_type {}
 /// The code blocks of `../docs/models/reassignment.md`, compiled and run by `cargo test --doc`.
@@ -7429,10 +7461,9 @@ mod doctests_models_requestable_object_reference {}
 #[doc = include_str!("../docs/models/requestable-object-request-status.md")]
 mod doctests_models_requestable_object_request_status {}
 /// The code blocks of `../docs/models/requestable-object-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "account-activities", feature = "requestable-objects")
-))]
+#[cfg(
+    all(doctest, any(feature = "account-activities", feature = "requestable-objects"))
+)]
 #[doc = include_str!("../docs/models/requestable-object-type.md")]
 mod doctests_models_requestable_object_type {}
 /// The code blocks of `../docs/models/requestable-object.md`, compiled and run by `cargo test --doc`.
@@ -7440,10 +7471,9 @@ mod doctests_models_requestable_object_type {}
 #[doc = include_str!("../docs/models/requestable-object.md")]
 mod doctests_models_requestable_object {}
 /// The code blocks of `../docs/models/requested-account-ref.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/requested-account-ref.md")]
 mod doctests_models_requested_account_ref {}
 /// The code blocks of `../docs/models/requested-for-dto-ref.md`, compiled and run by `cargo test --doc`.
@@ -7527,45 +7557,39 @@ mod doctests_models_review_decision {}
 #[doc = include_str!("../docs/models/review-recommendation.md")]
 mod doctests_models_review_recommendation {}
 /// The code blocks of `../docs/models/reviewable-access-profile.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-access-profile.md")]
 mod doctests_models_reviewable_access_profile {}
 /// The code blocks of `../docs/models/reviewable-entitlement-account-owner-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement-account-owner-type.md")]
 mod doctests_models_reviewable_entitlement_account_owner_type {}
 /// The code blocks of `../docs/models/reviewable-entitlement-account-owner.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement-account-owner.md")]
 mod doctests_models_reviewable_entitlement_account_owner {}
 /// The code blocks of `../docs/models/reviewable-entitlement-account.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement-account.md")]
 mod doctests_models_reviewable_entitlement_account {}
 /// The code blocks of `../docs/models/reviewable-entitlement.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement.md")]
 mod doctests_models_reviewable_entitlement {}
 /// The code blocks of `../docs/models/reviewable-role.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-role.md")]
 mod doctests_models_reviewable_role {}
 /// The code blocks of `../docs/models/reviewer-type.md`, compiled and run by `cargo test --doc`.
@@ -8469,10 +8493,9 @@ mod doctests_models_send_test_notification_request_dto_medium {}
 #[doc = include_str!("../docs/models/send-test-notification-request-dto.md")]
 mod doctests_models_send_test_notification_request_dto {}
 /// The code blocks of `../docs/models/service-desk-integration-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/service-desk-integration-dto.md")]
 mod doctests_models_service_desk_integration_dto {}
 /// The code blocks of `../docs/models/service-desk-integration-template-dto.md`, compiled and run by `cargo test --doc`.
@@ -8484,17 +8507,15 @@ mod doctests_models_service_desk_integration_template_dto {}
 #[doc = include_str!("../docs/models/service-desk-integration-template-type.md")]
 mod doctests_models_service_desk_integration_template_type {}
 /// The code blocks of `../docs/models/service-desk-source-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/service-desk-source-type.md")]
 mod doctests_models_service_desk_source_type {}
 /// The code blocks of `../docs/models/service-desk-source.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/service-desk-source.md")]
 mod doctests_models_service_desk_source {}
 /// The code blocks of `../docs/models/service-provider-configuration-federation-protocol-details-item.md`, compiled and run by `cargo test --doc`.
@@ -8578,24 +8599,21 @@ mod doctests_models_slim_discovered_applications_risk_level {}
 #[doc = include_str!("../docs/models/slim-discovered-applications.md")]
 mod doctests_models_slim_discovered_applications {}
 /// The code blocks of `../docs/models/sod-exempt-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-exempt-criteria.md")]
 mod doctests_models_sod_exempt_criteria {}
 /// The code blocks of `../docs/models/sod-policy-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-policy-dto-type.md")]
 mod doctests_models_sod_policy_dto_type {}
 /// The code blocks of `../docs/models/sod-policy-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-policy-dto.md")]
 mod doctests_models_sod_policy_dto {}
 /// The code blocks of `../docs/models/sod-policy-owner-ref-type.md`, compiled and run by `cargo test --doc`.
@@ -8635,10 +8653,9 @@ mod doctests_models_sod_recipient {}
 #[doc = include_str!("../docs/models/sod-report-result-dto.md")]
 mod doctests_models_sod_report_result_dto {}
 /// The code blocks of `../docs/models/sod-violation-check-result.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-check-result.md")]
 mod doctests_models_sod_violation_check_result {}
 /// The code blocks of `../docs/models/sod-violation-check.md`, compiled and run by `cargo test --doc`.
@@ -8646,51 +8663,45 @@ mod doctests_models_sod_violation_check_result {}
 #[doc = include_str!("../docs/models/sod-violation-check.md")]
 mod doctests_models_sod_violation_check {}
 /// The code blocks of `../docs/models/sod-violation-context-check-completed-state.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-context-check-completed-state.md")]
 mod doctests_models_sod_violation_context_check_completed_state {}
 /// The code blocks of `../docs/models/sod-violation-context-check-completed.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-context-check-completed.md")]
 mod doctests_models_sod_violation_context_check_completed {}
 /// The code blocks of `../docs/models/sod-violation-context-conflicting-access-criteria-left-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!(
     "../docs/models/sod-violation-context-conflicting-access-criteria-left-criteria.md"
 )]
 mod doctests_models_sod_violation_context_conflicting_access_criteria_left_criteria {}
 /// The code blocks of `../docs/models/sod-violation-context-conflicting-access-criteria-right-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!(
     "../docs/models/sod-violation-context-conflicting-access-criteria-right-criteria.md"
 )]
 mod doctests_models_sod_violation_context_conflicting_access_criteria_right_criteria {}
 /// The code blocks of `../docs/models/sod-violation-context-conflicting-access-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!(
     "../docs/models/sod-violation-context-conflicting-access-criteria.md"
 )]
 mod doctests_models_sod_violation_context_conflicting_access_criteria {}
 /// The code blocks of `../docs/models/sod-violation-context.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-context.md")]
 mod doctests_models_sod_violation_context {}
 /// The code blocks of `../docs/models/source-account-correlation-config-type.md`, compiled and run by `cargo test --doc`.
@@ -8774,17 +8785,15 @@ mod doctests_models_source_classification_status_status {}
 #[doc = include_str!("../docs/models/source-classification-status.md")]
 mod doctests_models_source_classification_status {}
 /// The code blocks of `../docs/models/source-cluster-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/source-cluster-dto-type.md")]
 mod doctests_models_source_cluster_dto_type {}
 /// The code blocks of `../docs/models/source-cluster-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "service-desk-integration", feature = "sim-integrations")
-))]
+#[cfg(
+    all(doctest, any(feature = "service-desk-integration", feature = "sim-integrations"))
+)]
 #[doc = include_str!("../docs/models/source-cluster-dto.md")]
 mod doctests_models_source_cluster_dto {}
 /// The code blocks of `../docs/models/source-cluster-type.md`, compiled and run by `cargo test --doc`.
@@ -9142,15 +9151,17 @@ mod doctests_models_target_type {}
 #[doc = include_str!("../docs/models/target.md")]
 mod doctests_models_target {}
 /// The code blocks of `../docs/models/task-definition-summary.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "application-discovery",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "task-management"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "application-discovery",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "task-management"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/task-definition-summary.md")]
 mod doctests_models_task_definition_summary {}
 /// The code blocks of `../docs/models/task-info.md`, compiled and run by `cargo test --doc`.
@@ -9186,27 +9197,31 @@ mod doctests_models_task_result_details_type {}
 #[doc = include_str!("../docs/models/task-result-details.md")]
 mod doctests_models_task_result_details {}
 /// The code blocks of `../docs/models/task-result-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "roles",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/task-result-dto-type.md")]
 mod doctests_models_task_result_dto_type {}
 /// The code blocks of `../docs/models/task-result-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "accounts",
+            feature = "dimensions",
+            feature = "roles",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/task-result-dto.md")]
 mod doctests_models_task_result_dto {}
 /// The code blocks of `../docs/models/task-result-response.md`, compiled and run by `cargo test --doc`.
@@ -9222,15 +9237,17 @@ mod doctests_models_task_result_simplified_completion_status {}
 #[doc = include_str!("../docs/models/task-result-simplified.md")]
 mod doctests_models_task_result_simplified {}
 /// The code blocks of `../docs/models/task-return-details.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "application-discovery",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "task-management"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "application-discovery",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "task-management"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/task-return-details.md")]
 mod doctests_models_task_return_details {}
 /// The code blocks of `../docs/models/task-status-completion-status.md`, compiled and run by `cargo test --doc`.
@@ -9238,39 +9255,45 @@ mod doctests_models_task_return_details {}
 #[doc = include_str!("../docs/models/task-status-completion-status.md")]
 mod doctests_models_task_status_completion_status {}
 /// The code blocks of `../docs/models/task-status-message-parameters-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "application-discovery",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "task-management"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "application-discovery",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "task-management"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/task-status-message-parameters-item.md")]
 mod doctests_models_task_status_message_parameters_item {}
 /// The code blocks of `../docs/models/task-status-message-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "application-discovery",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "task-management"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "application-discovery",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "task-management"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/task-status-message-type.md")]
 mod doctests_models_task_status_message_type {}
 /// The code blocks of `../docs/models/task-status-message.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "application-discovery",
-        feature = "identities",
-        feature = "machine-identities",
-        feature = "task-management"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "application-discovery",
+            feature = "identities",
+            feature = "machine-identities",
+            feature = "task-management"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/task-status-message.md")]
 mod doctests_models_task_status_message {}
 /// The code blocks of `../docs/models/task-status-type.md`, compiled and run by `cargo test --doc`.
@@ -9392,112 +9415,114 @@ mod doctests_models_test_workflow_response {}
 #[doc = include_str!("../docs/models/text-query.md")]
 mod doctests_models_text_query {}
 /// The code blocks of `../docs/models/too-many-requests-error.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "api-usage",
-        feature = "application-discovery",
-        feature = "approvals",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "classify-source",
-        feature = "configuration-hub",
-        feature = "connector-customizers",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-user-levels",
-        feature = "data-access-security",
-        feature = "data-segmentation",
-        feature = "declassify-source",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "machine-account-classify",
-        feature = "machine-account-mappings",
-        feature = "machine-accounts",
-        feature = "machine-classification-config",
-        feature = "machine-identities",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "parameter-storage",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "privilege-criteria",
-        feature = "privilege-criteria-configuration",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "role-propagation",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "shared-signals-framework-ssf",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "tenant-context",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "api-usage",
+            feature = "application-discovery",
+            feature = "approvals",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "classify-source",
+            feature = "configuration-hub",
+            feature = "connector-customizers",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-user-levels",
+            feature = "data-access-security",
+            feature = "data-segmentation",
+            feature = "declassify-source",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "machine-account-classify",
+            feature = "machine-account-mappings",
+            feature = "machine-accounts",
+            feature = "machine-classification-config",
+            feature = "machine-identities",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "parameter-storage",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "privilege-criteria",
+            feature = "privilege-criteria-configuration",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "role-propagation",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "shared-signals-framework-ssf",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "tenant-context",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/too-many-requests-error.md")]
 mod doctests_models_too_many_requests_error {}
 /// The code blocks of `../docs/models/total-response.md`, compiled and run by `cargo test --doc`.
@@ -9529,14 +9554,16 @@ mod doctests_models_transform_type {}
 #[doc = include_str!("../docs/models/transform.md")]
 mod doctests_models_transform {}
 /// The code blocks of `../docs/models/translation-message.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "iai-access-request-recommendations",
+            feature = "iai-outliers",
+            feature = "iai-recommendations"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/translation-message.md")]
 mod doctests_models_translation_message {}
 /// The code blocks of `../docs/models/transmitter-metadata.md`, compiled and run by `cargo test --doc`.
@@ -9572,112 +9599,114 @@ mod doctests_models_type_ahead_query {}
 #[doc = include_str!("../docs/models/typed-reference.md")]
 mod doctests_models_typed_reference {}
 /// The code blocks of `../docs/models/unauthorized-error.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-request-identity-metrics",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-aggregations",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "api-usage",
-        feature = "application-discovery",
-        feature = "approvals",
-        feature = "apps",
-        feature = "auth-profile",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "classify-source",
-        feature = "configuration-hub",
-        feature = "connector-customizers",
-        feature = "connector-rule-management",
-        feature = "connectors",
-        feature = "custom-user-levels",
-        feature = "data-access-security",
-        feature = "data-segmentation",
-        feature = "declassify-source",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "global-tenant-security-settings",
-        feature = "governance-groups",
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "iai-outliers",
-        feature = "iai-peer-group-strategies",
-        feature = "iai-recommendations",
-        feature = "iai-role-mining",
-        feature = "icons",
-        feature = "identities",
-        feature = "identity-attributes",
-        feature = "identity-history",
-        feature = "identity-profiles",
-        feature = "launchers",
-        feature = "lifecycle-states",
-        feature = "machine-account-classify",
-        feature = "machine-account-mappings",
-        feature = "machine-accounts",
-        feature = "machine-classification-config",
-        feature = "machine-identities",
-        feature = "managed-clients",
-        feature = "managed-cluster-types",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "multi-host-integration",
-        feature = "non-employee-lifecycle-management",
-        feature = "notifications",
-        feature = "o-auth-clients",
-        feature = "org-config",
-        feature = "parameter-storage",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "privilege-criteria",
-        feature = "privilege-criteria-configuration",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "role-insights",
-        feature = "role-propagation",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "shared-signals-framework-ssf",
-        feature = "sim-integrations",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "sp-config",
-        feature = "suggested-entitlement-description",
-        feature = "tagged-objects",
-        feature = "tags",
-        feature = "task-management",
-        feature = "tenant",
-        feature = "tenant-context",
-        feature = "transforms",
-        feature = "triggers",
-        feature = "ui-metadata",
-        feature = "work-items",
-        feature = "work-reassignment",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-model-metadata",
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-request-identity-metrics",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-aggregations",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "api-usage",
+            feature = "application-discovery",
+            feature = "approvals",
+            feature = "apps",
+            feature = "auth-profile",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "classify-source",
+            feature = "configuration-hub",
+            feature = "connector-customizers",
+            feature = "connector-rule-management",
+            feature = "connectors",
+            feature = "custom-user-levels",
+            feature = "data-access-security",
+            feature = "data-segmentation",
+            feature = "declassify-source",
+            feature = "dimensions",
+            feature = "entitlements",
+            feature = "global-tenant-security-settings",
+            feature = "governance-groups",
+            feature = "iai-access-request-recommendations",
+            feature = "iai-common-access",
+            feature = "iai-outliers",
+            feature = "iai-peer-group-strategies",
+            feature = "iai-recommendations",
+            feature = "iai-role-mining",
+            feature = "icons",
+            feature = "identities",
+            feature = "identity-attributes",
+            feature = "identity-history",
+            feature = "identity-profiles",
+            feature = "launchers",
+            feature = "lifecycle-states",
+            feature = "machine-account-classify",
+            feature = "machine-account-mappings",
+            feature = "machine-accounts",
+            feature = "machine-classification-config",
+            feature = "machine-identities",
+            feature = "managed-clients",
+            feature = "managed-cluster-types",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "multi-host-integration",
+            feature = "non-employee-lifecycle-management",
+            feature = "notifications",
+            feature = "o-auth-clients",
+            feature = "org-config",
+            feature = "parameter-storage",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "privilege-criteria",
+            feature = "privilege-criteria-configuration",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "role-insights",
+            feature = "role-propagation",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "shared-signals-framework-ssf",
+            feature = "sim-integrations",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "sp-config",
+            feature = "suggested-entitlement-description",
+            feature = "tagged-objects",
+            feature = "tags",
+            feature = "task-management",
+            feature = "tenant",
+            feature = "tenant-context",
+            feature = "transforms",
+            feature = "triggers",
+            feature = "ui-metadata",
+            feature = "work-items",
+            feature = "work-reassignment",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/unauthorized-error.md")]
 mod doctests_models_unauthorized_error {}
 /// The code blocks of `../docs/models/uncorrelated-accounts-report-arguments-selected-formats-item.md`, compiled and run by `cargo test --doc`.

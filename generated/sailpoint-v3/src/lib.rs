@@ -3,6 +3,7 @@
 //!
 //! Use these APIs to interact with the Identity Security Cloud platform to achieve repeatable, automated processes with greater scalability. We encourage you to join the SailPoint Developer Community forum at <https://developer.sailpoint.com/discuss> to connect with other developers using our APIs.
 #![forbid(unsafe_code)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 #[rustfmt::skip]
 pub mod apis;
@@ -380,31 +381,27 @@ mod doctests_models_access_item_requested_for_type {}
 #[doc = include_str!("../docs/models/access-item-requested-for.md")]
 mod doctests_models_access_item_requested_for {}
 /// The code blocks of `../docs/models/access-item-requester-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-requester-type.md")]
 mod doctests_models_access_item_requester_type {}
 /// The code blocks of `../docs/models/access-item-requester.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-requester.md")]
 mod doctests_models_access_item_requester {}
 /// The code blocks of `../docs/models/access-item-reviewed-by-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-reviewed-by-type.md")]
 mod doctests_models_access_item_reviewed_by_type {}
 /// The code blocks of `../docs/models/access-item-reviewed-by.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-item-reviewed-by.md")]
 mod doctests_models_access_item_reviewed_by {}
 /// The code blocks of `../docs/models/access-model-metadata-values-item.md`, compiled and run by `cargo test --doc`.
@@ -520,10 +517,9 @@ mod doctests_models_access_request_response {}
 #[doc = include_str!("../docs/models/access-request-tracking.md")]
 mod doctests_models_access_request_tracking {}
 /// The code blocks of `../docs/models/access-request-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/access-request-type.md")]
 mod doctests_models_access_request_type {}
 /// The code blocks of `../docs/models/access-request.md`, compiled and run by `cargo test --doc`.
@@ -539,17 +535,15 @@ mod doctests_models_access_review_item {}
 #[doc = include_str!("../docs/models/access-review-reassignment.md")]
 mod doctests_models_access_review_reassignment {}
 /// The code blocks of `../docs/models/access-summary-access.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/access-summary-access.md")]
 mod doctests_models_access_summary_access {}
 /// The code blocks of `../docs/models/access-summary.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/access-summary.md")]
 mod doctests_models_access_summary {}
 /// The code blocks of `../docs/models/access-type.md`, compiled and run by `cargo test --doc`.
@@ -681,31 +675,33 @@ mod doctests_models_activate_campaign_options {}
 #[doc = include_str!("../docs/models/activity-identity.md")]
 mod doctests_models_activity_identity {}
 /// The code blocks of `../docs/models/activity-insights-usage-days-state.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/activity-insights-usage-days-state.md")]
 mod doctests_models_activity_insights_usage_days_state {}
 /// The code blocks of `../docs/models/activity-insights.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/activity-insights.md")]
 mod doctests_models_activity_insights {}
 /// The code blocks of `../docs/models/additional-owner-ref-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "accounts", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "accounts", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/additional-owner-ref-type.md")]
 mod doctests_models_additional_owner_ref_type {}
 /// The code blocks of `../docs/models/additional-owner-ref.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-profiles", feature = "accounts", feature = "roles")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "access-profiles", feature = "accounts", feature = "roles")
+    )
+)]
 #[doc = include_str!("../docs/models/additional-owner-ref.md")]
 mod doctests_models_additional_owner_ref {}
 /// The code blocks of `../docs/models/admin-review-reassign-reassign-to-type.md`, compiled and run by `cargo test --doc`.
@@ -745,10 +741,9 @@ mod doctests_models_app {}
 #[doc = include_str!("../docs/models/approval-comment.md")]
 mod doctests_models_approval_comment {}
 /// The code blocks of `../docs/models/approval-forward-history.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/approval-forward-history.md")]
 mod doctests_models_approval_forward_history {}
 /// The code blocks of `../docs/models/approval-items.md`, compiled and run by `cargo test --doc`.
@@ -968,10 +963,9 @@ mod doctests_models_campaign_alert_level {}
 #[doc = include_str!("../docs/models/campaign-alert.md")]
 mod doctests_models_campaign_alert {}
 /// The code blocks of `../docs/models/campaign-campaign-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/campaign-campaign-type.md")]
 mod doctests_models_campaign_campaign_type {}
 /// The code blocks of `../docs/models/campaign-complete-options-auto-complete-action.md`, compiled and run by `cargo test --doc`.
@@ -983,10 +977,9 @@ mod doctests_models_campaign_complete_options_auto_complete_action {}
 #[doc = include_str!("../docs/models/campaign-complete-options.md")]
 mod doctests_models_campaign_complete_options {}
 /// The code blocks of `../docs/models/campaign-correlated-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/campaign-correlated-status.md")]
 mod doctests_models_campaign_correlated_status {}
 /// The code blocks of `../docs/models/campaign-filter-details-criteria-list-item.md`, compiled and run by `cargo test --doc`.
@@ -1002,24 +995,17 @@ mod doctests_models_campaign_filter_details_mode {}
 #[doc = include_str!("../docs/models/campaign-filter-details.md")]
 mod doctests_models_campaign_filter_details {}
 /// The code blocks of `../docs/models/campaign-mandatory-comment-requirement.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/campaign-mandatory-comment-requirement.md")]
 mod doctests_models_campaign_mandatory_comment_requirement {}
 /// The code blocks of `../docs/models/campaign-report-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "sod-policies")
-))]
+#[cfg(all(doctest, any(feature = "certification-campaigns", feature = "sod-policies")))]
 #[doc = include_str!("../docs/models/campaign-report-status.md")]
 mod doctests_models_campaign_report_status {}
 /// The code blocks of `../docs/models/campaign-report-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "sod-policies")
-))]
+#[cfg(all(doctest, any(feature = "certification-campaigns", feature = "sod-policies")))]
 #[doc = include_str!("../docs/models/campaign-report-type.md")]
 mod doctests_models_campaign_report_type {}
 /// The code blocks of `../docs/models/campaign-report.md`, compiled and run by `cargo test --doc`.
@@ -1043,17 +1029,15 @@ mod doctests_models_campaign_template_owner_ref {}
 #[doc = include_str!("../docs/models/campaign-template.md")]
 mod doctests_models_campaign_template {}
 /// The code blocks of `../docs/models/campaign-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/campaign-type.md")]
 mod doctests_models_campaign_type {}
 /// The code blocks of `../docs/models/campaign.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/campaign.md")]
 mod doctests_models_campaign {}
 /// The code blocks of `../docs/models/campaigns-delete-request.md`, compiled and run by `cargo test --doc`.
@@ -1073,10 +1057,9 @@ mod doctests_models_cancelled_request_details {}
 #[doc = include_str!("../docs/models/certification-decision.md")]
 mod doctests_models_certification_decision {}
 /// The code blocks of `../docs/models/certification-identity-summary.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-identity-summary.md")]
 mod doctests_models_certification_identity_summary {}
 /// The code blocks of `../docs/models/certification-phase.md`, compiled and run by `cargo test --doc`.
@@ -1092,31 +1075,27 @@ mod doctests_models_certification_reference_type {}
 #[doc = include_str!("../docs/models/certification-reference.md")]
 mod doctests_models_certification_reference {}
 /// The code blocks of `../docs/models/certification-task-status.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task-status.md")]
 mod doctests_models_certification_task_status {}
 /// The code blocks of `../docs/models/certification-task-target-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task-target-type.md")]
 mod doctests_models_certification_task_target_type {}
 /// The code blocks of `../docs/models/certification-task-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task-type.md")]
 mod doctests_models_certification_task_type {}
 /// The code blocks of `../docs/models/certification-task.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/certification-task.md")]
 mod doctests_models_certification_task {}
 /// The code blocks of `../docs/models/certification.md`, compiled and run by `cargo test --doc`.
@@ -1144,24 +1123,21 @@ mod doctests_models_client_type {}
 #[doc = include_str!("../docs/models/column.md")]
 mod doctests_models_column {}
 /// The code blocks of `../docs/models/comment-dto-author-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/comment-dto-author-type.md")]
 mod doctests_models_comment_dto_author_type {}
 /// The code blocks of `../docs/models/comment-dto-author.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/comment-dto-author.md")]
 mod doctests_models_comment_dto_author {}
 /// The code blocks of `../docs/models/comment-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/comment-dto.md")]
 mod doctests_models_comment_dto {}
 /// The code blocks of `../docs/models/comment.md`, compiled and run by `cargo test --doc`.
@@ -1273,31 +1249,27 @@ mod doctests_models_create_workflow_request {}
 #[doc = include_str!("../docs/models/criteria-type.md")]
 mod doctests_models_criteria_type {}
 /// The code blocks of `../docs/models/data-access-categories-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access-categories-item.md")]
 mod doctests_models_data_access_categories_item {}
 /// The code blocks of `../docs/models/data-access-impact-score.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access-impact-score.md")]
 mod doctests_models_data_access_impact_score {}
 /// The code blocks of `../docs/models/data-access-policies-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access-policies-item.md")]
 mod doctests_models_data_access_policies_item {}
 /// The code blocks of `../docs/models/data-access.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/data-access.md")]
 mod doctests_models_data_access {}
 /// The code blocks of `../docs/models/date-compare-first-date.md`, compiled and run by `cargo test --doc`.
@@ -1333,15 +1305,17 @@ mod doctests_models_date_format {}
 #[doc = include_str!("../docs/models/date-math.md")]
 mod doctests_models_date_math {}
 /// The code blocks of `../docs/models/date-time.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "sod-policies"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "sod-policies"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/date-time.md")]
 mod doctests_models_date_time {}
 /// The code blocks of `../docs/models/decompose-diacritical-marks.md`, compiled and run by `cargo test --doc`.
@@ -1413,22 +1387,24 @@ mod doctests_models_document_fields {}
 #[doc = include_str!("../docs/models/document-type.md")]
 mod doctests_models_document_type {}
 /// The code blocks of `../docs/models/dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "sources"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "accounts",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "sources"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/dto-type.md")]
 mod doctests_models_dto_type {}
 /// The code blocks of `../docs/models/duo-verification-request.md`, compiled and run by `cargo test --doc`.
@@ -1504,129 +1480,135 @@ mod doctests_models_entitlement_summary {}
 #[doc = include_str!("../docs/models/entitlement.md")]
 mod doctests_models_entitlement {}
 /// The code blocks of `../docs/models/error-message-dto-list.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "identity-profiles"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "certification-campaigns",
+            feature = "certifications",
+            feature = "identity-profiles"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-message-dto-list.md")]
 mod doctests_models_error_message_dto_list {}
 /// The code blocks of `../docs/models/error-message-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "tagged-objects",
-        feature = "transforms",
-        feature = "work-items",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "tagged-objects",
+            feature = "transforms",
+            feature = "work-items",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-message-dto.md")]
 mod doctests_models_error_message_dto {}
 /// The code blocks of `../docs/models/error-response-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "tagged-objects",
-        feature = "transforms",
-        feature = "work-items",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "tagged-objects",
+            feature = "transforms",
+            feature = "work-items",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/error-response-dto.md")]
 mod doctests_models_error_response_dto {}
 /// The code blocks of `../docs/models/event-actor.md`, compiled and run by `cargo test --doc`.
@@ -1936,22 +1918,26 @@ mod doctests_models_identity_profile {}
 #[doc = include_str!("../docs/models/identity-profiles-connections.md")]
 mod doctests_models_identity_profiles_connections {}
 /// The code blocks of `../docs/models/identity-reference-with-name-and-email.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-requests",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "requestable-objects"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-requests",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "requestable-objects"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/identity-reference-with-name-and-email.md")]
 mod doctests_models_identity_reference_with_name_and_email {}
 /// The code blocks of `../docs/models/identity-reference.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "public-identities", feature = "public-identities-config")
-))]
+#[cfg(
+    all(
+        doctest,
+        any(feature = "public-identities", feature = "public-identities-config")
+    )
+)]
 #[doc = include_str!("../docs/models/identity-reference.md")]
 mod doctests_models_identity_reference {}
 /// The code blocks of `../docs/models/identity-summary.md`, compiled and run by `cargo test --doc`.
@@ -2003,14 +1989,16 @@ mod doctests_models_import_object_type {}
 #[doc = include_str!("../docs/models/import-object.md")]
 mod doctests_models_import_object {}
 /// The code blocks of `../docs/models/index-2.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "reports-data-extraction",
-        feature = "saved-search",
-        feature = "search"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "reports-data-extraction",
+            feature = "saved-search",
+            feature = "search"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/index-2.md")]
 mod doctests_models_index_2 {}
 /// The code blocks of `../docs/models/index-of.md`, compiled and run by `cargo test --doc`.
@@ -2038,118 +2026,123 @@ mod doctests_models_iso3166 {}
 #[doc = include_str!("../docs/models/jit-configuration.md")]
 mod doctests_models_jit_configuration {}
 /// The code blocks of `../docs/models/json-patch-operation-op.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-op.md")]
 mod doctests_models_json_patch_operation_op {}
 /// The code blocks of `../docs/models/json-patch-operation-value-variant5-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-value-variant5-item.md")]
 mod doctests_models_json_patch_operation_value_variant5_item {}
 /// The code blocks of `../docs/models/json-patch-operation-value.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation-value.md")]
 mod doctests_models_json_patch_operation_value {}
 /// The code blocks of `../docs/models/json-patch-operation.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "auth-users",
-        feature = "certification-campaigns",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "personal-access-tokens",
-        feature = "roles",
-        feature = "search-attribute-configuration",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sources",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "auth-users",
+            feature = "certification-campaigns",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "personal-access-tokens",
+            feature = "roles",
+            feature = "search-attribute-configuration",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sources",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/json-patch-operation.md")]
 mod doctests_models_json_patch_operation {}
 /// The code blocks of `../docs/models/kba-answer-request-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "mfa-configuration", feature = "mfa-controller")
-))]
+#[cfg(all(doctest, any(feature = "mfa-configuration", feature = "mfa-controller")))]
 #[doc = include_str!("../docs/models/kba-answer-request-item.md")]
 mod doctests_models_kba_answer_request_item {}
 /// The code blocks of `../docs/models/kba-answer-response-item.md`, compiled and run by `cargo test --doc`.
@@ -2209,60 +2202,62 @@ mod doctests_models_list_requestable_objects_types_item {}
 #[doc = include_str!("../docs/models/list-tagged-objects-by-type-type.md")]
 mod doctests_models_list_tagged_objects_by_type_type {}
 /// The code blocks of `../docs/models/locale-origin.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "tagged-objects",
-        feature = "transforms",
-        feature = "work-items",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "tagged-objects",
+            feature = "transforms",
+            feature = "work-items",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/locale-origin.md")]
 mod doctests_models_locale_origin {}
 /// The code blocks of `../docs/models/lockout-configuration.md`, compiled and run by `cargo test --doc`.
@@ -2302,10 +2297,7 @@ mod doctests_models_managed_client_status_code {}
 #[doc = include_str!("../docs/models/managed-client-status.md")]
 mod doctests_models_managed_client_status {}
 /// The code blocks of `../docs/models/managed-client-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "managed-clients", feature = "managed-clusters")
-))]
+#[cfg(all(doctest, any(feature = "managed-clients", feature = "managed-clusters")))]
 #[doc = include_str!("../docs/models/managed-client-type.md")]
 mod doctests_models_managed_client_type {}
 /// The code blocks of `../docs/models/managed-client.md`, compiled and run by `cargo test --doc`.
@@ -2625,25 +2617,29 @@ mod doctests_models_orphan_identities_report_arguments_selected_formats_item {}
 #[doc = include_str!("../docs/models/orphan-identities-report-arguments.md")]
 mod doctests_models_orphan_identities_report_arguments {}
 /// The code blocks of `../docs/models/owner-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "service-desk-integration"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "service-desk-integration"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-dto-type.md")]
 mod doctests_models_owner_dto_type {}
 /// The code blocks of `../docs/models/owner-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "service-desk-integration"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "service-desk-integration"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/owner-dto.md")]
 mod doctests_models_owner_dto {}
 /// The code blocks of `../docs/models/owner-reference-segments-type.md`, compiled and run by `cargo test --doc`.
@@ -2745,14 +2741,16 @@ mod doctests_models_pending_approval_owner {}
 #[doc = include_str!("../docs/models/pending-approval.md")]
 mod doctests_models_pending_approval {}
 /// The code blocks of `../docs/models/permission-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "accounts",
+            feature = "certifications"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/permission-dto.md")]
 mod doctests_models_permission_dto {}
 /// The code blocks of `../docs/models/ping-verification-status-method.md`, compiled and run by `cargo test --doc`.
@@ -2888,24 +2886,21 @@ mod doctests_models_reassignment_reference_type {}
 #[doc = include_str!("../docs/models/reassignment-reference.md")]
 mod doctests_models_reassignment_reference {}
 /// The code blocks of `../docs/models/reassignment-trail-dto-list.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reassignment-trail-dto-list.md")]
 mod doctests_models_reassignment_trail_dto_list {}
 /// The code blocks of `../docs/models/reassignment-trail-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-campaigns", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-campaigns", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reassignment-trail-dto.md")]
 mod doctests_models_reassignment_trail_dto {}
 /// The code blocks of `../docs/models/reassignment-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/reassignment-type.md")]
 mod doctests_models_reassignment_type {}
 /// The code blocks of `../docs/models/reassignment.md`, compiled and run by `cargo test --doc`.
@@ -3001,10 +2996,9 @@ mod doctests_models_requestable_object_reference {}
 #[doc = include_str!("../docs/models/requestable-object-request-status.md")]
 mod doctests_models_requestable_object_request_status {}
 /// The code blocks of `../docs/models/requestable-object-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "account-activities", feature = "requestable-objects")
-))]
+#[cfg(
+    all(doctest, any(feature = "account-activities", feature = "requestable-objects"))
+)]
 #[doc = include_str!("../docs/models/requestable-object-type.md")]
 mod doctests_models_requestable_object_type {}
 /// The code blocks of `../docs/models/requestable-object.md`, compiled and run by `cargo test --doc`.
@@ -3012,10 +3006,9 @@ mod doctests_models_requestable_object_type {}
 #[doc = include_str!("../docs/models/requestable-object.md")]
 mod doctests_models_requestable_object {}
 /// The code blocks of `../docs/models/requested-account-ref.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/requested-account-ref.md")]
 mod doctests_models_requested_account_ref {}
 /// The code blocks of `../docs/models/requested-for-dto-ref.md`, compiled and run by `cargo test --doc`.
@@ -3075,45 +3068,39 @@ mod doctests_models_review_decision {}
 #[doc = include_str!("../docs/models/review-recommendation.md")]
 mod doctests_models_review_recommendation {}
 /// The code blocks of `../docs/models/reviewable-access-profile.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-access-profile.md")]
 mod doctests_models_reviewable_access_profile {}
 /// The code blocks of `../docs/models/reviewable-entitlement-account-owner-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement-account-owner-type.md")]
 mod doctests_models_reviewable_entitlement_account_owner_type {}
 /// The code blocks of `../docs/models/reviewable-entitlement-account-owner.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement-account-owner.md")]
 mod doctests_models_reviewable_entitlement_account_owner {}
 /// The code blocks of `../docs/models/reviewable-entitlement-account.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement-account.md")]
 mod doctests_models_reviewable_entitlement_account {}
 /// The code blocks of `../docs/models/reviewable-entitlement.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-entitlement.md")]
 mod doctests_models_reviewable_entitlement {}
 /// The code blocks of `../docs/models/reviewable-role.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "certification-summaries", feature = "certifications")
-))]
+#[cfg(
+    all(doctest, any(feature = "certification-summaries", feature = "certifications"))
+)]
 #[doc = include_str!("../docs/models/reviewable-role.md")]
 mod doctests_models_reviewable_role {}
 /// The code blocks of `../docs/models/reviewer-type.md`, compiled and run by `cargo test --doc`.
@@ -3421,24 +3408,21 @@ mod doctests_models_slim_discovered_applications_risk_level {}
 #[doc = include_str!("../docs/models/slim-discovered-applications.md")]
 mod doctests_models_slim_discovered_applications {}
 /// The code blocks of `../docs/models/sod-exempt-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-exempt-criteria.md")]
 mod doctests_models_sod_exempt_criteria {}
 /// The code blocks of `../docs/models/sod-policy-dto-type.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-policy-dto-type.md")]
 mod doctests_models_sod_policy_dto_type {}
 /// The code blocks of `../docs/models/sod-policy-dto.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-policy-dto.md")]
 mod doctests_models_sod_policy_dto {}
 /// The code blocks of `../docs/models/sod-policy-read-owner-ref-type.md`, compiled and run by `cargo test --doc`.
@@ -3486,10 +3470,9 @@ mod doctests_models_sod_recipient {}
 #[doc = include_str!("../docs/models/sod-report-result-dto.md")]
 mod doctests_models_sod_report_result_dto {}
 /// The code blocks of `../docs/models/sod-violation-check-result.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-check-result.md")]
 mod doctests_models_sod_violation_check_result {}
 /// The code blocks of `../docs/models/sod-violation-check.md`, compiled and run by `cargo test --doc`.
@@ -3497,51 +3480,45 @@ mod doctests_models_sod_violation_check_result {}
 #[doc = include_str!("../docs/models/sod-violation-check.md")]
 mod doctests_models_sod_violation_check {}
 /// The code blocks of `../docs/models/sod-violation-context-check-completed-state.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-context-check-completed-state.md")]
 mod doctests_models_sod_violation_context_check_completed_state {}
 /// The code blocks of `../docs/models/sod-violation-context-check-completed.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-context-check-completed.md")]
 mod doctests_models_sod_violation_context_check_completed {}
 /// The code blocks of `../docs/models/sod-violation-context-conflicting-access-criteria-left-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!(
     "../docs/models/sod-violation-context-conflicting-access-criteria-left-criteria.md"
 )]
 mod doctests_models_sod_violation_context_conflicting_access_criteria_left_criteria {}
 /// The code blocks of `../docs/models/sod-violation-context-conflicting-access-criteria-right-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!(
     "../docs/models/sod-violation-context-conflicting-access-criteria-right-criteria.md"
 )]
 mod doctests_models_sod_violation_context_conflicting_access_criteria_right_criteria {}
 /// The code blocks of `../docs/models/sod-violation-context-conflicting-access-criteria.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!(
     "../docs/models/sod-violation-context-conflicting-access-criteria.md"
 )]
 mod doctests_models_sod_violation_context_conflicting_access_criteria {}
 /// The code blocks of `../docs/models/sod-violation-context.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(feature = "access-request-approvals", feature = "access-requests")
-))]
+#[cfg(
+    all(doctest, any(feature = "access-request-approvals", feature = "access-requests"))
+)]
 #[doc = include_str!("../docs/models/sod-violation-context.md")]
 mod doctests_models_sod_violation_context {}
 /// The code blocks of `../docs/models/source-account-correlation-config-type.md`, compiled and run by `cargo test --doc`.
@@ -3797,60 +3774,62 @@ mod doctests_models_token_auth_response_status {}
 #[doc = include_str!("../docs/models/token-auth-response.md")]
 mod doctests_models_token_auth_response {}
 /// The code blocks of `../docs/models/too-many-requests-error.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "tagged-objects",
-        feature = "transforms",
-        feature = "work-items",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "tagged-objects",
+            feature = "transforms",
+            feature = "work-items",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/too-many-requests-error.md")]
 mod doctests_models_too_many_requests_error {}
 /// The code blocks of `../docs/models/transform-attributes.md`, compiled and run by `cargo test --doc`.
@@ -3890,60 +3869,62 @@ mod doctests_models_type_ahead_query {}
 #[doc = include_str!("../docs/models/typed-reference.md")]
 mod doctests_models_typed_reference {}
 /// The code blocks of `../docs/models/unauthorized-error.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(
-    doctest,
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "account-usages",
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "auth-users",
-        feature = "branding",
-        feature = "certification-campaign-filters",
-        feature = "certification-campaigns",
-        feature = "certification-summaries",
-        feature = "certifications",
-        feature = "configuration-hub",
-        feature = "connectors",
-        feature = "global-tenant-security-settings",
-        feature = "identity-profiles",
-        feature = "lifecycle-states",
-        feature = "managed-clients",
-        feature = "managed-clusters",
-        feature = "mfa-configuration",
-        feature = "mfa-controller",
-        feature = "non-employee-lifecycle-management",
-        feature = "o-auth-clients",
-        feature = "password-configuration",
-        feature = "password-dictionary",
-        feature = "password-management",
-        feature = "password-policies",
-        feature = "password-sync-groups",
-        feature = "personal-access-tokens",
-        feature = "public-identities",
-        feature = "public-identities-config",
-        feature = "reports-data-extraction",
-        feature = "requestable-objects",
-        feature = "roles",
-        feature = "saved-search",
-        feature = "scheduled-search",
-        feature = "search",
-        feature = "search-attribute-configuration",
-        feature = "segments",
-        feature = "service-desk-integration",
-        feature = "sod-policies",
-        feature = "sod-violations",
-        feature = "source-usages",
-        feature = "sources",
-        feature = "tagged-objects",
-        feature = "transforms",
-        feature = "work-items",
-        feature = "workflows"
+#[cfg(
+    all(
+        doctest,
+        any(
+            feature = "access-profiles",
+            feature = "access-request-approvals",
+            feature = "access-requests",
+            feature = "account-activities",
+            feature = "account-usages",
+            feature = "accounts",
+            feature = "application-discovery",
+            feature = "auth-users",
+            feature = "branding",
+            feature = "certification-campaign-filters",
+            feature = "certification-campaigns",
+            feature = "certification-summaries",
+            feature = "certifications",
+            feature = "configuration-hub",
+            feature = "connectors",
+            feature = "global-tenant-security-settings",
+            feature = "identity-profiles",
+            feature = "lifecycle-states",
+            feature = "managed-clients",
+            feature = "managed-clusters",
+            feature = "mfa-configuration",
+            feature = "mfa-controller",
+            feature = "non-employee-lifecycle-management",
+            feature = "o-auth-clients",
+            feature = "password-configuration",
+            feature = "password-dictionary",
+            feature = "password-management",
+            feature = "password-policies",
+            feature = "password-sync-groups",
+            feature = "personal-access-tokens",
+            feature = "public-identities",
+            feature = "public-identities-config",
+            feature = "reports-data-extraction",
+            feature = "requestable-objects",
+            feature = "roles",
+            feature = "saved-search",
+            feature = "scheduled-search",
+            feature = "search",
+            feature = "search-attribute-configuration",
+            feature = "segments",
+            feature = "service-desk-integration",
+            feature = "sod-policies",
+            feature = "sod-violations",
+            feature = "source-usages",
+            feature = "sources",
+            feature = "tagged-objects",
+            feature = "transforms",
+            feature = "work-items",
+            feature = "workflows"
+        )
     )
-))]
+)]
 #[doc = include_str!("../docs/models/unauthorized-error.md")]
 mod doctests_models_unauthorized_error {}
 /// The code blocks of `../docs/models/uncorrelated-accounts-report-arguments-selected-formats-item.md`, compiled and run by `cargo test --doc`.

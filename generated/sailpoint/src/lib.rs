@@ -10,10 +10,8 @@
 //! sailpoint = { version = "0.1.0", features = ["v2025"] }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
-/// Identity Security Cloud Beta API (`sailpoint-beta`): operations under `/beta`.
-#[cfg(feature = "beta")]
-pub use sailpoint_beta as beta;
 /// The runtime under every version: client configuration, authentication, retries, errors and
 /// pagination.
 pub use sailpoint_sdk_runtime as runtime;
@@ -21,6 +19,9 @@ pub use sailpoint_sdk_runtime::{ApiResponse, Client, ClientBuilder, Error};
 /// Identity Security Cloud V3 API (`sailpoint-v3`): operations under `/v3`.
 #[cfg(feature = "v3")]
 pub use sailpoint_v3 as v3;
+/// Identity Security Cloud Beta API (`sailpoint-beta`): operations under `/beta`.
+#[cfg(feature = "beta")]
+pub use sailpoint_beta as beta;
 /// Identity Security Cloud V2024 API (`sailpoint-v2024`): operations under `/v2024`.
 #[cfg(feature = "v2024")]
 pub use sailpoint_v2024 as v2024;
