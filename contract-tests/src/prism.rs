@@ -21,7 +21,11 @@ use crate::workspace_root;
 
 /// How long Prism may take to listen. It takes 2 s on the Accounts description and 4 s on
 /// SailPoint's whole beta description on an idle machine; this leaves room for a busy one.
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(90);
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Prisms start one at a time: each parses a multi-megabyte description, and several doing so
+/// at once on two cores take longer in total (and each far longer) than one after another.
+static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// How long the processes of a killed group may take to disappear.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -67,6 +71,9 @@ impl Prism {
             "the description {} does not exist",
             spec.display()
         );
+        let _one_at_a_time = STARTING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Another process may take the free port between our probe and Prism's bind.
         let mut failure = String::new();
         for _ in 0..3 {
