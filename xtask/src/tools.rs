@@ -43,12 +43,30 @@ pub fn ensure_npm_packages(tools: &Path) -> Result<()> {
     if fresh {
         return Ok(());
     }
-    run(
+    let ci = run(
         tools,
         "npm",
         &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
         &[],
-    )
+    );
+    // npm leaves other platforms' optional packages out of a lockfile it writes (Docusaurus
+    // Faster's `@swc/html-darwin-arm64` and the like) and `npm ci` then refuses that lockfile.
+    // `npm install` installs the same locked versions and tolerates the gap; `--no-save` keeps
+    // the lockfile as committed.
+    ci.or_else(|_| {
+        run(
+            tools,
+            "npm",
+            &[
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+            ],
+            &[],
+        )
+    })
     .with_context(|| {
         format!(
             "installing the pinned npm packages of {} (Node.js and npm are required)",
