@@ -61,18 +61,79 @@ pub(crate) fn configured_roots(root: &Path) -> Result<(PathBuf, Vec<String>)> {
     ))
 }
 
-/// Every file (relative to `dir`) that the roots in `dir` reach, roots included.
+/// Every file (relative to `dir`) that the roots in `dir` reach, roots included. Besides what
+/// the generator follows, a `$ref` the generator reads as data (inside an `example`, where
+/// SailPoint points at example files such as `campaign/examples/CampaignTemplates.yaml`) is
+/// followed when it names a file that exists, so the examples the descriptions show are kept.
 pub(crate) fn closure(dir: &Path, roots: &[String]) -> Result<BTreeSet<String>> {
     let mut files = BTreeSet::new();
+    let mut values = Vec::new();
     for name in roots {
         let mut diags = generator::Diagnostics::default();
         let sources = generator::load::load(&dir.join(name), &mut diags);
         match sources {
-            Some(sources) if !diags.has_errors() => files.extend(sources.files.into_keys()),
+            Some(sources) if !diags.has_errors() => {
+                for (key, source) in sources.files {
+                    if files.insert(key.clone()) {
+                        values.push((key, source.value));
+                    }
+                }
+            }
             _ => bail!("cannot read {} whole:\n{diags}", dir.join(name).display()),
         }
     }
+    while let Some((key, value)) = values.pop() {
+        let mut refs = Vec::new();
+        file_refs(&value, &mut refs);
+        let folder = Path::new(&key).parent().unwrap_or(Path::new(""));
+        for reference in refs {
+            let Some(target) = normalize(&folder.join(reference)) else {
+                continue;
+            };
+            if files.contains(&target) || !dir.join(&target).is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(dir.join(&target))?;
+            let parsed: serde_json::Value =
+                serde_yaml::from_str(&text).with_context(|| format!("{target} is not YAML"))?;
+            files.insert(target.clone());
+            values.push((target, parsed));
+        }
+    }
     Ok(files)
+}
+
+/// The file part of every `$ref` string in `value`, wherever it is.
+fn file_refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                let file = r.split('#').next().unwrap_or_default();
+                if !file.is_empty() && !file.contains("://") {
+                    out.push(file);
+                }
+            }
+            map.values().for_each(|v| file_refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| file_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// `a/./b/../c` → `a/c`, with `/` separators; `None` when it climbs out of the folder.
+fn normalize(path: &Path) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            std::path::Component::ParentDir => {
+                parts.pop()?;
+            }
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Replaces SailPoint's files in `folder` with `files` from `from`, keeping our own files.
