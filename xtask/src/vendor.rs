@@ -85,9 +85,10 @@ pub(crate) fn closure(dir: &Path, roots: &[String]) -> Result<BTreeSet<String>> 
     while let Some((key, value)) = values.pop() {
         let mut refs = Vec::new();
         file_refs(&value, &mut refs);
-        let folder = Path::new(&key).parent().unwrap_or(Path::new(""));
         for reference in refs {
-            let Some(target) = normalize(&folder.join(reference)) else {
+            // The loader's own resolution: relative to the referring file, never leaving the
+            // description's folder.
+            let Ok((target, _)) = generator::load::split_reference(&key, reference) else {
                 continue;
             };
             if files.contains(&target) || !dir.join(&target).is_file() {
@@ -118,22 +119,6 @@ fn file_refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
         serde_json::Value::Array(items) => items.iter().for_each(|v| file_refs(v, out)),
         _ => {}
     }
-}
-
-/// `a/./b/../c` → `a/c`, with `/` separators; `None` when it climbs out of the folder.
-fn normalize(path: &Path) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-            std::path::Component::ParentDir => {
-                parts.pop()?;
-            }
-            std::path::Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Replaces SailPoint's files in `folder` with `files` from `from`, keeping our own files.
