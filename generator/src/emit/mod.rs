@@ -245,10 +245,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     context.insert("api", api);
     context.insert("tags", &api.tags);
     let tag_features: Vec<String> = api
-        .tags
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| api.operations_of(*i).next().is_some())
+        .tags_with_operations()
         .map(|(_, t)| t.feature.clone())
         .collect();
     context.insert(
@@ -303,10 +300,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         docs.extend(doc::doc_lines(description));
     }
     let tags_with_ops: Vec<GatedModule> = api
-        .tags
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| api.operations_of(*i).next().is_some())
+        .tags_with_operations()
         .map(|(_, t)| GatedModule {
             module: &t.module,
             name: &t.name.rust,
@@ -326,10 +320,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
     )?;
 
     let tag_contexts: Vec<_> = api
-        .tags
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| api.operations_of(*i).next().is_some())
+        .tags_with_operations()
         .map(|(i, tag)| apis::tag_context(api, i, tag))
         .collect();
     #[derive(Serialize)]
@@ -337,10 +328,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         modules: Vec<GatedModule<'a>>,
     }
     let tag_modules = api
-        .tags
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| api.operations_of(*i).next().is_some())
+        .tags_with_operations()
         .zip(&tag_contexts)
         .map(|((_, tag), context)| GatedModule {
             module: &context.module,

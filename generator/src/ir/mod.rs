@@ -440,6 +440,15 @@ impl Api {
     pub fn operations_of(&self, tag: usize) -> impl Iterator<Item = &Operation> {
         self.operations.iter().filter(move |op| op.tag == tag)
     }
+
+    /// The tags that have operations, with their index in `tags`: the ones that get an API
+    /// type, a feature and a methods page.
+    pub fn tags_with_operations(&self) -> impl Iterator<Item = (usize, &Tag)> {
+        self.tags
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.operations_of(*i).next().is_some())
+    }
 }
 
 /// Model names reached from each model, used by the cycle and reachability passes.

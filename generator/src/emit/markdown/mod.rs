@@ -207,14 +207,6 @@ pub struct DoctestPage {
     pub cfg: String,
 }
 
-/// The tags that have operations, with their index in `Api::tags`.
-fn tags_with_operations(api: &Api) -> impl Iterator<Item = (usize, &crate::ir::Tag)> {
-    api.tags
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| api.operations_of(*i).next().is_some())
-}
-
 /// Every page under `docs/` with the features its code needs, in the order of the `Files`
 /// map: a methods page needs its tag's feature, a model page its model's, the methods index
 /// the feature of the operation its example calls.
@@ -229,7 +221,7 @@ fn page_paths(api: &Api) -> Vec<(String, Vec<String>)> {
         ("docs/methods/index.md".to_string(), index_features),
         ("docs/models/index.md".to_string(), Vec::new()),
     ];
-    paths.extend(tags_with_operations(api).map(|(i, tag)| {
+    paths.extend(api.tags_with_operations().map(|(i, tag)| {
         (
             format!("docs/methods/{}.md", slugs.tag(i)),
             vec![tag.feature.clone()],
@@ -306,7 +298,7 @@ pub fn emit(
     let header = header.trim_end();
 
     let mut pages = Vec::new();
-    for (index, tag) in tags_with_operations(api) {
+    for (index, tag) in api.tags_with_operations() {
         let page = methods::page(api, index, tag, &settings, &slugs, header);
         let subject = format!("the methods page of `{}`", tag.name.wire);
         files.add(
@@ -338,7 +330,8 @@ pub fn emit(
         title: escape::plain(&api.title),
         version: &api.version,
         base_url: pages.first().and_then(|p| p.base_url.clone()),
-        entries: tags_with_operations(api)
+        entries: api
+            .tags_with_operations()
             .map(|(i, tag)| IndexEntry {
                 link: format!(
                     "[**{}**]({}.md)",
