@@ -7,6 +7,7 @@
 //! same contract.
 #![forbid(unsafe_code)]
 
+pub mod harness;
 mod prism;
 mod proxy;
 

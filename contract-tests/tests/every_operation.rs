@@ -5,55 +5,32 @@
 //! A harness is generated from the generator's IR (`generator::analyze` on the same settings
 //! as `cargo xtask generate`): one function per operation that fills every required input
 //! (path, query and header parameters, the body) from the description's examples, or, without
-//! one, from the schema, and calls the committed crate's method. The harness lives in
-//! `target/tmp/every-operation/<version>/`, a workspace of its own built with the workspace's
-//! `Cargo.lock` into `target/tmp/every-operation/target/` (shared by the versions, reused by
-//! later runs), against the committed crate with `--features full`. Its hand-written part is
+//! one, from the schema, and calls the committed crate's method. The harness is built against
+//! the committed crate with `--features full` by `contract_tests::harness`, which shares the
+//! whole crate's build with the URL check (`tests/urls.rs`). Its hand-written part is
 //! `harness/support.rs`.
 //!
 //! A whole version crate takes minutes to build on the 2-core machine, so the test command runs
-//! v3 (the smallest) by default; `CONTRACT_TESTS_EVERY_OPERATION=v3,beta,v2024,v2025` (or `all`)
+//! v3 (the smallest) by default; `CONTRACT_TESTS_WHOLE_CRATES=v3,beta,v2024,v2025` (or `all`)
 //! chooses the versions.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use contract_tests::{cargo_command, sailpoint_spec, workspace_root, Prism, VERSIONS};
+use contract_tests::harness::{self, run_bounded};
+use contract_tests::{sailpoint_spec, Prism};
 use generator::ir::{Api, ModelKind, ParamLocation, TypeRef};
 
-/// A whole version crate builds in minutes on two cores; this leaves room for a busy machine.
-const BUILD_TIMEOUT: Duration = Duration::from_secs(1800);
 const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 const FIGURES: &str = "EVERY-OPERATION-FIGURES ";
-const VERSIONS_VARIABLE: &str = "CONTRACT_TESTS_EVERY_OPERATION";
-
-/// The versions to run: `CONTRACT_TESTS_EVERY_OPERATION` (a comma-separated list, or `all`),
-/// v3 when it is not set.
-fn versions() -> Vec<&'static str> {
-    let chosen = std::env::var(VERSIONS_VARIABLE).unwrap_or_else(|_| "v3".to_owned());
-    if chosen.trim() == "all" {
-        return VERSIONS.to_vec();
-    }
-    let chosen: Vec<&str> = chosen.split(',').map(str::trim).collect();
-    for version in &chosen {
-        assert!(
-            VERSIONS.contains(version),
-            "{VERSIONS_VARIABLE}: unknown version {version:?} (one of {VERSIONS:?}, or all)"
-        );
-    }
-    VERSIONS
-        .into_iter()
-        .filter(|v| chosen.contains(v))
-        .collect()
-}
 
 #[test]
 fn every_operation_of_every_chosen_version() {
     let mut failed = Vec::new();
-    for version in versions() {
+    for version in harness::whole_crate_versions() {
         if let Err(e) = run_version(version) {
             failed.push(format!("{version}: {e}"));
         }
@@ -61,27 +38,9 @@ fn every_operation_of_every_chosen_version() {
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 
-/// The IR of a version, analysed with the settings `cargo xtask generate` uses.
-fn analyze(version: &str) -> Api {
-    let root = workspace_root();
-    let settings = generator::WorkspaceSettings::read(&root.join("spec/generator.yaml"), &root)
-        .unwrap_or_else(|e| panic!("spec/generator.yaml: {e:?}"));
-    let package = format!("sailpoint-{version}");
-    let entry = settings
-        .crates
-        .into_iter()
-        .find(|c| c.spec.ends_with(&format!("sailpoint-api.{version}.yaml")))
-        .unwrap_or_else(|| panic!("spec/generator.yaml has no crate {package}"));
-    let (api, _) = generator::analyze(&entry.options)
-        .unwrap_or_else(|e| panic!("analysing {}: {e}", entry.spec));
-    assert_eq!(api.package_name, package);
-    api
-}
-
 fn run_version(version: &str) -> Result<(), String> {
-    let root = workspace_root();
     let started = Instant::now();
-    let api = analyze(version);
+    let api = harness::analyze(version);
     let (main, calls) = harness_main(&api);
     println!(
         "{version}: {} operations, harness of {calls} calls written in {:.1?}",
@@ -89,74 +48,22 @@ fn run_version(version: &str) -> Result<(), String> {
         started.elapsed()
     );
 
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("every-operation")
-        .join(version);
     let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("harness/support.rs");
-    write_if_changed(
-        &work.join("Cargo.toml"),
-        &format!(
-            "# Written by contract-tests/tests/every_operation.rs.\n\
-             [package]\n\
-             name = \"every-operation-{version}\"\n\
-             version = \"0.0.0\"\n\
-             edition = \"2021\"\n\
-             publish = false\n\
-             \n\
-             [dependencies]\n\
-             sailpoint-{version} = {{ path = {crate_path:?}, features = [\"full\"] }}\n\
-             serde = \"1\"\n\
-             serde_json = \"1\"\n\
-             tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
-             \n\
-             [workspace]\n\
-             \n\
-             # Nobody debugs the harness; without debug info a whole version crate builds faster.\n\
-             [profile.dev]\n\
-             debug = false\n",
-            crate_path = root
-                .join(format!("generated/sailpoint-{version}"))
-                .display()
-                .to_string(),
-        ),
+    let main = main.replace(
+        "SUPPORT_PATH",
+        &format!("{:?}", support.display().to_string()),
     );
-    write_if_changed(
-        &work.join("src/main.rs"),
-        &main.replace(
-            "SUPPORT_PATH",
-            &format!("{:?}", support.display().to_string()),
-        ),
-    );
-    // The workspace's lockfile pins the same versions, so nothing new is resolved or fetched.
-    if !work.join("Cargo.lock").exists() {
-        let lock =
-            std::fs::read_to_string(root.join("Cargo.lock")).expect("the workspace Cargo.lock");
-        write_if_changed(&work.join("Cargo.lock"), &lock);
-    }
-
-    // One target folder for every version's harness: the dependencies are built once.
-    let target = work.parent().unwrap_or(&work).join("target");
-    let started = Instant::now();
-    let build = run_bounded(
-        cargo_command()
-            .args(["build", "--quiet", "--manifest-path"])
-            .arg(work.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target),
-        "build the harness",
-        BUILD_TIMEOUT,
-    );
-    if !build.status.success() {
-        return Err(format!(
-            "building the harness failed:\n{}",
-            String::from_utf8_lossy(&build.stderr)
-        ));
-    }
-    println!("{version}: harness built in {:.1?}", started.elapsed());
+    let binary = harness::build(
+        Path::new(env!("CARGO_TARGET_TMPDIR")),
+        "every-operation",
+        version,
+        &main,
+    )?;
 
     let prism = Prism::start(&sailpoint_spec(version));
     let started = Instant::now();
     let run = run_bounded(
-        Command::new(target.join(format!("debug/every-operation-{version}"))).arg(prism.url()),
+        Command::new(&binary).arg(prism.url()),
         "run the harness",
         RUN_TIMEOUT,
     );
@@ -503,60 +410,4 @@ fn synthesize(api: &Api, ty: &TypeRef, depth: usize, examples: bool) -> serde_js
             }
         }
     }
-}
-
-/// Writes `text` to `path` unless it is there already, so that cargo sees no change.
-fn write_if_changed(path: &Path, text: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
-    }
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-}
-
-/// Runs `command` to its end, killing it after `timeout`.
-fn run_bounded(command: &mut Command, what: &str, timeout: Duration) -> Output {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot {what}: {e}"));
-    // Pipes are read on threads so that a chatty child never blocks on a full pipe.
-    let stdout = child.stdout.take().map(read_on_thread);
-    let stderr = child.stderr.take().map(read_on_thread);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child's status") {
-            break status;
-        }
-        if started.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("cannot {what}: no result within {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let join = |handle: Option<std::thread::JoinHandle<Vec<u8>>>| {
-        handle
-            .map(|h| h.join().unwrap_or_default())
-            .unwrap_or_default()
-    };
-    Output {
-        status,
-        stdout: join(stdout),
-        stderr: join(stderr),
-    }
-}
-
-fn read_on_thread(
-    mut pipe: impl std::io::Read + Send + 'static,
-) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        bytes
-    })
 }

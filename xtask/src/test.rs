@@ -13,6 +13,12 @@ use anyhow::Result;
 pub fn run_all() -> Result<()> {
     let root = project_root();
     let started = std::time::Instant::now();
+    // The test command builds everything once, from a clean clone in CI: the incremental cache
+    // would save nothing there and cost gigabytes of disk (over 500 MB for one whole version
+    // crate, for each way it is built).
+    if std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        std::env::set_var("CARGO_INCREMENTAL", "0");
+    }
     let step = |name: &str| {
         eprintln!("== {name} (at {:.0?})", started.elapsed());
     };

@@ -1,6 +1,7 @@
-//! Writes the URL test of one generated crate from its IR: one function per operation that
-//! calls it through the generated builder with distinct values, then compares what the
-//! loopback server received with what the description says (see `tests/urls.rs`).
+//! Writes the URL check of one version crate from its IR: a harness program with one function
+//! per operation that calls it through the generated builder with distinct values, then
+//! compares what the loopback server received with what the description says (see
+//! `tests/urls.rs`).
 
 use generator::ir::{Api, IntWidth, ModelKind, Operation, ParamLocation, Storage, TypeRef};
 use serde_json::{json, Value};
@@ -9,10 +10,28 @@ use std::fmt::Write;
 /// The server, the request log and the checks, the same for every crate.
 const PRELUDE: &str = include_str!("prelude.rs");
 
-/// The test file and the number of operations it checks.
+/// `main` runs the calls on a thread with a large stack: one future awaits every operation in
+/// turn, and unoptimised it outgrows a default stack.
+const MAIN: &str = "fn main() {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect(\"a runtime\")
+                .block_on(urls())
+        })
+        .expect(\"a thread\")
+        .join()
+        .expect(\"the calls\");
+}
+";
+
+/// The harness's `main.rs` and the number of operations it checks.
 pub fn harness(api: &Api) -> (String, usize) {
     let mut out = format!(
-        "//! Written by `generator/tests/urls.rs`.\n#![allow(deprecated, unused_mut, clippy::all)]\nuse {} as sdk;\n{PRELUDE}\n",
+        "//! Written by `contract-tests/tests/urls.rs` from the IR. Do not edit.\n#![allow(deprecated, unused_mut, clippy::all)]\nuse {} as sdk;\n{PRELUDE}\n",
         api.lib_name
     );
     let mut calls = String::new();
@@ -23,7 +42,7 @@ pub fn harness(api: &Api) -> (String, usize) {
     }
     write!(
         out,
-        "#[tokio::test]\nasync fn urls() {{\n    let (url, log) = serve();\n    let client = sdk::Client::builder().api_url(url).access_token(\"token\").experimental(true).build().unwrap();\n    let mut report = Report::default();\n{calls}    println!(\"url-check {}: {{}} operations checked, {{}} wrong\", report.checked, report.wrong);\n}}\n",
+        "{MAIN}\nasync fn urls() {{\n    let (url, log) = serve();\n    let client = sdk::Client::builder().api_url(url).access_token(\"token\").experimental(true).build().unwrap();\n    let mut report = Report::default();\n{calls}    println!(\"url-check {}: {{}} operations checked, {{}} wrong\", report.checked, report.wrong);\n}}\n",
         api.lib_name
     )
     .unwrap();

@@ -1,4 +1,4 @@
-// The recording loopback server and the checks; included in each crate's `tests/urls.rs`.
+// The recording loopback server and the checks; included in each URL check harness.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
