@@ -1,6 +1,7 @@
 //! One measurement type that carries its target, and one timing runner.
 
 use anyhow::{Context, Result};
+use std::ffi::OsStr;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -88,11 +89,7 @@ pub const HEAD: &str = "| target | measured | bound | ÷ bound | met | what a mi
 
 /// About three significant digits; whole numbers without decimals.
 fn number(x: f64) -> String {
-    let steps = [(100.0, 0), (10.0, 1), (1.0, 2)];
-    let decimals = steps
-        .iter()
-        .find(|(at, _)| x.abs() >= *at)
-        .map_or(3, |d| d.1);
+    let decimals = (2.0 - x.abs().log10().floor()).clamp(0.0, 3.0) as usize;
     let decimals = if x.fract() == 0.0 { 0 } else { decimals };
     format!("{x:.decimals$}")
 }
@@ -104,11 +101,12 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// A run, or the runs of a case: wall seconds (their median), peak memory in MB (the highest),
-/// and the last run's standard error.
+/// and the last run's output.
 #[derive(Debug, Default)]
 pub struct Run {
     pub secs: f64,
     pub mb: f64,
+    pub stdout: String,
     pub stderr: String,
 }
 
@@ -118,47 +116,35 @@ pub fn repeat(runs: usize, once: impl FnMut(usize) -> Result<Run>) -> Result<Run
     let mut all = (0..runs).map(once).collect::<Result<Vec<_>>>()?;
     let mb = all.iter().map(|r| r.mb).fold(0.0, f64::max);
     let secs = median(all.iter().map(|r| r.secs).collect());
-    let stderr = all.pop().map(|r| r.stderr).unwrap_or_default();
-    Ok(Run { secs, mb, stderr })
+    Ok(Run {
+        secs,
+        mb,
+        ..all.pop().unwrap_or_default()
+    })
 }
 
-/// Runs `program` with `args` under `/usr/bin/time`, whose `%M` is the largest resident set of
-/// the process and of every child it waited for (rustc's, under cargo); `more` adds the rest.
+/// Runs `program` (`more` adds its arguments and settings) under `/usr/bin/time`, whose `%M` is
+/// the largest resident set of the process and of every child it waited for (rustc under cargo).
 pub fn exec(
-    program: &str,
-    args: &[&str],
+    program: impl AsRef<OsStr>,
     more: impl FnOnce(&mut Command) -> &mut Command,
 ) -> Result<Run> {
     let rss = std::env::temp_dir().join(format!("xtask-bench-{}.maxrss", std::process::id()));
     let mut command = Command::new("/usr/bin/time");
-    command
-        .args(["-f", "%M", "-o"])
-        .arg(&rss)
-        .arg(program)
-        .args(args);
-    more(command.stdin(Stdio::null()));
+    more(command.args(["-f", "%M", "-o"]).arg(&rss).arg(program));
     let started = Instant::now();
-    let out = command
-        .output()
-        .context("running /usr/bin/time (Debian: time)")?;
+    let out = command.stdin(Stdio::null()).output();
+    let out = out.context("running /usr/bin/time")?;
     let secs = started.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    anyhow::ensure!(
-        out.status.success(),
-        "{command:?}: {}\n{stderr}",
-        out.status
-    );
+    let [stdout, stderr] = [out.stdout, out.stderr].map(|o| String::from_utf8_lossy(&o).into());
+    let status = out.status;
+    anyhow::ensure!(status.success(), "{command:?}: {status}\n{stderr}");
     let kb = std::fs::read_to_string(&rss).context("reading /usr/bin/time's output")?;
-    let kb: f64 = kb
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .trim()
-        .parse()
-        .context("peak memory")?;
+    let mb = kb.trim().parse::<f64>().context("peak memory")? / 1024.0;
     Ok(Run {
         secs,
-        mb: kb / 1024.0,
+        mb,
+        stdout,
         stderr,
     })
 }
@@ -176,31 +162,24 @@ pub fn timed(work: impl FnOnce() -> Result<()>) -> Result<Run> {
 #[test]
 fn a_row_says_whether_its_target_is_met() {
     let row = |figure, target| Measurement::new("x".into(), figure, " s", target).or("cache");
-    assert_eq!(
-        row(0.4, Target::Floor(5.0, 0.1, "floor")).verdict(),
-        Some((0.8, true))
-    );
-    let missed = "| 0.600 s = 6× floor | ≤ 5× floor = 0.500 s | 1.20× | **not met** | cache |";
-    assert!(row(0.6, Target::Floor(5.0, 0.1, "floor"))
-        .markdown()
-        .ends_with(missed));
+    let floor = Target::Floor(5.0, 0.125, "floor");
+    assert_eq!(row(0.5, floor).verdict(), Some((0.8, true)));
+    let missed = "| 1 s = 8× floor | ≤ 5× floor = 0.625 s | 1.60× | **not met** | cache |";
+    assert_eq!(row(1.0, floor).markdown(), format!("| x {missed}"));
     assert_eq!(
         row(8.0, Target::AtLeast(10.0)).verdict(),
         Some((0.8, false))
     );
-    assert!(row(0.0, Target::AtMost(0.0))
-        .markdown()
-        .ends_with("| 0 s | ≤ 0 s | — | met |  |"));
-    assert_eq!(
-        (row(1.0, Target::Record).verdict(), median(vec![2.0, 1.0])),
-        (None, 2.0)
-    );
+    let nothing = row(0.0, Target::AtMost(0.0)).markdown();
+    assert!(nothing.ends_with("| 0 s | ≤ 0 s | — | met |  |"));
+    assert_eq!(row(1.0, Target::Record).verdict(), None);
+    assert_eq!(median(vec![2.0, 1.0]), 2.0);
 }
 
 #[test]
 fn a_command_is_timed_with_its_peak_memory() -> Result<()> {
-    let run = repeat(2, |_| exec("true", &[], |c| c))?;
+    let run = repeat(2, |_| exec("true", |c| c))?;
     assert!(run.mb > 0.0 && run.secs > 0.0);
-    assert!(exec("false", &[], |c| c).is_err());
+    assert!(exec("false", |c| c).is_err());
     Ok(())
 }

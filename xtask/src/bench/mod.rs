@@ -29,14 +29,36 @@ pub struct BenchRequest {
 struct Bench {
     root: PathBuf,
     settings: generator::WorkspaceSettings,
-    /// Runs of a cheap case (the median is reported), and of an expensive one.
-    runs: (usize, usize),
+    quick: bool,
     /// The venv with the peers, for `--compare`.
     peers: Option<PathBuf>,
 }
 
+impl Bench {
+    /// Runs of a case (`full`, or one with `--quick`); the median is reported.
+    fn runs(&self, full: usize) -> usize {
+        if self.quick {
+            1
+        } else {
+            full
+        }
+    }
+
+    /// The version crates: package name and root description.
+    fn crates(&self) -> Vec<(&str, &Path)> {
+        let mut crates = Vec::new();
+        for c in &self.settings.crates {
+            let name = c.options.package_name.as_deref().unwrap_or("?");
+            crates.push((name, c.options.spec.as_path()));
+        }
+        crates
+    }
+}
+
 pub fn bench(request: &BenchRequest) -> Result<()> {
     let (root, started) = (project_root(), std::time::Instant::now());
+    // Every command runs in the workspace, wherever `cargo xtask` was typed.
+    std::env::set_current_dir(&root).context("entering the workspace")?;
     let build = "build --release --quiet -p generator -p bench --bins";
     run(&root, "cargo", &build.split(' ').collect::<Vec<_>>(), &[])?;
     let path = root.join("spec/generator.yaml");
@@ -46,23 +68,30 @@ pub fn bench(request: &BenchRequest) -> Result<()> {
         let venv = venv.display().to_string();
         run(&root, "bash", &["xtask/bench-compare.sh", &venv], &[]).context("--compare")?;
     }
-    let runs = if request.quick { (1, 1) } else { (5, 3) };
     let b = Bench {
         root,
         settings,
-        runs,
+        quick: request.quick,
         peers,
     };
-    let (mut rows, beta_floor) = rows::generation(&b)?;
-    rows.extend(rows::workspace(&b, beta_floor)?);
-    rows.extend(rows::growth(&b, if request.quick { 2 } else { 10 })?);
-    if !request.no_crate {
-        rows.extend(rows::crates(&b)?);
-    }
-    rows.extend(rows::run_time(&b)?);
     let mut table = measure::HEAD.to_string();
-    table.extend(rows.iter().map(|row| format!("\n{}", row.markdown())));
+    // Each part's rows are shown as they come, so that a failure later keeps them.
+    let mut add = |rows: Vec<measure::Measurement>| {
+        let rows = rows.iter().map(|row| format!("\n{}", row.markdown()));
+        let rows: String = rows.collect();
+        eprintln!("{rows}");
+        table += &rows;
+    };
+    let (rows, beta_floor) = rows::generation(&b)?;
+    add(rows);
+    add(rows::workspace(&b, beta_floor)?);
+    add(rows::growth(&b, if request.quick { 2 } else { 10 })?);
+    if !request.no_crate {
+        add(rows::crates(&b)?);
+    }
+    add(rows::run_time(&b)?);
     let load = std::fs::read_to_string("/proc/loadavg")?;
+    let load = load.split(' ').take(3).collect::<Vec<_>>().join(" ");
     table += &format!("\n\n(took {:.0?}; load average {load})", started.elapsed());
     std::fs::write(b.root.join("target/bench/targets.md"), &table)?;
     println!("{table}");
@@ -92,9 +121,8 @@ fn parse_floor(specs: &[&Path], runs: usize) -> Result<f64> {
 /// (same paths, same sizes) in a new folder under `dir` each run.
 fn file_system_floor(spec: &Path, dir: &Path, runs: usize) -> Result<(f64, usize)> {
     let options = generator::Options::new(spec).with_standalone(true);
-    let files = generator::generate(&options)
-        .map_err(|e| anyhow!("{e}"))?
-        .files;
+    let output = generator::generate(&options).map_err(|e| anyhow!("{e}"))?;
+    let files = output.files;
     let floor = repeat(runs, |i| {
         timed(|| {
             for (path, text) in &files {
