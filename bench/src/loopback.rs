@@ -61,7 +61,7 @@ impl Effort {
 }
 
 /// One line of the results table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Row {
     pub what: String,
     pub sdk: f64,
@@ -103,7 +103,7 @@ impl Row {
 }
 
 /// Everything the run measured.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Report {
     pub rows: Vec<Row>,
     /// Calls per second of the SDK, for comparison with other clients.
@@ -113,7 +113,7 @@ pub struct Report {
 }
 
 /// Calls per second, one caller at a time and many at once.
-#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rates {
     pub account_rate: f64,
     pub page_rate: f64,

@@ -2,8 +2,9 @@
 //!
 //! - `bench-tool scale --copies N --out DIR [--spec FILE]`: writes a description N times the
 //!   size of FILE (default: the public beta description) into DIR;
-//! - `bench-tool loopback [--quick] [--python PYTHON]`: the run-time comparison of the SDK with
-//!   hand-written `reqwest` + `serde_json` calls (and the Python SDK), as Markdown tables;
+//! - `bench-tool loopback [--quick] [--python PYTHON] [--json]`: the run-time comparison of the
+//!   SDK with hand-written `reqwest` + `serde_json` calls (and the Python SDK), as Markdown tables
+//!   (or, with `--json`, as one JSON object `{"report": …, "stream": …}` for `cargo xtask bench`);
 //! - `bench-tool stream [--quick]`: streams the long listing with the allocator counting, and
 //!   prints the figures as JSON (`loopback` runs it in a process of its own, so that counting
 //!   does not slow the other measurements).
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 static ALLOC: Counting = Counting;
 
 const USAGE: &str = "usage: bench-tool scale --copies N --out DIR [--spec FILE]
-       bench-tool loopback [--quick] [--python PYTHON]
+       bench-tool loopback [--quick] [--python PYTHON] [--json]
        bench-tool stream [--quick]";
 
 fn main() -> ExitCode {
@@ -39,6 +40,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let mut spec = None;
     let mut quick = false;
     let mut python = None;
+    let mut json = false;
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
@@ -49,6 +51,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
             "--spec" => spec = Some(PathBuf::from(value()?)),
             "--python" => python = Some(PathBuf::from(value()?)),
             "--quick" => quick = true,
+            "--json" => json = true,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -80,7 +83,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
             let report = runtime.block_on(loopback::run(effort, python.as_deref()))?;
             drop(runtime);
             let stream = stream_in_child(quick)?;
-            print_report(&report, &stream);
+            if json {
+                let both = serde_json::json!({ "report": report, "stream": stream });
+                println!("{both}");
+            } else {
+                print_report(&report, &stream);
+            }
             Ok(())
         }
         Some("stream") => {
