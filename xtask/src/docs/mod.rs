@@ -7,7 +7,7 @@
 //! `tools/docs-site/docusaurus.config.js`. The pinned Docusaurus in `tools/docs-site/` builds
 //! the site with broken links and anchors as errors.
 //!
-//! The browser check builds a subset instead (see [`select_subset`]): every page template and
+//! The browser check builds a subset instead (see [`subset::select_subset`]): every page template and
 //! every kind of method section and model page, the Accounts methods page of each version, and
 //! a copy of one Accounts page whose methods table is broken, which the check must reject.
 
