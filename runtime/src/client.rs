@@ -9,6 +9,7 @@ use http::{HeaderMap, HeaderValue};
 use tracing::Instrument;
 
 use crate::auth::{Auth, TokenContext};
+use crate::body::RequestBody;
 use crate::clock::{Clock, Jitter};
 use crate::error::{
     header_str, AuthError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
@@ -18,7 +19,7 @@ use crate::failure::{
     BodyTooLargeError, ExperimentalNotEnabledError, Failure, RetryAfterTooLongError,
 };
 use crate::ratelimit::RateLimiter;
-use crate::request::{Request, RequestBody};
+use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{
     is_idempotent, next_step, parse_retry_after, CallState, NextStep, Outcome, RetryPolicy,
@@ -138,6 +139,7 @@ impl Client {
         let url = reqwest::Url::parse(&format!("{api_root}{path_and_query}"))
             .map_err(|e| encode(format!("the URL is invalid: {e}")))?;
         let body = request.body.clone().transpose().map_err(encode)?;
+        let replayable = body.as_ref().is_none_or(RequestBody::is_replayable);
         let headers = self
             .fixed_headers(&request, body.as_ref())
             .map_err(encode)?;
@@ -227,12 +229,17 @@ impl Client {
                 },
             };
             let can_refresh = token.is_some() && inner.auth.can_refresh() && !refreshed;
-            let step = next_step(
+            let mut step = next_step(
                 outcome,
                 call(attempt, can_refresh),
                 &inner.retry,
                 &*inner.jitter,
             );
+            // A body with a stream part went with the first attempt; the response to it is
+            // the answer, rather than a second attempt failing to encode the body.
+            if !replayable && matches!(step, NextStep::RetryAfter(_) | NextStep::RefreshToken) {
+                step = NextStep::Stop;
+            }
             match (step, result) {
                 (NextStep::Stop, result) => return result.map_err(|f| f.failure),
                 (NextStep::RefreshToken, _) => {
@@ -284,7 +291,7 @@ impl Client {
             .map_err(|_| format!("`{accept}` is not a valid media type"))?;
         headers.insert(ACCEPT, accept);
         if let Some(body) = body {
-            let content_type = HeaderValue::from_str(body.content_type)
+            let content_type = HeaderValue::from_str(&body.content_type)
                 .map_err(|_| format!("`{}` is not a valid content type", body.content_type))?;
             headers.insert(CONTENT_TYPE, content_type);
         }
@@ -407,7 +414,14 @@ impl Client {
             builder = builder.header(AUTHORIZATION, authorization);
         }
         if let Some(body) = body {
-            builder = builder.body(body.bytes.clone());
+            let encoded = body.for_attempt().map_err(|message| AttemptFailure {
+                failure: Failure::Encode(EncodeError {
+                    operation: op,
+                    message,
+                }),
+                retryable: false,
+            })?;
+            builder = builder.body(encoded);
         }
         let http_request = builder.build().map_err(|e| AttemptFailure {
             failure: Failure::Encode(EncodeError {

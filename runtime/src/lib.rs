@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod body;
 mod client;
 pub mod clock;
 mod config;
@@ -33,6 +34,7 @@ mod datetime;
 mod decode;
 mod error;
 mod failure;
+mod form;
 mod loader;
 mod middleware;
 mod pagination;
@@ -60,6 +62,7 @@ pub use error::{
 pub use failure::{
     BodyTooLargeError, ExperimentalNotEnabledError, PaginationError, RetryAfterTooLongError,
 };
+pub use form::{ByteStream, FilePart, Multipart, UrlEncoded};
 pub use loader::{ConfigLoader, LoadedConfig, ENVIRONMENT_VAR};
 pub use middleware::{BoxFuture, Middleware, MiddlewareResult, Next};
 pub use pagination::{paginate, ItemStream, PageOptions, MAX_PAGE_SIZE};
