@@ -360,7 +360,10 @@ mod tests {
     fn part_heads_escape_names_and_always_name_files() {
         let form = Multipart::new()
             .text("say \"hi\"\r\n", "v")
-            .file("file", FilePart::from_bytes("", "x").file_name("a\"b.csv"))
+            .file(
+                "file",
+                FilePart::from_bytes("a.csv", "x").file_name("a\"b.csv"),
+            )
             .file(
                 "icon",
                 FilePart::from_bytes("i.png", "x").content_type("image/png\r\nX: y"),
