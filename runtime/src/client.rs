@@ -11,6 +11,7 @@ use tracing::Instrument;
 use crate::auth::{Auth, TokenContext};
 use crate::body::RequestBody;
 use crate::clock::{Clock, Jitter};
+use crate::download::{Download, Received};
 use crate::error::{
     header_str, AuthError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
@@ -99,10 +100,28 @@ impl Client {
     /// Sends `request` with authentication, retries and timeouts, and returns the final
     /// response whatever its status: generated code maps statuses to types.
     pub async fn execute<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
-        self.send(request).await.map_err(Error::from)
+        match self.send(request, false).await.map_err(Error::from)? {
+            Received::Buffered(response) => Ok(response),
+            // Only asked for with `streaming`, which is false here.
+            Received::Streaming(download) => Err(download.into_error().await),
+        }
     }
 
-    async fn send(&self, request: Request) -> Result<Response, Failure> {
+    /// Like [`execute`](Self::execute), for operations whose success body is a file: a 2xx
+    /// response comes back with its body unread, as a [`Download`]; any other status is read
+    /// and returned as the operation's error. Retries and timeouts apply until the headers
+    /// arrive; after that each chunk must come within the per-attempt timeout.
+    pub async fn execute_download<E: ErrorBody>(
+        &self,
+        request: Request,
+    ) -> Result<Download, Error<E>> {
+        match self.send(request, true).await.map_err(Error::from)? {
+            Received::Streaming(download) => Ok(download),
+            Received::Buffered(response) => Err(response.into_error()),
+        }
+    }
+
+    async fn send(&self, request: Request, streaming: bool) -> Result<Received, Failure> {
         // The final status is recorded on this span; each attempt gets a child span.
         let span = tracing::info_span!(
             "sailpoint_request",
@@ -111,7 +130,7 @@ impl Client {
             path = %request.path,
             status = tracing::field::Empty,
         );
-        self.send_in_span(request, span.clone())
+        self.send_in_span(request, streaming, span.clone())
             .instrument(span)
             .await
     }
@@ -119,8 +138,9 @@ impl Client {
     async fn send_in_span(
         &self,
         request: Request,
+        streaming: bool,
         span: tracing::Span,
-    ) -> Result<Response, Failure> {
+    ) -> Result<Received, Failure> {
         let inner = &*self.inner;
         let op = request.operation;
         if request.experimental && !inner.experimental {
@@ -208,6 +228,7 @@ impl Client {
                     sends,
                     timeout,
                     timeout_kind,
+                    streaming,
                 )
                 .instrument(attempt_span.clone())
                 .await;
@@ -218,7 +239,7 @@ impl Client {
                     attempt_span.record("status", status.as_u16());
                     span.record("status", status.as_u16());
                     tracing::debug!(parent: &attempt_span, "received response");
-                    retry_after = self.retry_after(response);
+                    retry_after = self.retry_after(response.headers());
                     Outcome::Response {
                         status,
                         retry_after: retry_after.as_ref().map(|(_, wait)| *wait),
@@ -339,8 +360,8 @@ impl Client {
     }
 
     /// `Retry-After` as (raw value, wait), if present and parseable.
-    fn retry_after(&self, response: &Response) -> Option<(String, Duration)> {
-        let raw = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+    fn retry_after(&self, headers: &HeaderMap) -> Option<(String, Duration)> {
+        let raw = headers.get(RETRY_AFTER)?.to_str().ok()?;
         match parse_retry_after(raw, self.inner.clock.wall()) {
             Some(wait) => Some((raw.to_owned(), wait)),
             None => {
@@ -389,7 +410,8 @@ impl Client {
         sends: u32,
         timeout: Duration,
         timeout_kind: TimeoutKind,
-    ) -> Result<Response, AttemptFailure> {
+        streaming: bool,
+    ) -> Result<Received, AttemptFailure> {
         let inner = &*self.inner;
         let op = request.operation;
         let idempotent = is_idempotent(&request.method);
@@ -457,6 +479,19 @@ impl Client {
                 }
             })?;
             let status = response.status();
+            let redactor = match token {
+                Some(token) => inner.redactor.with(token),
+                None => inner.redactor.clone(),
+            };
+            if streaming && status.is_success() {
+                return Ok(Received::Streaming(Download::from_response(
+                    op,
+                    response,
+                    inner.timeouts.attempt,
+                    inner.max_response_bytes,
+                    redactor,
+                )));
+            }
             let response_headers = response.headers().clone();
             let bytes = read_body(response, inner.max_response_bytes)
                 .await
@@ -478,12 +513,11 @@ impl Client {
                         retryable: idempotent,
                     },
                 })?;
-            Ok(Response::new(op, status, response_headers, bytes)
-                .strict_decoding(inner.strict_decoding)
-                .with_redactor(match token {
-                    Some(token) => inner.redactor.with(token),
-                    None => inner.redactor.clone(),
-                }))
+            Ok(Received::Buffered(
+                Response::new(op, status, response_headers, bytes)
+                    .strict_decoding(inner.strict_decoding)
+                    .with_redactor(redactor),
+            ))
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,

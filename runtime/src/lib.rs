@@ -32,6 +32,7 @@ pub mod clock;
 mod config;
 mod datetime;
 mod decode;
+mod download;
 mod error;
 mod failure;
 mod form;
@@ -55,6 +56,7 @@ pub use clock::{Clock, FakeClock, FixedJitter, Jitter, RandomJitter, SystemClock
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use datetime::{parse_date, parse_date_time, Date, DateParseError, DateTime};
 pub use decode::{decode_json, non_null, DecodeError, EXCERPT_LIMIT};
+pub use download::{file_name_from_disposition, Download, DownloadError};
 pub use error::{
     ApiError, AuthError, ConfigError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
