@@ -43,6 +43,7 @@ mod ratelimit;
 mod request;
 mod response;
 mod retry;
+mod search;
 mod secret;
 mod settings;
 mod transport;
@@ -72,5 +73,9 @@ pub use ratelimit::RateLimit;
 pub use request::{encode_path_segment, CallOptions, Request};
 pub use response::{ApiResponse, Response};
 pub use retry::RetryPolicy;
+pub use search::{
+    search_sort, search_stream, SearchOptions, SearchPage, DEFAULT_SEARCH_PAGE_SIZE,
+    MAX_SEARCH_PAGE_SIZE, SEARCH_WINDOW,
+};
 pub use secret::Secret;
 pub use settings::Timeouts;

@@ -1,13 +1,13 @@
 //! Downloads stream: a 200 MB body goes to a file through `Client::execute_download` while the
 //! downloading process's peak resident memory stays under 50 MB.
 //!
-//! The peak is the kernel's `VmHWM` of a child process that does nothing but the download: the
-//! test binary runs itself again with `CHILD_ENV` set, so the loopback server (in the parent)
-//! and the test harness's other threads do not count.
+//! The peak is the kernel's `VmHWM` of a child process that does nothing but the download (see
+//! `common::run_child_for_peak`).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::Command;
+
+mod common;
 
 use sailpoint_sdk_runtime::{Client, Method, Request};
 
@@ -32,23 +32,13 @@ fn a_200_mb_download_streams_to_a_file_with_flat_memory() {
     let url = serve_one_download();
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("export.zip");
-    let output = Command::new(std::env::current_exe().expect("test binary"))
-        .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, &url)
-        .env(PATH_ENV, &path)
-        .output()
-        .expect("run the child");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the child failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let (_, peak_kb) = common::run_child_for_peak(
+        TEST_NAME,
+        &[
+            (CHILD_ENV, &url),
+            (PATH_ENV, path.to_str().expect("UTF-8 temp path")),
+        ],
     );
-    // The harness prints the test's name on the same line, before the child's output.
-    let peak_kb: u64 = stdout
-        .split_once("peak_rss_kb=")
-        .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
-        .unwrap_or_else(|| panic!("the child reported no peak: {stdout}"));
     println!("peak resident memory of the download: {peak_kb} kB");
     assert!(
         peak_kb < PEAK_LIMIT_KB,
@@ -106,15 +96,7 @@ fn child(url: &str, path: &str) {
         let written = download.save_to_file(path).await.expect("saved");
         assert_eq!(written, SIZE);
     });
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let peak = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .expect("VmHWM")
-        .trim()
-        .trim_end_matches("kB")
-        .trim();
-    println!("peak_rss_kb={peak}");
+    common::report_peak_memory();
 }
 
 /// A loopback server that answers one request with a `SIZE`-byte body, written in chunks as
