@@ -300,6 +300,8 @@ const FORM_SET: &AsciiSet = &NON_ALPHANUMERIC
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UrlEncoded {
     pairs: Vec<(String, String)>,
+    /// The first value that could not be encoded, returned by `execute` as `Error::Encode`.
+    pub(crate) error: Option<String>,
 }
 
 impl UrlEncoded {
@@ -311,6 +313,24 @@ impl UrlEncoded {
     /// Adds a pair; repeatable, order is kept.
     pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.pairs.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a pair whose value is the JSON text of `value` (an object field of a form). A
+    /// value that cannot be serialised fails the call with `Error::Encode` naming the field.
+    pub fn json<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: impl Into<String>,
+        value: &T,
+    ) -> Self {
+        let name = name.into();
+        match serde_json::to_string(value) {
+            Ok(value) => self.pairs.push((name, value)),
+            Err(e) => {
+                self.error
+                    .get_or_insert(format!("could not serialise the form field `{name}`: {e}"));
+            }
+        }
         self
     }
 

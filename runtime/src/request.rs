@@ -155,7 +155,11 @@ impl Request {
     }
 
     /// Sets an `application/x-www-form-urlencoded` body.
-    pub fn form_body(self, form: &UrlEncoded) -> Self {
+    pub fn form_body(mut self, form: &UrlEncoded) -> Self {
+        if let Some(error) = &form.error {
+            self.body = Some(Err(error.clone()));
+            return self;
+        }
         self.bytes_body("application/x-www-form-urlencoded", form.encode())
     }
 

@@ -49,13 +49,13 @@ impl CustomFormsApi {
     pub fn create_form_definition_file_request(
         &self,
         form_definition_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: CreateFormDefinitionFileRequestForm,
     ) -> CreateFormDefinitionFileRequest {
         CreateFormDefinitionFileRequest {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Creates a form instance.
@@ -575,7 +575,7 @@ pub struct CreateFormDefinitionFileRequest {
     client: rt::Client,
     call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
-    body: rt::Bytes,
+    form: CreateFormDefinitionFileRequestForm,
 }
 impl CreateFormDefinitionFileRequest {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -606,8 +606,7 @@ impl CreateFormDefinitionFileRequest {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -662,6 +661,22 @@ impl CreateFormDefinitionFileRequest {
         rt::Error<CreateFormDefinitionFileRequestError>,
     > {
         self.client.execute::<CreateFormDefinitionFileRequestError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `createFormDefinitionFileRequest`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct CreateFormDefinitionFileRequestForm {
+    /// File specifying the multipart
+    pub file: rt::FilePart,
+}
+impl CreateFormDefinitionFileRequestForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
     }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition_file_request`], one variant per declared status.
