@@ -22,7 +22,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use contract_tests::{cargo_command, sailpoint_spec, workspace_root, Prism, VERSIONS};
-use generator::ir::{Api, ModelKind, ParamLocation, TypeRef};
+use generator::ir::{Api, Form, FormFieldKind, ModelKind, ParamLocation, TypeRef};
 
 /// A whole version crate builds in minutes on two cores; this leaves room for a busy machine.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(1800);
@@ -322,7 +322,17 @@ fn harness_main(api: &Api) -> (String, usize) {
             let candidates = [param.example.clone(), param.default.clone()];
             args.push(argument(api, wire, &param.ty, &candidates));
         }
-        if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        // A form is always filled in, optional or not: every form operation is called with
+        // its typed form, which is what Prism checks.
+        let mut setters = String::new();
+        if let Some((body, form)) = op.body.as_ref().and_then(|b| Some((b, b.form.as_ref()?))) {
+            let value = form_value(api, wire, &tag.module, form);
+            if body.required {
+                args.push(value);
+            } else {
+                let _ = write!(setters, ".{}({value})", body.name.rust);
+            }
+        } else if let Some(body) = op.body.as_ref().filter(|b| b.required) {
             let candidates = [
                 body.examples.first().map(|e| e.value.clone()),
                 named_example(api, &body.ty),
@@ -347,7 +357,7 @@ fn harness_main(api: &Api) -> (String, usize) {
             "/// `{method} {path}`\n\
              async fn op_{index}(client: &sdk::Client, tally: &mut support::Tally) {{\n\
              \x20   let api = sdk::apis::{module}::{api_type}::new(client.clone());\n\
-             \x20   let outcome = api.{name}({args}).send_full().await;\n\
+             \x20   let outcome = api.{name}({args}){setters}.send_full().await;\n\
              \x20   tally.record({wire:?}, outcome);\n\
              }}\n",
             method = op.method.upper(),
@@ -388,6 +398,42 @@ fn harness_main(api: &Api) -> (String, usize) {
         lib = api.lib_name,
     );
     (main, api.operations.len())
+}
+
+/// A filled-in form: a small CSV for each file part, each text part from its example or
+/// schema.
+fn form_value(api: &Api, operation: &str, module: &str, form: &Form) -> String {
+    let file = "sdk::runtime::FilePart::from_bytes(\"upload.csv\", &b\"id,name\\n1,Ann\\n\"[..])";
+    let members: Vec<String> = form
+        .fields
+        .iter()
+        .map(|field| {
+            let value = match &field.kind {
+                FormFieldKind::File => file.to_owned(),
+                FormFieldKind::Files => format!("vec![{file}]"),
+                FormFieldKind::Text(ty) | FormFieldKind::Json(ty) => {
+                    let value = argument(api, operation, ty, &[field.example.clone()]);
+                    match ty {
+                        // `argument` gives text for an `impl Into<…>` parameter.
+                        TypeRef::String | TypeRef::FormattedString(_) => {
+                            format!("::std::convert::Into::into({value})")
+                        }
+                        _ => value,
+                    }
+                }
+            };
+            if field.required || field.kind == FormFieldKind::Files {
+                format!("{}: {value}", field.name.rust)
+            } else {
+                format!("{}: Some({value})", field.name.rust)
+            }
+        })
+        .collect();
+    format!(
+        "sdk::apis::{module}::{} {{ {} }}",
+        form.type_name,
+        members.join(", ")
+    )
 }
 
 /// A Rust expression for a required argument of type `ty`: the first of `examples` there is,
