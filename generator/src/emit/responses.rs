@@ -58,6 +58,9 @@ pub fn success(op: &Operation) -> (String, Vec<Arm>) {
                 None => String::new(),
             };
             let expr = match (&body_ty, has_body, optional) {
+                (Some(_), true, true) if raw => format!(
+                    "::std::result::Result::<_, rt::Error<{error}>>::Ok(::std::option::Option::Some(response))"
+                ),
                 (Some(_), true, false) => decode,
                 (Some(_), true, true) => format!("{decode}.map(::std::option::Option::Some)"),
                 (Some(_), false, _) if raw => format!(

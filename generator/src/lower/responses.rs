@@ -233,7 +233,7 @@ impl<'a> Lowerer<'a> {
                 .get("content")
                 .and_then(Value::as_object)
                 .unwrap_or(super::empty_map());
-            let media = content
+            let mut media = content
                 .keys()
                 .find(|m| is_json(m))
                 .cloned()
@@ -257,11 +257,22 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let headers = self.response_headers(map, &at);
+            let mut raw = media.as_deref().is_some_and(|m| !is_json(m));
+            // A "JSON" body of `format: binary` is a file (SailPoint lists `application/json`
+            // first for files that come as PNG or JPEG images): it is streamed, and asked for
+            // with `*/*`, since any one of the listed types would refuse the others.
+            if matches!(&ty, Some(TypeRef::FormattedString(f)) if f == "binary") {
+                ty = None;
+                raw = true;
+                if content.len() > 1 {
+                    media = Some("*/*".to_owned());
+                }
+            }
             responses.push(Response {
                 status,
                 description: text(map, "description").unwrap_or_default(),
                 ty,
-                raw: media.as_deref().is_some_and(|m| !is_json(m)),
+                raw,
                 content_type: media,
                 variant: variants.claim(status.variant_name(), key),
                 headers,

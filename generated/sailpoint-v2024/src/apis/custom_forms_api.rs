@@ -1252,30 +1252,37 @@ impl GetFileFromS3 {
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
-            .accept("application/json");
+            .accept("*/*");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<::std::string::String, rt::Error<GetFileFromS3Error>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetFileFromS3Error>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::std::string::String>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetFileFromS3Error>,
     > {
-        let response = self.client.execute::<GetFileFromS3Error>(self.request()).await?;
+        let response = self
+            .client
+            .execute_download::<GetFileFromS3Error>(self.request())
+            .await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::std::string::String, GetFileFromS3Error>()?,
+            200 => {
+                ::std::result::Result::<_, rt::Error<GetFileFromS3Error>>::Ok(response)?
+            }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetFileFromS3Error>(),
+                    response.into_error::<GetFileFromS3Error>().await,
                 );
             }
         };
@@ -1632,36 +1639,40 @@ impl GetFormInstanceFile {
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
-            .accept("application/json");
+            .accept("*/*");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        rt::Error<GetFormInstanceFileError>,
-    > {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetFormInstanceFileError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::std::string::String>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetFormInstanceFileError>,
     > {
         let response = self
             .client
-            .execute::<GetFormInstanceFileError>(self.request())
+            .execute_download::<GetFormInstanceFileError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::std::string::String, GetFormInstanceFileError>()?,
+            200 => {
+                ::std::result::Result::<
+                    _,
+                    rt::Error<GetFormInstanceFileError>,
+                >::Ok(response)?
+            }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetFormInstanceFileError>(),
+                    response.into_error::<GetFormInstanceFileError>().await,
                 );
             }
         };
