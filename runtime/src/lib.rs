@@ -36,6 +36,7 @@ mod download;
 mod error;
 mod failure;
 mod form;
+mod headers;
 mod loader;
 mod middleware;
 mod pagination;
