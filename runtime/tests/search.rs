@@ -7,7 +7,7 @@
 mod common;
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
@@ -204,7 +204,7 @@ async fn distinct_ids(url: &str, sort: Option<Vec<String>>) -> (usize, usize) {
             }
         },
     );
-    let mut ids = HashSet::new();
+    let mut ids = BTreeSet::new();
     let mut total = 0;
     while let Some(record) = stream.next().await {
         let record = record.expect("every page succeeds");
@@ -259,7 +259,7 @@ async fn a_search_that_keeps_ties_unordered_loses_records() {
         .access_token("test-token")
         .build()
         .expect("client");
-    let mut ids = HashSet::new();
+    let mut ids = BTreeSet::new();
     for offset in (0..10_000).step_by(1_000) {
         let request = Request::new("searchPost", Method::POST, "/search")
             .query("offset", offset.to_string())

@@ -27,6 +27,9 @@ pub struct FormFieldContext {
     pub docs: Vec<String>,
 }
 
+/// Writes the statement that adds a field's value (an expression borrowing it) to `form`.
+type AddPart<'a> = Box<dyn Fn(&str) -> String + 'a>;
+
 pub fn form_context(api: &Api, operation: &str, form: &Form) -> FormContext {
     let multipart = form.encoding == FormEncoding::Multipart;
     let mut fields = Vec::new();
@@ -35,7 +38,7 @@ pub fn form_context(api: &Api, operation: &str, form: &Form) -> FormContext {
     for field in &form.fields {
         let name = field.name.rust.clone();
         let wire = literal(&field.name.wire);
-        let (stored, add): (String, Box<dyn Fn(&str) -> String>) = match &field.kind {
+        let (stored, add): (String, AddPart<'_>) = match &field.kind {
             FormFieldKind::File => (
                 "rt::FilePart".into(),
                 Box::new(move |v: &str| {
@@ -98,7 +101,7 @@ pub fn form_context(api: &Api, operation: &str, form: &Form) -> FormContext {
                 ),
             ),
         };
-        if !(is_file && !multipart) {
+        if !is_file || multipart {
             steps.push(step);
         }
         fields.push(FormFieldContext { name, ty, docs });

@@ -35,7 +35,7 @@ fn form_encoding(media: &str) -> Option<FormEncoding> {
 
 /// The media type a body is sent with when it has no JSON one: multipart first (it carries
 /// files), then url-encoded, then the first listed.
-fn form_media<'m>(content: &'m Map<String, Value>) -> Option<(&'m String, FormEncoding)> {
+fn form_media(content: &Map<String, Value>) -> Option<(&String, FormEncoding)> {
     let find = |wanted| {
         content
             .keys()

@@ -152,8 +152,14 @@ pub(super) struct Call {
 }
 
 /// The arguments and call of `op`: with every optional parameter when `optional`, and the
-/// body example named `prefer` when there is one that fits.
-pub(super) fn call(api: &Api, op: &Operation, optional: bool, prefer: Option<&str>) -> Call {
+/// body `chosen` (a comment saying what it is, and the value) in place of the description's
+/// examples when given.
+pub(super) fn call(
+    api: &Api,
+    op: &Operation,
+    optional: bool,
+    chosen: Option<(String, Value)>,
+) -> Call {
     let mut bindings = Vec::new();
     let mut uses = Vec::new();
     let mut args = Vec::new();
@@ -169,14 +175,12 @@ pub(super) fn call(api: &Api, op: &Operation, optional: bool, prefer: Option<&st
     }
     if let Some(body) = op.body.as_ref().filter(|b| optional || b.required) {
         let var = variable(&body.name.rust);
-        let preferred = prefer.and_then(|name| {
-            body.examples
-                .iter()
-                .find(|e| e.name == name && fits(api, &body.ty, &e.value))
-        });
-        let value = match preferred
-            .or_else(|| body.examples.iter().find(|e| fits(api, &body.ty, &e.value)))
-        {
+        let value = match body.examples.iter().find(|e| fits(api, &body.ty, &e.value)) {
+            _ if chosen.is_some() => {
+                let (comment, value) = chosen.clone().unwrap_or_default();
+                bindings.push(comment);
+                value
+            }
             Some(example) => {
                 let mut origin = format!("// The \"{}\" example", example.name);
                 if let Some(summary) = example.summary.as_deref().and_then(|s| s.lines().next()) {

@@ -3,9 +3,10 @@
 //! 10,000 records.
 
 use super::examples::{call, decoded, literal_expr, program, statement, variable, Call};
-use super::values::fitting;
+use super::values::{fits, fitting, value_of};
 use crate::emit::types::literal;
-use crate::ir::{Api, Form, FormFieldKind, Operation, Success, Tag, TypeRef};
+use crate::ir::{Api, Form, FormFieldKind, ModelKind, Operation, Success, Tag, TypeRef};
+use serde_json::Value;
 
 /// The imports a form example needs: the form type and `FilePart`.
 pub fn form_uses(api: &Api, op: &Operation, form: &Form) -> Vec<String> {
@@ -133,11 +134,11 @@ pub fn download(success: &Success, call: &Call) -> Vec<String> {
     body
 }
 
-/// A program that reads every record of a search, past the 10,000-record window, from the
-/// body example named `identities` when the description has one.
+/// A program that reads every record of a search, past the 10,000-record window: over every
+/// identity when the body takes `indices` and a `query` (see `everything`).
 pub fn search(api: &Api, tag: &Tag, op: &Operation) -> Option<String> {
     op.search.as_ref()?;
-    let call = call(api, op, false, Some("identities"));
+    let call = call(api, op, false, everything(api, op));
     let mut body = vec![
         "    // Pages come by offset, then by searchAfter past 10,000 records; the sort ends in"
             .to_string(),
@@ -166,4 +167,37 @@ pub fn search(api: &Api, tag: &Tag, op: &Operation) -> Option<String> {
         &call,
         body,
     ))
+}
+
+/// A search body for every identity: `indices: [identities]` and the query `*`, with the
+/// required members of the body's example; `None` when the body has no such members or the
+/// result does not fit its type (the description's example is used then).
+fn everything(api: &Api, op: &Operation) -> Option<(String, Value)> {
+    let body = op.body.as_ref()?;
+    let TypeRef::Named(name) = &body.ty else {
+        return None;
+    };
+    let ModelKind::Struct(model) = &api.model(name)?.kind else {
+        return None;
+    };
+    let has = |wire: &str| model.fields.iter().any(|f| f.name.wire == wire);
+    if !has("indices") || !has("query") {
+        return None;
+    }
+    let example = body
+        .examples
+        .iter()
+        .map(|e| e.value.clone())
+        .find(|v| fits(api, &body.ty, v))
+        .unwrap_or_else(|| value_of(api, &body.ty));
+    let mut value = serde_json::Map::new();
+    for field in model.fields.iter().filter(|f| f.required) {
+        if let Some(member) = example.get(&field.name.wire) {
+            value.insert(field.name.wire.clone(), member.clone());
+        }
+    }
+    value.insert("indices".into(), serde_json::json!(["identities"]));
+    value.insert("query".into(), serde_json::json!({"query": "*"}));
+    let value = Value::Object(value);
+    fits(api, &body.ty, &value).then(|| ("// Every identity.".to_string(), value))
 }
