@@ -22,7 +22,11 @@ use std::time::{Duration, Instant};
 
 use contract_tests::harness::{self, run_bounded};
 use contract_tests::{sailpoint_spec, Prism};
-use generator::ir::{Api, ModelKind, ParamLocation, TypeRef};
+use generator::ir::{Api, ParamLocation};
+use values::{argument, form_value, named_example, synthesize};
+
+#[path = "every_operation/values.rs"]
+mod values;
 
 const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 const FIGURES: &str = "EVERY-OPERATION-FIGURES ";
@@ -229,7 +233,17 @@ fn harness_main(api: &Api) -> (String, usize) {
             let candidates = [param.example.clone(), param.default.clone()];
             args.push(argument(api, wire, &param.ty, &candidates));
         }
-        if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        // A form is always filled in, optional or not: every form operation is called with
+        // its typed form, which is what Prism checks.
+        let mut setters = String::new();
+        if let Some((body, form)) = op.body.as_ref().and_then(|b| Some((b, b.form.as_ref()?))) {
+            let value = form_value(api, wire, &tag.module, form);
+            if body.required {
+                args.push(value);
+            } else {
+                let _ = write!(setters, ".{}({value})", body.name.rust);
+            }
+        } else if let Some(body) = op.body.as_ref().filter(|b| b.required) {
             let candidates = [
                 body.examples.first().map(|e| e.value.clone()),
                 named_example(api, &body.ty),
@@ -254,7 +268,7 @@ fn harness_main(api: &Api) -> (String, usize) {
             "/// `{method} {path}`\n\
              async fn op_{index}(client: &sdk::Client, tally: &mut support::Tally) {{\n\
              \x20   let api = sdk::apis::{module}::{api_type}::new(client.clone());\n\
-             \x20   let outcome = api.{name}({args}).send_full().await;\n\
+             \x20   let outcome = api.{name}({args}){setters}.send_full().await;\n\
              \x20   tally.record({wire:?}, outcome);\n\
              }}\n",
             method = op.method.upper(),
@@ -295,119 +309,4 @@ fn harness_main(api: &Api) -> (String, usize) {
         lib = api.lib_name,
     );
     (main, api.operations.len())
-}
-
-/// A Rust expression for a required argument of type `ty`: the first of `examples` there is,
-/// then values built from the schema (with the fields' examples, then without).
-fn argument(
-    api: &Api,
-    operation: &str,
-    ty: &TypeRef,
-    examples: &[Option<serde_json::Value>],
-) -> String {
-    let mut candidates: Vec<serde_json::Value> = examples
-        .iter()
-        .flatten()
-        .filter(|value| fits_format(ty, value))
-        .cloned()
-        .collect();
-    for value in [synthesize(api, ty, 0, true), synthesize(api, ty, 0, false)] {
-        if !candidates.contains(&value) {
-            candidates.push(value);
-        }
-    }
-    match ty {
-        // Taken as `impl Into<String>`.
-        TypeRef::String | TypeRef::FormattedString(_) => {
-            let text = match &candidates[0] {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            format!("{text:?}")
-        }
-        // Any other type is concrete: its value is decoded from JSON.
-        _ => {
-            let texts: Vec<String> = candidates
-                .iter()
-                .map(|value| format!("{:?}", value.to_string()))
-                .collect();
-            format!("support::de({operation:?}, &[{}])", texts.join(", "))
-        }
-    }
-}
-
-/// Whether an example of a string parameter has the shape its format asks for (SailPoint's
-/// descriptions give 32-digit ids as examples of `format: uuid` parameters, which Prism refuses).
-fn fits_format(ty: &TypeRef, value: &serde_json::Value) -> bool {
-    match (ty, value) {
-        (TypeRef::FormattedString(format), serde_json::Value::String(text)) if format == "uuid" => {
-            text.len() == 36 && text.chars().filter(|c| *c == '-').count() == 4
-        }
-        _ => true,
-    }
-}
-
-/// The example of a named model, when the schema has one.
-fn named_example(api: &Api, ty: &TypeRef) -> Option<serde_json::Value> {
-    match ty {
-        TypeRef::Named(name) => api.model(name)?.example.clone(),
-        _ => None,
-    }
-}
-
-/// A value of `ty` as the schema describes it: every required field, the first member of an
-/// enum or a union; with `examples`, the models' and fields' examples where there are some.
-fn synthesize(api: &Api, ty: &TypeRef, depth: usize, examples: bool) -> serde_json::Value {
-    use serde_json::{json, Value};
-    if depth > 8 {
-        return Value::Null;
-    }
-    match ty {
-        TypeRef::String => json!("2c9180835d191a86015d28455b4a2329"),
-        TypeRef::FormattedString(format) => match format.as_str() {
-            "date-time" => json!("2024-01-01T00:00:00Z"),
-            "date" => json!("2024-01-01"),
-            "uuid" => json!("3fa85f64-5717-4562-b3fc-2c963f66afa6"),
-            "email" => json!("john.doe@example.com"),
-            "uri" | "url" => json!("https://example.com"),
-            _ => json!("2c9180835d191a86015d28455b4a2329"),
-        },
-        TypeRef::Integer(_) => json!(1),
-        TypeRef::Number => json!(1.0),
-        TypeRef::Boolean => json!(true),
-        TypeRef::Any | TypeRef::Map(_) => json!({}),
-        TypeRef::Array(item) => json!([synthesize(api, item, depth + 1, examples)]),
-        TypeRef::Named(name) => {
-            let Some(model) = api.model(name) else {
-                return Value::Null;
-            };
-            if let Some(example) = model.example.as_ref().filter(|_| examples) {
-                return example.clone();
-            }
-            match &model.kind {
-                ModelKind::Struct(s) => {
-                    let mut object = serde_json::Map::new();
-                    for field in s.fields.iter().filter(|f| f.required && !f.read_only) {
-                        let value = field
-                            .example
-                            .clone()
-                            .filter(|_| examples)
-                            .or_else(|| field.default.clone())
-                            .unwrap_or_else(|| synthesize(api, &field.ty, depth + 1, examples));
-                        object.insert(field.name.wire.clone(), value);
-                    }
-                    Value::Object(object)
-                }
-                ModelKind::Enum(e) => e
-                    .variants
-                    .first()
-                    .map_or(Value::Null, |v| Value::String(v.name.wire.clone())),
-                ModelKind::Alias(inner) => synthesize(api, inner, depth + 1, examples),
-                ModelKind::Union(u) => u
-                    .variants
-                    .first()
-                    .map_or(Value::Null, |v| synthesize(api, &v.ty, depth + 1, examples)),
-            }
-        }
-    }
 }

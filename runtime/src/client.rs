@@ -4,12 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{HeaderName, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use http::header::{AUTHORIZATION, RETRY_AFTER};
 use http::{HeaderMap, HeaderValue};
 use tracing::Instrument;
 
 use crate::auth::{Auth, TokenContext};
+use crate::body::RequestBody;
 use crate::clock::{Clock, Jitter};
+use crate::download::{Download, Received};
 use crate::error::{
     header_str, AuthError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
@@ -18,7 +20,7 @@ use crate::failure::{
     BodyTooLargeError, ExperimentalNotEnabledError, Failure, RetryAfterTooLongError,
 };
 use crate::ratelimit::RateLimiter;
-use crate::request::{Request, RequestBody};
+use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{
     is_idempotent, next_step, parse_retry_after, CallState, NextStep, Outcome, RetryPolicy,
@@ -34,7 +36,7 @@ pub const EXPERIMENTAL_HEADER: &str = "x-sailpoint-experimental";
 /// output never shows credentials.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
@@ -98,10 +100,28 @@ impl Client {
     /// Sends `request` with authentication, retries and timeouts, and returns the final
     /// response whatever its status: generated code maps statuses to types.
     pub async fn execute<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
-        self.send(request).await.map_err(Error::from)
+        match self.send(request, false).await.map_err(Error::from)? {
+            Received::Buffered(response) => Ok(response),
+            // Only asked for with `streaming`, which is false here.
+            Received::Streaming(download) => Err(download.into_error().await),
+        }
     }
 
-    async fn send(&self, request: Request) -> Result<Response, Failure> {
+    /// Like [`execute`](Self::execute), for operations whose success body is a file: a 2xx
+    /// response comes back with its body unread, as a [`Download`]; any other status is read
+    /// and returned as the operation's error. Retries and timeouts apply until the headers
+    /// arrive; after that each chunk must come within the per-attempt timeout.
+    pub async fn execute_download<E: ErrorBody>(
+        &self,
+        request: Request,
+    ) -> Result<Download, Error<E>> {
+        match self.send(request, true).await.map_err(Error::from)? {
+            Received::Streaming(download) => Ok(download),
+            Received::Buffered(response) => Err(response.into_error()),
+        }
+    }
+
+    async fn send(&self, request: Request, streaming: bool) -> Result<Received, Failure> {
         // The final status is recorded on this span; each attempt gets a child span.
         let span = tracing::info_span!(
             "sailpoint_request",
@@ -110,7 +130,7 @@ impl Client {
             path = %request.path,
             status = tracing::field::Empty,
         );
-        self.send_in_span(request, span.clone())
+        self.send_in_span(request, streaming, span.clone())
             .instrument(span)
             .await
     }
@@ -118,8 +138,9 @@ impl Client {
     async fn send_in_span(
         &self,
         request: Request,
+        streaming: bool,
         span: tracing::Span,
-    ) -> Result<Response, Failure> {
+    ) -> Result<Received, Failure> {
         let inner = &*self.inner;
         let op = request.operation;
         if request.experimental && !inner.experimental {
@@ -138,6 +159,7 @@ impl Client {
         let url = reqwest::Url::parse(&format!("{api_root}{path_and_query}"))
             .map_err(|e| encode(format!("the URL is invalid: {e}")))?;
         let body = request.body.clone().transpose().map_err(encode)?;
+        let replayable = body.as_ref().is_none_or(RequestBody::is_replayable);
         let headers = self
             .fixed_headers(&request, body.as_ref())
             .map_err(encode)?;
@@ -206,6 +228,7 @@ impl Client {
                     sends,
                     timeout,
                     timeout_kind,
+                    streaming,
                 )
                 .instrument(attempt_span.clone())
                 .await;
@@ -216,7 +239,7 @@ impl Client {
                     attempt_span.record("status", status.as_u16());
                     span.record("status", status.as_u16());
                     tracing::debug!(parent: &attempt_span, "received response");
-                    retry_after = self.retry_after(response);
+                    retry_after = self.retry_after(response.headers());
                     Outcome::Response {
                         status,
                         retry_after: retry_after.as_ref().map(|(_, wait)| *wait),
@@ -227,12 +250,17 @@ impl Client {
                 },
             };
             let can_refresh = token.is_some() && inner.auth.can_refresh() && !refreshed;
-            let step = next_step(
+            let mut step = next_step(
                 outcome,
                 call(attempt, can_refresh),
                 &inner.retry,
                 &*inner.jitter,
             );
+            // A body with a stream part went with the first attempt; the response to it is
+            // the answer, rather than a second attempt failing to encode the body.
+            if !replayable && matches!(step, NextStep::RetryAfter(_) | NextStep::RefreshToken) {
+                step = NextStep::Stop;
+            }
             match (step, result) {
                 (NextStep::Stop, result) => return result.map_err(|f| f.failure),
                 (NextStep::RefreshToken, _) => {
@@ -266,49 +294,6 @@ impl Client {
         }
     }
 
-    /// Headers that are the same on every attempt: the operation's, then the client's
-    /// default headers where the operation set none of that name, then the caller's per-call
-    /// headers, which replace any of the same name.
-    fn fixed_headers(
-        &self,
-        request: &Request,
-        body: Option<&RequestBody>,
-    ) -> Result<HeaderMap, String> {
-        let mut headers = HeaderMap::new();
-        for (name, value) in &request.headers {
-            let (name, value) = parse_header(name, value)?;
-            headers.append(name, value);
-        }
-        let accept = request.accept.unwrap_or("application/json");
-        let accept = HeaderValue::from_str(accept)
-            .map_err(|_| format!("`{accept}` is not a valid media type"))?;
-        headers.insert(ACCEPT, accept);
-        if let Some(body) = body {
-            let content_type = HeaderValue::from_str(body.content_type)
-                .map_err(|_| format!("`{}` is not a valid content type", body.content_type))?;
-            headers.insert(CONTENT_TYPE, content_type);
-        }
-        if request.experimental {
-            headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
-        }
-        headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        for (name, value) in &self.inner.default_headers {
-            if !headers.contains_key(name) {
-                headers.insert(name, value.clone());
-            }
-        }
-        let mut replaced = Vec::new();
-        for (name, value) in &request.options.headers {
-            let (name, value) = parse_header(name, value)?;
-            if !replaced.contains(&name) {
-                headers.remove(&name);
-                replaced.push(name.clone());
-            }
-            headers.append(name, value);
-        }
-        Ok(headers)
-    }
-
     /// The time this attempt may take: the per-attempt timeout, or less if the deadline is near.
     fn attempt_budget(
         &self,
@@ -332,8 +317,8 @@ impl Client {
     }
 
     /// `Retry-After` as (raw value, wait), if present and parseable.
-    fn retry_after(&self, response: &Response) -> Option<(String, Duration)> {
-        let raw = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+    fn retry_after(&self, headers: &HeaderMap) -> Option<(String, Duration)> {
+        let raw = headers.get(RETRY_AFTER)?.to_str().ok()?;
         match parse_retry_after(raw, self.inner.clock.wall()) {
             Some(wait) => Some((raw.to_owned(), wait)),
             None => {
@@ -382,7 +367,8 @@ impl Client {
         sends: u32,
         timeout: Duration,
         timeout_kind: TimeoutKind,
-    ) -> Result<Response, AttemptFailure> {
+        streaming: bool,
+    ) -> Result<Received, AttemptFailure> {
         let inner = &*self.inner;
         let op = request.operation;
         let idempotent = is_idempotent(&request.method);
@@ -407,7 +393,14 @@ impl Client {
             builder = builder.header(AUTHORIZATION, authorization);
         }
         if let Some(body) = body {
-            builder = builder.body(body.bytes.clone());
+            let encoded = body.for_attempt().map_err(|message| AttemptFailure {
+                failure: Failure::Encode(EncodeError {
+                    operation: op,
+                    message,
+                }),
+                retryable: false,
+            })?;
+            builder = builder.body(encoded);
         }
         let http_request = builder.build().map_err(|e| AttemptFailure {
             failure: Failure::Encode(EncodeError {
@@ -443,6 +436,19 @@ impl Client {
                 }
             })?;
             let status = response.status();
+            let redactor = match token {
+                Some(token) => inner.redactor.with(token),
+                None => inner.redactor.clone(),
+            };
+            if streaming && status.is_success() {
+                return Ok(Received::Streaming(Download::from_response(
+                    op,
+                    response,
+                    inner.timeouts.attempt,
+                    inner.max_response_bytes,
+                    redactor,
+                )));
+            }
             let response_headers = response.headers().clone();
             let bytes = read_body(response, inner.max_response_bytes)
                 .await
@@ -464,12 +470,11 @@ impl Client {
                         retryable: idempotent,
                     },
                 })?;
-            Ok(Response::new(op, status, response_headers, bytes)
-                .strict_decoding(inner.strict_decoding)
-                .with_redactor(match token {
-                    Some(token) => inner.redactor.with(token),
-                    None => inner.redactor.clone(),
-                }))
+            Ok(Received::Buffered(
+                Response::new(op, status, response_headers, bytes)
+                    .strict_decoding(inner.strict_decoding)
+                    .with_redactor(redactor),
+            ))
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
@@ -489,14 +494,6 @@ impl Client {
             }),
         }
     }
-}
-
-fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| format!("`{name}` is not a valid header name"))?;
-    let value = HeaderValue::from_str(value)
-        .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
-    Ok((name, value))
 }
 
 fn deadline_failure(op: &'static str, total: Duration) -> Failure {

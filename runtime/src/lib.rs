@@ -26,13 +26,17 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod body;
 mod client;
 pub mod clock;
 mod config;
 mod datetime;
 mod decode;
+mod download;
 mod error;
 mod failure;
+mod form;
+mod headers;
 mod loader;
 mod middleware;
 mod pagination;
@@ -40,6 +44,7 @@ mod ratelimit;
 mod request;
 mod response;
 mod retry;
+mod search;
 mod secret;
 mod settings;
 mod transport;
@@ -53,6 +58,7 @@ pub use clock::{Clock, FakeClock, FixedJitter, Jitter, RandomJitter, SystemClock
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use datetime::{parse_date, parse_date_time, Date, DateParseError, DateTime};
 pub use decode::{decode_json, non_null, DecodeError, EXCERPT_LIMIT};
+pub use download::{file_name_from_disposition, Download, DownloadError};
 pub use error::{
     ApiError, AuthError, ConfigError, EncodeError, Error, ErrorBody, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind, REQUEST_ID_HEADER,
@@ -60,6 +66,7 @@ pub use error::{
 pub use failure::{
     BodyTooLargeError, ExperimentalNotEnabledError, PaginationError, RetryAfterTooLongError,
 };
+pub use form::{ByteStream, FilePart, Multipart, UrlEncoded};
 pub use loader::{ConfigLoader, LoadedConfig, ENVIRONMENT_VAR};
 pub use middleware::{BoxFuture, Middleware, MiddlewareResult, Next};
 pub use pagination::{paginate, ItemStream, PageOptions, MAX_PAGE_SIZE};
@@ -67,5 +74,9 @@ pub use ratelimit::RateLimit;
 pub use request::{encode_path_segment, CallOptions, Request};
 pub use response::{ApiResponse, Response};
 pub use retry::RetryPolicy;
+pub use search::{
+    search_sort, search_stream, SearchOptions, SearchPage, DEFAULT_SEARCH_PAGE_SIZE,
+    MAX_SEARCH_PAGE_SIZE, SEARCH_WINDOW,
+};
 pub use secret::Secret;
 pub use settings::Timeouts;

@@ -3,6 +3,9 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+
+use crate::body::RequestBody;
+use crate::form::{Multipart, UrlEncoded};
 use http::Method;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -70,24 +73,6 @@ impl CallOptions {
     }
 }
 
-/// An encoded request body.
-#[derive(Clone)]
-pub(crate) struct RequestBody {
-    pub(crate) content_type: &'static str,
-    pub(crate) bytes: Bytes,
-}
-
-// Bodies can carry credentials (a source's connection settings, say), so `Debug` shows their
-// size only.
-impl std::fmt::Debug for RequestBody {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RequestBody")
-            .field("content_type", &self.content_type)
-            .field("len", &self.bytes.len())
-            .finish()
-    }
-}
-
 impl Request {
     /// A request for `operation` (its OpenAPI operation id). `path` is relative to the API
     /// version's root and its parameters must already be encoded with [`encode_path_segment`].
@@ -147,10 +132,7 @@ impl Request {
     ) -> Self {
         self.body = Some(
             serde_json::to_vec(body)
-                .map(|bytes| RequestBody {
-                    content_type,
-                    bytes: Bytes::from(bytes),
-                })
+                .map(|bytes| RequestBody::bytes(content_type, Bytes::from(bytes)))
                 .map_err(|e| format!("could not serialise the {content_type} body: {e}")),
         );
         self
@@ -158,11 +140,27 @@ impl Request {
 
     /// Sets a body that is already encoded.
     pub fn bytes_body(mut self, content_type: &'static str, bytes: impl Into<Bytes>) -> Self {
-        self.body = Some(Ok(RequestBody {
-            content_type,
-            bytes: bytes.into(),
-        }));
+        self.body = Some(Ok(RequestBody::bytes(content_type, bytes.into())));
         self
+    }
+
+    /// Sets a `multipart/form-data` body; its `Content-Type` names the form's boundary. Files
+    /// given by path are read as the request is sent, on each attempt.
+    pub fn multipart_body(mut self, mut form: Multipart) -> Self {
+        self.body = Some(match form.error.take() {
+            Some(error) => Err(error),
+            None => Ok(RequestBody::multipart(form)),
+        });
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body.
+    pub fn form_body(mut self, form: &UrlEncoded) -> Self {
+        if let Some(error) = &form.error {
+            self.body = Some(Err(error.clone()));
+            return self;
+        }
+        self.bytes_body("application/x-www-form-urlencoded", form.encode())
     }
 
     /// Marks an operation that needs `X-SailPoint-Experimental: true`.

@@ -3,7 +3,9 @@
 //! compares what the loopback server received with what the description says (see
 //! `tests/urls.rs`).
 
-use generator::ir::{Api, IntWidth, ModelKind, Operation, ParamLocation, Storage, TypeRef};
+use generator::ir::{
+    Api, FormFieldKind, IntWidth, ModelKind, Operation, ParamLocation, Storage, TypeRef,
+};
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -105,7 +107,36 @@ fn operation(api: &Api, op: &Operation, index: usize, seed: &mut usize) -> Strin
         }
     }
     if let Some(request_body) = op.body.as_ref().filter(|b| b.required) {
-        let expr = if request_body.raw {
+        let expr = if let Some(form) = &request_body.form {
+            // A form: a small file per file part, each other part from its schema (its type
+            // inferred from the form's field).
+            let module = &api.tags[op.tag].module;
+            let members: Vec<String> = form
+                .fields
+                .iter()
+                .map(|field| {
+                    let file = "sdk::runtime::FilePart::from_bytes(\"f.csv\", \"a,b\\n\")";
+                    let value = match &field.kind {
+                        FormFieldKind::File => file.to_string(),
+                        FormFieldKind::Files => format!("vec![{file}]"),
+                        FormFieldKind::Text(ty) | FormFieldKind::Json(ty) => format!(
+                            "::serde_json::from_str({:?}).unwrap()",
+                            minimal(api, ty, 0).to_string()
+                        ),
+                    };
+                    if field.required || field.kind == FormFieldKind::Files {
+                        format!("{}: {value}", field.name.rust)
+                    } else {
+                        format!("{}: ::std::option::Option::Some({value})", field.name.rust)
+                    }
+                })
+                .collect();
+            format!(
+                "sdk::apis::{module}::{} {{ {} }}",
+                form.type_name,
+                members.join(", ")
+            )
+        } else if request_body.raw {
             "::std::vec::Vec::<u8>::new()".to_string()
         } else {
             from_json(&request_body.ty, &minimal(api, &request_body.ty, 0))

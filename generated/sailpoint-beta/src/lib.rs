@@ -2231,7 +2231,7 @@ mod doctests_models_create_form_definition_file_request_not_found {}
 )]
 mod doctests_models_create_form_definition_file_request_payload_too_large {}
 /// The code blocks of `../docs/models/create-form-definition-file-request-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "custom-forms"))]
 #[doc = include_str!("../docs/models/create-form-definition-file-request-request.md")]
 mod doctests_models_create_form_definition_file_request_request {}
 /// The code blocks of `../docs/models/create-form-definition-file-request-service-unavailable.md`, compiled and run by `cargo test --doc`.
@@ -3583,19 +3583,19 @@ mod doctests_models_identity_with_new_access {}
 #[doc = include_str!("../docs/models/identity.md")]
 mod doctests_models_identity {}
 /// The code blocks of `../docs/models/import-accounts-request-disable-optimization.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-accounts-request-disable-optimization.md")]
 mod doctests_models_import_accounts_request_disable_optimization {}
 /// The code blocks of `../docs/models/import-accounts-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-accounts-request.md")]
 mod doctests_models_import_accounts_request {}
 /// The code blocks of `../docs/models/import-entitlements-by-source-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "entitlements"))]
 #[doc = include_str!("../docs/models/import-entitlements-by-source-request.md")]
 mod doctests_models_import_entitlements_by_source_request {}
 /// The code blocks of `../docs/models/import-entitlements-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-entitlements-request.md")]
 mod doctests_models_import_entitlements_request {}
 /// The code blocks of `../docs/models/import-form-definitions-bad-request.md`, compiled and run by `cargo test --doc`.
@@ -3641,7 +3641,7 @@ mod doctests_models_import_form_definitions_response {}
 #[doc = include_str!("../docs/models/import-form-definitions-unauthorized.md")]
 mod doctests_models_import_form_definitions_unauthorized {}
 /// The code blocks of `../docs/models/import-non-employee-records-in-bulk-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "non-employee-lifecycle-management"))]
 #[doc = include_str!("../docs/models/import-non-employee-records-in-bulk-request.md")]
 mod doctests_models_import_non_employee_records_in_bulk_request {}
 /// The code blocks of `../docs/models/import-object-type.md`, compiled and run by `cargo test --doc`.
@@ -3653,39 +3653,39 @@ mod doctests_models_import_object_type {}
 #[doc = include_str!("../docs/models/import-object.md")]
 mod doctests_models_import_object {}
 /// The code blocks of `../docs/models/import-options-default-references-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options-default-references-item.md")]
 mod doctests_models_import_options_default_references_item {}
 /// The code blocks of `../docs/models/import-options-exclude-types-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options-exclude-types-item.md")]
 mod doctests_models_import_options_exclude_types_item {}
 /// The code blocks of `../docs/models/import-options-include-types-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options-include-types-item.md")]
 mod doctests_models_import_options_include_types_item {}
 /// The code blocks of `../docs/models/import-options.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options.md")]
 mod doctests_models_import_options {}
 /// The code blocks of `../docs/models/import-source-accounts-schema-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-source-accounts-schema-request.md")]
 mod doctests_models_import_source_accounts_schema_request {}
 /// The code blocks of `../docs/models/import-source-connector-file-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-source-connector-file-request.md")]
 mod doctests_models_import_source_connector_file_request {}
 /// The code blocks of `../docs/models/import-source-entitlements-schema-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-source-entitlements-schema-request.md")]
 mod doctests_models_import_source_entitlements_schema_request {}
 /// The code blocks of `../docs/models/import-sp-config-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-sp-config-request.md")]
 mod doctests_models_import_sp_config_request {}
 /// The code blocks of `../docs/models/import-uncorrelated-accounts-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-uncorrelated-accounts-request.md")]
 mod doctests_models_import_uncorrelated_accounts_request {}
 /// The code blocks of `../docs/models/index-of.md`, compiled and run by `cargo test --doc`.
@@ -4230,7 +4230,7 @@ mod doctests_models_manager_correlation_mapping {}
 #[doc = include_str!("../docs/models/manual-discover-applications-template.md")]
 mod doctests_models_manual_discover_applications_template {}
 /// The code blocks of `../docs/models/manual-discover-applications.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "application-discovery"))]
 #[doc = include_str!("../docs/models/manual-discover-applications.md")]
 mod doctests_models_manual_discover_applications {}
 /// The code blocks of `../docs/models/manual-work-item-details-current-owner-type.md`, compiled and run by `cargo test --doc`.
@@ -5124,7 +5124,7 @@ mod doctests_models_public_identity_attribute_config {}
 #[doc = include_str!("../docs/models/public-identity-config.md")]
 mod doctests_models_public_identity_config {}
 /// The code blocks of `../docs/models/put-password-dictionary-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "password-dictionary"))]
 #[doc = include_str!("../docs/models/put-password-dictionary-request.md")]
 mod doctests_models_put_password_dictionary_request {}
 /// The code blocks of `../docs/models/put-tagged-object-type.md`, compiled and run by `cargo test --doc`.
@@ -5914,7 +5914,7 @@ mod doctests_models_service_desk_source {}
 #[doc = include_str!("../docs/models/set-icon-object-type.md")]
 mod doctests_models_set_icon_object_type {}
 /// The code blocks of `../docs/models/set-icon-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "icons"))]
 #[doc = include_str!("../docs/models/set-icon-request.md")]
 mod doctests_models_set_icon_request {}
 /// The code blocks of `../docs/models/set-icon-response.md`, compiled and run by `cargo test --doc`.

@@ -2324,7 +2324,7 @@ mod doctests_models_beta_sp_config_message {}
 #[doc = include_str!("../docs/models/bound.md")]
 mod doctests_models_bound {}
 /// The code blocks of `../docs/models/branding-item-create.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "branding"))]
 #[doc = include_str!("../docs/models/branding-item-create.md")]
 mod doctests_models_branding_item_create {}
 /// The code blocks of `../docs/models/branding-item.md`, compiled and run by `cargo test --doc`.
@@ -3091,7 +3091,7 @@ mod doctests_models_create_form_definition_file_request_not_found {}
 )]
 mod doctests_models_create_form_definition_file_request_payload_too_large {}
 /// The code blocks of `../docs/models/create-form-definition-file-request-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "custom-forms"))]
 #[doc = include_str!("../docs/models/create-form-definition-file-request-request.md")]
 mod doctests_models_create_form_definition_file_request_request {}
 /// The code blocks of `../docs/models/create-form-definition-file-request-service-unavailable.md`, compiled and run by `cargo test --doc`.
@@ -3239,7 +3239,7 @@ mod doctests_models_create_stream_delivery_request {}
 #[doc = include_str!("../docs/models/create-stream-request.md")]
 mod doctests_models_create_stream_request {}
 /// The code blocks of `../docs/models/create-uploaded-configuration-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "configuration-hub"))]
 #[doc = include_str!("../docs/models/create-uploaded-configuration-request.md")]
 mod doctests_models_create_uploaded_configuration_request {}
 /// The code blocks of `../docs/models/create-workflow-request.md`, compiled and run by `cargo test --doc`.
@@ -5020,27 +5020,27 @@ mod doctests_models_idp_details_role {}
 #[doc = include_str!("../docs/models/idp-details.md")]
 mod doctests_models_idp_details {}
 /// The code blocks of `../docs/models/import-accounts-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-accounts-request.md")]
 mod doctests_models_import_accounts_request {}
 /// The code blocks of `../docs/models/import-accounts-schema-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-accounts-schema-request.md")]
 mod doctests_models_import_accounts_schema_request {}
 /// The code blocks of `../docs/models/import-connector-file-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-connector-file-request.md")]
 mod doctests_models_import_connector_file_request {}
 /// The code blocks of `../docs/models/import-entitlements-by-source-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "entitlements"))]
 #[doc = include_str!("../docs/models/import-entitlements-by-source-request.md")]
 mod doctests_models_import_entitlements_by_source_request {}
 /// The code blocks of `../docs/models/import-entitlements-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-entitlements-request.md")]
 mod doctests_models_import_entitlements_request {}
 /// The code blocks of `../docs/models/import-entitlements-schema-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-entitlements-schema-request.md")]
 mod doctests_models_import_entitlements_schema_request {}
 /// The code blocks of `../docs/models/import-form-definitions-bad-request.md`, compiled and run by `cargo test --doc`.
@@ -5086,7 +5086,7 @@ mod doctests_models_import_form_definitions_response {}
 #[doc = include_str!("../docs/models/import-form-definitions-unauthorized.md")]
 mod doctests_models_import_form_definitions_unauthorized {}
 /// The code blocks of `../docs/models/import-non-employee-records-in-bulk-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "non-employee-lifecycle-management"))]
 #[doc = include_str!("../docs/models/import-non-employee-records-in-bulk-request.md")]
 mod doctests_models_import_non_employee_records_in_bulk_request {}
 /// The code blocks of `../docs/models/import-object-type.md`, compiled and run by `cargo test --doc`.
@@ -5098,27 +5098,27 @@ mod doctests_models_import_object_type {}
 #[doc = include_str!("../docs/models/import-object.md")]
 mod doctests_models_import_object {}
 /// The code blocks of `../docs/models/import-options-default-references-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options-default-references-item.md")]
 mod doctests_models_import_options_default_references_item {}
 /// The code blocks of `../docs/models/import-options-exclude-types-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options-exclude-types-item.md")]
 mod doctests_models_import_options_exclude_types_item {}
 /// The code blocks of `../docs/models/import-options-include-types-item.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options-include-types-item.md")]
 mod doctests_models_import_options_include_types_item {}
 /// The code blocks of `../docs/models/import-options.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-options.md")]
 mod doctests_models_import_options {}
 /// The code blocks of `../docs/models/import-sp-config-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sp-config"))]
 #[doc = include_str!("../docs/models/import-sp-config-request.md")]
 mod doctests_models_import_sp_config_request {}
 /// The code blocks of `../docs/models/import-uncorrelated-accounts-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-uncorrelated-accounts-request.md")]
 mod doctests_models_import_uncorrelated_accounts_request {}
 /// The code blocks of `../docs/models/index-2.md`, compiled and run by `cargo test --doc`.
@@ -6111,7 +6111,7 @@ mod doctests_models_manager_correlation_mapping {}
 #[doc = include_str!("../docs/models/manual-discover-applications-template.md")]
 mod doctests_models_manual_discover_applications_template {}
 /// The code blocks of `../docs/models/manual-discover-applications.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "application-discovery"))]
 #[doc = include_str!("../docs/models/manual-discover-applications.md")]
 mod doctests_models_manual_discover_applications {}
 /// The code blocks of `../docs/models/manual-work-item-details-current-owner-type.md`, compiled and run by `cargo test --doc`.
@@ -7228,15 +7228,15 @@ mod doctests_models_put_approvals_config_scope {}
 #[doc = include_str!("../docs/models/put-client-log-configuration-request.md")]
 mod doctests_models_put_client_log_configuration_request {}
 /// The code blocks of `../docs/models/put-connector-correlation-config-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "connectors"))]
 #[doc = include_str!("../docs/models/put-connector-correlation-config-request.md")]
 mod doctests_models_put_connector_correlation_config_request {}
 /// The code blocks of `../docs/models/put-connector-source-config-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "connectors"))]
 #[doc = include_str!("../docs/models/put-connector-source-config-request.md")]
 mod doctests_models_put_connector_source_config_request {}
 /// The code blocks of `../docs/models/put-connector-source-template-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "connectors"))]
 #[doc = include_str!("../docs/models/put-connector-source-template-request.md")]
 mod doctests_models_put_connector_source_template_request {}
 /// The code blocks of `../docs/models/put-connector-translations-locale.md`, compiled and run by `cargo test --doc`.
@@ -7244,7 +7244,7 @@ mod doctests_models_put_connector_source_template_request {}
 #[doc = include_str!("../docs/models/put-connector-translations-locale.md")]
 mod doctests_models_put_connector_translations_locale {}
 /// The code blocks of `../docs/models/put-password-dictionary-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "password-dictionary"))]
 #[doc = include_str!("../docs/models/put-password-dictionary-request.md")]
 mod doctests_models_put_password_dictionary_request {}
 /// The code blocks of `../docs/models/put-tagged-object-type.md`, compiled and run by `cargo test --doc`.
@@ -8537,7 +8537,7 @@ mod doctests_models_session_configuration {}
 #[doc = include_str!("../docs/models/set-icon-object-type.md")]
 mod doctests_models_set_icon_object_type {}
 /// The code blocks of `../docs/models/set-icon-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "icons"))]
 #[doc = include_str!("../docs/models/set-icon-request.md")]
 mod doctests_models_set_icon_request {}
 /// The code blocks of `../docs/models/set-icon-response.md`, compiled and run by `cargo test --doc`.

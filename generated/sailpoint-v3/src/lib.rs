@@ -923,7 +923,7 @@ mod doctests_models_before_provisioning_rule_dto {}
 #[doc = include_str!("../docs/models/bound.md")]
 mod doctests_models_bound {}
 /// The code blocks of `../docs/models/branding-item-create.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "branding"))]
 #[doc = include_str!("../docs/models/branding-item-create.md")]
 mod doctests_models_branding_item_create {}
 /// The code blocks of `../docs/models/branding-item.md`, compiled and run by `cargo test --doc`.
@@ -1237,7 +1237,7 @@ mod doctests_models_create_saved_search_request {}
 #[doc = include_str!("../docs/models/create-scheduled-search-request.md")]
 mod doctests_models_create_scheduled_search_request {}
 /// The code blocks of `../docs/models/create-uploaded-configuration-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "configuration-hub"))]
 #[doc = include_str!("../docs/models/create-uploaded-configuration-request.md")]
 mod doctests_models_create_uploaded_configuration_request {}
 /// The code blocks of `../docs/models/create-workflow-request.md`, compiled and run by `cargo test --doc`.
@@ -1965,19 +1965,19 @@ mod doctests_models_idp_details_role {}
 #[doc = include_str!("../docs/models/idp-details.md")]
 mod doctests_models_idp_details {}
 /// The code blocks of `../docs/models/import-accounts-schema-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-accounts-schema-request.md")]
 mod doctests_models_import_accounts_schema_request {}
 /// The code blocks of `../docs/models/import-connector-file-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-connector-file-request.md")]
 mod doctests_models_import_connector_file_request {}
 /// The code blocks of `../docs/models/import-entitlements-schema-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "sources"))]
 #[doc = include_str!("../docs/models/import-entitlements-schema-request.md")]
 mod doctests_models_import_entitlements_schema_request {}
 /// The code blocks of `../docs/models/import-non-employee-records-in-bulk-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "non-employee-lifecycle-management"))]
 #[doc = include_str!("../docs/models/import-non-employee-records-in-bulk-request.md")]
 mod doctests_models_import_non_employee_records_in_bulk_request {}
 /// The code blocks of `../docs/models/import-object-type.md`, compiled and run by `cargo test --doc`.
@@ -2369,7 +2369,7 @@ mod doctests_models_manager_correlation_mapping {}
 #[doc = include_str!("../docs/models/manual-discover-applications-template.md")]
 mod doctests_models_manual_discover_applications_template {}
 /// The code blocks of `../docs/models/manual-discover-applications.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "application-discovery"))]
 #[doc = include_str!("../docs/models/manual-discover-applications.md")]
 mod doctests_models_manual_discover_applications {}
 /// The code blocks of `../docs/models/manual-work-item-details-current-owner-type.md`, compiled and run by `cargo test --doc`.
@@ -2830,11 +2830,11 @@ mod doctests_models_public_identity {}
 #[doc = include_str!("../docs/models/put-client-log-configuration-request.md")]
 mod doctests_models_put_client_log_configuration_request {}
 /// The code blocks of `../docs/models/put-connector-source-config-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "connectors"))]
 #[doc = include_str!("../docs/models/put-connector-source-config-request.md")]
 mod doctests_models_put_connector_source_config_request {}
 /// The code blocks of `../docs/models/put-connector-source-template-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "connectors"))]
 #[doc = include_str!("../docs/models/put-connector-source-template-request.md")]
 mod doctests_models_put_connector_source_template_request {}
 /// The code blocks of `../docs/models/put-connector-translations-locale.md`, compiled and run by `cargo test --doc`.
@@ -2842,7 +2842,7 @@ mod doctests_models_put_connector_source_template_request {}
 #[doc = include_str!("../docs/models/put-connector-translations-locale.md")]
 mod doctests_models_put_connector_translations_locale {}
 /// The code blocks of `../docs/models/put-password-dictionary-request.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "full"))]
+#[cfg(all(doctest, feature = "password-dictionary"))]
 #[doc = include_str!("../docs/models/put-password-dictionary-request.md")]
 mod doctests_models_put_password_dictionary_request {}
 /// The code blocks of `../docs/models/put-tagged-object-type.md`, compiled and run by `cargo test --doc`.

@@ -1,11 +1,12 @@
 //! Template contexts for the API types and their request builders.
 
 use super::doc::doc_lines;
+use super::forms::{form_context, from_u32, search_context, FormContext, SearchContext};
 use super::responses::{status_pattern, success, Arm};
 use super::types::{
     argument, date_type, literal, member_init, option, rust_type, text_expr, text_fn,
 };
-use crate::ir::{Api, Operation, ParamLocation, Status, Tag, TypeRef};
+use crate::ir::{Api, FormEncoding, Operation, ParamLocation, Status, Success, Tag, TypeRef};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -39,6 +40,11 @@ pub struct OpContext {
     /// A `default` response takes every status not declared.
     pub error_has_default: bool,
     pub pagination: Option<PageContext>,
+    /// The operation's form type, when its body is a form.
+    pub form: Option<FormContext>,
+    pub search: Option<SearchContext>,
+    /// The success body is a file, streamed (`rt::Download`).
+    pub download: bool,
 }
 
 #[derive(Serialize)]
@@ -186,24 +192,36 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
     if let Some(body) = &op.body {
         let name = body.name.rust.clone();
         let content_type = literal(&body.content_type);
-        // A JSON body is serialised by the runtime; any other media type is passed as bytes.
-        let (stored, arg_ty, convert, call) = if body.raw {
-            (
+        // A JSON body is serialised by the runtime, a form is encoded from its typed fields,
+        // and any other media type is passed as bytes.
+        let (stored, arg_ty, convert, call) = match &body.form {
+            Some(form) => (
+                form.type_name.clone(),
+                form.type_name.clone(),
+                "",
+                match form.encoding {
+                    FormEncoding::Multipart => "multipart_body",
+                    FormEncoding::UrlEncoded => "form_body",
+                },
+            ),
+            None if body.raw => (
                 "rt::Bytes".to_string(),
                 "impl ::std::convert::Into<rt::Bytes>".to_string(),
                 ".into()",
                 "bytes_body",
-            )
-        } else {
-            let (arg_ty, convert) = argument(&body.ty);
-            (rust_type(&body.ty), arg_ty, convert, "json_body")
-        };
-        let value = |v: &str| {
-            if body.raw {
-                format!("::std::clone::Clone::clone({v})")
-            } else {
-                v.to_string()
+            ),
+            None => {
+                let (arg_ty, convert) = argument(&body.ty);
+                (rust_type(&body.ty), arg_ty, convert, "json_body")
             }
+        };
+        let value = |v: &str| match &body.form {
+            Some(form) => match form.encoding {
+                FormEncoding::Multipart => format!("{v}.to_multipart()"),
+                FormEncoding::UrlEncoded => format!("&{v}.to_url_encoded()"),
+            },
+            None if body.raw => format!("::std::clone::Clone::clone({v})"),
+            None => v.to_string(),
         };
         let docs = body
             .description
@@ -223,15 +241,21 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
                 docs,
             },
         );
+        // A form's media type is the runtime's: a multipart one names its boundary.
+        let args = |v: &str| match &body.form {
+            Some(_) => value(v),
+            None => format!("{content_type}, {}", value(v)),
+        };
         if body.required {
-            steps.push(format!(
-                "request = request.{call}({content_type}, {});",
-                value(&format!("&self.{name}"))
-            ));
+            let field = match &body.form {
+                Some(_) => format!("self.{name}"),
+                None => format!("&self.{name}"),
+            };
+            steps.push(format!("request = request.{call}({});", args(&field)));
         } else {
             steps.push(format!(
-                "if let ::std::option::Option::Some(body) = &self.{name} {{ request = request.{call}({content_type}, {}); }}",
-                value("body")
+                "if let ::std::option::Option::Some(body) = &self.{name} {{ request = request.{call}({}); }}",
+                args("body")
             ));
         }
     }
@@ -321,6 +345,13 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
         error_has_default: op.responses.iter().any(|r| r.status == Status::Default),
         error_variants,
         pagination,
+        form: op
+            .body
+            .as_ref()
+            .and_then(|b| b.form.as_ref())
+            .map(|f| form_context(api, &op.name.wire, f)),
+        search: op.search.as_ref().map(search_context),
+        download: matches!(op.success, Success::Body { raw: true, .. }),
     }
 }
 
@@ -373,14 +404,6 @@ fn add_input(
             value: format!("value{convert}"),
             docs,
         });
-    }
-}
-
-/// A `u32` as a value of an integer parameter: widening is infallible, narrowing saturates.
-fn from_u32(ty: &TypeRef, variable: &str) -> String {
-    match ty {
-        TypeRef::Integer(crate::ir::IntWidth::I64) => format!("i64::from({variable})"),
-        _ => format!("i32::try_from({variable}).unwrap_or(i32::MAX)"),
     }
 }
 

@@ -6,6 +6,7 @@
 mod apis;
 mod doc;
 mod facade;
+mod forms;
 mod markdown;
 mod models;
 mod responses;

@@ -36,7 +36,7 @@ pub fn success(op: &Operation) -> (String, Vec<Arm>) {
             raw: true,
             optional,
             ..
-        } => (Some("rt::Bytes".to_string()), true, *optional),
+        } => (Some("rt::Download".to_string()), true, *optional),
         Success::Body {
             ty,
             raw: false,
@@ -50,15 +50,22 @@ pub fn success(op: &Operation) -> (String, Vec<Arm>) {
         .map(|r| {
             let has_body = r.raw || r.ty.is_some();
             let decode = match &body_ty {
-                Some(_) if raw => format!(
-                    "::std::result::Result::<_, rt::Error<{error}>>::Ok(rt::Bytes::copy_from_slice(response.body()))"
-                ),
+                // The body is streamed: the download is handed over unread.
+                Some(_) if raw => {
+                    format!("::std::result::Result::<_, rt::Error<{error}>>::Ok(response)")
+                }
                 Some(ty) => format!("response.json::<{ty}, {error}>()"),
                 None => String::new(),
             };
             let expr = match (&body_ty, has_body, optional) {
+                (Some(_), true, true) if raw => format!(
+                    "::std::result::Result::<_, rt::Error<{error}>>::Ok(::std::option::Option::Some(response))"
+                ),
                 (Some(_), true, false) => decode,
                 (Some(_), true, true) => format!("{decode}.map(::std::option::Option::Some)"),
+                (Some(_), false, _) if raw => format!(
+                    "::std::result::Result::<_, rt::Error<{error}>>::Ok(::std::option::Option::None)"
+                ),
                 (Some(_), false, _) => {
                     format!("response.empty::<{error}>().map(|()| ::std::option::Option::None)")
                 }

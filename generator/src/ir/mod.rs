@@ -4,8 +4,10 @@
 //! `lower` builds it from the loaded description, `normalize` rewrites it, and the emitters only
 //! read it. Every named node carries both its wire name and its Rust name.
 
+mod bodies;
 mod status;
 
+pub use bodies::{Form, FormEncoding, FormField, FormFieldKind, SearchPaging};
 pub use status::Status;
 
 use serde::Serialize;
@@ -178,13 +180,15 @@ pub struct Operation {
     pub experimental: bool,
     /// Set when the operation pages with the standard `offset`/`limit` parameters.
     pub pagination: Option<Pagination>,
+    /// Set when the operation takes `searchAfter`; set by `normalize::decide_search`.
+    pub search: Option<SearchPaging>,
     /// What a successful call returns; set by `normalize::decide_success`.
     pub success: Success,
     pub origin: Origin,
 }
 
 /// What a successful call returns, decided once for the API emitter and the reference pages:
-/// one body type (`raw` when it is not JSON and is handed over as bytes), that type in an
+/// one body type (`raw` when it is not JSON and is handed over as a streaming download), that type in an
 /// `Option` when some success status has no body, a JSON value when the success statuses
 /// disagree or none is declared, `()` when none has a body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -258,8 +262,12 @@ pub struct RequestBody {
     pub name: Name,
     pub content_type: String,
     pub ty: TypeRef,
-    /// The body is not JSON: the caller passes the encoded bytes (`ty` is then `Any`).
+    /// The body is not JSON: the caller passes the encoded bytes (`ty` is then `Any`), or a
+    /// form when `form` is set (`ty` is then the schema's model).
     pub raw: bool,
+    /// A `multipart/form-data` or `application/x-www-form-urlencoded` body, sent from a typed
+    /// form; its fields are filled by `normalize::decide_forms`.
+    pub form: Option<Form>,
     pub required: bool,
     pub description: Option<String>,
     /// Named examples in document order.

@@ -60,6 +60,9 @@ impl<'a> Lowerer<'a> {
             seen_ids.insert(wire_id.clone(), op_place.join("operationId"));
             let builder = type_scope.claim(names::pascal(&wire_id), &wire_id);
             let error_type = type_scope.claim(names::suffixed(&builder, "Error"), &wire_id);
+            let form_type = self
+                .has_form_body(op_place)
+                .then(|| type_scope.claim(names::suffixed(&builder, "Form"), &wire_id));
             let tag = super::tag_index(tags, first_tag(op).unwrap_or("Default"));
             let method_scope = method_scopes.entry(tag).or_insert_with(|| {
                 let mut scope = Scope::new();
@@ -72,6 +75,7 @@ impl<'a> Lowerer<'a> {
                 wire_id,
                 builder,
                 error_type,
+                form_type,
                 tag,
                 view,
                 default_security: &default_security,
@@ -121,6 +125,7 @@ impl<'a> Lowerer<'a> {
             method_name,
             builder,
             error_type,
+            form_type,
             tag,
             view,
             default_security,
@@ -129,7 +134,7 @@ impl<'a> Lowerer<'a> {
         // The parameters and the body share one namespace with the builder's own members.
         let mut scope = builder_scope();
         let (parameters, experimental) = self.parameters(view, &builder, &mut scope);
-        let body = self.request_body(op, place, &builder, &mut scope);
+        let body = self.request_body(op, place, &builder, form_type, &mut scope);
         let responses = self.responses(op, place, &builder);
         let security = match op.get("security") {
             Some(value) => {
@@ -186,6 +191,7 @@ impl<'a> Lowerer<'a> {
                 .unwrap_or_default(),
             experimental,
             pagination,
+            search: None,
             success: Success::Json,
             origin: Origin {
                 file: place.file.clone(),
@@ -197,7 +203,7 @@ impl<'a> Lowerer<'a> {
 
 /// The namespace of a request builder's fields and setters, with the members every builder has
 /// (`templates/rust/api.rs.tera`: the `client` field, `request`, `send`, `send_full`,
-/// `into_stream`, and `clone`, which `into_stream` calls) and the API type's `new`, which
+/// `into_stream`, `into_search_stream`, and `clone`, which the streams call) and the API type's `new`, which
 /// shares the argument list.
 pub(crate) fn builder_scope() -> Scope {
     let mut scope = Scope::new();
@@ -207,6 +213,7 @@ pub(crate) fn builder_scope() -> Scope {
         "send_full",
         "request",
         "into_stream",
+        "into_search_stream",
         "clone",
         "new",
     ] {
@@ -220,6 +227,8 @@ struct OperationInput<'v, 'a> {
     method_name: String,
     builder: String,
     error_type: String,
+    /// The form type's name, when the body is sent as a form.
+    form_type: Option<String>,
     tag: usize,
     view: &'v OperationView<'a>,
     default_security: &'v [SecurityRequirement],

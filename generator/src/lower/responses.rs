@@ -3,7 +3,9 @@
 
 use super::schema::Typed;
 use super::{text, Lowerer};
-use crate::ir::{Example, Name, RequestBody, Response, ResponseHeader, Status, TypeRef};
+use crate::ir::{
+    Example, Form, FormEncoding, Name, RequestBody, Response, ResponseHeader, Status, TypeRef,
+};
 use crate::load::Place;
 use crate::names::{self, Scope};
 use serde_json::{Map, Value};
@@ -19,7 +21,45 @@ pub(crate) fn is_json(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
+/// The form encoding of a media type, if it is one.
+fn form_encoding(media: &str) -> Option<FormEncoding> {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    if essence.eq_ignore_ascii_case("multipart/form-data") {
+        Some(FormEncoding::Multipart)
+    } else if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        Some(FormEncoding::UrlEncoded)
+    } else {
+        None
+    }
+}
+
+/// The media type a body is sent with when it has no JSON one: multipart first (it carries
+/// files), then url-encoded, then the first listed.
+fn form_media(content: &Map<String, Value>) -> Option<(&String, FormEncoding)> {
+    let find = |wanted| {
+        content
+            .keys()
+            .find(|m| form_encoding(m) == Some(wanted))
+            .map(|m| (m, wanted))
+    };
+    find(FormEncoding::Multipart).or_else(|| find(FormEncoding::UrlEncoded))
+}
+
 impl<'a> Lowerer<'a> {
+    /// Whether the request body of `op` is sent as a form (no JSON media type, and a
+    /// multipart or url-encoded one), so the operation needs a form type. Unresolvable
+    /// bodies are reported by `request_body`.
+    pub(crate) fn has_form_body(&self, place: &Place) -> bool {
+        let Ok((_, value)) = self.sources.resolve(&place.join("requestBody")) else {
+            return false;
+        };
+        let content = value
+            .get("content")
+            .and_then(Value::as_object)
+            .unwrap_or(super::empty_map());
+        !content.keys().any(|m| is_json(m)) && form_media(content).is_some()
+    }
+
     /// Registers the schemas of every media type of a body-like object at `place`.
     pub(crate) fn body_models(&mut self, place: &Place, hint: &str) {
         let media: Vec<String> = self
@@ -41,6 +81,7 @@ impl<'a> Lowerer<'a> {
         op: &Map<String, Value>,
         place: &Place,
         builder: &str,
+        form_type: Option<String>,
         scope: &mut Scope,
     ) -> Option<RequestBody> {
         op.get("requestBody")?;
@@ -58,6 +99,34 @@ impl<'a> Lowerer<'a> {
             .and_then(Value::as_object)
             .unwrap_or(super::empty_map());
         let Some(media) = content.keys().find(|m| is_json(m)).cloned() else {
+            let required = map.get("required").and_then(Value::as_bool) == Some(true);
+            if let (Some((media, encoding)), Some(type_name)) = (form_media(content), form_type) {
+                // The schema becomes a model; `normalize::decide_forms` turns its fields into
+                // the form's.
+                let schema = at.join("content").join(media).join("schema");
+                let ty = if self.sources.get(&schema).is_some() {
+                    self.schema_type(&schema, &format!("{builder}Request")).ty
+                } else {
+                    TypeRef::Any
+                };
+                return Some(RequestBody {
+                    name: Name {
+                        wire: "body".into(),
+                        rust: scope.claim("form".into(), "body"),
+                    },
+                    content_type: media.clone(),
+                    ty,
+                    raw: true,
+                    form: Some(Form {
+                        encoding,
+                        type_name,
+                        fields: Vec::new(),
+                    }),
+                    required,
+                    description: text(map, "description"),
+                    examples: Vec::new(),
+                });
+            }
             let listed: Vec<&String> = content.keys().collect();
             // The body's schema still becomes models, for callers who encode the body.
             if let Some(first) = content.keys().next() {
@@ -83,7 +152,8 @@ impl<'a> Lowerer<'a> {
                     .unwrap_or_else(|| "application/json".into()),
                 ty: TypeRef::Any,
                 raw: true,
-                required: map.get("required").and_then(Value::as_bool) == Some(true),
+                form: None,
+                required,
                 description: text(map, "description"),
                 examples: Vec::new(),
             });
@@ -114,6 +184,7 @@ impl<'a> Lowerer<'a> {
             content_type: media,
             ty: typed.ty,
             raw: false,
+            form: None,
             required: map.get("required").and_then(Value::as_bool) == Some(true),
             description: text(map, "description"),
             examples: examples(media_map),
@@ -162,7 +233,7 @@ impl<'a> Lowerer<'a> {
                 .get("content")
                 .and_then(Value::as_object)
                 .unwrap_or(super::empty_map());
-            let media = content
+            let mut media = content
                 .keys()
                 .find(|m| is_json(m))
                 .cloned()
@@ -186,11 +257,22 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let headers = self.response_headers(map, &at);
+            let mut raw = media.as_deref().is_some_and(|m| !is_json(m));
+            // A "JSON" body of `format: binary` is a file (SailPoint lists `application/json`
+            // first for files that come as PNG or JPEG images): it is streamed, and asked for
+            // with `*/*`, since any one of the listed types would refuse the others.
+            if matches!(&ty, Some(TypeRef::FormattedString(f)) if f == "binary") {
+                ty = None;
+                raw = true;
+                if content.len() > 1 {
+                    media = Some("*/*".to_owned());
+                }
+            }
             responses.push(Response {
                 status,
                 description: text(map, "description").unwrap_or_default(),
                 ty,
-                raw: media.as_deref().is_some_and(|m| !is_json(m)),
+                raw,
                 content_type: media,
                 variant: variants.claim(status.variant_name(), key),
                 headers,

@@ -20,7 +20,9 @@ impl Lowerer<'_> {
                     .and_then(Value::as_str)
                     .unwrap_or(view.key);
                 let hint = names::pascal(id);
-                self.request_body(op, place, &hint, &mut builder_scope());
+                // Only the models count here; a form payload needs no type name of its own.
+                let form_type = Some(format!("{hint}Form"));
+                self.request_body(op, place, &hint, form_type, &mut builder_scope());
                 let responses = op.get("responses").and_then(Value::as_object);
                 if responses.is_some_and(|r| r.contains_key("content")) {
                     // Some descriptions write the webhook's expected reply as a body.

@@ -1,9 +1,11 @@
 //! Stage 4: IR → IR passes, each a named function run in a fixed order.
 
+mod bodies;
 mod decisions;
 mod features;
 mod links;
 
+pub use bodies::{decide_forms, decide_search};
 pub use decisions::{decide_field_storage, decide_success, name_model_modules};
 pub use features::{assign_features, FULL};
 pub use links::{link_replacements, CrateLinks};
@@ -22,6 +24,8 @@ pub fn normalize(api: &mut Api, diags: &mut Diagnostics) {
     check_defaults(api, diags);
     decide_field_storage(api);
     decide_success(api);
+    decide_forms(api, diags);
+    decide_search(api);
     order_operations(api);
     collect_renames(api);
     assign_features(api);

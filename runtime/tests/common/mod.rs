@@ -158,3 +158,42 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
         self.clone()
     }
 }
+
+/// Runs the test `test_name` of the current test binary again, in a child process with `envs`
+/// set, and returns its standard output and the peak resident memory (`VmHWM`, in kB) it
+/// reported with [`report_peak_memory`]. Measuring a child keeps the parent's servers and
+/// the harness's other threads out of the figure.
+#[cfg(target_os = "linux")]
+pub fn run_child_for_peak(test_name: &str, envs: &[(&str, &str)]) -> (String, u64) {
+    let output = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run the child");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "the child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The harness prints the test's name on the same line, before the child's output.
+    let peak = stdout
+        .split_once("peak_rss_kb=")
+        .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("the child reported no peak: {stdout}"));
+    (stdout, peak)
+}
+
+/// Prints this process's peak resident memory for [`run_child_for_peak`].
+#[cfg(target_os = "linux")]
+pub fn report_peak_memory() {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let peak = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .expect("VmHWM")
+        .trim()
+        .trim_end_matches("kB")
+        .trim();
+    println!("peak_rss_kb={peak}");
+}

@@ -59,13 +59,13 @@ impl CustomFormsApi {
     pub fn create_form_definition_file_request(
         &self,
         form_definition_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: CreateFormDefinitionFileRequestForm,
     ) -> CreateFormDefinitionFileRequest {
         CreateFormDefinitionFileRequest {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             form_definition_id: form_definition_id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Creates a form instance.
@@ -724,7 +724,7 @@ pub struct CreateFormDefinitionFileRequest {
     client: rt::Client,
     call_options: rt::CallOptions,
     form_definition_id: ::std::string::String,
-    body: rt::Bytes,
+    form: CreateFormDefinitionFileRequestForm,
 }
 impl CreateFormDefinitionFileRequest {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -755,8 +755,7 @@ impl CreateFormDefinitionFileRequest {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -811,6 +810,22 @@ impl CreateFormDefinitionFileRequest {
         rt::Error<CreateFormDefinitionFileRequestError>,
     > {
         self.client.execute::<CreateFormDefinitionFileRequestError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `createFormDefinitionFileRequest`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct CreateFormDefinitionFileRequestForm {
+    /// File specifying the multipart
+    pub file: rt::FilePart,
+}
+impl CreateFormDefinitionFileRequestForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
     }
 }
 /// The error bodies of [`CustomFormsApi::create_form_definition_file_request`], one variant per declared status.
@@ -1386,30 +1401,37 @@ impl GetFileFromS3 {
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
-            .accept("application/json");
+            .accept("*/*");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<::std::string::String, rt::Error<GetFileFromS3Error>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetFileFromS3Error>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::std::string::String>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetFileFromS3Error>,
     > {
-        let response = self.client.execute::<GetFileFromS3Error>(self.request()).await?;
+        let response = self
+            .client
+            .execute_download::<GetFileFromS3Error>(self.request())
+            .await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::std::string::String, GetFileFromS3Error>()?,
+            200 => {
+                ::std::result::Result::<_, rt::Error<GetFileFromS3Error>>::Ok(response)?
+            }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetFileFromS3Error>(),
+                    response.into_error::<GetFileFromS3Error>().await,
                 );
             }
         };
@@ -1766,36 +1788,40 @@ impl GetFormInstanceFile {
                 ),
             )
             .version_path(crate::API_VERSION_PATH)
-            .accept("application/json");
+            .accept("*/*");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        rt::Error<GetFormInstanceFileError>,
-    > {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetFormInstanceFileError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<::std::string::String>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetFormInstanceFileError>,
     > {
         let response = self
             .client
-            .execute::<GetFormInstanceFileError>(self.request())
+            .execute_download::<GetFormInstanceFileError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => response.json::<::std::string::String, GetFormInstanceFileError>()?,
+            200 => {
+                ::std::result::Result::<
+                    _,
+                    rt::Error<GetFormInstanceFileError>,
+                >::Ok(response)?
+            }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetFormInstanceFileError>(),
+                    response.into_error::<GetFormInstanceFileError>().await,
                 );
             }
         };

@@ -432,7 +432,7 @@ impl NonEmployeeLifecycleManagementApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// List of non-employee approval requests
@@ -2397,22 +2397,27 @@ impl GetNonEmployeeExportRecords {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetNonEmployeeExportRecordsError>> {
+    ) -> ::std::result::Result<
+        rt::Download,
+        rt::Error<GetNonEmployeeExportRecordsError>,
+    > {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetNonEmployeeExportRecordsError>,
     > {
         let response = self
             .client
-            .execute::<GetNonEmployeeExportRecordsError>(self.request())
+            .execute_download::<GetNonEmployeeExportRecordsError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2421,11 +2426,11 @@ impl GetNonEmployeeExportRecords {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetNonEmployeeExportRecordsError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetNonEmployeeExportRecordsError>(),
+                    response.into_error::<GetNonEmployeeExportRecordsError>().await,
                 );
             }
         };
@@ -2524,11 +2529,13 @@ impl GetNonEmployeeExportSourceSchemaTemplate {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        rt::Bytes,
+        rt::Download,
         rt::Error<GetNonEmployeeExportSourceSchemaTemplateError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -2537,12 +2544,14 @@ impl GetNonEmployeeExportSourceSchemaTemplate {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetNonEmployeeExportSourceSchemaTemplateError>,
     > {
         let response = self
             .client
-            .execute::<GetNonEmployeeExportSourceSchemaTemplateError>(self.request())
+            .execute_download::<
+                GetNonEmployeeExportSourceSchemaTemplateError,
+            >(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2551,12 +2560,13 @@ impl GetNonEmployeeExportSourceSchemaTemplate {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetNonEmployeeExportSourceSchemaTemplateError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
                     response
-                        .into_error::<GetNonEmployeeExportSourceSchemaTemplateError>(),
+                        .into_error::<GetNonEmployeeExportSourceSchemaTemplateError>()
+                        .await,
                 );
             }
         };
@@ -3454,12 +3464,12 @@ pub struct ImportNonEmployeeRecordsInBulk {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportNonEmployeeRecordsInBulkForm>,
 }
 impl ImportNonEmployeeRecordsInBulk {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportNonEmployeeRecordsInBulkForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3489,9 +3499,8 @@ impl ImportNonEmployeeRecordsInBulk {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -3547,6 +3556,21 @@ impl ImportNonEmployeeRecordsInBulk {
         rt::Error<ImportNonEmployeeRecordsInBulkError>,
     > {
         self.client.execute::<ImportNonEmployeeRecordsInBulkError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `importNonEmployeeRecordsInBulk`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct ImportNonEmployeeRecordsInBulkForm {
+    pub data: rt::FilePart,
+}
+impl ImportNonEmployeeRecordsInBulkForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("data", ::std::clone::Clone::clone(&self.data));
+        form
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::import_non_employee_records_in_bulk`], one variant per declared status.

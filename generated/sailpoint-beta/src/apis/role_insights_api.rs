@@ -351,11 +351,13 @@ impl DownloadRoleInsightsEntitlementsChanges {
         }
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        rt::Bytes,
+        rt::Download,
         rt::Error<DownloadRoleInsightsEntitlementsChangesError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -364,12 +366,14 @@ impl DownloadRoleInsightsEntitlementsChanges {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<DownloadRoleInsightsEntitlementsChangesError>,
     > {
         let response = self
             .client
-            .execute::<DownloadRoleInsightsEntitlementsChangesError>(self.request())
+            .execute_download::<
+                DownloadRoleInsightsEntitlementsChangesError,
+            >(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -378,11 +382,13 @@ impl DownloadRoleInsightsEntitlementsChanges {
                 ::std::result::Result::<
                     _,
                     rt::Error<DownloadRoleInsightsEntitlementsChangesError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<DownloadRoleInsightsEntitlementsChangesError>(),
+                    response
+                        .into_error::<DownloadRoleInsightsEntitlementsChangesError>()
+                        .await,
                 );
             }
         };

@@ -398,7 +398,7 @@ impl SourcesApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Entitlement aggregation
@@ -417,7 +417,7 @@ impl SourcesApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Uploads source accounts schema template
@@ -428,13 +428,13 @@ impl SourcesApi {
     pub fn import_source_accounts_schema(
         &self,
         source_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportSourceAccountsSchemaForm,
     ) -> ImportSourceAccountsSchema {
         ImportSourceAccountsSchema {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Upload connector file to source
@@ -446,13 +446,13 @@ impl SourcesApi {
     pub fn import_source_connector_file(
         &self,
         source_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportSourceConnectorFileForm,
     ) -> ImportSourceConnectorFile {
         ImportSourceConnectorFile {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Uploads source entitlements schema template
@@ -463,14 +463,14 @@ impl SourcesApi {
     pub fn import_source_entitlements_schema(
         &self,
         source_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportSourceEntitlementsSchemaForm,
     ) -> ImportSourceEntitlementsSchema {
         ImportSourceEntitlementsSchema {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
             schema_name: ::std::option::Option::None,
-            body: body.into(),
+            form,
         }
     }
     /// Process uncorrelated accounts
@@ -486,7 +486,7 @@ impl SourcesApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Lists provisioningpolicies
@@ -2405,22 +2405,24 @@ impl GetSourceAccountsSchema {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetSourceAccountsSchemaError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetSourceAccountsSchemaError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetSourceAccountsSchemaError>,
     > {
         let response = self
             .client
-            .execute::<GetSourceAccountsSchemaError>(self.request())
+            .execute_download::<GetSourceAccountsSchemaError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2429,11 +2431,11 @@ impl GetSourceAccountsSchema {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetSourceAccountsSchemaError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetSourceAccountsSchemaError>(),
+                    response.into_error::<GetSourceAccountsSchemaError>().await,
                 );
             }
         };
@@ -2931,22 +2933,27 @@ impl GetSourceEntitlementsSchema {
         }
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetSourceEntitlementsSchemaError>> {
+    ) -> ::std::result::Result<
+        rt::Download,
+        rt::Error<GetSourceEntitlementsSchemaError>,
+    > {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetSourceEntitlementsSchemaError>,
     > {
         let response = self
             .client
-            .execute::<GetSourceEntitlementsSchemaError>(self.request())
+            .execute_download::<GetSourceEntitlementsSchemaError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2955,11 +2962,11 @@ impl GetSourceEntitlementsSchema {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetSourceEntitlementsSchemaError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetSourceEntitlementsSchemaError>(),
+                    response.into_error::<GetSourceEntitlementsSchemaError>().await,
                 );
             }
         };
@@ -3304,12 +3311,12 @@ pub struct ImportAccounts {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportAccountsForm>,
 }
 impl ImportAccounts {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportAccountsForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3340,9 +3347,8 @@ impl ImportAccounts {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -3390,6 +3396,32 @@ impl ImportAccounts {
         self.client.execute::<ImportAccountsError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importAccounts`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportAccountsForm {
+    /// The CSV file containing the source accounts to aggregate.
+    pub file: ::std::option::Option<rt::FilePart>,
+    /// Use this flag to reprocess every account whether or not the data has changed.
+    pub disable_optimization: ::std::option::Option<
+        crate::models::ImportAccountsRequestDisableOptimization,
+    >,
+}
+impl ImportAccountsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.disable_optimization {
+            form = form
+                .text("disableOptimization", ::std::string::ToString::to_string(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_accounts`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -3433,12 +3465,12 @@ pub struct ImportEntitlements {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportEntitlementsForm>,
 }
 impl ImportEntitlements {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportEntitlementsForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3469,9 +3501,8 @@ impl ImportEntitlements {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -3526,6 +3557,24 @@ impl ImportEntitlements {
         self.client.execute::<ImportEntitlementsError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importEntitlements`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportEntitlementsForm {
+    /// The CSV file containing the source entitlements to aggregate.
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportEntitlementsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -3569,7 +3618,7 @@ pub struct ImportSourceAccountsSchema {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: rt::Bytes,
+    form: ImportSourceAccountsSchemaForm,
 }
 impl ImportSourceAccountsSchema {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3600,8 +3649,7 @@ impl ImportSourceAccountsSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -3655,6 +3703,23 @@ impl ImportSourceAccountsSchema {
         self.client.execute::<ImportSourceAccountsSchemaError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importSourceAccountsSchema`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportSourceAccountsSchemaForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportSourceAccountsSchemaForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_source_accounts_schema`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -3698,7 +3763,7 @@ pub struct ImportSourceConnectorFile {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: rt::Bytes,
+    form: ImportSourceConnectorFileForm,
 }
 impl ImportSourceConnectorFile {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3729,8 +3794,7 @@ impl ImportSourceConnectorFile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -3780,6 +3844,23 @@ impl ImportSourceConnectorFile {
         self.client.execute::<ImportSourceConnectorFileError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importSourceConnectorFile`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportSourceConnectorFileForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportSourceConnectorFileForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_source_connector_file`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -3824,7 +3905,7 @@ pub struct ImportSourceEntitlementsSchema {
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
-    body: rt::Bytes,
+    form: ImportSourceEntitlementsSchemaForm,
 }
 impl ImportSourceEntitlementsSchema {
     /// Name of entitlement schema
@@ -3866,8 +3947,7 @@ impl ImportSourceEntitlementsSchema {
         if let ::std::option::Option::Some(value) = &self.schema_name {
             request = request.query("schemaName", ::std::clone::Clone::clone(value));
         }
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -3924,6 +4004,23 @@ impl ImportSourceEntitlementsSchema {
         self.client.execute::<ImportSourceEntitlementsSchemaError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importSourceEntitlementsSchema`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportSourceEntitlementsSchemaForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportSourceEntitlementsSchemaForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_source_entitlements_schema`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -3967,12 +4064,12 @@ pub struct ImportUncorrelatedAccounts {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportUncorrelatedAccountsForm>,
 }
 impl ImportUncorrelatedAccounts {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportUncorrelatedAccountsForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -4003,9 +4100,8 @@ impl ImportUncorrelatedAccounts {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -4061,6 +4157,23 @@ impl ImportUncorrelatedAccounts {
         rt::Error<ImportUncorrelatedAccountsError>,
     > {
         self.client.execute::<ImportUncorrelatedAccountsError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `importUncorrelatedAccounts`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportUncorrelatedAccountsForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportUncorrelatedAccountsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
     }
 }
 /// The error bodies of [`SourcesApi::import_uncorrelated_accounts`], one variant per declared status.

@@ -1809,9 +1809,9 @@ pub use self::create_form_definition_file_request_not_found::CreateFormDefinitio
 mod create_form_definition_file_request_payload_too_large;
 #[cfg(feature = "custom-forms")]
 pub use self::create_form_definition_file_request_payload_too_large::CreateFormDefinitionFileRequestPayloadTooLarge;
-#[cfg(feature = "full")]
+#[cfg(feature = "custom-forms")]
 mod create_form_definition_file_request_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "custom-forms")]
 pub use self::create_form_definition_file_request_request::CreateFormDefinitionFileRequestRequest;
 #[cfg(feature = "custom-forms")]
 mod create_form_definition_file_request_service_unavailable;
@@ -3275,21 +3275,21 @@ pub use self::identity_with_new_access_access_refs_item::IdentityWithNewAccessAc
 mod identity_with_new_access_access_refs_item_type;
 #[cfg(feature = "sod-violations")]
 pub use self::identity_with_new_access_access_refs_item_type::IdentityWithNewAccessAccessRefsItemType;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_accounts_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_accounts_request::ImportAccountsRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_accounts_request_disable_optimization;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_accounts_request_disable_optimization::ImportAccountsRequestDisableOptimization;
-#[cfg(feature = "full")]
+#[cfg(feature = "entitlements")]
 mod import_entitlements_by_source_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "entitlements")]
 pub use self::import_entitlements_by_source_request::ImportEntitlementsBySourceRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_entitlements_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_entitlements_request::ImportEntitlementsRequest;
 #[cfg(feature = "custom-forms")]
 mod import_form_definitions_bad_request;
@@ -3331,9 +3331,9 @@ pub use self::import_form_definitions_response_warnings_item::ImportFormDefiniti
 mod import_form_definitions_unauthorized;
 #[cfg(feature = "custom-forms")]
 pub use self::import_form_definitions_unauthorized::ImportFormDefinitionsUnauthorized;
-#[cfg(feature = "full")]
+#[cfg(feature = "non-employee-lifecycle-management")]
 mod import_non_employee_records_in_bulk_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "non-employee-lifecycle-management")]
 pub use self::import_non_employee_records_in_bulk_request::ImportNonEmployeeRecordsInBulkRequest;
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 mod import_object;
@@ -3343,41 +3343,41 @@ pub use self::import_object::ImportObject;
 mod import_object_type;
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 pub use self::import_object_type::ImportObjectType;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options::ImportOptions;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options_default_references_item;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options_default_references_item::ImportOptionsDefaultReferencesItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options_exclude_types_item;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options_exclude_types_item::ImportOptionsExcludeTypesItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options_include_types_item;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options_include_types_item::ImportOptionsIncludeTypesItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_source_accounts_schema_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_source_accounts_schema_request::ImportSourceAccountsSchemaRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_source_connector_file_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_source_connector_file_request::ImportSourceConnectorFileRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_source_entitlements_schema_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_source_entitlements_schema_request::ImportSourceEntitlementsSchemaRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_sp_config_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_sp_config_request::ImportSpConfigRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_uncorrelated_accounts_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_uncorrelated_accounts_request::ImportUncorrelatedAccountsRequest;
 #[cfg(feature = "transforms")]
 mod index_of;
@@ -3977,9 +3977,9 @@ pub use self::managed_cluster_update_preferences_update_state::ManagedClusterUpd
 mod manager_correlation_mapping;
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 pub use self::manager_correlation_mapping::ManagerCorrelationMapping;
-#[cfg(feature = "full")]
+#[cfg(feature = "application-discovery")]
 mod manual_discover_applications;
-#[cfg(feature = "full")]
+#[cfg(feature = "application-discovery")]
 pub use self::manual_discover_applications::ManualDiscoverApplications;
 #[cfg(feature = "full")]
 mod manual_discover_applications_template;
@@ -4849,9 +4849,9 @@ pub use self::public_identity_attribute_config::PublicIdentityAttributeConfig;
 mod public_identity_config;
 #[cfg(feature = "public-identities-config")]
 pub use self::public_identity_config::PublicIdentityConfig;
-#[cfg(feature = "full")]
+#[cfg(feature = "password-dictionary")]
 mod put_password_dictionary_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "password-dictionary")]
 pub use self::put_password_dictionary_request::PutPasswordDictionaryRequest;
 #[cfg(feature = "tagged-objects")]
 mod put_tagged_object_type;
@@ -5609,9 +5609,9 @@ pub use self::service_desk_source::ServiceDeskSource;
 mod set_icon_object_type;
 #[cfg(feature = "icons")]
 pub use self::set_icon_object_type::SetIconObjectType;
-#[cfg(feature = "full")]
+#[cfg(feature = "icons")]
 mod set_icon_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "icons")]
 pub use self::set_icon_request::SetIconRequest;
 #[cfg(feature = "icons")]
 mod set_icon_response;

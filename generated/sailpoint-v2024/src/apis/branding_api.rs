@@ -23,12 +23,12 @@ impl BrandingApi {
     /// `POST /brandings`
     pub fn create_branding_item(
         &self,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: CreateBrandingItemForm,
     ) -> CreateBrandingItem {
         CreateBrandingItem {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            body: body.into(),
+            form,
         }
     }
     /// Delete a branding item
@@ -80,13 +80,13 @@ impl BrandingApi {
     pub fn set_branding_item(
         &self,
         name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: SetBrandingItemForm,
     ) -> SetBrandingItem {
         SetBrandingItem {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             name: name.into(),
-            body: body.into(),
+            form,
         }
     }
 }
@@ -97,7 +97,7 @@ impl BrandingApi {
 pub struct CreateBrandingItem {
     client: rt::Client,
     call_options: rt::CallOptions,
-    body: rt::Bytes,
+    form: CreateBrandingItemForm,
 }
 impl CreateBrandingItem {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -124,8 +124,7 @@ impl CreateBrandingItem {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -173,6 +172,58 @@ impl CreateBrandingItem {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<CreateBrandingItemError>> {
         self.client.execute::<CreateBrandingItemError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `createBrandingItem`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct CreateBrandingItemForm {
+    /// name of branding item
+    pub name: ::std::string::String,
+    /// product name
+    pub product_name: ::std::option::Option<::std::string::String>,
+    /// hex value of color for action button
+    pub action_button_color: ::std::option::Option<::std::string::String>,
+    /// hex value of color for link
+    pub active_link_color: ::std::option::Option<::std::string::String>,
+    /// hex value of color for navigation bar
+    pub navigation_color: ::std::option::Option<::std::string::String>,
+    /// email from address
+    pub email_from_address: ::std::option::Option<::std::string::String>,
+    /// login information message
+    pub login_informational_message: ::std::option::Option<::std::string::String>,
+    /// png file with logo
+    pub file_standard: ::std::option::Option<rt::FilePart>,
+}
+impl CreateBrandingItemForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.text("name", ::std::clone::Clone::clone(&self.name));
+        if let ::std::option::Option::Some(value) = &self.product_name {
+            form = form.text("productName", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.action_button_color {
+            form = form.text("actionButtonColor", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.active_link_color {
+            form = form.text("activeLinkColor", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.navigation_color {
+            form = form.text("navigationColor", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.email_from_address {
+            form = form.text("emailFromAddress", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.login_informational_message {
+            form = form
+                .text("loginInformationalMessage", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.file_standard {
+            form = form.file("fileStandard", ::std::clone::Clone::clone(value));
+        }
+        form
     }
 }
 /// The error bodies of [`BrandingApi::create_branding_item`], one variant per declared status.
@@ -572,7 +623,7 @@ pub struct SetBrandingItem {
     client: rt::Client,
     call_options: rt::CallOptions,
     name: ::std::string::String,
-    body: rt::Bytes,
+    form: SetBrandingItemForm,
 }
 impl SetBrandingItem {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -602,8 +653,7 @@ impl SetBrandingItem {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -649,6 +699,58 @@ impl SetBrandingItem {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<SetBrandingItemError>> {
         self.client.execute::<SetBrandingItemError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `setBrandingItem`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct SetBrandingItemForm {
+    /// name of branding item
+    pub name: ::std::string::String,
+    /// product name
+    pub product_name: ::std::option::Option<::std::string::String>,
+    /// hex value of color for action button
+    pub action_button_color: ::std::option::Option<::std::string::String>,
+    /// hex value of color for link
+    pub active_link_color: ::std::option::Option<::std::string::String>,
+    /// hex value of color for navigation bar
+    pub navigation_color: ::std::option::Option<::std::string::String>,
+    /// email from address
+    pub email_from_address: ::std::option::Option<::std::string::String>,
+    /// login information message
+    pub login_informational_message: ::std::option::Option<::std::string::String>,
+    /// png file with logo
+    pub file_standard: ::std::option::Option<rt::FilePart>,
+}
+impl SetBrandingItemForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.text("name", ::std::clone::Clone::clone(&self.name));
+        if let ::std::option::Option::Some(value) = &self.product_name {
+            form = form.text("productName", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.action_button_color {
+            form = form.text("actionButtonColor", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.active_link_color {
+            form = form.text("activeLinkColor", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.navigation_color {
+            form = form.text("navigationColor", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.email_from_address {
+            form = form.text("emailFromAddress", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.login_informational_message {
+            form = form
+                .text("loginInformationalMessage", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.file_standard {
+            form = form.file("fileStandard", ::std::clone::Clone::clone(value));
+        }
+        form
     }
 }
 /// The error bodies of [`BrandingApi::set_branding_item`], one variant per declared status.

@@ -103,12 +103,12 @@ impl ConfigurationHubApi {
     /// `POST /configuration-hub/backups/uploads`
     pub fn create_uploaded_configuration(
         &self,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: CreateUploadedConfigurationForm,
     ) -> CreateUploadedConfiguration {
         CreateUploadedConfiguration {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            body: body.into(),
+            form,
         }
     }
     /// Delete a backup
@@ -854,7 +854,7 @@ impl rt::ErrorBody for CreateScheduledActionError {
 pub struct CreateUploadedConfiguration {
     client: rt::Client,
     call_options: rt::CallOptions,
-    body: rt::Bytes,
+    form: CreateUploadedConfigurationForm,
 }
 impl CreateUploadedConfiguration {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -881,8 +881,7 @@ impl CreateUploadedConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -937,6 +936,25 @@ impl CreateUploadedConfiguration {
         rt::Error<CreateUploadedConfigurationError>,
     > {
         self.client.execute::<CreateUploadedConfigurationError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `createUploadedConfiguration`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct CreateUploadedConfigurationForm {
+    /// JSON file containing the objects to be imported.
+    pub data: rt::FilePart,
+    /// Name that will be assigned to the uploaded configuration file.
+    pub name: ::std::string::String,
+}
+impl CreateUploadedConfigurationForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("data", ::std::clone::Clone::clone(&self.data));
+        form = form.text("name", ::std::clone::Clone::clone(&self.name));
+        form
     }
 }
 /// The error bodies of [`ConfigurationHubApi::create_uploaded_configuration`], one variant per declared status.

@@ -157,13 +157,13 @@ impl ConnectorsApi {
     pub fn put_connector_correlation_config(
         &self,
         script_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutConnectorCorrelationConfigForm,
     ) -> PutConnectorCorrelationConfig {
         PutConnectorCorrelationConfig {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Update connector source configuration
@@ -174,13 +174,13 @@ impl ConnectorsApi {
     pub fn put_connector_source_config(
         &self,
         script_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutConnectorSourceConfigForm,
     ) -> PutConnectorSourceConfig {
         PutConnectorSourceConfig {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Update connector source template
@@ -191,13 +191,13 @@ impl ConnectorsApi {
     pub fn put_connector_source_template(
         &self,
         script_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutConnectorSourceTemplateForm,
     ) -> PutConnectorSourceTemplate {
         PutConnectorSourceTemplate {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Update connector translations
@@ -209,14 +209,14 @@ impl ConnectorsApi {
         &self,
         script_name: impl ::std::convert::Into<::std::string::String>,
         locale: crate::models::PutConnectorTranslationsLocale,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutConnectorTranslationsForm,
     ) -> PutConnectorTranslations {
         PutConnectorTranslations {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale,
-            body: body.into(),
+            form,
         }
     }
     /// Update connector by script name
@@ -661,11 +661,13 @@ impl GetConnectorCorrelationConfig {
             .accept("application/xml");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        rt::Bytes,
+        rt::Download,
         rt::Error<GetConnectorCorrelationConfigError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -674,12 +676,12 @@ impl GetConnectorCorrelationConfig {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetConnectorCorrelationConfigError>,
     > {
         let response = self
             .client
-            .execute::<GetConnectorCorrelationConfigError>(self.request())
+            .execute_download::<GetConnectorCorrelationConfigError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -688,11 +690,11 @@ impl GetConnectorCorrelationConfig {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetConnectorCorrelationConfigError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetConnectorCorrelationConfigError>(),
+                    response.into_error::<GetConnectorCorrelationConfigError>().await,
                 );
             }
         };
@@ -1018,22 +1020,24 @@ impl GetConnectorSourceConfig {
             .accept("application/xml");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetConnectorSourceConfigError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetConnectorSourceConfigError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetConnectorSourceConfigError>,
     > {
         let response = self
             .client
-            .execute::<GetConnectorSourceConfigError>(self.request())
+            .execute_download::<GetConnectorSourceConfigError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1042,11 +1046,11 @@ impl GetConnectorSourceConfig {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetConnectorSourceConfigError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetConnectorSourceConfigError>(),
+                    response.into_error::<GetConnectorSourceConfigError>().await,
                 );
             }
         };
@@ -1143,22 +1147,27 @@ impl GetConnectorSourceTemplate {
             .accept("application/xml");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetConnectorSourceTemplateError>> {
+    ) -> ::std::result::Result<
+        rt::Download,
+        rt::Error<GetConnectorSourceTemplateError>,
+    > {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetConnectorSourceTemplateError>,
     > {
         let response = self
             .client
-            .execute::<GetConnectorSourceTemplateError>(self.request())
+            .execute_download::<GetConnectorSourceTemplateError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1167,11 +1176,11 @@ impl GetConnectorSourceTemplate {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetConnectorSourceTemplateError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetConnectorSourceTemplateError>(),
+                    response.into_error::<GetConnectorSourceTemplateError>().await,
                 );
             }
         };
@@ -1274,22 +1283,24 @@ impl GetConnectorTranslations {
             .accept("text/plain");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetConnectorTranslationsError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetConnectorTranslationsError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetConnectorTranslationsError>,
     > {
         let response = self
             .client
-            .execute::<GetConnectorTranslationsError>(self.request())
+            .execute_download::<GetConnectorTranslationsError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1298,11 +1309,11 @@ impl GetConnectorTranslations {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetConnectorTranslationsError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetConnectorTranslationsError>(),
+                    response.into_error::<GetConnectorTranslationsError>().await,
                 );
             }
         };
@@ -1367,7 +1378,7 @@ pub struct PutConnectorCorrelationConfig {
     client: rt::Client,
     call_options: rt::CallOptions,
     script_name: ::std::string::String,
-    body: rt::Bytes,
+    form: PutConnectorCorrelationConfigForm,
 }
 impl PutConnectorCorrelationConfig {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1398,8 +1409,7 @@ impl PutConnectorCorrelationConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -1456,6 +1466,22 @@ impl PutConnectorCorrelationConfig {
         self.client.execute::<PutConnectorCorrelationConfigError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `putConnectorCorrelationConfig`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct PutConnectorCorrelationConfigForm {
+    /// connector correlation config xml file
+    pub file: rt::FilePart,
+}
+impl PutConnectorCorrelationConfigForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
+    }
+}
 /// The error bodies of [`ConnectorsApi::put_connector_correlation_config`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -1502,7 +1528,7 @@ pub struct PutConnectorSourceConfig {
     client: rt::Client,
     call_options: rt::CallOptions,
     script_name: ::std::string::String,
-    body: rt::Bytes,
+    form: PutConnectorSourceConfigForm,
 }
 impl PutConnectorSourceConfig {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1533,8 +1559,7 @@ impl PutConnectorSourceConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -1588,6 +1613,22 @@ impl PutConnectorSourceConfig {
         self.client.execute::<PutConnectorSourceConfigError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `putConnectorSourceConfig`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct PutConnectorSourceConfigForm {
+    /// connector source config xml file
+    pub file: rt::FilePart,
+}
+impl PutConnectorSourceConfigForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
+    }
+}
 /// The error bodies of [`ConnectorsApi::put_connector_source_config`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -1634,7 +1675,7 @@ pub struct PutConnectorSourceTemplate {
     client: rt::Client,
     call_options: rt::CallOptions,
     script_name: ::std::string::String,
-    body: rt::Bytes,
+    form: PutConnectorSourceTemplateForm,
 }
 impl PutConnectorSourceTemplate {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1665,8 +1706,7 @@ impl PutConnectorSourceTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -1723,6 +1763,22 @@ impl PutConnectorSourceTemplate {
         self.client.execute::<PutConnectorSourceTemplateError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `putConnectorSourceTemplate`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct PutConnectorSourceTemplateForm {
+    /// connector source template xml file
+    pub file: rt::FilePart,
+}
+impl PutConnectorSourceTemplateForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
+    }
+}
 /// The error bodies of [`ConnectorsApi::put_connector_source_template`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -1770,7 +1826,7 @@ pub struct PutConnectorTranslations {
     call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: crate::models::PutConnectorTranslationsLocale,
-    body: rt::Bytes,
+    form: PutConnectorTranslationsForm,
 }
 impl PutConnectorTranslations {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1803,8 +1859,7 @@ impl PutConnectorTranslations {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -1856,6 +1911,18 @@ impl PutConnectorTranslations {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorTranslationsError>> {
         self.client.execute::<PutConnectorTranslationsError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `putConnectorTranslations`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct PutConnectorTranslationsForm {}
+impl PutConnectorTranslationsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_translations`], one variant per declared status.

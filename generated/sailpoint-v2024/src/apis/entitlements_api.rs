@@ -146,7 +146,7 @@ impl EntitlementsApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// List of entitlements children
@@ -819,12 +819,12 @@ pub struct ImportEntitlementsBySource {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportEntitlementsBySourceForm>,
 }
 impl ImportEntitlementsBySource {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportEntitlementsBySourceForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -854,9 +854,8 @@ impl ImportEntitlementsBySource {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -912,6 +911,24 @@ impl ImportEntitlementsBySource {
         rt::Error<ImportEntitlementsBySourceError>,
     > {
         self.client.execute::<ImportEntitlementsBySourceError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `importEntitlementsBySource`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportEntitlementsBySourceForm {
+    /// The CSV file containing the source entitlements to aggregate.
+    pub csv_file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportEntitlementsBySourceForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.csv_file {
+            form = form.file("csvFile", ::std::clone::Clone::clone(value));
+        }
+        form
     }
 }
 /// The error bodies of [`EntitlementsApi::import_entitlements_by_source`], one variant per declared status.

@@ -212,22 +212,24 @@ impl ExportOutliersZip {
         request = request.experimental();
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<ExportOutliersZipError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<ExportOutliersZipError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<ExportOutliersZipError>,
     > {
         let response = self
             .client
-            .execute::<ExportOutliersZipError>(self.request())
+            .execute_download::<ExportOutliersZipError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -236,11 +238,11 @@ impl ExportOutliersZip {
                 ::std::result::Result::<
                     _,
                     rt::Error<ExportOutliersZipError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<ExportOutliersZipError>(),
+                    response.into_error::<ExportOutliersZipError>().await,
                 );
             }
         };

@@ -844,11 +844,13 @@ impl DownloadRoleMiningPotentialRoleZip {
         request = request.experimental();
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        rt::Bytes,
+        rt::Download,
         rt::Error<DownloadRoleMiningPotentialRoleZipError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -857,12 +859,12 @@ impl DownloadRoleMiningPotentialRoleZip {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<DownloadRoleMiningPotentialRoleZipError>,
     > {
         let response = self
             .client
-            .execute::<DownloadRoleMiningPotentialRoleZipError>(self.request())
+            .execute_download::<DownloadRoleMiningPotentialRoleZipError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -871,11 +873,13 @@ impl DownloadRoleMiningPotentialRoleZip {
                 ::std::result::Result::<
                     _,
                     rt::Error<DownloadRoleMiningPotentialRoleZipError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<DownloadRoleMiningPotentialRoleZipError>(),
+                    response
+                        .into_error::<DownloadRoleMiningPotentialRoleZipError>()
+                        .await,
                 );
             }
         };
@@ -974,11 +978,13 @@ impl ExportRoleMiningPotentialRole {
         request = request.experimental();
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        rt::Bytes,
+        rt::Download,
         rt::Error<ExportRoleMiningPotentialRoleError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -987,12 +993,12 @@ impl ExportRoleMiningPotentialRole {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<ExportRoleMiningPotentialRoleError>,
     > {
         let response = self
             .client
-            .execute::<ExportRoleMiningPotentialRoleError>(self.request())
+            .execute_download::<ExportRoleMiningPotentialRoleError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1001,11 +1007,11 @@ impl ExportRoleMiningPotentialRole {
                 ::std::result::Result::<
                     _,
                     rt::Error<ExportRoleMiningPotentialRoleError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<ExportRoleMiningPotentialRoleError>(),
+                    response.into_error::<ExportRoleMiningPotentialRoleError>().await,
                 );
             }
         };

@@ -39,14 +39,14 @@ impl IconsApi {
         &self,
         object_type: crate::models::SetIconObjectType,
         object_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: SetIconForm,
     ) -> SetIcon {
         SetIcon {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             object_type,
             object_id: object_id.into(),
-            body: body.into(),
+            form,
         }
     }
 }
@@ -175,7 +175,7 @@ pub struct SetIcon {
     call_options: rt::CallOptions,
     object_type: crate::models::SetIconObjectType,
     object_id: ::std::string::String,
-    body: rt::Bytes,
+    form: SetIconForm,
 }
 impl SetIcon {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -207,8 +207,7 @@ impl SetIcon {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request = request.experimental();
         request.options(&self.call_options)
     }
@@ -245,6 +244,22 @@ impl SetIcon {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<SetIconError>> {
         self.client.execute::<SetIconError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `setIcon`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct SetIconForm {
+    /// file with icon. Allowed mime-types \['image/png', 'image/jpeg'\]
+    pub image: rt::FilePart,
+}
+impl SetIconForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("image", ::std::clone::Clone::clone(&self.image));
+        form
     }
 }
 /// The error bodies of [`IconsApi::set_icon`], one variant per declared status.

@@ -421,7 +421,7 @@ impl NonEmployeeLifecycleManagementApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Get list of non-employee approval requests
@@ -2002,22 +2002,24 @@ impl ExportNonEmployeeRecords {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<ExportNonEmployeeRecordsError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<ExportNonEmployeeRecordsError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<ExportNonEmployeeRecordsError>,
     > {
         let response = self
             .client
-            .execute::<ExportNonEmployeeRecordsError>(self.request())
+            .execute_download::<ExportNonEmployeeRecordsError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2026,11 +2028,11 @@ impl ExportNonEmployeeRecords {
                 ::std::result::Result::<
                     _,
                     rt::Error<ExportNonEmployeeRecordsError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<ExportNonEmployeeRecordsError>(),
+                    response.into_error::<ExportNonEmployeeRecordsError>().await,
                 );
             }
         };
@@ -2126,11 +2128,13 @@ impl ExportNonEmployeeSourceSchemaTemplate {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        rt::Bytes,
+        rt::Download,
         rt::Error<ExportNonEmployeeSourceSchemaTemplateError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -2139,12 +2143,14 @@ impl ExportNonEmployeeSourceSchemaTemplate {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<ExportNonEmployeeSourceSchemaTemplateError>,
     > {
         let response = self
             .client
-            .execute::<ExportNonEmployeeSourceSchemaTemplateError>(self.request())
+            .execute_download::<
+                ExportNonEmployeeSourceSchemaTemplateError,
+            >(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2153,11 +2159,13 @@ impl ExportNonEmployeeSourceSchemaTemplate {
                 ::std::result::Result::<
                     _,
                     rt::Error<ExportNonEmployeeSourceSchemaTemplateError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<ExportNonEmployeeSourceSchemaTemplateError>(),
+                    response
+                        .into_error::<ExportNonEmployeeSourceSchemaTemplateError>()
+                        .await,
                 );
             }
         };
@@ -3392,12 +3400,12 @@ pub struct ImportNonEmployeeRecordsInBulk {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportNonEmployeeRecordsInBulkForm>,
 }
 impl ImportNonEmployeeRecordsInBulk {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportNonEmployeeRecordsInBulkForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -3427,9 +3435,8 @@ impl ImportNonEmployeeRecordsInBulk {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -3485,6 +3492,21 @@ impl ImportNonEmployeeRecordsInBulk {
         rt::Error<ImportNonEmployeeRecordsInBulkError>,
     > {
         self.client.execute::<ImportNonEmployeeRecordsInBulkError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `importNonEmployeeRecordsInBulk`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct ImportNonEmployeeRecordsInBulkForm {
+    pub data: rt::FilePart,
+}
+impl ImportNonEmployeeRecordsInBulkForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("data", ::std::clone::Clone::clone(&self.data));
+        form
     }
 }
 /// The error bodies of [`NonEmployeeLifecycleManagementApi::import_non_employee_records_in_bulk`], one variant per declared status.

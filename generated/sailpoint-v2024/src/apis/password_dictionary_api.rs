@@ -132,12 +132,12 @@ impl PasswordDictionaryApi {
     /// `PUT /password-dictionary`
     pub fn put_password_dictionary(
         &self,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutPasswordDictionaryForm,
     ) -> PutPasswordDictionary {
         PutPasswordDictionary {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            body: body.into(),
+            form,
         }
     }
 }
@@ -176,22 +176,24 @@ impl GetPasswordDictionary {
             .accept("text/plain");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetPasswordDictionaryError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetPasswordDictionaryError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetPasswordDictionaryError>,
     > {
         let response = self
             .client
-            .execute::<GetPasswordDictionaryError>(self.request())
+            .execute_download::<GetPasswordDictionaryError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -200,11 +202,11 @@ impl GetPasswordDictionary {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetPasswordDictionaryError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetPasswordDictionaryError>(),
+                    response.into_error::<GetPasswordDictionaryError>().await,
                 );
             }
         };
@@ -268,7 +270,7 @@ impl rt::ErrorBody for GetPasswordDictionaryError {
 pub struct PutPasswordDictionary {
     client: rt::Client,
     call_options: rt::CallOptions,
-    body: rt::Bytes,
+    form: PutPasswordDictionaryForm,
 }
 impl PutPasswordDictionary {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -295,8 +297,7 @@ impl PutPasswordDictionary {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -341,6 +342,23 @@ impl PutPasswordDictionary {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<PutPasswordDictionaryError>> {
         self.client.execute::<PutPasswordDictionaryError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `putPasswordDictionary`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct PutPasswordDictionaryForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl PutPasswordDictionaryForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
     }
 }
 /// The error bodies of [`PasswordDictionaryApi::put_password_dictionary`], one variant per declared status.

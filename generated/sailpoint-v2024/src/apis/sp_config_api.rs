@@ -111,15 +111,12 @@ impl SpConfigApi {
     /// For more information about the object types that currently support import functionality, refer to [SaaS Configuration](https://developer.sailpoint.com/docs/extensibility/configuration-management/saas-configuration#supported-objects).
     ///
     /// `POST /sp-config/import`
-    pub fn import_sp_config(
-        &self,
-        body: impl ::std::convert::Into<rt::Bytes>,
-    ) -> ImportSpConfig {
+    pub fn import_sp_config(&self, form: ImportSpConfigForm) -> ImportSpConfig {
         ImportSpConfig {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             preview: ::std::option::Option::None,
-            body: body.into(),
+            form,
         }
     }
     /// List config objects
@@ -773,7 +770,7 @@ pub struct ImportSpConfig {
     client: rt::Client,
     call_options: rt::CallOptions,
     preview: ::std::option::Option<bool>,
-    body: rt::Bytes,
+    form: ImportSpConfigForm,
 }
 impl ImportSpConfig {
     /// This option is intended to give the user information about how an
@@ -817,8 +814,7 @@ impl ImportSpConfig {
             request = request
                 .query("preview", ::std::string::ToString::to_string(value));
         }
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -861,6 +857,26 @@ impl ImportSpConfig {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<ImportSpConfigError>> {
         self.client.execute::<ImportSpConfigError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `importSpConfig`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct ImportSpConfigForm {
+    /// JSON file containing the objects to be imported.
+    pub data: rt::FilePart,
+    pub options: ::std::option::Option<crate::models::ImportOptions>,
+}
+impl ImportSpConfigForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("data", ::std::clone::Clone::clone(&self.data));
+        if let ::std::option::Option::Some(value) = &self.options {
+            form = form.json("options", value);
+        }
+        form
     }
 }
 /// The error bodies of [`SpConfigApi::import_sp_config`], one variant per declared status.

@@ -1285,9 +1285,9 @@ pub use self::bound::Bound;
 mod branding_item;
 #[cfg(feature = "branding")]
 pub use self::branding_item::BrandingItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "branding")]
 mod branding_item_create;
-#[cfg(feature = "full")]
+#[cfg(feature = "branding")]
 pub use self::branding_item_create::BrandingItemCreate;
 #[cfg(feature = "search")]
 mod bucket_aggregation;
@@ -1977,9 +1977,9 @@ pub use self::create_form_definition_file_request_not_found::CreateFormDefinitio
 mod create_form_definition_file_request_payload_too_large;
 #[cfg(feature = "custom-forms")]
 pub use self::create_form_definition_file_request_payload_too_large::CreateFormDefinitionFileRequestPayloadTooLarge;
-#[cfg(feature = "full")]
+#[cfg(feature = "custom-forms")]
 mod create_form_definition_file_request_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "custom-forms")]
 pub use self::create_form_definition_file_request_request::CreateFormDefinitionFileRequestRequest;
 #[cfg(feature = "custom-forms")]
 mod create_form_definition_file_request_service_unavailable;
@@ -2057,9 +2057,9 @@ pub use self::create_saved_search_request::CreateSavedSearchRequest;
 mod create_scheduled_search_request;
 #[cfg(feature = "scheduled-search")]
 pub use self::create_scheduled_search_request::CreateScheduledSearchRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "configuration-hub")]
 mod create_uploaded_configuration_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "configuration-hub")]
 pub use self::create_uploaded_configuration_request::CreateUploadedConfigurationRequest;
 #[cfg(feature = "workflows")]
 mod create_workflow_request;
@@ -3851,29 +3851,29 @@ pub use self::idp_details::IdpDetails;
 mod idp_details_role;
 #[cfg(feature = "global-tenant-security-settings")]
 pub use self::idp_details_role::IdpDetailsRole;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_accounts_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_accounts_request::ImportAccountsRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_accounts_schema_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_accounts_schema_request::ImportAccountsSchemaRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_connector_file_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_connector_file_request::ImportConnectorFileRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "entitlements")]
 mod import_entitlements_by_source_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "entitlements")]
 pub use self::import_entitlements_by_source_request::ImportEntitlementsBySourceRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_entitlements_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_entitlements_request::ImportEntitlementsRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_entitlements_schema_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_entitlements_schema_request::ImportEntitlementsSchemaRequest;
 #[cfg(feature = "custom-forms")]
 mod import_form_definitions_bad_request;
@@ -3915,9 +3915,9 @@ pub use self::import_form_definitions_response_warnings_item::ImportFormDefiniti
 mod import_form_definitions_unauthorized;
 #[cfg(feature = "custom-forms")]
 pub use self::import_form_definitions_unauthorized::ImportFormDefinitionsUnauthorized;
-#[cfg(feature = "full")]
+#[cfg(feature = "non-employee-lifecycle-management")]
 mod import_non_employee_records_in_bulk_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "non-employee-lifecycle-management")]
 pub use self::import_non_employee_records_in_bulk_request::ImportNonEmployeeRecordsInBulkRequest;
 #[cfg(feature = "identity-profiles")]
 mod import_object;
@@ -3927,29 +3927,29 @@ pub use self::import_object::ImportObject;
 mod import_object_type;
 #[cfg(feature = "identity-profiles")]
 pub use self::import_object_type::ImportObjectType;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options::ImportOptions;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options_default_references_item;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options_default_references_item::ImportOptionsDefaultReferencesItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options_exclude_types_item;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options_exclude_types_item::ImportOptionsExcludeTypesItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_options_include_types_item;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_options_include_types_item::ImportOptionsIncludeTypesItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 mod import_sp_config_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sp-config")]
 pub use self::import_sp_config_request::ImportSpConfigRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_uncorrelated_accounts_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_uncorrelated_accounts_request::ImportUncorrelatedAccountsRequest;
 #[cfg(
     any(
@@ -4893,9 +4893,9 @@ pub use self::managed_cluster_update_preferences_update_state::ManagedClusterUpd
 mod manager_correlation_mapping;
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 pub use self::manager_correlation_mapping::ManagerCorrelationMapping;
-#[cfg(feature = "full")]
+#[cfg(feature = "application-discovery")]
 mod manual_discover_applications;
-#[cfg(feature = "full")]
+#[cfg(feature = "application-discovery")]
 pub use self::manual_discover_applications::ManualDiscoverApplications;
 #[cfg(feature = "full")]
 mod manual_discover_applications_template;
@@ -5861,25 +5861,25 @@ pub use self::published::Published;
 mod put_client_log_configuration_request;
 #[cfg(feature = "managed-clusters")]
 pub use self::put_client_log_configuration_request::PutClientLogConfigurationRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 mod put_connector_correlation_config_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 pub use self::put_connector_correlation_config_request::PutConnectorCorrelationConfigRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 mod put_connector_source_config_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 pub use self::put_connector_source_config_request::PutConnectorSourceConfigRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 mod put_connector_source_template_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 pub use self::put_connector_source_template_request::PutConnectorSourceTemplateRequest;
 #[cfg(feature = "connectors")]
 mod put_connector_translations_locale;
 #[cfg(feature = "connectors")]
 pub use self::put_connector_translations_locale::PutConnectorTranslationsLocale;
-#[cfg(feature = "full")]
+#[cfg(feature = "password-dictionary")]
 mod put_password_dictionary_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "password-dictionary")]
 pub use self::put_password_dictionary_request::PutPasswordDictionaryRequest;
 #[cfg(feature = "tagged-objects")]
 mod put_tagged_object_type;
@@ -6961,9 +6961,9 @@ pub use self::session_configuration::SessionConfiguration;
 mod set_icon_object_type;
 #[cfg(feature = "icons")]
 pub use self::set_icon_object_type::SetIconObjectType;
-#[cfg(feature = "full")]
+#[cfg(feature = "icons")]
 mod set_icon_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "icons")]
 pub use self::set_icon_request::SetIconRequest;
 #[cfg(feature = "icons")]
 mod set_icon_response;

@@ -56,7 +56,7 @@ impl ApplicationDiscoveryApi {
         SendManualDiscoverApplicationsCsvTemplate {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Start Application Discovery
@@ -350,11 +350,13 @@ impl GetManualDiscoverApplicationsCsvTemplate {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        rt::Bytes,
+        rt::Download,
         rt::Error<GetManualDiscoverApplicationsCsvTemplateError>,
     > {
         self.send_full().await.map(|response| response.body)
@@ -363,12 +365,14 @@ impl GetManualDiscoverApplicationsCsvTemplate {
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetManualDiscoverApplicationsCsvTemplateError>,
     > {
         let response = self
             .client
-            .execute::<GetManualDiscoverApplicationsCsvTemplateError>(self.request())
+            .execute_download::<
+                GetManualDiscoverApplicationsCsvTemplateError,
+            >(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -377,12 +381,13 @@ impl GetManualDiscoverApplicationsCsvTemplate {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetManualDiscoverApplicationsCsvTemplateError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
                     response
-                        .into_error::<GetManualDiscoverApplicationsCsvTemplateError>(),
+                        .into_error::<GetManualDiscoverApplicationsCsvTemplateError>()
+                        .await,
                 );
             }
         };
@@ -448,12 +453,12 @@ impl rt::ErrorBody for GetManualDiscoverApplicationsCsvTemplateError {
 pub struct SendManualDiscoverApplicationsCsvTemplate {
     client: rt::Client,
     call_options: rt::CallOptions,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<SendManualDiscoverApplicationsCsvTemplateForm>,
 }
 impl SendManualDiscoverApplicationsCsvTemplate {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: SendManualDiscoverApplicationsCsvTemplateForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -480,9 +485,8 @@ impl SendManualDiscoverApplicationsCsvTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -536,6 +540,22 @@ impl SendManualDiscoverApplicationsCsvTemplate {
         self.client
             .execute::<SendManualDiscoverApplicationsCsvTemplateError>(self.request())
             .await
+    }
+}
+/// The `multipart/form-data` body of `sendManualDiscoverApplicationsCsvTemplate`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct SendManualDiscoverApplicationsCsvTemplateForm {
+    /// The CSV file to upload containing `application_name` and `description` columns. Each row represents an application to be discovered.
+    pub file: rt::FilePart,
+}
+impl SendManualDiscoverApplicationsCsvTemplateForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
     }
 }
 /// The error bodies of [`ApplicationDiscoveryApi::send_manual_discover_applications_csv_template`], one variant per declared status.

@@ -496,7 +496,7 @@ impl SourcesApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Uploads source accounts schema template
@@ -513,13 +513,13 @@ impl SourcesApi {
     pub fn import_accounts_schema(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportAccountsSchemaForm,
     ) -> ImportAccountsSchema {
         ImportAccountsSchema {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Upload connector file to source
@@ -530,13 +530,13 @@ impl SourcesApi {
     pub fn import_connector_file(
         &self,
         source_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportConnectorFileForm,
     ) -> ImportConnectorFile {
         ImportConnectorFile {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Entitlement aggregation
@@ -555,7 +555,7 @@ impl SourcesApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Uploads source entitlements schema template
@@ -572,14 +572,14 @@ impl SourcesApi {
     pub fn import_entitlements_schema(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportEntitlementsSchemaForm,
     ) -> ImportEntitlementsSchema {
         ImportEntitlementsSchema {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
-            body: body.into(),
+            form,
         }
     }
     /// Process uncorrelated accounts
@@ -595,7 +595,7 @@ impl SourcesApi {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            form: ::std::option::Option::None,
         }
     }
     /// Get Password Policy for source
@@ -2310,22 +2310,24 @@ impl GetAccountsSchema {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetAccountsSchemaError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetAccountsSchemaError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetAccountsSchemaError>,
     > {
         let response = self
             .client
-            .execute::<GetAccountsSchemaError>(self.request())
+            .execute_download::<GetAccountsSchemaError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2334,11 +2336,11 @@ impl GetAccountsSchema {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetAccountsSchemaError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetAccountsSchemaError>(),
+                    response.into_error::<GetAccountsSchemaError>().await,
                 );
             }
         };
@@ -2574,22 +2576,24 @@ impl GetEntitlementsSchema {
         }
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetEntitlementsSchemaError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetEntitlementsSchemaError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetEntitlementsSchemaError>,
     > {
         let response = self
             .client
-            .execute::<GetEntitlementsSchemaError>(self.request())
+            .execute_download::<GetEntitlementsSchemaError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -2598,11 +2602,11 @@ impl GetEntitlementsSchema {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetEntitlementsSchemaError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetEntitlementsSchemaError>(),
+                    response.into_error::<GetEntitlementsSchemaError>().await,
                 );
             }
         };
@@ -4227,12 +4231,12 @@ pub struct ImportAccounts {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportAccountsForm>,
 }
 impl ImportAccounts {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportAccountsForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -4262,9 +4266,8 @@ impl ImportAccounts {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -4312,6 +4315,29 @@ impl ImportAccounts {
         self.client.execute::<ImportAccountsError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importAccounts`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportAccountsForm {
+    /// The CSV file containing the source accounts to aggregate.
+    pub file: ::std::option::Option<rt::FilePart>,
+    /// Use this flag to reprocess every account whether or not the data has changed.
+    pub disable_optimization: ::std::option::Option<::std::string::String>,
+}
+impl ImportAccountsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        if let ::std::option::Option::Some(value) = &self.disable_optimization {
+            form = form.text("disableOptimization", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_accounts`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -4355,7 +4381,7 @@ pub struct ImportAccountsSchema {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
-    body: rt::Bytes,
+    form: ImportAccountsSchemaForm,
 }
 impl ImportAccountsSchema {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -4385,8 +4411,7 @@ impl ImportAccountsSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -4434,6 +4459,23 @@ impl ImportAccountsSchema {
         self.client.execute::<ImportAccountsSchemaError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importAccountsSchema`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportAccountsSchemaForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportAccountsSchemaForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_accounts_schema`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -4477,7 +4519,7 @@ pub struct ImportConnectorFile {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: rt::Bytes,
+    form: ImportConnectorFileForm,
 }
 impl ImportConnectorFile {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -4508,8 +4550,7 @@ impl ImportConnectorFile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -4557,6 +4598,23 @@ impl ImportConnectorFile {
         self.client.execute::<ImportConnectorFileError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importConnectorFile`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportConnectorFileForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportConnectorFileForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_connector_file`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -4600,12 +4658,12 @@ pub struct ImportEntitlements {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportEntitlementsForm>,
 }
 impl ImportEntitlements {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportEntitlementsForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -4636,9 +4694,8 @@ impl ImportEntitlements {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -4693,6 +4750,24 @@ impl ImportEntitlements {
         self.client.execute::<ImportEntitlementsError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importEntitlements`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportEntitlementsForm {
+    /// The CSV file containing the source entitlements to aggregate.
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportEntitlementsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_entitlements`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -4737,7 +4812,7 @@ pub struct ImportEntitlementsSchema {
     call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
-    body: rt::Bytes,
+    form: ImportEntitlementsSchemaForm,
 }
 impl ImportEntitlementsSchema {
     /// Name of entitlement schema
@@ -4778,8 +4853,7 @@ impl ImportEntitlementsSchema {
         if let ::std::option::Option::Some(value) = &self.schema_name {
             request = request.query("schemaName", ::std::clone::Clone::clone(value));
         }
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -4829,6 +4903,23 @@ impl ImportEntitlementsSchema {
         self.client.execute::<ImportEntitlementsSchemaError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importEntitlementsSchema`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportEntitlementsSchemaForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportEntitlementsSchemaForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_entitlements_schema`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -4872,12 +4963,12 @@ pub struct ImportUncorrelatedAccounts {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
-    body: ::std::option::Option<rt::Bytes>,
+    form: ::std::option::Option<ImportUncorrelatedAccountsForm>,
 }
 impl ImportUncorrelatedAccounts {
     /// The request body.
-    pub fn body(mut self, value: impl ::std::convert::Into<rt::Bytes>) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn form(mut self, value: ImportUncorrelatedAccountsForm) -> Self {
+        self.form = ::std::option::Option::Some(value);
         self
     }
     /// The per-attempt timeout of this call, in place of the client's.
@@ -4907,9 +4998,8 @@ impl ImportUncorrelatedAccounts {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
-            request = request
-                .bytes_body("multipart/form-data", ::std::clone::Clone::clone(body));
+        if let ::std::option::Option::Some(body) = &self.form {
+            request = request.multipart_body(body.to_multipart());
         }
         request.options(&self.call_options)
     }
@@ -4965,6 +5055,23 @@ impl ImportUncorrelatedAccounts {
         rt::Error<ImportUncorrelatedAccountsError>,
     > {
         self.client.execute::<ImportUncorrelatedAccountsError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `importUncorrelatedAccounts`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportUncorrelatedAccountsForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportUncorrelatedAccountsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
     }
 }
 /// The error bodies of [`SourcesApi::import_uncorrelated_accounts`], one variant per declared status.

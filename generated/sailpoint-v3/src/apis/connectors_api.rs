@@ -142,13 +142,13 @@ impl ConnectorsApi {
     pub fn put_connector_source_config(
         &self,
         script_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutConnectorSourceConfigForm,
     ) -> PutConnectorSourceConfig {
         PutConnectorSourceConfig {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Update connector source template
@@ -159,13 +159,13 @@ impl ConnectorsApi {
     pub fn put_connector_source_template(
         &self,
         script_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutConnectorSourceTemplateForm,
     ) -> PutConnectorSourceTemplate {
         PutConnectorSourceTemplate {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Update connector translations
@@ -177,14 +177,14 @@ impl ConnectorsApi {
         &self,
         script_name: impl ::std::convert::Into<::std::string::String>,
         locale: crate::models::PutConnectorTranslationsLocale,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: PutConnectorTranslationsForm,
     ) -> PutConnectorTranslations {
         PutConnectorTranslations {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             script_name: script_name.into(),
             locale,
-            body: body.into(),
+            form,
         }
     }
     /// Update connector by script name
@@ -855,22 +855,24 @@ impl GetConnectorSourceConfig {
             .accept("application/xml");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetConnectorSourceConfigError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetConnectorSourceConfigError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetConnectorSourceConfigError>,
     > {
         let response = self
             .client
-            .execute::<GetConnectorSourceConfigError>(self.request())
+            .execute_download::<GetConnectorSourceConfigError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -879,11 +881,11 @@ impl GetConnectorSourceConfig {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetConnectorSourceConfigError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetConnectorSourceConfigError>(),
+                    response.into_error::<GetConnectorSourceConfigError>().await,
                 );
             }
         };
@@ -980,22 +982,27 @@ impl GetConnectorSourceTemplate {
             .accept("application/xml");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetConnectorSourceTemplateError>> {
+    ) -> ::std::result::Result<
+        rt::Download,
+        rt::Error<GetConnectorSourceTemplateError>,
+    > {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetConnectorSourceTemplateError>,
     > {
         let response = self
             .client
-            .execute::<GetConnectorSourceTemplateError>(self.request())
+            .execute_download::<GetConnectorSourceTemplateError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1004,11 +1011,11 @@ impl GetConnectorSourceTemplate {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetConnectorSourceTemplateError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetConnectorSourceTemplateError>(),
+                    response.into_error::<GetConnectorSourceTemplateError>().await,
                 );
             }
         };
@@ -1111,22 +1118,24 @@ impl GetConnectorTranslations {
             .accept("text/plain");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetConnectorTranslationsError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetConnectorTranslationsError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetConnectorTranslationsError>,
     > {
         let response = self
             .client
-            .execute::<GetConnectorTranslationsError>(self.request())
+            .execute_download::<GetConnectorTranslationsError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1135,11 +1144,11 @@ impl GetConnectorTranslations {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetConnectorTranslationsError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetConnectorTranslationsError>(),
+                    response.into_error::<GetConnectorTranslationsError>().await,
                 );
             }
         };
@@ -1204,7 +1213,7 @@ pub struct PutConnectorSourceConfig {
     client: rt::Client,
     call_options: rt::CallOptions,
     script_name: ::std::string::String,
-    body: rt::Bytes,
+    form: PutConnectorSourceConfigForm,
 }
 impl PutConnectorSourceConfig {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1235,8 +1244,7 @@ impl PutConnectorSourceConfig {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -1290,6 +1298,22 @@ impl PutConnectorSourceConfig {
         self.client.execute::<PutConnectorSourceConfigError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `putConnectorSourceConfig`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct PutConnectorSourceConfigForm {
+    /// connector source config xml file
+    pub file: rt::FilePart,
+}
+impl PutConnectorSourceConfigForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
+    }
+}
 /// The error bodies of [`ConnectorsApi::put_connector_source_config`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -1336,7 +1360,7 @@ pub struct PutConnectorSourceTemplate {
     client: rt::Client,
     call_options: rt::CallOptions,
     script_name: ::std::string::String,
-    body: rt::Bytes,
+    form: PutConnectorSourceTemplateForm,
 }
 impl PutConnectorSourceTemplate {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1367,8 +1391,7 @@ impl PutConnectorSourceTemplate {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -1425,6 +1448,22 @@ impl PutConnectorSourceTemplate {
         self.client.execute::<PutConnectorSourceTemplateError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `putConnectorSourceTemplate`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone)]
+pub struct PutConnectorSourceTemplateForm {
+    /// connector source template xml file
+    pub file: rt::FilePart,
+}
+impl PutConnectorSourceTemplateForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form = form.file("file", ::std::clone::Clone::clone(&self.file));
+        form
+    }
+}
 /// The error bodies of [`ConnectorsApi::put_connector_source_template`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -1472,7 +1511,7 @@ pub struct PutConnectorTranslations {
     call_options: rt::CallOptions,
     script_name: ::std::string::String,
     locale: crate::models::PutConnectorTranslationsLocale,
-    body: rt::Bytes,
+    form: PutConnectorTranslationsForm,
 }
 impl PutConnectorTranslations {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -1505,8 +1544,7 @@ impl PutConnectorTranslations {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -1558,6 +1596,18 @@ impl PutConnectorTranslations {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<PutConnectorTranslationsError>> {
         self.client.execute::<PutConnectorTranslationsError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `putConnectorTranslations`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct PutConnectorTranslationsForm {}
+impl PutConnectorTranslationsForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        form
     }
 }
 /// The error bodies of [`ConnectorsApi::put_connector_translations`], one variant per declared status.

@@ -255,29 +255,32 @@ impl GetReport {
         }
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetReportError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetReportError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
-    ) -> ::std::result::Result<rt::ApiResponse<rt::Bytes>, rt::Error<GetReportError>> {
-        let response = self.client.execute::<GetReportError>(self.request()).await?;
+    ) -> ::std::result::Result<
+        rt::ApiResponse<rt::Download>,
+        rt::Error<GetReportError>,
+    > {
+        let response = self
+            .client
+            .execute_download::<GetReportError>(self.request())
+            .await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = match status.as_u16() {
-            200 => {
-                ::std::result::Result::<
-                    _,
-                    rt::Error<GetReportError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
-            }
+            200 => ::std::result::Result::<_, rt::Error<GetReportError>>::Ok(response)?,
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetReportError>(),
+                    response.into_error::<GetReportError>().await,
                 );
             }
         };

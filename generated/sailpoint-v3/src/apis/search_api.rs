@@ -633,6 +633,43 @@ impl SearchPost {
             },
         )
     }
+    /// Every record of the search, fetched page by page as the stream is read: by offset,
+    /// then with `searchAfter` past the 10,000-record window, so no record is lost or repeated.
+    /// The sort (the body's, or none) always ends in `id`, which breaks ties between records
+    /// that share a sort value. `limit` sets the page size (at most 10,000), `offset` the first
+    /// record. An error ends the stream after it is yielded.
+    pub fn into_search_stream(
+        self,
+    ) -> rt::ItemStream<crate::models::SearchDocuments, SearchPostError> {
+        let options = rt::SearchOptions {
+            page_size: self
+                .limit
+                .and_then(|limit| u32::try_from(limit).ok())
+                .unwrap_or(rt::DEFAULT_SEARCH_PAGE_SIZE),
+            start_offset: self
+                .offset
+                .and_then(|offset| u32::try_from(offset).ok())
+                .unwrap_or(0),
+            ..::std::default::Default::default()
+        };
+        let sort = self.search.sort.clone();
+        rt::search_stream(
+            options,
+            sort.as_deref(),
+            move |page: rt::SearchPage| {
+                let mut request = self.clone();
+                request.search.sort = ::std::option::Option::Some(page.sort);
+                request.search.search_after = page.search_after;
+                request.offset = page
+                    .offset
+                    .map(|offset| i32::try_from(offset).unwrap_or(i32::MAX));
+                request.limit = ::std::option::Option::Some(
+                    i32::try_from(page.limit).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
 }
 /// The error bodies of [`SearchApi::search_post`], one variant per declared status.
 #[derive(Debug, Clone)]

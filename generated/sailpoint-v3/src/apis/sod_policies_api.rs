@@ -712,22 +712,24 @@ impl GetCustomViolationReport {
             .accept("application/zip");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetCustomViolationReportError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetCustomViolationReportError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetCustomViolationReportError>,
     > {
         let response = self
             .client
-            .execute::<GetCustomViolationReportError>(self.request())
+            .execute_download::<GetCustomViolationReportError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -736,11 +738,11 @@ impl GetCustomViolationReport {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetCustomViolationReportError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetCustomViolationReportError>(),
+                    response.into_error::<GetCustomViolationReportError>().await,
                 );
             }
         };
@@ -837,22 +839,24 @@ impl GetDefaultViolationReport {
             .accept("application/zip");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetDefaultViolationReportError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetDefaultViolationReportError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetDefaultViolationReportError>,
     > {
         let response = self
             .client
-            .execute::<GetDefaultViolationReportError>(self.request())
+            .execute_download::<GetDefaultViolationReportError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -861,11 +865,11 @@ impl GetDefaultViolationReport {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetDefaultViolationReportError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetDefaultViolationReportError>(),
+                    response.into_error::<GetDefaultViolationReportError>().await,
                 );
             }
         };

@@ -309,13 +309,13 @@ impl SourcesApi {
     pub fn import_accounts_schema(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportAccountsSchemaForm,
     ) -> ImportAccountsSchema {
         ImportAccountsSchema {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Upload connector file to source
@@ -326,13 +326,13 @@ impl SourcesApi {
     pub fn import_connector_file(
         &self,
         source_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportConnectorFileForm,
     ) -> ImportConnectorFile {
         ImportConnectorFile {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             source_id: source_id.into(),
-            body: body.into(),
+            form,
         }
     }
     /// Uploads source entitlements schema template
@@ -349,14 +349,14 @@ impl SourcesApi {
     pub fn import_entitlements_schema(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<rt::Bytes>,
+        form: ImportEntitlementsSchemaForm,
     ) -> ImportEntitlementsSchema {
         ImportEntitlementsSchema {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
             schema_name: ::std::option::Option::None,
-            body: body.into(),
+            form,
         }
     }
     /// Lists provisioningpolicies
@@ -1365,22 +1365,24 @@ impl GetAccountsSchema {
             .accept("text/csv");
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetAccountsSchemaError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetAccountsSchemaError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetAccountsSchemaError>,
     > {
         let response = self
             .client
-            .execute::<GetAccountsSchemaError>(self.request())
+            .execute_download::<GetAccountsSchemaError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1389,11 +1391,11 @@ impl GetAccountsSchema {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetAccountsSchemaError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetAccountsSchemaError>(),
+                    response.into_error::<GetAccountsSchemaError>().await,
                 );
             }
         };
@@ -1501,22 +1503,24 @@ impl GetEntitlementsSchema {
         }
         request.options(&self.call_options)
     }
-    /// Sends the request and decodes the success body.
+    /// Sends the request; the success body is a file, handed over unread as a stream: write it
+    /// to a file with [`rt::Download::save_to_file`] or collect it with
+    /// [`rt::Download::collect`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<rt::Bytes, rt::Error<GetEntitlementsSchemaError>> {
+    ) -> ::std::result::Result<rt::Download, rt::Error<GetEntitlementsSchemaError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<rt::Bytes>,
+        rt::ApiResponse<rt::Download>,
         rt::Error<GetEntitlementsSchemaError>,
     > {
         let response = self
             .client
-            .execute::<GetEntitlementsSchemaError>(self.request())
+            .execute_download::<GetEntitlementsSchemaError>(self.request())
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -1525,11 +1529,11 @@ impl GetEntitlementsSchema {
                 ::std::result::Result::<
                     _,
                     rt::Error<GetEntitlementsSchemaError>,
-                >::Ok(rt::Bytes::copy_from_slice(response.body()))?
+                >::Ok(response)?
             }
             _ => {
                 return ::std::result::Result::Err(
-                    response.into_error::<GetEntitlementsSchemaError>(),
+                    response.into_error::<GetEntitlementsSchemaError>().await,
                 );
             }
         };
@@ -2373,7 +2377,7 @@ pub struct ImportAccountsSchema {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
-    body: rt::Bytes,
+    form: ImportAccountsSchemaForm,
 }
 impl ImportAccountsSchema {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -2403,8 +2407,7 @@ impl ImportAccountsSchema {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -2452,6 +2455,23 @@ impl ImportAccountsSchema {
         self.client.execute::<ImportAccountsSchemaError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importAccountsSchema`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportAccountsSchemaForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportAccountsSchemaForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_accounts_schema`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -2495,7 +2515,7 @@ pub struct ImportConnectorFile {
     client: rt::Client,
     call_options: rt::CallOptions,
     source_id: ::std::string::String,
-    body: rt::Bytes,
+    form: ImportConnectorFileForm,
 }
 impl ImportConnectorFile {
     /// The per-attempt timeout of this call, in place of the client's.
@@ -2526,8 +2546,7 @@ impl ImportConnectorFile {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -2575,6 +2594,23 @@ impl ImportConnectorFile {
         self.client.execute::<ImportConnectorFileError>(self.request()).await
     }
 }
+/// The `multipart/form-data` body of `importConnectorFile`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportConnectorFileForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportConnectorFileForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
+    }
+}
 /// The error bodies of [`SourcesApi::import_connector_file`], one variant per declared status.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -2619,7 +2655,7 @@ pub struct ImportEntitlementsSchema {
     call_options: rt::CallOptions,
     id: ::std::string::String,
     schema_name: ::std::option::Option<::std::string::String>,
-    body: rt::Bytes,
+    form: ImportEntitlementsSchemaForm,
 }
 impl ImportEntitlementsSchema {
     /// Name of entitlement schema
@@ -2660,8 +2696,7 @@ impl ImportEntitlementsSchema {
         if let ::std::option::Option::Some(value) = &self.schema_name {
             request = request.query("schemaName", ::std::clone::Clone::clone(value));
         }
-        request = request
-            .bytes_body("multipart/form-data", ::std::clone::Clone::clone(&self.body));
+        request = request.multipart_body(self.form.to_multipart());
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -2709,6 +2744,23 @@ impl ImportEntitlementsSchema {
         self,
     ) -> ::std::result::Result<rt::Response, rt::Error<ImportEntitlementsSchemaError>> {
         self.client.execute::<ImportEntitlementsSchemaError>(self.request()).await
+    }
+}
+/// The `multipart/form-data` body of `importEntitlementsSchema`: one field per form part, encoded by
+/// [`to_multipart`](Self::to_multipart).
+#[derive(Debug, Clone, Default)]
+pub struct ImportEntitlementsSchemaForm {
+    pub file: ::std::option::Option<rt::FilePart>,
+}
+impl ImportEntitlementsSchemaForm {
+    /// The form as the runtime sends it.
+    pub fn to_multipart(&self) -> rt::Multipart {
+        #[allow(unused_mut)]
+        let mut form = rt::Multipart::new();
+        if let ::std::option::Option::Some(value) = &self.file {
+            form = form.file("file", ::std::clone::Clone::clone(value));
+        }
+        form
     }
 }
 /// The error bodies of [`SourcesApi::import_entitlements_schema`], one variant per declared status.

@@ -587,9 +587,9 @@ pub use self::bound::Bound;
 mod branding_item;
 #[cfg(feature = "branding")]
 pub use self::branding_item::BrandingItem;
-#[cfg(feature = "full")]
+#[cfg(feature = "branding")]
 mod branding_item_create;
-#[cfg(feature = "full")]
+#[cfg(feature = "branding")]
 pub use self::branding_item_create::BrandingItemCreate;
 #[cfg(feature = "search")]
 mod bucket_aggregation;
@@ -867,9 +867,9 @@ pub use self::create_saved_search_request::CreateSavedSearchRequest;
 mod create_scheduled_search_request;
 #[cfg(feature = "scheduled-search")]
 pub use self::create_scheduled_search_request::CreateScheduledSearchRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "configuration-hub")]
 mod create_uploaded_configuration_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "configuration-hub")]
 pub use self::create_uploaded_configuration_request::CreateUploadedConfigurationRequest;
 #[cfg(feature = "workflows")]
 mod create_workflow_request;
@@ -1697,21 +1697,21 @@ pub use self::idp_details::IdpDetails;
 mod idp_details_role;
 #[cfg(feature = "global-tenant-security-settings")]
 pub use self::idp_details_role::IdpDetailsRole;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_accounts_schema_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_accounts_schema_request::ImportAccountsSchemaRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_connector_file_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_connector_file_request::ImportConnectorFileRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 mod import_entitlements_schema_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "sources")]
 pub use self::import_entitlements_schema_request::ImportEntitlementsSchemaRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "non-employee-lifecycle-management")]
 mod import_non_employee_records_in_bulk_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "non-employee-lifecycle-management")]
 pub use self::import_non_employee_records_in_bulk_request::ImportNonEmployeeRecordsInBulkRequest;
 #[cfg(feature = "identity-profiles")]
 mod import_object;
@@ -2217,9 +2217,9 @@ pub use self::managed_cluster_update_preferences_update_state::ManagedClusterUpd
 mod manager_correlation_mapping;
 #[cfg(feature = "sources")]
 pub use self::manager_correlation_mapping::ManagerCorrelationMapping;
-#[cfg(feature = "full")]
+#[cfg(feature = "application-discovery")]
 mod manual_discover_applications;
-#[cfg(feature = "full")]
+#[cfg(feature = "application-discovery")]
 pub use self::manual_discover_applications::ManualDiscoverApplications;
 #[cfg(feature = "full")]
 mod manual_discover_applications_template;
@@ -2677,21 +2677,21 @@ pub use self::public_identity_identity_state::PublicIdentityIdentityState;
 mod put_client_log_configuration_request;
 #[cfg(feature = "managed-clusters")]
 pub use self::put_client_log_configuration_request::PutClientLogConfigurationRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 mod put_connector_source_config_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 pub use self::put_connector_source_config_request::PutConnectorSourceConfigRequest;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 mod put_connector_source_template_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "connectors")]
 pub use self::put_connector_source_template_request::PutConnectorSourceTemplateRequest;
 #[cfg(feature = "connectors")]
 mod put_connector_translations_locale;
 #[cfg(feature = "connectors")]
 pub use self::put_connector_translations_locale::PutConnectorTranslationsLocale;
-#[cfg(feature = "full")]
+#[cfg(feature = "password-dictionary")]
 mod put_password_dictionary_request;
-#[cfg(feature = "full")]
+#[cfg(feature = "password-dictionary")]
 pub use self::put_password_dictionary_request::PutPasswordDictionaryRequest;
 #[cfg(feature = "tagged-objects")]
 mod put_tagged_object_type;

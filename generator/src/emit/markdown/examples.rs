@@ -21,7 +21,7 @@ fn json_macro(value: &Value, indent: usize) -> String {
 }
 
 /// A statement that binds `var` to a value of `ty` decoded from `value`.
-fn decoded(var: &str, ty: &TypeRef, value: &Value) -> String {
+pub(super) fn decoded(var: &str, ty: &TypeRef, value: &Value) -> String {
     format!(
         "let {var}: {} = serde_json::from_value({})?;",
         types::code(ty),
@@ -31,7 +31,12 @@ fn decoded(var: &str, ty: &TypeRef, value: &Value) -> String {
 
 /// A Rust expression of type `ty` for a parameter value, or `None` when the value has to be
 /// decoded from JSON.
-fn literal_expr(api: &Api, ty: &TypeRef, value: Option<&Value>, fallback: &str) -> Option<String> {
+pub(super) fn literal_expr(
+    api: &Api,
+    ty: &TypeRef,
+    value: Option<&Value>,
+    fallback: &str,
+) -> Option<String> {
     Some(match ty {
         TypeRef::String | TypeRef::FormattedString(_) => literal(&match value {
             Some(Value::String(s)) => s.clone(),
@@ -86,7 +91,7 @@ fn literal_expr(api: &Api, ty: &TypeRef, value: Option<&Value>, fallback: &str) 
 /// Names the example programs use for themselves; a parameter of the same name is renamed.
 const LOCALS: &[&str] = &["api", "client", "result", "items", "item", "models"];
 
-fn variable(name: &str) -> String {
+pub(super) fn variable(name: &str) -> String {
     if LOCALS.contains(&names::unraw(name)) {
         format!("{}_value", names::unraw(name))
     } else {
@@ -137,15 +142,26 @@ fn short_comment(description: Option<&str>) -> String {
 }
 
 /// The arguments and the call of an operation example.
-struct Call {
-    bindings: Vec<String>,
+pub(super) struct Call {
+    pub(super) bindings: Vec<String>,
     /// `api.op(args)`, then one setter per optional parameter.
-    chain: Vec<String>,
-    deprecated: bool,
+    pub(super) chain: Vec<String>,
+    pub(super) deprecated: bool,
+    /// Paths the bindings need imported (a form type, `FilePart`).
+    pub(super) uses: Vec<String>,
 }
 
-fn call(api: &Api, op: &Operation, optional: bool) -> Call {
+/// The arguments and call of `op`: with every optional parameter when `optional`, and the
+/// body `chosen` (a comment saying what it is, and the value) in place of the description's
+/// examples when given.
+pub(super) fn call(
+    api: &Api,
+    op: &Operation,
+    optional: bool,
+    chosen: Option<(String, Value)>,
+) -> Call {
     let mut bindings = Vec::new();
+    let mut uses = Vec::new();
     let mut args = Vec::new();
     let mut setters = Vec::new();
     for param in op.parameters.iter().filter(|p| optional || p.required) {
@@ -160,6 +176,11 @@ fn call(api: &Api, op: &Operation, optional: bool) -> Call {
     if let Some(body) = op.body.as_ref().filter(|b| optional || b.required) {
         let var = variable(&body.name.rust);
         let value = match body.examples.iter().find(|e| fits(api, &body.ty, &e.value)) {
+            _ if chosen.is_some() => {
+                let (comment, value) = chosen.clone().unwrap_or_default();
+                bindings.push(comment);
+                value
+            }
             Some(example) => {
                 let mut origin = format!("// The \"{}\" example", example.name);
                 if let Some(summary) = example.summary.as_deref().and_then(|s| s.lines().next()) {
@@ -182,7 +203,14 @@ fn call(api: &Api, op: &Operation, optional: bool) -> Call {
             }
             None => value_of(api, &body.ty),
         };
-        bindings.push(decoded(&var, &body.ty, &value));
+        match &body.form {
+            Some(form) => {
+                let taken: Vec<&str> = op.parameters.iter().map(|p| p.name.rust.as_str()).collect();
+                bindings.extend(super::transfers::form_binding(api, form, &var, &taken));
+                uses.extend(super::transfers::form_uses(api, op, form));
+            }
+            None => bindings.push(decoded(&var, &body.ty, &value)),
+        }
         if body.required {
             args.push(var);
         } else {
@@ -195,12 +223,13 @@ fn call(api: &Api, op: &Operation, optional: bool) -> Call {
         bindings,
         chain,
         deprecated: op.deprecated.is_some(),
+        uses,
     }
 }
 
 /// `chain` as one statement, laid out as rustfmt would: on one line when it fits, else the
 /// call on its own line, else one call per line.
-fn statement(head: &str, chain: &[String], tail: &[&str]) -> String {
+pub(super) fn statement(head: &str, chain: &[String], tail: &[&str]) -> String {
     let parts: Vec<&str> = chain
         .iter()
         .map(String::as_str)
@@ -225,7 +254,7 @@ fn statement(head: &str, chain: &[String], tail: &[&str]) -> String {
 }
 
 /// An async `main` around `body`, with the imports it needs and the client it calls through.
-fn program(
+pub(super) fn program(
     api: &Api,
     tag: &Tag,
     op: &Operation,
@@ -264,7 +293,12 @@ fn program(
     }
     items.push(tag.name.rust.clone());
     items.push("Client".to_string());
-    let mut head: Vec<String> = extra_uses.iter().map(|u| format!("use {u};")).collect();
+    let mut head: Vec<String> = extra_uses
+        .iter()
+        .copied()
+        .chain(call.uses.iter().map(String::as_str))
+        .map(|u| format!("use {u};"))
+        .collect();
     head.push(format!("use {}::{{{}}};", api.lib_name, items.join(", ")));
     head.push(String::new());
     head.extend(lines);
@@ -275,7 +309,7 @@ const ALLOW_DEPRECATED: &str = "    #[allow(deprecated)] // The API deprecates t
 
 /// A complete program that calls `op` with every parameter set, and prints the result.
 pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
-    let call = call(api, op, true);
+    let call = call(api, op, true, None);
     let mut body = Vec::new();
     if let Some(summary) = op.summary.as_deref().and_then(|s| s.lines().next()) {
         body.push(format!("    // {}", summary.trim()));
@@ -295,12 +329,7 @@ pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
             body.push("    println!(\"done\");".to_string());
         }
         success @ Success::Body { raw: true, .. } => {
-            body.push(statement(
-                &format!("let result: {} = ", success.code()),
-                &call.chain,
-                &[".send()", ".await?"],
-            ));
-            body.push("    println!(\"{:?}\", result);".to_string());
+            body.extend(super::transfers::download(success, &call));
         }
         success => {
             // The type is written out: the doctest checks that it is what the call returns.
@@ -318,7 +347,7 @@ pub fn operation(api: &Api, tag: &Tag, op: &Operation) -> String {
 /// A program that reads every item of a paginated operation, page after page.
 pub fn stream(api: &Api, tag: &Tag, op: &Operation) -> Option<String> {
     op.pagination.as_ref()?;
-    let call = call(api, op, false);
+    let call = call(api, op, false, None);
     let mut body =
         vec!["    // Pages are fetched one after the other as the stream is read.".to_string()];
     if call.deprecated {

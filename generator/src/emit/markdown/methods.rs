@@ -3,7 +3,7 @@
 use super::escape::{self, block, cell, code};
 use super::types::linked;
 use super::{examples, DocsSettings, FrontMatter, Slugs};
-use crate::ir::{Api, Operation, ParamLocation, Status, Tag};
+use crate::ir::{Api, FormFieldKind, Operation, ParamLocation, Status, Tag};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -40,6 +40,7 @@ pub struct OperationDoc {
     pub accept: String,
     pub example: String,
     pub stream_example: Option<String>,
+    pub search_example: Option<String>,
     /// The source of the overlay entry (`path`, `method`).
     pub overlay_method: &'static str,
     pub overlay_path: String,
@@ -153,18 +154,38 @@ fn operation(
             }
         })
         .collect();
+    let required = |yes: bool| {
+        if yes {
+            "True".to_string()
+        } else {
+            "(optional)".to_string()
+        }
+    };
     if let Some(body) = &op.body {
         params.push(ParamRow {
-            kind: "Body",
+            kind: if body.form.is_some() { "Form" } else { "Body" },
             name: escape::plain(&body.name.rust),
-            ty: linked(&body.ty, slugs),
-            required: if body.required {
-                "True".to_string()
-            } else {
-                "(optional)".to_string()
+            ty: match &body.form {
+                Some(form) => format!("**{}**", escape::plain(&form.type_name)),
+                None => linked(&body.ty, slugs),
             },
+            required: required(body.required),
             description: body.description.as_deref().map(cell).unwrap_or_default(),
         });
+        // One row per form part, under the form: what the form type's fields hold.
+        for field in body.form.iter().flat_map(|form| &form.fields) {
+            params.push(ParamRow {
+                kind: "Form part",
+                name: escape::plain(&format!("{}.{}", body.name.rust, field.name.rust)),
+                ty: match &field.kind {
+                    FormFieldKind::File => "**FilePart**".to_string(),
+                    FormFieldKind::Files => "**Vec\\<FilePart\\>**".to_string(),
+                    FormFieldKind::Text(ty) | FormFieldKind::Json(ty) => linked(ty, slugs),
+                },
+                required: required(field.required),
+                description: field.description.as_deref().map(cell).unwrap_or_default(),
+            });
+        }
     }
     let responses = op
         .responses
@@ -276,6 +297,7 @@ fn operation(
             escape::plain(&content_types.join(", "))
         },
         stream_example: examples::stream(api, tag, op),
+        search_example: super::transfers::search(api, tag, op),
         overlay_method: op.method.upper(),
         overlay_path: op.path.clone(),
         overlay_label: format!("{}#{}", settings.overlay_label(slug), op.kebab),

@@ -12,6 +12,7 @@ mod escape;
 mod examples;
 mod methods;
 mod models;
+mod transfers;
 mod types;
 mod values;
 

@@ -72,13 +72,13 @@ impl Success {
                 optional,
                 ..
             } => {
-                let bytes = "Bytes".to_string();
+                let download = "Download".to_string();
                 format!(
-                    "**{}** (the body as sent)",
+                    "**{}** (the body as a stream, to save to a file or collect)",
                     if *optional {
-                        format!("Option\\<{bytes}\\>")
+                        format!("Option\\<{download}\\>")
                     } else {
-                        bytes
+                        download
                     }
                 )
             }
@@ -102,12 +102,12 @@ impl Success {
                 raw: true,
                 optional: false,
                 ..
-            } => "sailpoint_sdk_runtime::Bytes".to_string(),
+            } => "sailpoint_sdk_runtime::Download".to_string(),
             Success::Body {
                 raw: true,
                 optional: true,
                 ..
-            } => "Option<sailpoint_sdk_runtime::Bytes>".to_string(),
+            } => "Option<sailpoint_sdk_runtime::Download>".to_string(),
             Success::Body {
                 ty,
                 optional: false,
