@@ -185,8 +185,9 @@ impl Client {
                 limiter.acquire(&*inner.clock).await;
             }
             // A caller's own `Authorization` header (a default or per-call one) replaces the
-            // client's token, so none is fetched.
-            let token = if headers.contains_key(AUTHORIZATION) {
+            // client's token, so none is fetched; an anonymous operation gets none either, so
+            // the tenant's token never reaches an endpoint that does not ask for it.
+            let token = if request.anonymous || headers.contains_key(AUTHORIZATION) {
                 Ok(None)
             } else {
                 inner.auth.token(&token_cx).await.map(Some)

@@ -40,6 +40,7 @@ pub struct Request {
     pub(crate) accept: Option<&'static str>,
     pub(crate) body: Option<Result<RequestBody, String>>,
     pub(crate) experimental: bool,
+    pub(crate) anonymous: bool,
     pub(crate) options: CallOptions,
 }
 
@@ -88,6 +89,7 @@ impl Request {
             accept: None,
             body: None,
             experimental: false,
+            anonymous: false,
             options: CallOptions::default(),
         }
     }
@@ -161,6 +163,13 @@ impl Request {
             return self;
         }
         self.bytes_body("application/x-www-form-urlencoded", form.encode())
+    }
+
+    /// Marks an operation that needs no credentials: it is sent without a token, and none is
+    /// fetched for it.
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
     }
 
     /// Marks an operation that needs `X-SailPoint-Experimental: true`.

@@ -312,3 +312,33 @@ async fn a_briefly_unavailable_token_endpoint_is_retried() {
     let (tokens, bearers) = traffic(&server).await;
     assert_eq!((tokens, bearers), (2, vec!["Bearer tok-1".to_owned()]));
 }
+
+#[tokio::test]
+async fn an_anonymous_operation_is_sent_without_a_token_and_fetches_none() {
+    let server = tenant(
+        vec![token("tok-1", 749)],
+        vec![ResponseTemplate::new(401), ResponseTemplate::new(200)],
+    )
+    .await;
+    let clock = FakeClock::default();
+    let client = client(&server, &clock);
+    // A 401 to an anonymous call is the server's answer, not a stale token to refresh.
+    let refused = client.execute::<()>(get().anonymous()).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    client.execute::<()>(get().anonymous()).await.unwrap();
+
+    let requests = received(&server).await;
+    assert!(requests.iter().all(|r| r.url.path() == "/beta/things"));
+    assert_eq!(requests.len(), 2);
+    assert!(requests
+        .iter()
+        .all(|r| r.headers.get("authorization").is_none()));
+    // The next authenticated call fetches its token then.
+    client.execute::<()>(get()).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(requests[2].url.path(), "/oauth/token");
+    assert_eq!(
+        requests[3].headers.get("authorization").unwrap(),
+        "Bearer tok-1"
+    );
+}

@@ -4520,7 +4520,7 @@ mod doctests_models_native_change_detection_config_operations_item {}
 #[doc = include_str!("../docs/models/native-change-detection-config.md")]
 mod doctests_models_native_change_detection_config {}
 /// The code blocks of `../docs/models/nil.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "custom-forms"))]
+#[cfg(all(doctest, feature = "full"))]
 #[doc = include_str!("../docs/models/nil.md")]
 mod doctests_models_nil {}
 /// The code blocks of `../docs/models/non-employee-approval-decision.md`, compiled and run by `cargo test --doc`.

@@ -6481,7 +6481,7 @@ mod doctests_models_nested_config {}
 #[doc = include_str!("../docs/models/network-configuration.md")]
 mod doctests_models_network_configuration {}
 /// The code blocks of `../docs/models/nil.md`, compiled and run by `cargo test --doc`.
-#[cfg(all(doctest, feature = "custom-forms"))]
+#[cfg(all(doctest, feature = "full"))]
 #[doc = include_str!("../docs/models/nil.md")]
 mod doctests_models_nil {}
 /// The code blocks of `../docs/models/non-employee-approval-decision.md`, compiled and run by `cargo test --doc`.

@@ -259,6 +259,9 @@ fn op_context(api: &Api, op: &Operation) -> OpContext {
             ));
         }
     }
+    if op.anonymous {
+        steps.push("request = request.anonymous();".to_string());
+    }
     if op.experimental {
         steps.push("request = request.experimental();".to_string());
     }

@@ -175,6 +175,10 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     pub responses: Vec<Response>,
     pub security: Vec<SecurityRequirement>,
+    /// The operation declares that it needs no credentials (`security: [{}]`, as SailPoint's
+    /// public discovery endpoints do): the client sends it without a token, and its page says
+    /// so.
+    pub anonymous: bool,
     pub user_levels: Vec<String>,
     /// Set for operations that need the `X-SailPoint-Experimental` header.
     pub experimental: bool,

@@ -14,7 +14,7 @@ mod variants;
 mod webhooks;
 
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Api, Model, SecurityScheme, Server, ServerVariable, Tag};
+use crate::ir::{Api, Model, Operation, SecurityScheme, Server, ServerVariable, Tag};
 use crate::load::{Place, Sources};
 use crate::names::{self, Scope};
 use crate::options::Options;
@@ -72,6 +72,8 @@ pub fn lower(
         .package_name
         .clone()
         .unwrap_or_else(|| names::kebab(&document.info.title));
+    let security_schemes = security_schemes(document);
+    warn_undeclared_schemes(&operations, &security_schemes, lowerer.diags);
     let servers = servers(document);
     let version_path = options
         .version_path
@@ -94,7 +96,7 @@ pub fn lower(
         tags,
         operations,
         models: lowerer.models.into_values().collect(),
-        security_schemes: security_schemes(document),
+        security_schemes,
         renames: Vec::new(),
     }
 }
@@ -178,6 +180,36 @@ fn server_path(servers: &[Server]) -> String {
         None => url,
     };
     path.trim_end_matches('/').to_string()
+}
+
+/// A requirement naming a scheme `components.securitySchemes` does not declare (v2024 and v2025
+/// name a `UserContextAuth` they never define): the client still sends its one bearer token,
+/// which is what every SailPoint scheme takes, but a mock server refuses every such call.
+fn warn_undeclared_schemes(
+    operations: &[Operation],
+    schemes: &[SecurityScheme],
+    diags: &mut Diagnostics,
+) {
+    for op in operations {
+        let mut undeclared: Vec<&str> = op
+            .security
+            .iter()
+            .map(|s| s.scheme.as_str())
+            .filter(|name| !schemes.iter().any(|s| s.name == *name))
+            .collect();
+        undeclared.dedup();
+        for name in undeclared {
+            diags.warn(
+                Place::new(op.origin.file.clone(), op.origin.pointer.clone())
+                    .join("security")
+                    .location(),
+                format!(
+                    "the security scheme `{name}` is not declared in `components.securitySchemes`"
+                ),
+                "the client's bearer token is sent, as for the declared schemes",
+            );
+        }
+    }
 }
 
 fn security_schemes(document: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {

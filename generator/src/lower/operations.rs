@@ -177,6 +177,7 @@ impl<'a> Lowerer<'a> {
             parameters,
             body,
             responses,
+            anonymous: is_anonymous(op),
             security,
             user_levels: op
                 .get("x-sailpoint-userLevels")
@@ -251,6 +252,22 @@ fn first_tag(op: &Map<String, Value>) -> Option<&str> {
         .and_then(Value::as_array)
         .and_then(|t| t.first())
         .and_then(Value::as_str)
+}
+
+/// Only an explicit anonymous requirement (`security: [{}]`, which SailPoint writes for its
+/// public discovery endpoints) makes an operation anonymous. `security: []` is OpenAPI's
+/// "no security" too, but v3's `getScheduledSearch` says it of an endpoint that surely needs a
+/// token, so that (and no security anywhere) keeps the token: a token too many is harmless, a
+/// missing one breaks the call.
+fn is_anonymous(op: &Map<String, Value>) -> bool {
+    op.get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|list| {
+            !list.is_empty()
+                && list
+                    .iter()
+                    .all(|requirement| requirement.as_object().is_some_and(Map::is_empty))
+        })
 }
 
 fn requirements(security: &[openapiv3::SecurityRequirement]) -> Vec<SecurityRequirement> {

@@ -229,10 +229,26 @@ impl<'a> Lowerer<'a> {
             } else {
                 local_body_name(builder, status)
             };
-            let content = map
+            let mut content = map
                 .get("content")
                 .and_then(Value::as_object)
                 .unwrap_or(super::empty_map());
+            // HTTP gives these statuses no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5): content
+            // declared for one is never sent, so decoding it would fail on every response.
+            if matches!(status, Status::Code(204 | 205 | 304)) && !content.is_empty() {
+                self.diags.warn(
+                    at.join("content").location(),
+                    format!("a {key} response has no body in HTTP, yet declares content"),
+                    "the content is ignored: the response is returned without a body",
+                );
+                // Its schemas still become models, as every referenced schema does.
+                for (media, media_map) in content {
+                    if media_map.get("schema").is_some() {
+                        self.schema_type(&at.join("content").join(media).join("schema"), &hint);
+                    }
+                }
+                content = super::empty_map();
+            }
             let mut media = content
                 .keys()
                 .find(|m| is_json(m))

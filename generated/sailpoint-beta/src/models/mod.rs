@@ -4255,9 +4255,9 @@ pub use self::native_change_detection_config::NativeChangeDetectionConfig;
 mod native_change_detection_config_operations_item;
 #[cfg(feature = "sources")]
 pub use self::native_change_detection_config_operations_item::NativeChangeDetectionConfigOperationsItem;
-#[cfg(feature = "custom-forms")]
+#[cfg(feature = "full")]
 mod nil;
-#[cfg(feature = "custom-forms")]
+#[cfg(feature = "full")]
 pub use self::nil::Nil;
 #[cfg(feature = "non-employee-lifecycle-management")]
 mod non_employee_approval_decision;

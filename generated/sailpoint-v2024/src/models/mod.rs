@@ -5221,9 +5221,9 @@ pub use self::nested_aggregation::NestedAggregation;
 mod network_configuration;
 #[cfg(feature = "global-tenant-security-settings")]
 pub use self::network_configuration::NetworkConfiguration;
-#[cfg(feature = "custom-forms")]
+#[cfg(feature = "full")]
 mod nil;
-#[cfg(feature = "custom-forms")]
+#[cfg(feature = "full")]
 pub use self::nil::Nil;
 #[cfg(feature = "non-employee-lifecycle-management")]
 mod non_employee_approval_decision;

@@ -908,17 +908,14 @@ impl DeleteFormDefinition {
     /// Sends the request and decodes the success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::Nil,
-        rt::Error<DeleteFormDefinitionError>,
-    > {
+    ) -> ::std::result::Result<(), rt::Error<DeleteFormDefinitionError>> {
         self.send_full().await.map(|response| response.body)
     }
     /// Sends the request; the decoded body comes with the status and the response headers.
     pub async fn send_full(
         self,
     ) -> ::std::result::Result<
-        rt::ApiResponse<crate::models::Nil>,
+        rt::ApiResponse<()>,
         rt::Error<DeleteFormDefinitionError>,
     > {
         let response = self
@@ -927,8 +924,9 @@ impl DeleteFormDefinition {
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
+        #[allow(clippy::let_unit_value)]
         let body = match status.as_u16() {
-            204 => response.json::<crate::models::Nil, DeleteFormDefinitionError>()?,
+            204 => response.empty::<DeleteFormDefinitionError>()?,
             _ => {
                 return ::std::result::Result::Err(
                     response.into_error::<DeleteFormDefinitionError>(),

@@ -434,6 +434,7 @@ impl GetJwksData {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
+        request = request.anonymous();
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.
@@ -543,6 +544,7 @@ impl GetSsfConfiguration {
             )
             .version_path(crate::API_VERSION_PATH)
             .accept("application/json");
+        request = request.anonymous();
         request.options(&self.call_options)
     }
     /// Sends the request and decodes the success body.

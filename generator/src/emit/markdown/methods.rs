@@ -35,6 +35,8 @@ pub struct OperationDoc {
     /// The sentence under the responses about the error type.
     pub errors: String,
     pub security: Vec<SecurityRow>,
+    /// Read from the IR, as the Rust emitter does: the page and the client agree.
+    pub anonymous: bool,
     pub user_levels: Option<String>,
     pub content_type: String,
     pub accept: String,
@@ -279,6 +281,7 @@ fn operation(
         responses,
         errors,
         security,
+        anonymous: op.anonymous,
         user_levels: (!op.user_levels.is_empty()).then(|| {
             op.user_levels
                 .iter()
