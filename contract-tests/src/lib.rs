@@ -9,6 +9,7 @@
 
 pub mod harness;
 mod prism;
+pub mod prism_spec;
 mod proxy;
 
 use std::collections::BTreeSet;

@@ -21,7 +21,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use contract_tests::harness::{self, run_bounded};
-use contract_tests::{sailpoint_spec, Prism};
+use contract_tests::{prism_spec, sailpoint_spec, Prism};
 use generator::ir::{Api, ParamLocation};
 use values::{argument, form_value, named_example, synthesize};
 
@@ -64,7 +64,22 @@ fn run_version(version: &str) -> Result<(), String> {
         &main,
     )?;
 
-    let prism = Prism::start(&sailpoint_spec(version));
+    // Prism serves a copy with the defects repaired that would make it refuse every request
+    // to an operation (src/prism_spec.rs), so it checks the rest of those requests too.
+    let (spec, repairs) = prism_spec::prism_copy(
+        &sailpoint_spec(version),
+        &Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("prism-spec")
+            .join(version),
+    )?;
+    println!(
+        "{version}: Prism serves the description with {} repair(s):",
+        repairs.len()
+    );
+    for repair in &repairs {
+        println!("  {repair}");
+    }
+    let prism = Prism::start(&spec);
     let started = Instant::now();
     let run = run_bounded(
         Command::new(&binary).arg(prism.url()),
