@@ -11,7 +11,10 @@
 //! - a security requirement naming an undeclared scheme (`UserContextAuth`) names the document's
 //!   declared scheme instead, the bearer token the client sends;
 //! - an object part of a multipart body is typed as a string: Prism reads every part as text,
-//!   so a JSON part (OpenAPI 3.0's default for an object part) can never pass as an object.
+//!   so a JSON part (OpenAPI 3.0's default for an object part) can never pass as an object;
+//! - a request body's `oneOf` whose members require the same members and allow any others is
+//!   an `anyOf`: every value that fits one fits all, so none fits exactly one (the generator
+//!   reads either as an untagged union).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -100,6 +103,7 @@ fn repair_path_item(
         align_path_parameters(op, &variables, &at, repairs);
         name_declared_schemes(op, schemes, &at, repairs);
         type_object_parts_as_text(op, file, &at, repairs)?;
+        relax_overlapping_one_of(op, file, &at, repairs)?;
     }
     Ok(())
 }
@@ -210,6 +214,58 @@ fn type_object_parts_as_text(
     Ok(())
 }
 
+/// Turns a JSON request body's `oneOf` into `anyOf` when no value can match exactly one member.
+fn relax_overlapping_one_of(
+    op: &mut Mapping,
+    file: &Path,
+    at: &str,
+    repairs: &mut Vec<String>,
+) -> Result<(), String> {
+    let Some(schema) = op
+        .get_mut("requestBody")
+        .and_then(|b| b.get_mut("content"))
+        .and_then(|c| c.get_mut("application/json"))
+        .and_then(|m| m.get_mut("schema"))
+        .and_then(Value::as_mapping_mut)
+    else {
+        return Ok(());
+    };
+    let Some(members) = schema.get("oneOf").and_then(Value::as_sequence) else {
+        return Ok(());
+    };
+    let mut shapes = Vec::new();
+    for member in members {
+        let Some(reference) = member.get("$ref").and_then(Value::as_str) else {
+            return Ok(());
+        };
+        let target = read(&file.parent().unwrap_or(file).join(reference))?;
+        let open = target.get("type").and_then(Value::as_str) == Some("object")
+            && target.get("additionalProperties") != Some(&Value::Bool(false));
+        if !open {
+            return Ok(());
+        }
+        let mut required: Vec<String> = target
+            .get("required")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        required.sort();
+        shapes.push(required);
+    }
+    if shapes.len() > 1 && shapes.windows(2).all(|pair| pair[0] == pair[1]) {
+        if let Some(members) = schema.remove("oneOf") {
+            schema.insert(Value::from("anyOf"), members);
+            repairs.push(format!(
+                "{at}: the body's oneOf, whose members all accept the same values, read as anyOf"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn read(path: &Path) -> Result<Value, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))?;
@@ -284,5 +340,8 @@ mod tests {
         assert!(repairs
             .iter()
             .any(|r| r.contains("part `options` typed as text")));
+        assert!(repairs
+            .iter()
+            .any(|r| r.contains("managed-cluster") && r.contains("read as anyOf")));
     }
 }

@@ -47,16 +47,19 @@ pub fn argument(
     ty: &TypeRef,
     examples: &[Option<serde_json::Value>],
 ) -> String {
+    // An example that breaks its own schema (a missing required member, a value outside an
+    // enum) is skipped here, since Prism would refuse it; the last candidate, built from the
+    // schema alone, is kept whatever happens.
     let mut candidates: Vec<serde_json::Value> = examples
         .iter()
         .flatten()
-        .filter(|value| fits_format(ty, value))
         .cloned()
+        .chain([synthesize(api, ty, 0, true)])
+        .filter(|value| fits(api, ty, value, 0))
         .collect();
-    for value in [synthesize(api, ty, 0, true), synthesize(api, ty, 0, false)] {
-        if !candidates.contains(&value) {
-            candidates.push(value);
-        }
+    let fallback = synthesize(api, ty, 0, false);
+    if !candidates.contains(&fallback) {
+        candidates.push(fallback);
     }
     match ty {
         // Taken as `impl Into<String>`.
@@ -78,14 +81,54 @@ pub fn argument(
     }
 }
 
-/// Whether an example of a string parameter has the shape its format asks for (SailPoint's
-/// descriptions give 32-digit ids as examples of `format: uuid` parameters, which Prism refuses).
-fn fits_format(ty: &TypeRef, value: &serde_json::Value) -> bool {
+/// Whether `value` has the shape `ty` asks for, as far as the IR tells: JSON types, uuid
+/// formats (SailPoint's descriptions give 32-digit ids as examples of `format: uuid`
+/// parameters), enum members, the required members of objects. Unions and free-form values
+/// are taken as they are.
+fn fits(api: &Api, ty: &TypeRef, value: &serde_json::Value, depth: usize) -> bool {
+    use serde_json::Value;
+    if depth > 8 {
+        return true;
+    }
     match (ty, value) {
-        (TypeRef::FormattedString(format), serde_json::Value::String(text)) if format == "uuid" => {
+        (TypeRef::FormattedString(format), Value::String(text)) if format == "uuid" => {
             text.len() == 36 && text.chars().filter(|c| *c == '-').count() == 4
         }
-        _ => true,
+        (TypeRef::String | TypeRef::FormattedString(_), Value::String(_))
+        | (TypeRef::Boolean, Value::Bool(_))
+        | (TypeRef::Number, Value::Number(_))
+        | (TypeRef::Any, _) => true,
+        (TypeRef::Integer(_), Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (TypeRef::Array(item), Value::Array(items)) => {
+            items.iter().all(|v| fits(api, item, v, depth + 1))
+        }
+        (TypeRef::Map(item), Value::Object(members)) => {
+            members.values().all(|v| fits(api, item, v, depth + 1))
+        }
+        (TypeRef::Named(name), _) => {
+            let Some(model) = api.model(name) else {
+                return true;
+            };
+            match (&model.kind, value) {
+                (ModelKind::Struct(s), Value::Object(members)) => {
+                    s.fields
+                        .iter()
+                        .all(|field| match members.get(&field.name.wire) {
+                            None => !field.required || field.read_only,
+                            Some(Value::Null) => !field.required,
+                            Some(member) => fits(api, &field.ty, member, depth + 1),
+                        })
+                }
+                (ModelKind::Enum(e), Value::String(text)) => {
+                    e.variants.iter().any(|v| v.name.wire == *text)
+                }
+                (ModelKind::Enum(e), Value::Null) => e.nullable,
+                (ModelKind::Alias(inner), _) => fits(api, inner, value, depth + 1),
+                (ModelKind::Union(_), _) => true,
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
