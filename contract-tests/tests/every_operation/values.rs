@@ -116,7 +116,10 @@ fn fits(api: &Api, ty: &TypeRef, value: &serde_json::Value, depth: usize) -> boo
                         .all(|field| match members.get(&field.name.wire) {
                             None => !field.required || field.read_only,
                             Some(Value::Null) => !field.required,
-                            Some(member) => fits(api, &field.ty, member, depth + 1),
+                            Some(member) => {
+                                fits(api, &field.ty, member, depth + 1)
+                                    && fits_pattern(field.pattern.as_deref(), member)
+                            }
                         })
                 }
                 (ModelKind::Enum(e), Value::String(text)) => {
@@ -130,6 +133,33 @@ fn fits(api: &Api, ty: &TypeRef, value: &serde_json::Value, depth: usize) -> boo
         }
         _ => false,
     }
+}
+
+/// Whether a string matches a field's `pattern` (a pattern this crate cannot compile is taken
+/// as matched: Prism will say).
+fn fits_pattern(pattern: Option<&str>, value: &serde_json::Value) -> bool {
+    match (pattern, value) {
+        (Some(pattern), serde_json::Value::String(text)) => {
+            regex::Regex::new(pattern).map_or(true, |re| re.is_match(text))
+        }
+        _ => true,
+    }
+}
+
+/// The one string an anchored pattern without operators matches (`^\{\}$` → `{}`, which
+/// Launcher's `config` asks for), the only kind of pattern a value is built from.
+fn pattern_literal(pattern: Option<&str>) -> Option<serde_json::Value> {
+    let inner = pattern?.strip_prefix('^')?.strip_suffix('$')?;
+    let mut literal = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => literal.push(chars.next()?),
+            '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' => return None,
+            other => literal.push(other),
+        }
+    }
+    Some(serde_json::Value::String(literal))
 }
 
 /// The example of a named model, when the schema has one.
@@ -178,6 +208,8 @@ pub fn synthesize(api: &Api, ty: &TypeRef, depth: usize, examples: bool) -> serd
                             .clone()
                             .filter(|_| examples)
                             .or_else(|| field.default.clone())
+                            .filter(|value| fits_pattern(field.pattern.as_deref(), value))
+                            .or_else(|| pattern_literal(field.pattern.as_deref()))
                             .unwrap_or_else(|| synthesize(api, &field.ty, depth + 1, examples));
                         object.insert(field.name.wire.clone(), value);
                     }

@@ -2792,6 +2792,12 @@ mod doctests_models_common_access_response {}
 #[cfg(all(doctest, feature = "iai-common-access"))]
 #[doc = include_str!("../docs/models/common-access-type.md")]
 mod doctests_models_common_access_type {}
+/// The code blocks of `../docs/models/compare-identity-snapshots-access-type-access-type.md`, compiled and run by `cargo test --doc`.
+#[cfg(all(doctest, feature = "identity-history"))]
+#[doc = include_str!(
+    "../docs/models/compare-identity-snapshots-access-type-access-type.md"
+)]
+mod doctests_models_compare_identity_snapshots_access_type_access_type {}
 /// The code blocks of `../docs/models/complete-invocation-input.md`, compiled and run by `cargo test --doc`.
 #[cfg(all(doctest, feature = "triggers"))]
 #[doc = include_str!("../docs/models/complete-invocation-input.md")]

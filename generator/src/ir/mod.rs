@@ -401,6 +401,10 @@ pub struct Field {
     pub description: Option<String>,
     pub example: Option<serde_json::Value>,
     pub deprecated: bool,
+    /// The `pattern` of a string field (an ECMA-262 regular expression), for tools that build
+    /// values: the contract tests' harness; the client does not check it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
 }
 
 /// How a struct field is stored, decided once for the models and the reference pages.

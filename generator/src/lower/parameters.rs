@@ -40,10 +40,11 @@ impl<'a> Lowerer<'a> {
             }
         }
         let template_names = path_template_names(path);
+        let binding = stray_binding(&resolved, &template_names);
         let mut experimental = false;
         let mut parameters = Vec::new();
         for (at, map) in resolved {
-            let (Some(wire), Some(location)) = (text(map, "name"), text(map, "in")) else {
+            let (Some(mut wire), Some(location)) = (text(map, "name"), text(map, "in")) else {
                 self.diags
                     .error(at.location(), "a parameter without `name` or `in`");
                 continue;
@@ -68,12 +69,23 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             if location == ParamLocation::Path && !template_names.contains(&wire) {
-                self.diags.warn(
-                    at.location(),
-                    format!("path parameter `{wire}` does not appear in the path `{path}`"),
-                    "the parameter is left out",
-                );
-                continue;
+                if let Some((_, placeholder)) = binding.as_ref().filter(|(from, _)| *from == wire) {
+                    self.diags.warn(
+                        at.location(),
+                        format!("path parameter `{wire}` does not appear in the path `{path}`"),
+                        format!(
+                            "bound to `{{{placeholder}}}`, the one placeholder no parameter declares"
+                        ),
+                    );
+                    wire = placeholder.clone();
+                } else {
+                    self.diags.warn(
+                        at.location(),
+                        format!("path parameter `{wire}` does not appear in the path `{path}`"),
+                        "the parameter is left out",
+                    );
+                    continue;
+                }
             }
             let schema_place = at.join("schema");
             let Typed { ty, .. } = if map.contains_key("schema") {
@@ -146,6 +158,33 @@ impl<'a> Lowerer<'a> {
         }
         order_path_parameters(&mut parameters, &template_names);
         (parameters, experimental)
+    }
+}
+
+/// When exactly one declared path parameter is missing from the template and exactly one
+/// placeholder has no parameter (`filterId` for `/campaign-filters/{id}`, as SailPoint's
+/// descriptions have it 25 times), the pair: the parameter fills that placeholder, keeping its
+/// schema, example and description. Any other mismatch is not guessed at.
+fn stray_binding(
+    resolved: &[(Place, &Map<String, Value>)],
+    template_names: &[String],
+) -> Option<(String, String)> {
+    let declared: Vec<String> = resolved
+        .iter()
+        .filter(|(_, map)| text(map, "in").as_deref() == Some("path"))
+        .filter_map(|(_, map)| text(map, "name"))
+        .collect();
+    let stray: Vec<&String> = declared
+        .iter()
+        .filter(|name| !template_names.contains(name))
+        .collect();
+    let unbound: Vec<&String> = template_names
+        .iter()
+        .filter(|name| !declared.contains(name))
+        .collect();
+    match (stray.as_slice(), unbound.as_slice()) {
+        ([from], [to]) => Some(((*from).clone(), (*to).clone())),
+        _ => None,
     }
 }
 

@@ -293,6 +293,7 @@ impl Lowerer<'_> {
             for field in &mut fields {
                 field.required = required.contains(&field.name.wire);
             }
+            self.required_without_property(place, &required, &mut fields);
             ModelKind::Struct(StructModel {
                 fields,
                 additional,
@@ -317,6 +318,45 @@ impl Lowerer<'_> {
                 file: place.file.clone(),
                 pointer: place.pointer.clone(),
             },
+        }
+    }
+
+    /// A name `required` lists that no property declares (v2024's role metadata requires an
+    /// `attribute` it calls `attributeKey`): in JSON Schema the member must be there, with any
+    /// value, so it becomes a required field of any JSON value, and the client can send it.
+    fn required_without_property(
+        &mut self,
+        place: &Place,
+        required: &[String],
+        fields: &mut Vec<Field>,
+    ) {
+        let mut seen = std::collections::BTreeSet::new();
+        for wire in required {
+            if fields.iter().any(|f| f.name.wire == *wire) || !seen.insert(wire) {
+                continue;
+            }
+            self.diags.warn(
+                place.join("required").location(),
+                format!("`{wire}` is required but no property declares it"),
+                "added as a required field of any JSON value",
+            );
+            fields.push(Field {
+                name: crate::ir::Name {
+                    wire: wire.clone(),
+                    rust: String::new(),
+                },
+                ty: TypeRef::Any,
+                required: true,
+                nullable: false,
+                read_only: false,
+                boxed: false,
+                storage: Storage::Optional,
+                default: None,
+                description: None,
+                example: None,
+                deprecated: false,
+                pattern: None,
+            });
         }
     }
 
@@ -420,6 +460,7 @@ impl Lowerer<'_> {
                 deprecated: look("deprecated")
                     .and_then(|v| v.as_bool())
                     .unwrap_or(false),
+                pattern: look("pattern").and_then(|v| v.as_str().map(str::to_string)),
             };
             match fields.iter_mut().find(|f| f.name.wire == *wire) {
                 Some(existing) => *existing = field,

@@ -118,6 +118,14 @@ pub struct CertificationDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entities_total: ::std::option::Option<i32>,
+    /// Required by the description; `None` only when a server leaves it out.
+    #[serde(
+        rename = "campaignOwner",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub campaign_owner: ::std::option::Option<::serde_json::Value>,
 }
 impl CertificationDto {
     /// A value with every required field given and every other field at its default or `None`.
@@ -134,6 +142,7 @@ impl CertificationDto {
         decisions_total: i32,
         entities_completed: i32,
         entities_total: i32,
+        campaign_owner: ::serde_json::Value,
     ) -> Self {
         Self {
             campaign_ref: ::std::option::Option::Some(campaign_ref),
@@ -149,6 +158,7 @@ impl CertificationDto {
             decisions_total: ::std::option::Option::Some(decisions_total),
             entities_completed: ::std::option::Option::Some(entities_completed),
             entities_total: ::std::option::Option::Some(entities_total),
+            campaign_owner: ::std::option::Option::Some(campaign_owner),
         }
     }
 }

@@ -41,8 +41,8 @@ impl DataSegmentationApi {
         DeleteDataSegment {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
-            published: ::std::option::Option::None,
             segment_id: segment_id.into(),
+            published: ::std::option::Option::None,
         }
     }
     /// Get segment by id
@@ -271,8 +271,8 @@ impl rt::ErrorBody for CreateDataSegmentError {
 pub struct DeleteDataSegment {
     client: rt::Client,
     call_options: rt::CallOptions,
-    published: ::std::option::Option<bool>,
     segment_id: ::std::string::String,
+    published: ::std::option::Option<bool>,
 }
 impl DeleteDataSegment {
     /// This determines which version of the segment to delete

@@ -41,19 +41,19 @@ impl IdentityHistoryApi {
     pub fn compare_identity_snapshots_access_type(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        access_type: impl ::std::convert::Into<::std::string::String>,
+        access_type: crate::models::CompareIdentitySnapshotsAccessTypeAccessType,
     ) -> CompareIdentitySnapshotsAccessType {
         CompareIdentitySnapshotsAccessType {
             client: self.client.clone(),
             call_options: ::std::default::Default::default(),
             id: id.into(),
+            access_type,
             access_associated: ::std::option::Option::None,
             snapshot1: ::std::option::Option::None,
             snapshot2: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             count: ::std::option::Option::None,
-            access_type: access_type.into(),
         }
     }
     /// Get latest snapshot of identity
@@ -462,13 +462,13 @@ pub struct CompareIdentitySnapshotsAccessType {
     client: rt::Client,
     call_options: rt::CallOptions,
     id: ::std::string::String,
+    access_type: crate::models::CompareIdentitySnapshotsAccessTypeAccessType,
     access_associated: ::std::option::Option<bool>,
     snapshot1: ::std::option::Option<::std::string::String>,
     snapshot2: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     count: ::std::option::Option<bool>,
-    access_type: ::std::string::String,
 }
 impl CompareIdentitySnapshotsAccessType {
     /// Indicates if added or removed access needs to be returned. true - added, false - removed, null - both added & removed
@@ -542,7 +542,7 @@ impl CompareIdentitySnapshotsAccessType {
                 format!(
                     "/historical-identities/{}/compare/{}",
                     rt::encode_path_segment(&::std::clone::Clone::clone(& self.id)),
-                    rt::encode_path_segment(&::std::clone::Clone::clone(& self
+                    rt::encode_path_segment(&::std::string::ToString::to_string(& self
                     .access_type))
                 ),
             )

@@ -42,6 +42,8 @@ pub struct CertificationDto {
     /// The total number of entities (identities, access profiles, roles, etc.) in the certification, both complete and incomplete.
     #[serde(rename = "entitiesTotal")]
     pub entities_total: i32,
+    #[serde(rename = "campaignOwner")]
+    pub campaign_owner: ::serde_json::Value,
 }
 impl CertificationDto {
     /// A value with every required field given and every other field at its default or `None`.
@@ -58,6 +60,7 @@ impl CertificationDto {
         decisions_total: i32,
         entities_completed: i32,
         entities_total: i32,
+        campaign_owner: ::serde_json::Value,
     ) -> Self {
         Self {
             campaign_ref,
@@ -73,6 +76,7 @@ impl CertificationDto {
             decisions_total,
             entities_completed,
             entities_total,
+            campaign_owner,
         }
     }
 }

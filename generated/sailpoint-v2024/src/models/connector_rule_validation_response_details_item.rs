@@ -23,14 +23,22 @@ pub struct ConnectorRuleValidationResponseDetailsItem {
     /// a description of the issue in the code
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messsage: ::std::option::Option<::std::string::String>,
+    /// Required by the description; `None` only when a server leaves it out.
+    #[serde(
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub message: ::std::option::Option<::serde_json::Value>,
 }
 impl ConnectorRuleValidationResponseDetailsItem {
     /// A value with every required field given and every other field at its default or `None`.
-    pub fn new(line: i64, column: i64) -> Self {
+    pub fn new(line: i64, column: i64, message: ::serde_json::Value) -> Self {
         Self {
             line: ::std::option::Option::Some(line),
             column: ::std::option::Option::Some(column),
             messsage: ::std::option::Option::None,
+            message: ::std::option::Option::Some(message),
         }
     }
 }

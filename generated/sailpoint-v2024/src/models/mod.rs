@@ -1709,6 +1709,10 @@ pub use self::common_access_response::CommonAccessResponse;
 mod common_access_type;
 #[cfg(feature = "iai-common-access")]
 pub use self::common_access_type::CommonAccessType;
+#[cfg(feature = "identity-history")]
+mod compare_identity_snapshots_access_type_access_type;
+#[cfg(feature = "identity-history")]
+pub use self::compare_identity_snapshots_access_type_access_type::CompareIdentitySnapshotsAccessTypeAccessType;
 #[cfg(feature = "triggers")]
 mod complete_invocation;
 #[cfg(feature = "triggers")]

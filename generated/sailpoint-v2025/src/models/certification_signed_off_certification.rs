@@ -148,6 +148,14 @@ pub struct CertificationSignedOffCertification {
     /// The date and time the certification was last modified.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::sailpoint_sdk_runtime::DateTime>,
+    /// Required by the description; `None` only when a server leaves it out.
+    #[serde(
+        rename = "campaignOwner",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub campaign_owner: ::std::option::Option<::serde_json::Value>,
 }
 impl CertificationSignedOffCertification {
     /// A value with every required field given and every other field at its default or `None`.
@@ -167,6 +175,7 @@ impl CertificationSignedOffCertification {
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
         created: impl ::std::convert::Into<::sailpoint_sdk_runtime::DateTime>,
+        campaign_owner: ::serde_json::Value,
     ) -> Self {
         Self {
             campaign_ref: ::std::option::Option::Some(campaign_ref),
@@ -186,6 +195,7 @@ impl CertificationSignedOffCertification {
             name: ::std::option::Option::Some(name.into()),
             created: ::std::option::Option::Some(created.into()),
             modified: ::std::option::Option::None,
+            campaign_owner: ::std::option::Option::Some(campaign_owner),
         }
     }
 }

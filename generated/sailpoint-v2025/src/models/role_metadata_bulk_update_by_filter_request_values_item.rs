@@ -12,15 +12,18 @@ pub struct RoleMetadataBulkUpdateByFilterRequestValuesItem {
     /// the values of attribute to be updated
     #[serde(default)]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attribute: ::serde_json::Value,
 }
 impl RoleMetadataBulkUpdateByFilterRequestValuesItem {
     /// A value with every required field given and every other field at its default or `None`.
     pub fn new(
         values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        attribute: ::serde_json::Value,
     ) -> Self {
         Self {
             attribute_key: ::std::option::Option::None,
             values,
+            attribute,
         }
     }
 }

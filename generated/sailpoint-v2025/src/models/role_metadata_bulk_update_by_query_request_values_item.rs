@@ -16,18 +16,17 @@ pub struct RoleMetadataBulkUpdateByQueryRequestValuesItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attribute: ::serde_json::Value,
+    pub values: ::serde_json::Value,
 }
 impl RoleMetadataBulkUpdateByQueryRequestValuesItem {
-    /// A value with every required field given.
-    pub fn new() -> Self {
+    /// A value with every required field given and every other field at its default or `None`.
+    pub fn new(attribute: ::serde_json::Value, values: ::serde_json::Value) -> Self {
         Self {
             attribute_key: ::std::option::Option::None,
             attribute_value: ::std::option::Option::None,
+            attribute,
+            values,
         }
-    }
-}
-impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequestValuesItem {
-    fn default() -> Self {
-        Self::new()
     }
 }

@@ -11,17 +11,21 @@ pub struct ViolationPrediction {
     pub violation_contexts: ::std::option::Option<
         ::std::vec::Vec<crate::models::ViolationContext>,
     >,
+    /// Required by the description; `None` only when a server leaves it out.
+    #[serde(
+        rename = "requestId",
+        deserialize_with = "::sailpoint_sdk_runtime::non_null",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_id: ::std::option::Option<::serde_json::Value>,
 }
 impl ViolationPrediction {
-    /// A value with every required field given.
-    pub fn new() -> Self {
+    /// A value with every required field given and every other field at its default or `None`.
+    pub fn new(request_id: ::serde_json::Value) -> Self {
         Self {
             violation_contexts: ::std::option::Option::None,
+            request_id: ::std::option::Option::Some(request_id),
         }
-    }
-}
-impl ::std::default::Default for ViolationPrediction {
-    fn default() -> Self {
-        Self::new()
     }
 }
