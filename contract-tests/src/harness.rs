@@ -42,6 +42,16 @@ pub fn whole_crate_versions() -> Vec<&'static str> {
         .collect()
 }
 
+/// Runs `check` on every chosen version (all of them, whatever fails) and panics with every
+/// version's failure.
+pub fn check_each_version(check: impl Fn(&str) -> Result<(), String>) {
+    let failed: Vec<String> = whole_crate_versions()
+        .into_iter()
+        .filter_map(|version| check(version).err().map(|e| format!("{version}: {e}")))
+        .collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
 /// The IR of the crate `sailpoint-<version>`, analysed with the settings `cargo xtask generate`
 /// uses (`spec/generator.yaml`), so a harness written from it matches the committed crate.
 pub fn analyze(version: &str) -> generator::ir::Api {
