@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: generator --spec FILE --out DIR [--check] [--strict] [--package-name NAME] [--runtime-path PATH]";
 
+/// The generator allocates and frees millions of small strings and token trees; glibc's malloc
+/// was 29 % of a run's profile, and mimalloc takes a run on the beta description from a median
+/// 1.85 s to 1.53 s (for 30 MB more peak memory).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut spec = None;
     let mut out = None;

@@ -27,6 +27,12 @@ const USAGE: &str = "usage: cargo xtask <command>
   docs [--browser-test] [DOCS_DIR ...]                   the Docusaurus site of every generated/*/docs/ in target/docs-site/
                                                          (--browser-test: build the test subset and check it in Chromium)";
 
+/// `cargo xtask generate` runs the generator in this process, and the generator allocates and frees millions of small strings and token trees; glibc's malloc
+/// was 29 % of a run's profile, and mimalloc takes a run on the beta description from a median
+/// 1.85 s to 1.53 s (for 30 MB more peak memory).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
