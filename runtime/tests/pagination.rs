@@ -139,6 +139,20 @@ async fn a_server_ignoring_offset_is_detected() {
 }
 
 #[tokio::test]
+async fn pages_that_share_their_ends_are_not_taken_for_a_repeat() {
+    let stream = paginate(PageOptions::default().page_size(3), move |offset, _| {
+        let page = match offset {
+            0 => vec!["a", "b", "c"],
+            3 => vec!["a", "x", "c"],
+            _ => vec![],
+        };
+        std::future::ready(Ok::<_, Error<()>>(page))
+    });
+    let items: Vec<_> = stream.map(Result::unwrap).collect().await;
+    assert_eq!(items, ["a", "b", "c", "a", "x", "c"]);
+}
+
+#[tokio::test]
 async fn max_items_and_start_offset_are_honoured() {
     let calls = Calls::default();
     let options = PageOptions::default()
