@@ -16,7 +16,6 @@
 //!   an `anyOf`: every value that fits one fits all, so none fits exactly one (the generator
 //!   reads either as an untagged union).
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
@@ -86,11 +85,7 @@ fn repair_path_item(
     dir: &Path,
     repairs: &mut Vec<String>,
 ) -> Result<(), String> {
-    let variables: BTreeSet<String> = template
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect();
+    let variables = generator::lower::path_template_names(template);
     let shown = file.strip_prefix(dir).unwrap_or(file).display().to_string();
     let Some(item) = item.as_mapping_mut() else {
         return Ok(());
@@ -108,10 +103,11 @@ fn repair_path_item(
     Ok(())
 }
 
-/// Renames or drops the inline path parameters the template does not name.
+/// Renames or drops the inline path parameters the template does not name, by the generator's
+/// own rule (`generator::lower::stray_binding`).
 fn align_path_parameters(
     op: &mut Mapping,
-    variables: &BTreeSet<String>,
+    variables: &[String],
     at: &str,
     repairs: &mut Vec<String>,
 ) {
@@ -120,14 +116,12 @@ fn align_path_parameters(
     };
     let is_path = |p: &Value| p.get("in").and_then(Value::as_str) == Some("path");
     let name_of = |p: &Value| p.get("name").and_then(Value::as_str).map(str::to_owned);
-    let declared: BTreeSet<String> = parameters
+    let declared: Vec<String> = parameters
         .iter()
         .filter(|p| is_path(p))
         .filter_map(name_of)
         .collect();
-    let unbound: Vec<&String> = variables.difference(&declared).collect();
-    let stray: Vec<String> = declared.difference(variables).cloned().collect();
-    if let ([variable], [name]) = (unbound.as_slice(), stray.as_slice()) {
+    if let Some((name, variable)) = generator::lower::stray_binding(&declared, variables) {
         for parameter in parameters.iter_mut().filter(|p| is_path(p)) {
             if name_of(parameter).as_deref() == Some(name.as_str()) {
                 parameter["name"] = Value::from(variable.as_str());
@@ -138,7 +132,7 @@ fn align_path_parameters(
         }
         return;
     }
-    for name in &stray {
+    for name in declared.iter().filter(|name| !variables.contains(name)) {
         parameters.retain(|p| !(is_path(p) && name_of(p).as_deref() == Some(name.as_str())));
         repairs.push(format!(
             "{at}: path parameter `{name}`, not in the template, dropped"
@@ -185,11 +179,7 @@ fn type_object_parts_as_text(
     at: &str,
     repairs: &mut Vec<String>,
 ) -> Result<(), String> {
-    let Some(properties) = op
-        .get_mut("requestBody")
-        .and_then(|b| b.get_mut("content"))
-        .and_then(|c| c.get_mut("multipart/form-data"))
-        .and_then(|m| m.get_mut("schema"))
+    let Some(properties) = body_schema(op, "multipart/form-data")
         .and_then(|s| s.get_mut("properties"))
         .and_then(Value::as_mapping_mut)
     else {
@@ -198,8 +188,10 @@ fn type_object_parts_as_text(
     for (name, schema) in properties.iter_mut() {
         let is_object = match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
-                let target = file.parent().unwrap_or(file).join(reference);
-                read(&target)?.get("type").and_then(Value::as_str) == Some("object")
+                referenced(file, reference)?
+                    .get("type")
+                    .and_then(Value::as_str)
+                    == Some("object")
             }
             None => schema.get("type").and_then(Value::as_str) == Some("object"),
         };
@@ -221,13 +213,7 @@ fn relax_overlapping_one_of(
     at: &str,
     repairs: &mut Vec<String>,
 ) -> Result<(), String> {
-    let Some(schema) = op
-        .get_mut("requestBody")
-        .and_then(|b| b.get_mut("content"))
-        .and_then(|c| c.get_mut("application/json"))
-        .and_then(|m| m.get_mut("schema"))
-        .and_then(Value::as_mapping_mut)
-    else {
+    let Some(schema) = body_schema(op, "application/json").and_then(Value::as_mapping_mut) else {
         return Ok(());
     };
     let Some(members) = schema.get("oneOf").and_then(Value::as_sequence) else {
@@ -238,7 +224,7 @@ fn relax_overlapping_one_of(
         let Some(reference) = member.get("$ref").and_then(Value::as_str) else {
             return Ok(());
         };
-        let target = read(&file.parent().unwrap_or(file).join(reference))?;
+        let target = referenced(file, reference)?;
         let open = target.get("type").and_then(Value::as_str) == Some("object")
             && target.get("additionalProperties") != Some(&Value::Bool(false));
         if !open {
@@ -264,6 +250,19 @@ fn relax_overlapping_one_of(
         }
     }
     Ok(())
+}
+
+/// The inline schema of the operation's request body of `media` type.
+fn body_schema<'a>(op: &'a mut Mapping, media: &str) -> Option<&'a mut Value> {
+    op.get_mut("requestBody")?
+        .get_mut("content")?
+        .get_mut(media)?
+        .get_mut("schema")
+}
+
+/// The schema a `$ref` of a schema in `file` points to (a whole file, as SailPoint's are).
+fn referenced(file: &Path, reference: &str) -> Result<Value, String> {
+    read(&file.parent().unwrap_or(file).join(reference))
 }
 
 fn read(path: &Path) -> Result<Value, String> {
@@ -305,7 +304,7 @@ mod tests {
         )
         .unwrap();
         let schemes = vec!["userAuth".to_owned()];
-        let variables: BTreeSet<String> = ["id".to_owned()].into();
+        let variables = vec!["id".to_owned()];
         let post = item["post"].as_mapping_mut().unwrap();
         align_path_parameters(post, &variables, "post", &mut repairs);
         name_declared_schemes(post, &schemes, "post", &mut repairs);

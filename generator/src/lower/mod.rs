@@ -8,6 +8,7 @@
 
 mod operations;
 mod parameters;
+pub use parameters::{path_template_names, stray_binding};
 mod responses;
 mod schema;
 mod variants;
@@ -191,13 +192,12 @@ fn warn_undeclared_schemes(
     diags: &mut Diagnostics,
 ) {
     for op in operations {
-        let mut undeclared: Vec<&str> = op
+        let undeclared: std::collections::BTreeSet<&str> = op
             .security
             .iter()
             .map(|s| s.scheme.as_str())
             .filter(|name| !schemes.iter().any(|s| s.name == *name))
             .collect();
-        undeclared.dedup();
         for name in undeclared {
             diags.warn(
                 Place::new(op.origin.file.clone(), op.origin.pointer.clone())

@@ -40,7 +40,12 @@ impl<'a> Lowerer<'a> {
             }
         }
         let template_names = path_template_names(path);
-        let binding = stray_binding(&resolved, &template_names);
+        let declared: Vec<String> = resolved
+            .iter()
+            .filter(|(_, map)| text(map, "in").as_deref() == Some("path"))
+            .filter_map(|(_, map)| text(map, "name"))
+            .collect();
+        let binding = stray_binding(&declared, &template_names);
         let mut experimental = false;
         let mut parameters = Vec::new();
         for (at, map) in resolved {
@@ -164,16 +169,9 @@ impl<'a> Lowerer<'a> {
 /// When exactly one declared path parameter is missing from the template and exactly one
 /// placeholder has no parameter (`filterId` for `/campaign-filters/{id}`, as SailPoint's
 /// descriptions have it 25 times), the pair: the parameter fills that placeholder, keeping its
-/// schema, example and description. Any other mismatch is not guessed at.
-fn stray_binding(
-    resolved: &[(Place, &Map<String, Value>)],
-    template_names: &[String],
-) -> Option<(String, String)> {
-    let declared: Vec<String> = resolved
-        .iter()
-        .filter(|(_, map)| text(map, "in").as_deref() == Some("path"))
-        .filter_map(|(_, map)| text(map, "name"))
-        .collect();
+/// schema, example and description. Any other mismatch is not guessed at. Public so the
+/// contract tests' copy of a description for Prism binds by the same rule.
+pub fn stray_binding(declared: &[String], template_names: &[String]) -> Option<(String, String)> {
     let stray: Vec<&String> = declared
         .iter()
         .filter(|name| !template_names.contains(name))
@@ -189,7 +187,7 @@ fn stray_binding(
 }
 
 /// `/accounts/{id}` → `["id"]`.
-fn path_template_names(path: &str) -> Vec<String> {
+pub fn path_template_names(path: &str) -> Vec<String> {
     path.split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))

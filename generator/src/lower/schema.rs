@@ -330,9 +330,9 @@ impl Lowerer<'_> {
         required: &[String],
         fields: &mut Vec<Field>,
     ) {
-        let mut seen = std::collections::BTreeSet::new();
         for wire in required {
-            if fields.iter().any(|f| f.name.wire == *wire) || !seen.insert(wire) {
+            // A field pushed here is found too, so a name listed twice is added once.
+            if fields.iter().any(|f| f.name.wire == *wire) {
                 continue;
             }
             self.diags.warn(
