@@ -15,11 +15,13 @@ pub mod names;
 pub mod normalize;
 pub mod options;
 pub mod output;
+pub mod reuse;
 pub mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Error, Location, Severity};
 pub use options::{Options, WorkspaceSettings};
 pub use output::Files;
+pub use reuse::Reuse;
 
 /// The result of a successful run: the files, and the warnings about the description.
 #[derive(Debug)]
@@ -62,8 +64,14 @@ fn analyze_sources(
 
 /// Runs the whole pipeline. Nothing is written.
 pub fn generate(options: &Options) -> Result<Output, Error> {
+    generate_reusing(options, &Reuse::none())
+}
+
+/// [`generate`], reading back the files `reuse` (opened on the output folder) says a previous
+/// run rendered from the same inputs instead of rendering them again.
+pub fn generate_reusing(options: &Options, reuse: &Reuse) -> Result<Output, Error> {
     let (api, warnings) = analyze(options)?;
-    let files = emit::emit(&api, options)?;
+    let files = emit::emit_reusing(&api, options, reuse, "")?;
     Ok(Output {
         files,
         warnings,
@@ -108,6 +116,15 @@ pub struct WorkspaceOutput {
 /// separate threads; then deprecated operations are linked to their replacements in the other
 /// crates, and every crate is rendered. Nothing is written; any crate's error fails the run.
 pub fn generate_workspace(settings: &WorkspaceSettings) -> Result<WorkspaceOutput, Error> {
+    generate_workspace_reusing(settings, &Reuse::none())
+}
+
+/// [`generate_workspace`], reading back the files `reuse` (opened on the workspace's output
+/// folder) says a previous run rendered from the same inputs instead of rendering them again.
+pub fn generate_workspace_reusing(
+    settings: &WorkspaceSettings,
+    reuse: &Reuse,
+) -> Result<WorkspaceOutput, Error> {
     let analyses: Vec<Result<(ir::Api, Diagnostics), Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = settings
             .crates
@@ -152,7 +169,8 @@ pub fn generate_workspace(settings: &WorkspaceSettings) -> Result<WorkspaceOutpu
     let mut files = Files::new();
     let mut crates = Vec::new();
     for ((api, warnings), c) in apis.iter().zip(&settings.crates) {
-        let crate_files = emit::emit(api, &c.options)?;
+        let prefix = format!("{}/", api.package_name);
+        let crate_files = emit::emit_reusing(api, &c.options, reuse, &prefix)?;
         crates.push(CrateSummary {
             folder: api.package_name.clone(),
             operations: api.operations.len(),
@@ -160,11 +178,10 @@ pub fn generate_workspace(settings: &WorkspaceSettings) -> Result<WorkspaceOutpu
             files: crate_files.len(),
             warnings: warnings.clone(),
         });
-        let prefix = &api.package_name;
         files.extend(
             crate_files
                 .into_iter()
-                .map(|(path, text)| (format!("{prefix}/{path}"), text)),
+                .map(|(path, text)| (format!("{prefix}{path}"), text)),
         );
     }
     if let Some(facade) = &settings.facade {

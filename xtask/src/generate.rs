@@ -39,7 +39,11 @@ fn generate_workspace(root: &Path, request: &GenerateRequest) -> Result<()> {
     }
     let out = root.join(&settings.out);
     let started = std::time::Instant::now();
-    let output = generator::generate_workspace(&settings).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // What the last run rendered, kept with the build products: a clean clone renders
+    // everything once, and a run after a small change renders little.
+    let reuse = generator::Reuse::open(&out, &root.join("target/generate-reuse/workspace.idx"));
+    let output = generator::generate_workspace_reusing(&settings, &reuse)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     for summary in &output.crates {
         for warning in &summary.warnings.items {
             eprintln!("{warning}");
@@ -56,12 +60,23 @@ fn generate_workspace(root: &Path, request: &GenerateRequest) -> Result<()> {
         );
     }
     let elapsed = started.elapsed();
+    let reused = reuse.report();
     finish(
         &out,
         &output.files,
         request.check,
-        &format!("generated in {elapsed:.0?}"),
-    )
+        &format!(
+            "generated in {elapsed:.0?} ({} file(s) rendered, {} read back unchanged)",
+            reused.rendered, reused.reused
+        ),
+    )?;
+    if !request.check {
+        // A cache: failing to keep it costs the next run time, not correctness.
+        if let Err(e) = reuse.save(&output.files) {
+            eprintln!("warning: cannot keep the render index: {e}");
+        }
+    }
+    Ok(())
 }
 
 fn generate_one(options: &generator::Options, out: &Path, check: bool) -> Result<()> {

@@ -1,6 +1,6 @@
 //! The facade crate: every version crate of a workspace re-exported behind a feature.
 
-use super::{render_message, types, Renderer};
+use super::{render_message, types};
 use crate::diagnostics::Error;
 use crate::ir::Api;
 use crate::names;
@@ -41,9 +41,7 @@ struct Runtime {
 /// The facade's files: `Cargo.toml`, `README.md` and `src/lib.rs`. Its package version,
 /// repository and runtime are the first crate's.
 pub fn facade(settings: &FacadeSettings, versions: &[(&Api, &Options)]) -> Result<Files, Error> {
-    let renderer = Renderer {
-        tera: super::engine()?,
-    };
+    let tera = super::engine()?;
     let first = versions.first().map(|(_, o)| *o);
     let package_version = first.map_or("0.1.0", |o| o.package_version.as_str());
     let contexts: Vec<Version> = versions
@@ -100,14 +98,11 @@ pub fn facade(settings: &FacadeSettings, versions: &[(&Api, &Options)]) -> Resul
     context.insert("crate_name", &settings.package_name);
     context.insert("crate_lib", &settings.package_name.replace('-', "_"));
     let render = |template: &str, subject: &str| {
-        renderer
-            .tera
-            .render(template, &context)
-            .map_err(|e| Error::Render {
-                template: template.into(),
-                subject: subject.into(),
-                message: render_message(&e),
-            })
+        tera.render(template, &context).map_err(|e| Error::Render {
+            template: template.into(),
+            subject: subject.into(),
+            message: render_message(&e),
+        })
     };
     let mut files = Files::new();
     let cargo = render("facade/Cargo.toml.tera", "the facade's Cargo.toml")?;

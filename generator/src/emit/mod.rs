@@ -17,6 +17,7 @@ use crate::diagnostics::Error;
 use crate::ir::Api;
 use crate::options::Options;
 use crate::output::{self, FileMap, Files};
+use crate::reuse::Reuse;
 use serde::Serialize;
 
 pub use facade::facade;
@@ -135,11 +136,33 @@ fn render_message(error: &tera::Error) -> String {
     message
 }
 
-struct Renderer {
+struct Renderer<'a> {
     tera: tera::Tera,
+    /// Files a previous run rendered from the same keys are read back instead.
+    reuse: &'a Reuse,
+    /// Where this crate's files are in `reuse`'s folder (`""` or `sailpoint-v3/`).
+    prefix: &'a str,
 }
 
-impl Renderer {
+/// What a rendered template becomes: text as it is, text after a header, or Rust parsed and
+/// printed with a header naming the description (`output::rust_file`).
+#[derive(Clone, Copy)]
+enum Form<'a> {
+    Text,
+    Headed(&'a str),
+    Rust { spec: &'a str },
+}
+
+/// One file to render: where it goes, what it is (for errors and for `FileMap`), and the
+/// context its template reads.
+struct Job<C> {
+    path: String,
+    subject: String,
+    template: &'static str,
+    context: C,
+}
+
+impl Renderer<'_> {
     fn render(
         &self,
         template: &str,
@@ -160,16 +183,88 @@ impl Renderer {
             })
     }
 
-    /// Renders Rust and checks it parses; see `output::rust_file`.
-    fn rust(
+    /// The text of one file, rendered, or read back when a previous run rendered it from the
+    /// same key (`reuse`).
+    fn file<C: Serialize>(&self, job: &Job<C>, form: Form) -> Result<String, Error> {
+        let (form_name, spec) = match form {
+            Form::Text => ("text", ""),
+            Form::Headed(header) => ("headed", header),
+            Form::Rust { spec } => ("rust", spec),
+        };
+        let key = self
+            .reuse
+            .key(job.template, &format!("{form_name} {spec}"), &job.context);
+        let path = format!("{}{}", self.prefix, job.path);
+        self.reuse.obtain(&path, key, || {
+            let text = self.render(job.template, &job.subject, &job.context)?;
+            match form {
+                Form::Text => Ok(text),
+                Form::Headed(header) => Ok(format!("{header}{text}")),
+                Form::Rust { spec } => output::rust_file(&text, job.template, &job.subject, spec),
+            }
+        })
+    }
+
+    /// Renders one file and adds it.
+    fn add<C: Serialize>(&self, job: Job<C>, form: Form, files: &mut FileMap) -> Result<(), Error> {
+        let text = self.file(&job, form)?;
+        files.add(job.path, text, &job.subject)
+    }
+
+    /// Makes and renders a file for each of `items` on every available core, adds them in the
+    /// order of `items`, and returns the jobs (whose contexts other files may read). Each file
+    /// is made and rendered on its own, so the output is the same whatever the number of
+    /// threads.
+    fn add_all<'i, T: Sync, C: Serialize + Send>(
         &self,
-        template: &str,
-        subject: &str,
-        context: &impl Serialize,
-        spec: &str,
-    ) -> Result<String, Error> {
-        let text = self.render(template, subject, context)?;
-        output::rust_file(&text, template, subject, spec)
+        items: &'i [T],
+        make: impl Fn(&'i T) -> Job<C> + Sync,
+        form: Form,
+        files: &mut FileMap,
+    ) -> Result<Vec<Job<C>>, Error> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 8);
+        let chunk_size = items.len().div_ceil(threads).max(1);
+        let make = &make;
+        type Made<C> = Vec<(Job<C>, String)>;
+        let results: Vec<Result<Made<C>, Error>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(chunk_size)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|item| {
+                                let job = make(item);
+                                let text = self.file(&job, form)?;
+                                Ok((job, text))
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle.join().unwrap_or_else(|_| {
+                        Err(Error::Render {
+                            template: "(files)".into(),
+                            subject: "a generated file".into(),
+                            message: "the rendering thread panicked".into(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        let mut jobs = Vec::with_capacity(items.len());
+        for result in results {
+            for (job, text) in result? {
+                files.add(job.path.clone(), text, &job.subject)?;
+                jobs.push(job);
+            }
+        }
+        Ok(jobs)
     }
 }
 
@@ -209,6 +304,26 @@ struct GatedModule<'a> {
     cfg: String,
 }
 
+/// What the manifest and the README read.
+#[derive(Serialize)]
+struct ManifestContext<'a> {
+    package: PackageContext<'a>,
+    runtime: RuntimeContext<'a>,
+    standalone: bool,
+    api: ApiSummary<'a>,
+    tags: &'a [crate::ir::Tag],
+    features: FeaturesContext,
+}
+
+/// The API's own facts, without its operations and models.
+#[derive(Serialize)]
+struct ApiSummary<'a> {
+    title: &'a str,
+    version: &'a str,
+    description: Option<&'a str>,
+    version_path: &'a str,
+}
+
 /// The crate's features: one per tag with operations, and `full` for all of them.
 #[derive(Serialize)]
 struct FeaturesContext {
@@ -221,7 +336,25 @@ struct FeaturesContext {
 
 /// Every file of the generated crate, keyed by its path inside the output folder.
 pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
-    let renderer = Renderer { tera: engine()? };
+    emit_reusing(api, options, &Reuse::none(), "")
+}
+
+/// [`emit`], reading back the files `reuse` says a previous run rendered from the same key;
+/// `prefix` is where the crate's files are in `reuse`'s folder (`""` or `sailpoint-v3/`).
+pub fn emit_reusing(
+    api: &Api,
+    options: &Options,
+    reuse: &Reuse,
+    prefix: &str,
+) -> Result<Files, Error> {
+    let renderer = Renderer {
+        tera: engine()?,
+        reuse,
+        prefix,
+    };
+    let rust = Form::Rust {
+        spec: options.spec_display.as_str(),
+    };
     let spec = options.spec_display.as_str();
     let mut files = FileMap::new();
 
@@ -239,49 +372,48 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         path: &options.runtime_path,
         version: &options.runtime_version,
     };
-    let mut context = tera::Context::new();
-    context.insert("package", &package);
-    context.insert("runtime", &runtime);
-    context.insert("standalone", &options.standalone);
-    context.insert("api", api);
-    context.insert("tags", &api.tags);
     let tag_features: Vec<String> = api
         .tags_with_operations()
         .map(|(_, t)| t.feature.clone())
         .collect();
-    context.insert(
-        "features",
-        &FeaturesContext {
+    let manifest = ManifestContext {
+        package,
+        runtime,
+        standalone: options.standalone,
+        api: ApiSummary {
+            title: &api.title,
+            version: &api.version,
+            description: api.description.as_deref(),
+            version_path: &api.version_path,
+        },
+        tags: &api.tags,
+        features: FeaturesContext {
             default_full: options.default_full,
             full: tag_features.iter().map(|f| types::literal(f)).collect(),
             tags: tag_features,
         },
-    );
-    let cargo = renderer
-        .tera
-        .render("rust/Cargo.toml.tera", &context)
-        .map_err(|e| Error::Render {
-            template: "rust/Cargo.toml.tera".into(),
-            subject: "Cargo.toml".into(),
-            message: render_message(&e),
-        })?;
-    files.add(
-        "Cargo.toml".into(),
-        output::hash_header(spec) + &cargo,
-        "the manifest",
+    };
+    let hash_header = output::hash_header(spec);
+    renderer.add(
+        Job {
+            path: "Cargo.toml".into(),
+            subject: "the manifest".into(),
+            template: "rust/Cargo.toml.tera",
+            context: &manifest,
+        },
+        Form::Headed(&hash_header),
+        &mut files,
     )?;
-    let readme = renderer
-        .tera
-        .render("rust/README.md.tera", &context)
-        .map_err(|e| Error::Render {
-            template: "rust/README.md.tera".into(),
-            subject: "README.md".into(),
-            message: render_message(&e),
-        })?;
-    files.add(
-        "README.md".into(),
-        output::markdown_header(spec) + &readme,
-        "the README",
+    let markdown_header = output::markdown_header(spec);
+    renderer.add(
+        Job {
+            path: "README.md".into(),
+            subject: "the README".into(),
+            template: "rust/README.md.tera",
+            context: &manifest,
+        },
+        Form::Headed(&markdown_header),
+        &mut files,
     )?;
 
     #[derive(Serialize)]
@@ -314,10 +446,15 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
         tags: tags_with_ops,
         doctests: markdown::doctest_pages(api),
     };
-    files.add(
-        "src/lib.rs".into(),
-        renderer.rust("rust/lib.rs.tera", "the crate root", &lib, spec)?,
-        "the crate root",
+    renderer.add(
+        Job {
+            path: "src/lib.rs".into(),
+            subject: "the crate root".into(),
+            template: "rust/lib.rs.tera",
+            context: lib,
+        },
+        rust,
+        &mut files,
     )?;
 
     let tag_contexts: Vec<_> = api
@@ -337,35 +474,33 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             cfg: cfg_predicate(std::slice::from_ref(&tag.feature)),
         })
         .collect();
-    files.add(
-        "src/apis/mod.rs".into(),
-        renderer.rust(
-            "rust/apis_mod.rs.tera",
-            "the apis module",
-            &ModContext {
+    renderer.add(
+        Job {
+            path: "src/apis/mod.rs".into(),
+            subject: "the apis module".into(),
+            template: "rust/apis_mod.rs.tera",
+            context: ModContext {
                 modules: tag_modules,
             },
-            spec,
-        )?,
-        "the apis module",
+        },
+        rust,
+        &mut files,
     )?;
-    for tag in &tag_contexts {
-        #[derive(Serialize)]
-        struct ApiTypeRoot<'a> {
-            api_type: &'a apis::TagContext,
-        }
-        let subject = format!("the `{}` API", tag.name);
-        files.add(
-            format!("src/apis/{}", tag.file),
-            renderer.rust(
-                "rust/api.rs.tera",
-                &subject,
-                &ApiTypeRoot { api_type: tag },
-                spec,
-            )?,
-            &subject,
-        )?;
+    #[derive(Serialize)]
+    struct ApiTypeRoot<'a> {
+        api_type: &'a apis::TagContext,
     }
+    renderer.add_all(
+        &tag_contexts,
+        |tag| Job {
+            path: format!("src/apis/{}", tag.file),
+            subject: format!("the `{}` API", tag.name),
+            template: "rust/api.rs.tera",
+            context: ApiTypeRoot { api_type: tag },
+        },
+        rust,
+        &mut files,
+    )?;
 
     let model_contexts: Vec<_> = api
         .models
@@ -382,73 +517,33 @@ pub fn emit(api: &Api, options: &Options) -> Result<Files, Error> {
             cfg: cfg_predicate(&model.features),
         })
         .collect();
-    files.add(
-        "src/models/mod.rs".into(),
-        renderer.rust(
-            "rust/models_mod.rs.tera",
-            "the models module",
-            &ModContext {
+    renderer.add(
+        Job {
+            path: "src/models/mod.rs".into(),
+            subject: "the models module".into(),
+            template: "rust/models_mod.rs.tera",
+            context: ModContext {
                 modules: model_modules,
             },
-            spec,
-        )?,
-        "the models module",
+        },
+        rust,
+        &mut files,
     )?;
-    for (path, text, subject) in render_models(&renderer, &model_contexts, spec)? {
-        files.add(path, text, &subject)?;
-    }
-    markdown::emit(api, options, &renderer, &mut files)?;
-    Ok(files.into_files())
-}
-
-/// Renders the model files on every available core: each file is rendered, parsed and printed
-/// on its own, and the results are collected into the sorted file map, so the output is the same
-/// whatever the number of threads.
-fn render_models(
-    renderer: &Renderer,
-    contexts: &[models::ModelContext],
-    spec: &str,
-) -> Result<Vec<(String, String, String)>, Error> {
     #[derive(Serialize)]
     struct ModelRoot<'a> {
         model: &'a models::ModelContext,
     }
-    type Rendered = Vec<(String, String, String)>;
-    let render = |chunk: &[models::ModelContext]| -> Result<Rendered, Error> {
-        chunk
-            .iter()
-            .map(|model| {
-                let subject = format!("the model `{}`", model.name);
-                let text = renderer.rust(model.template, &subject, &ModelRoot { model }, spec)?;
-                Ok((format!("src/models/{}", model.file), text, subject))
-            })
-            .collect()
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8);
-    let chunk_size = contexts.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Rendered, Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = contexts
-            .chunks(chunk_size)
-            .map(|chunk| scope.spawn(move || render(chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(Error::Render {
-                        template: "(models)".into(),
-                        subject: "a model file".into(),
-                        message: "the rendering thread panicked".into(),
-                    })
-                })
-            })
-            .collect()
-    });
-    let mut files = Vec::new();
-    for result in results {
-        files.extend(result?);
-    }
-    Ok(files)
+    renderer.add_all(
+        &model_contexts,
+        |model| Job {
+            path: format!("src/models/{}", model.file),
+            subject: format!("the model `{}`", model.name),
+            template: model.template,
+            context: ModelRoot { model },
+        },
+        rust,
+        &mut files,
+    )?;
+    markdown::emit(api, options, &renderer, &mut files)?;
+    Ok(files.into_files())
 }

@@ -11,11 +11,15 @@ const CRATE: &str = "derive one serde direction per model; a crate per group of 
 const SUPERLINEAR: &str = "find the superlinear pass with `perf`";
 const CALL: &str = "per call: `Authorization` once per token, small bodies by `Response::bytes()`";
 
-/// The release generator on `spec`, into `out`.
-fn generate(b: &Bench, spec: &Path, out: &Path) -> Result<Run> {
+/// The release generator on `spec`, into `out`; with `reuse`, keeping its render index there.
+fn generate(b: &Bench, spec: &Path, out: &Path, reuse: Option<&Path>) -> Result<Run> {
     let generator = b.root.join("target/release/generator");
     exec(generator, |c| {
-        c.arg("--spec").arg(spec).arg("--out").arg(out)
+        c.arg("--spec").arg(spec).arg("--out").arg(out);
+        if let Some(index) = reuse {
+            c.arg("--reuse").arg(index);
+        }
+        c
     })
 }
 
@@ -36,8 +40,16 @@ pub fn generation(b: &Bench) -> Result<(Vec<M>, f64)> {
         eprintln!("== {name}");
         let dir = scratch(&std::env::temp_dir(), name)?;
         let floor = parse_floor(&[spec], b.runs(5))?;
-        let empty = repeat(b.runs(5), |i| generate(b, spec, &dir.join(i.to_string())))?;
-        let current = repeat(b.runs(5), |_| generate(b, spec, &dir.join("0")))?;
+        let empty = repeat(b.runs(5), |i| {
+            generate(b, spec, &dir.join(i.to_string()), None)
+        })?;
+        // A maintainer's tree is up to date because their last run wrote it, and that run left
+        // its render index: one untimed run leaves it here.
+        let index = dir.join("reuse.idx");
+        generate(b, spec, &dir.join("0"), Some(&index))?;
+        let current = repeat(b.runs(5), |_| {
+            generate(b, spec, &dir.join("0"), Some(&index))
+        })?;
         let (fs, files) = file_system_floor(spec, &dir, b.runs(5))?;
         let parse = Floor(5.0, floor, "parse floor");
         let what = format!("{name} into an up-to-date tree");
@@ -124,7 +136,7 @@ pub fn growth(b: &Bench, max: usize) -> Result<Vec<M>> {
             };
             let out = |i| dir.join(format!("x{n}-{i}"));
             let runs = if n >= 5 { 1 } else { b.runs(3) };
-            let Run { secs, mb, .. } = repeat(runs, |i| generate(b, &spec, &out(i)))?;
+            let Run { secs, mb, .. } = repeat(runs, |i| generate(b, &spec, &out(i), None))?;
             base = if n == 1 { secs } else { base };
             let (on, tmpfs) = (place.display(), place.starts_with("/dev/shm"));
             let what = format!("beta × {n} on {on}: {secs:.2} s, {mb:.0} MB, ÷ 1× ({base:.2} s)");

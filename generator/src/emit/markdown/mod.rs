@@ -16,7 +16,7 @@ mod transfers;
 mod types;
 mod values;
 
-use super::Renderer;
+use super::{Form, Job, Renderer};
 use crate::diagnostics::Error;
 use crate::ir::Api;
 use crate::names;
@@ -298,28 +298,34 @@ pub fn emit(
     let header = output::mdx_header(&options.spec_display);
     let header = header.trim_end();
 
-    let mut pages = Vec::new();
-    for (index, tag) in api.tags_with_operations() {
-        let page = methods::page(api, index, tag, &settings, &slugs, header);
-        let subject = format!("the methods page of `{}`", tag.name.wire);
-        files.add(
-            format!("docs/methods/{}.md", slugs.tag(index)),
-            renderer.render(METHODS, &subject, &page)?,
-            &subject,
-        )?;
-        pages.push(page);
-    }
+    let tags: Vec<_> = api.tags_with_operations().collect();
+    let method_jobs = renderer.add_all(
+        &tags,
+        |&(index, tag)| Job {
+            path: format!("docs/methods/{}.md", slugs.tag(index)),
+            subject: format!("the methods page of `{}`", tag.name.wire),
+            template: METHODS,
+            context: methods::page(api, index, tag, &settings, &slugs, header),
+        },
+        Form::Text,
+        files,
+    )?;
+    let pages: Vec<_> = method_jobs.iter().map(|job| &job.context).collect();
     let usage = models::usage(api, &slugs);
-    for model in &api.models {
-        let page = models::page(api, model, &settings, &slugs, header, &usage);
-        let subject = format!("the page of the model `{}`", model.name.rust);
-        let slug = slugs.model(&model.name.rust).unwrap_or_default();
-        files.add(
-            format!("docs/models/{slug}.md"),
-            renderer.render(MODEL, &subject, &page)?,
-            &subject,
-        )?;
-    }
+    renderer.add_all(
+        &api.models,
+        |model| Job {
+            path: format!(
+                "docs/models/{}.md",
+                slugs.model(&model.name.rust).unwrap_or_default()
+            ),
+            subject: format!("the page of the model `{}`", model.name.rust),
+            template: MODEL,
+            context: models::page(api, model, &settings, &slugs, header, &usage),
+        },
+        Form::Text,
+        files,
+    )?;
 
     let first_op = api.operations.first();
     let methods_index = IndexPage {
@@ -349,10 +355,15 @@ pub fn emit(
             .collect(),
         example: first_op.map(|op| examples::operation(api, &api.tags[op.tag], op)),
     };
-    files.add(
-        "docs/methods/index.md".into(),
-        renderer.render(METHODS_INDEX, "the methods index", &methods_index)?,
-        "the methods index",
+    renderer.add(
+        Job {
+            path: "docs/methods/index.md".into(),
+            subject: "the methods index".into(),
+            template: METHODS_INDEX,
+            context: methods_index,
+        },
+        Form::Text,
+        files,
     )?;
     let models_index = IndexPage {
         front: settings.index_front_matter("Models", "models"),
@@ -383,10 +394,15 @@ pub fn emit(
             .collect(),
         example: None,
     };
-    files.add(
-        "docs/models/index.md".into(),
-        renderer.render(MODELS_INDEX, "the models index", &models_index)?,
-        "the models index",
+    renderer.add(
+        Job {
+            path: "docs/models/index.md".into(),
+            subject: "the models index".into(),
+            template: MODELS_INDEX,
+            context: models_index,
+        },
+        Form::Text,
+        files,
     )?;
 
     #[derive(Serialize)]
