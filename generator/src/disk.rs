@@ -81,19 +81,40 @@ fn normalize_newlines(text: &str) -> String {
 /// carry the generated marker are never removed.
 pub fn write(out: &Path, files: &Files) -> io::Result<WriteReport> {
     let mut report = WriteReport::default();
-    for (path, text) in files {
-        let target = out.join(path);
-        if std::fs::read_to_string(&target).is_ok_and(|current| current == *text) {
-            report.unchanged += 1;
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let temporary = temporary_path(&target);
-        std::fs::write(&temporary, text)?;
-        std::fs::rename(&temporary, &target)?;
-        report.written += 1;
+    // Every file's folder exists once the run is done, so all are made up front, each once,
+    // and the threads below only read, create and rename files.
+    let folders: std::collections::BTreeSet<&Path> = files
+        .keys()
+        .filter_map(|path| Path::new(path).parent())
+        .collect();
+    for folder in folders {
+        std::fs::create_dir_all(out.join(folder))?;
+    }
+    // Creating a file is kernel work that runs on every core: the files are split between
+    // threads, each doing exactly what one thread would do with its share.
+    let all: Vec<(&String, &String)> = files.iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk_size = all.len().div_ceil(threads).max(1);
+    let shares: Vec<io::Result<WriteReport>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = all
+            .chunks(chunk_size)
+            .map(|share| scope.spawn(move || write_share(out, share)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a writing thread panicked")))
+            })
+            .collect()
+    });
+    for share in shares {
+        let share = share?;
+        report.written += share.written;
+        report.unchanged += share.unchanged;
     }
     for path in existing_files(out)? {
         if files.contains_key(&path) || ignored(&path) {
@@ -107,6 +128,24 @@ pub fn write(out: &Path, files: &Files) -> io::Result<WriteReport> {
         }
     }
     remove_empty_dirs(out)?;
+    Ok(report)
+}
+
+/// Writes each of `files` whose text differs from the folder's, through a temporary file and a
+/// rename, so no reader ever sees half a file.
+fn write_share(out: &Path, files: &[(&String, &String)]) -> io::Result<WriteReport> {
+    let mut report = WriteReport::default();
+    for (path, text) in files {
+        let target = out.join(path);
+        if std::fs::read(&target).is_ok_and(|current| current == text.as_bytes()) {
+            report.unchanged += 1;
+            continue;
+        }
+        let temporary = temporary_path(&target);
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, &target)?;
+        report.written += 1;
+    }
     Ok(report)
 }
 

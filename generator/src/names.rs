@@ -85,8 +85,34 @@ fn escape_keyword(ident: String) -> String {
     }
 }
 
+// A cache is only looked up, never iterated, so its order cannot reach the output.
+#[allow(clippy::disallowed_types)]
+type Recased = std::cell::RefCell<std::collections::HashMap<String, String>>;
+type Memo = std::thread::LocalKey<Recased>;
+
+thread_local! {
+    // `heck` recases through the formatting machinery, char by char, and a run recases the
+    // same wire names again and again (a field is named wherever its schema is lowered, an
+    // example variable wherever it is shown): each thread remembers what it recased.
+    static SNAKE: Recased = Default::default();
+    static PASCAL: Recased = Default::default();
+}
+
+fn memo(cache: &'static Memo, wire: &str, recase: fn(&str) -> String) -> String {
+    if let Some(known) = cache.with_borrow(|c| c.get(wire).cloned()) {
+        return known;
+    }
+    let ident = recase(wire);
+    cache.with_borrow_mut(|c| c.insert(wire.to_string(), ident.clone()));
+    ident
+}
+
 /// A function, field, parameter or module name.
 pub fn snake(wire: &str) -> String {
+    memo(&SNAKE, wire, snake_uncached)
+}
+
+fn snake_uncached(wire: &str) -> String {
     let mut ident = ascii_words(wire).to_snake_case();
     if ident.is_empty() {
         ident = "empty".to_string();
@@ -99,6 +125,10 @@ pub fn snake(wire: &str) -> String {
 
 /// A type or variant name.
 pub fn pascal(wire: &str) -> String {
+    memo(&PASCAL, wire, pascal_uncached)
+}
+
+fn pascal_uncached(wire: &str) -> String {
     let mut ident = ascii_words(wire).to_upper_camel_case();
     if ident.is_empty() {
         ident = "Empty".to_string();

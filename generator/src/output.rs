@@ -30,6 +30,13 @@ impl FileMap {
             });
         }
         self.sources.insert(path.clone(), source.to_string());
+        // Rendered text grows by doubling; a run holds every file at once, so each is kept in
+        // a buffer of its own length (a tenth of the peak memory on the largest description).
+        let text = if text.capacity() - text.len() > text.len() / 16 {
+            text.as_str().to_owned()
+        } else {
+            text
+        };
         self.files.insert(path, text);
         Ok(())
     }
@@ -66,20 +73,36 @@ pub fn mdx_header(spec: &str) -> String {
 /// Parses and pretty-prints rendered Rust, then adds the header. The header goes on after
 /// formatting: a plain `//` comment does not survive `syn`.
 pub fn rust_file(text: &str, template: &str, subject: &str, spec: &str) -> Result<String, Error> {
-    let file = syn::parse_file(text).map_err(|e| {
-        let start = e.span().start();
-        let line = text.lines().nth(start.line.saturating_sub(1)).unwrap_or_default().trim();
-        Error::Render {
-            template: template.to_string(),
-            subject: subject.to_string(),
-            message: format!(
-                "the output is not valid Rust at line {}:{} of the rendered text: {e} (near `{line}`)",
-                start.line,
-                start.column + 1
-            ),
+    let printed = match syn::parse_file(text) {
+        Ok(file) => Ok(prettyplease::unparse(&file)),
+        Err(e) => {
+            let start = e.span().start();
+            let line = text
+                .lines()
+                .nth(start.line.saturating_sub(1))
+                .unwrap_or_default()
+                .trim();
+            Err(Error::Render {
+                template: template.to_string(),
+                subject: subject.to_string(),
+                message: format!(
+                    "the output is not valid Rust at line {}:{} of the rendered text: {e} (near `{line}`)",
+                    start.line,
+                    start.column + 1
+                ),
+            })
         }
-    })?;
-    Ok(rust_header(spec) + &prettyplease::unparse(&file))
+    };
+    // `proc-macro2` keeps, per thread, the text of every file it parsed (for the spans' line
+    // and column, which the error above reads); no span outlives this call, so the texts are
+    // dropped here instead of piling up to the size of the whole output.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let printed = printed?;
+    let header = rust_header(spec);
+    let mut out = String::with_capacity(header.len() + printed.len());
+    out.push_str(&header);
+    out.push_str(&printed);
+    Ok(out)
 }
 
 #[cfg(test)]

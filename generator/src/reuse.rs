@@ -241,7 +241,9 @@ impl Reuse {
         if let Some(parent) = index.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let temporary = index.with_extension("tmp");
+        // A temporary file of this process's own: two runs saving at once each rename a whole
+        // index, never one made of both.
+        let temporary = index.with_extension(format!("tmp-{}", std::process::id()));
         std::fs::write(&temporary, text)?;
         std::fs::rename(&temporary, index)
     }

@@ -211,23 +211,45 @@ impl Renderer<'_> {
         files.add(job.path, text, &job.subject)
     }
 
-    /// Makes and renders a file for each of `items` on every available core, adds them in the
-    /// order of `items`, and returns the jobs (whose contexts other files may read). Each file
-    /// is made and rendered on its own, so the output is the same whatever the number of
-    /// threads.
+    /// Makes and renders a file for each of `items` on every available core and adds them in
+    /// the order of `items`. Each file is made and rendered on its own, so the output is the
+    /// same whatever the number of threads; each context is dropped once rendered.
     fn add_all<'i, T: Sync, C: Serialize + Send>(
         &self,
         items: &'i [T],
         make: impl Fn(&'i T) -> Job<C> + Sync,
         form: Form,
         files: &mut FileMap,
+    ) -> Result<(), Error> {
+        self.add_each(items, make, form, files, false).map(drop)
+    }
+
+    /// [`Self::add_all`], returning the jobs, whose contexts other files read.
+    fn add_all_keeping<'i, T: Sync, C: Serialize + Send>(
+        &self,
+        items: &'i [T],
+        make: impl Fn(&'i T) -> Job<C> + Sync,
+        form: Form,
+        files: &mut FileMap,
+    ) -> Result<Vec<Job<C>>, Error> {
+        self.add_each(items, make, form, files, true)
+    }
+
+    fn add_each<'i, T: Sync, C: Serialize + Send>(
+        &self,
+        items: &'i [T],
+        make: impl Fn(&'i T) -> Job<C> + Sync,
+        form: Form,
+        files: &mut FileMap,
+        keep: bool,
     ) -> Result<Vec<Job<C>>, Error> {
         let threads = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .clamp(1, 8);
         let chunk_size = items.len().div_ceil(threads).max(1);
         let make = &make;
-        type Made<C> = Vec<(Job<C>, String)>;
+        /// A rendered file: its path, its subject, its text and, when kept, its job.
+        type Made<C> = Vec<(String, String, String, Option<Job<C>>)>;
         let results: Vec<Result<Made<C>, Error>> = std::thread::scope(|scope| {
             let handles: Vec<_> = items
                 .chunks(chunk_size)
@@ -238,7 +260,8 @@ impl Renderer<'_> {
                             .map(|item| {
                                 let job = make(item);
                                 let text = self.file(&job, form)?;
-                                Ok((job, text))
+                                let (path, subject) = (job.path.clone(), job.subject.clone());
+                                Ok((path, subject, text, keep.then_some(job)))
                             })
                             .collect()
                     })
@@ -257,11 +280,11 @@ impl Renderer<'_> {
                 })
                 .collect()
         });
-        let mut jobs = Vec::with_capacity(items.len());
+        let mut jobs = Vec::new();
         for result in results {
-            for (job, text) in result? {
-                files.add(job.path.clone(), text, &job.subject)?;
-                jobs.push(job);
+            for (path, subject, text, job) in result? {
+                files.add(path, text, &subject)?;
+                jobs.extend(job);
             }
         }
         Ok(jobs)
@@ -502,18 +525,12 @@ pub fn emit_reusing(
         &mut files,
     )?;
 
-    let model_contexts: Vec<_> = api
-        .models
-        .iter()
-        .map(|m| models::model_context(api, m))
-        .collect();
     let model_modules = api
         .models
         .iter()
-        .zip(&model_contexts)
-        .map(|(model, context)| GatedModule {
-            module: &context.module,
-            name: &context.name,
+        .map(|model| GatedModule {
+            module: &model.module,
+            name: &model.name.rust,
             cfg: cfg_predicate(&model.features),
         })
         .collect();
@@ -530,16 +547,20 @@ pub fn emit_reusing(
         &mut files,
     )?;
     #[derive(Serialize)]
-    struct ModelRoot<'a> {
-        model: &'a models::ModelContext,
+    struct ModelRoot {
+        model: models::ModelContext,
     }
+    // Each model's context is made on the thread that renders it, and dropped there.
     renderer.add_all(
-        &model_contexts,
-        |model| Job {
-            path: format!("src/models/{}", model.file),
-            subject: format!("the model `{}`", model.name),
-            template: model.template,
-            context: ModelRoot { model },
+        &api.models,
+        |model| {
+            let model = models::model_context(api, model);
+            Job {
+                path: format!("src/models/{}", model.file),
+                subject: format!("the model `{}`", model.name),
+                template: model.template,
+                context: ModelRoot { model },
+            }
         },
         rust,
         &mut files,

@@ -299,7 +299,7 @@ pub fn emit(
     let header = header.trim_end();
 
     let tags: Vec<_> = api.tags_with_operations().collect();
-    let method_jobs = renderer.add_all(
+    let method_jobs = renderer.add_all_keeping(
         &tags,
         |&(index, tag)| Job {
             path: format!("docs/methods/{}.md", slugs.tag(index)),
