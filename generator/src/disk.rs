@@ -93,26 +93,9 @@ pub fn write(out: &Path, files: &Files) -> io::Result<WriteReport> {
     // Creating a file is kernel work that runs on every core: the files are split between
     // threads, each doing exactly what one thread would do with its share.
     let all: Vec<(&String, &String)> = files.iter().collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8);
-    let chunk_size = all.len().div_ceil(threads).max(1);
-    let shares: Vec<io::Result<WriteReport>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = all
-            .chunks(chunk_size)
-            .map(|share| scope.spawn(move || write_share(out, share)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err(io::Error::other("a writing thread panicked")))
-            })
-            .collect()
-    });
+    let shares = crate::parallel::by_shares(&all, |share| write_share(out, share));
     for share in shares {
-        let share = share?;
+        let share = share.unwrap_or_else(|| Err(io::Error::other("a writing thread panicked")))?;
         report.written += share.written;
         report.unchanged += share.unchanged;
     }

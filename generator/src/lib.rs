@@ -15,6 +15,7 @@ pub mod names;
 pub mod normalize;
 pub mod options;
 pub mod output;
+mod parallel;
 pub mod reuse;
 pub mod validate;
 

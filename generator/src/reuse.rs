@@ -172,17 +172,23 @@ impl Reuse {
         }
     }
 
-    /// The text of the file at `path`: the folder's copy when it was rendered from `key` and
-    /// is unchanged since, else `render()`'s.
+    /// The text of the file at `path`: the folder's copy when it was rendered from the key
+    /// `key()` makes and is unchanged since, else `render()`'s. Without an index (`none`) the
+    /// key is not even made: serialising every context only to throw the key away is a cost
+    /// on every run that does not reuse.
     pub fn obtain(
         &self,
         path: &str,
-        key: Digest,
+        key: impl FnOnce() -> Digest,
         render: impl FnOnce() -> Result<String, crate::Error>,
     ) -> Result<String, crate::Error> {
+        let Some(folder) = self.index.as_ref().and(self.folder.as_ref()) else {
+            return render();
+        };
+        let key = key();
         let remembered = self.previous.get(path).filter(|e| e.key == key);
         let trusted = key != Digest(0, 0) && self.salt != Digest(0, 0);
-        if let (Some(entry), Some(folder), true) = (remembered, &self.folder, trusted) {
+        if let (Some(entry), true) = (remembered, trusted) {
             if let Ok(text) = std::fs::read_to_string(folder.join(path)) {
                 if digest(text.as_bytes()) == entry.text {
                     self.remember(path, key, Some(entry.text));
@@ -196,10 +202,8 @@ impl Reuse {
     }
 
     fn remember(&self, path: &str, key: Digest, text: Option<Digest>) {
-        if self.index.is_some() {
-            let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-            current.insert(path.to_string(), (key, text));
-        }
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        current.insert(path.to_string(), (key, text));
     }
 
     /// How many of this run's files were read back and how many rendered.
@@ -350,7 +354,7 @@ mod tests {
         std::fs::write(dir.path().join("a.md"), "old").expect("write");
         let reuse = Reuse::open(dir.path(), &index);
         let key = reuse.key("t", "text", &1);
-        let first = reuse.obtain("a.md", key, || Ok("new".to_string()));
+        let first = reuse.obtain("a.md", || key, || Ok("new".to_string()));
         assert_eq!(first.expect("rendered"), "new");
         let mut files = Files::new();
         files.insert("a.md".into(), "new".into());
@@ -358,11 +362,15 @@ mod tests {
         reuse.save(&files).expect("save");
 
         let reuse = Reuse::open(dir.path(), &index);
-        let again = reuse.obtain("a.md", key, || panic!("rendered a file it could read back"));
+        let again = reuse.obtain(
+            "a.md",
+            || key,
+            || panic!("rendered a file it could read back"),
+        );
         assert_eq!(again.expect("read back"), "new");
         std::fs::write(dir.path().join("a.md"), "edited").expect("write");
         let reuse = Reuse::open(dir.path(), &index);
-        let edited = reuse.obtain("a.md", key, || Ok("new".to_string()));
+        let edited = reuse.obtain("a.md", || key, || Ok("new".to_string()));
         assert_eq!(edited.expect("rendered"), "new");
         assert_eq!(
             reuse.report(),

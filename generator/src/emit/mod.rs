@@ -186,14 +186,15 @@ impl Renderer<'_> {
     /// The text of one file, rendered, or read back when a previous run rendered it from the
     /// same key (`reuse`).
     fn file<C: Serialize>(&self, job: &Job<C>, form: Form) -> Result<String, Error> {
-        let (form_name, spec) = match form {
-            Form::Text => ("text", ""),
-            Form::Headed(header) => ("headed", header),
-            Form::Rust { spec } => ("rust", spec),
+        let key = || {
+            let (form_name, spec) = match form {
+                Form::Text => ("text", ""),
+                Form::Headed(header) => ("headed", header),
+                Form::Rust { spec } => ("rust", spec),
+            };
+            self.reuse
+                .key(job.template, &format!("{form_name} {spec}"), &job.context)
         };
-        let key = self
-            .reuse
-            .key(job.template, &format!("{form_name} {spec}"), &job.context);
         let path = format!("{}{}", self.prefix, job.path);
         self.reuse.obtain(&path, key, || {
             let text = self.render(job.template, &job.subject, &job.context)?;
@@ -243,46 +244,29 @@ impl Renderer<'_> {
         files: &mut FileMap,
         keep: bool,
     ) -> Result<Vec<Job<C>>, Error> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, 8);
-        let chunk_size = items.len().div_ceil(threads).max(1);
-        let make = &make;
         /// A rendered file: its path, its subject, its text and, when kept, its job.
         type Made<C> = Vec<(String, String, String, Option<Job<C>>)>;
-        let results: Vec<Result<Made<C>, Error>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = items
-                .chunks(chunk_size)
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|item| {
-                                let job = make(item);
-                                let text = self.file(&job, form)?;
-                                let (path, subject) = (job.path.clone(), job.subject.clone());
-                                Ok((path, subject, text, keep.then_some(job)))
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| {
-                    handle.join().unwrap_or_else(|_| {
-                        Err(Error::Render {
-                            template: "(files)".into(),
-                            subject: "a generated file".into(),
-                            message: "the rendering thread panicked".into(),
-                        })
-                    })
+        let results = crate::parallel::by_shares(items, |share| -> Result<Made<C>, Error> {
+            share
+                .iter()
+                .map(|item| {
+                    let job = make(item);
+                    let text = self.file(&job, form)?;
+                    let (path, subject) = (job.path.clone(), job.subject.clone());
+                    Ok((path, subject, text, keep.then_some(job)))
                 })
                 .collect()
         });
         let mut jobs = Vec::new();
         for result in results {
-            for (path, subject, text, job) in result? {
+            let made = result.unwrap_or_else(|| {
+                Err(Error::Render {
+                    template: "(files)".into(),
+                    subject: "a generated file".into(),
+                    message: "the rendering thread panicked".into(),
+                })
+            })?;
+            for (path, subject, text, job) in made {
                 files.add(path, text, &subject)?;
                 jobs.extend(job);
             }
