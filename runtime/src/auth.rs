@@ -23,7 +23,7 @@ const TOKEN_BODY_LIMIT: u64 = 64 * 1024;
 /// How requests are authenticated.
 pub(crate) enum Auth {
     /// A bearer token supplied by the caller; it cannot be refreshed.
-    Static(Secret),
+    Static(Bearer),
     /// OAuth2 client credentials.
     ClientCredentials(TokenProvider),
 }
@@ -52,8 +52,42 @@ pub(crate) struct TokenProvider {
 }
 
 struct CachedToken {
-    token: Secret,
+    token: Bearer,
     refresh_at: Instant,
+}
+
+/// An access token with its `Authorization` header value, built once per token rather than on
+/// every call. Cloning shares both.
+#[derive(Clone)]
+pub(crate) struct Bearer {
+    token: Secret,
+    /// `None` when the token has characters a header cannot carry; each attempt reports that.
+    authorization: Option<http::HeaderValue>,
+}
+
+impl Bearer {
+    pub(crate) fn new(token: Secret) -> Self {
+        let authorization = http::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+            .ok()
+            .map(|mut value| {
+                // Keeps the token out of any debug output of a header map (hyper, reqwest, us).
+                value.set_sensitive(true);
+                value
+            });
+        Self {
+            token,
+            authorization,
+        }
+    }
+
+    pub(crate) fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// The `Authorization` header's value, or `None` if the token cannot be sent in one.
+    pub(crate) fn authorization(&self) -> Option<&http::HeaderValue> {
+        self.authorization.as_ref()
+    }
 }
 
 #[derive(Deserialize)]
@@ -74,7 +108,7 @@ pub(crate) struct TokenContext<'a> {
 
 impl Auth {
     /// The bearer token to send now.
-    pub(crate) async fn token(&self, cx: &TokenContext<'_>) -> Result<Secret, AuthError> {
+    pub(crate) async fn token(&self, cx: &TokenContext<'_>) -> Result<Bearer, AuthError> {
         match self {
             Auth::Static(token) => Ok(token.clone()),
             Auth::ClientCredentials(provider) => provider.token(cx).await,
@@ -87,10 +121,10 @@ impl Auth {
     }
 
     /// Forgets `used` after the API rejected it, unless another caller already replaced it.
-    pub(crate) async fn invalidate(&self, used: &Secret) {
+    pub(crate) async fn invalidate(&self, used: &Bearer) {
         if let Auth::ClientCredentials(provider) = self {
             let mut cache = provider.cache.lock().await;
-            if cache.as_ref().is_some_and(|c| &c.token == used) {
+            if cache.as_ref().is_some_and(|c| c.token.token == used.token) {
                 *cache = None;
             }
         }
@@ -107,7 +141,7 @@ impl TokenProvider {
         }
     }
 
-    async fn token(&self, cx: &TokenContext<'_>) -> Result<Secret, AuthError> {
+    async fn token(&self, cx: &TokenContext<'_>) -> Result<Bearer, AuthError> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref() {
             if cx.clock.now() < cached.refresh_at {
@@ -121,7 +155,7 @@ impl TokenProvider {
             .expires_in
             .map_or(DEFAULT_LIFETIME, Duration::from_secs)
             .min(MAX_LIFETIME);
-        let token = Secret::new(response.access_token);
+        let token = Bearer::new(Secret::new(response.access_token));
         *cache = Some(CachedToken {
             token: token.clone(),
             refresh_at: fetched_at + lifetime - REFRESH_MARGIN.min(lifetime / 2),

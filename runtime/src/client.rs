@@ -8,7 +8,7 @@ use http::header::{AUTHORIZATION, RETRY_AFTER};
 use http::{HeaderMap, HeaderValue};
 use tracing::Instrument;
 
-use crate::auth::{Auth, TokenContext};
+use crate::auth::{Auth, Bearer, TokenContext};
 use crate::body::RequestBody;
 use crate::clock::{Clock, Jitter};
 use crate::download::{Download, Received};
@@ -25,7 +25,6 @@ use crate::response::Response;
 use crate::retry::{
     is_idempotent, next_step, parse_retry_after, CallState, NextStep, Outcome, RetryPolicy,
 };
-use crate::secret::Secret;
 pub(crate) use crate::settings::{ApiRoot, Timeouts};
 use crate::transport::{classify_send_error, read_body, BodyError, Classified};
 
@@ -155,9 +154,10 @@ impl Client {
             })
         };
         let path_and_query = request.path_and_query().map_err(encode)?;
-        let api_root = inner.api_root.for_version(request.version_path);
-        let url = reqwest::Url::parse(&format!("{api_root}{path_and_query}"))
-            .map_err(|e| encode(format!("the URL is invalid: {e}")))?;
+        let mut url = inner.api_root.for_version(request.version_path);
+        url.push_str(&path_and_query);
+        let url =
+            reqwest::Url::parse(&url).map_err(|e| encode(format!("the URL is invalid: {e}")))?;
         let body = request.body.clone().transpose().map_err(encode)?;
         let replayable = body.as_ref().is_none_or(RequestBody::is_replayable);
         let headers = self
@@ -364,7 +364,7 @@ impl Client {
         url: &reqwest::Url,
         headers: &HeaderMap,
         body: Option<&RequestBody>,
-        token: Option<&Secret>,
+        token: Option<&Bearer>,
         sends: u32,
         timeout: Duration,
         timeout_kind: TimeoutKind,
@@ -378,20 +378,16 @@ impl Client {
             .request(request.method.clone(), url.clone())
             .headers(headers.clone());
         if let Some(token) = token {
-            let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                .map_err(|_| AttemptFailure {
-                    failure: Failure::Auth(AuthError {
-                        status: None,
-                        message: "the access token has characters not allowed in a header"
-                            .to_owned(),
-                        excerpt: None,
-                        source: None,
-                    }),
-                    retryable: false,
-                })?;
-            // Keeps the token out of any debug output of the header map (hyper, reqwest, us).
-            authorization.set_sensitive(true);
-            builder = builder.header(AUTHORIZATION, authorization);
+            let authorization = token.authorization().ok_or_else(|| AttemptFailure {
+                failure: Failure::Auth(AuthError {
+                    status: None,
+                    message: "the access token has characters not allowed in a header".to_owned(),
+                    excerpt: None,
+                    source: None,
+                }),
+                retryable: false,
+            })?;
+            builder = builder.header(AUTHORIZATION, authorization.clone());
         }
         if let Some(body) = body {
             let encoded = body.for_attempt().map_err(|message| AttemptFailure {
@@ -438,7 +434,7 @@ impl Client {
             })?;
             let status = response.status();
             let redactor = match token {
-                Some(token) => inner.redactor.with(token),
+                Some(token) => inner.redactor.with(token.token()),
                 None => inner.redactor.clone(),
             };
             if streaming && status.is_success() {
@@ -450,7 +446,10 @@ impl Client {
                     redactor,
                 )));
             }
-            let response_headers = response.headers().clone();
+            let mut response = response;
+            // Taken, not cloned: reading the body needs none of them (reqwest takes the length
+            // from the body), and the response keeps them.
+            let response_headers = std::mem::take(response.headers_mut());
             let bytes = read_body(response, inner.max_response_bytes)
                 .await
                 .map_err(|e| match e {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::HeaderValue;
 
-use crate::auth::{Auth, TokenProvider};
+use crate::auth::{Auth, Bearer, TokenProvider};
 use crate::client::{ApiRoot, Client, Inner, Timeouts};
 use crate::clock::{Clock, Jitter, RandomJitter, SystemClock};
 use crate::error::ConfigError;
@@ -258,7 +258,7 @@ impl ClientBuilder {
         let auth = match (self.access_token, self.client_credentials) {
             (Some(token), _) if !token.is_empty() => {
                 redactor = Redactor::new([token.clone()]);
-                Auth::Static(token)
+                Auth::Static(Bearer::new(token))
             }
             (_, Some((id, secret))) if !id.is_empty() && !secret.is_empty() => {
                 redactor = Redactor::new([id.clone(), secret.clone()]);

@@ -220,11 +220,9 @@ impl Request {
 }
 
 fn is_dot_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "." | ".." | "%2e" | "%2e." | ".%2e" | "%2e%2e"
-    )
+    [".", "..", "%2e", "%2e.", ".%2e", "%2e%2e"]
+        .iter()
+        .any(|dot| segment.eq_ignore_ascii_case(dot))
 }
 
 #[cfg(test)]

@@ -27,14 +27,15 @@ pub(crate) const MASK: &str = "[redacted]";
 ///
 /// `Debug` and `Display` print `[redacted]`, so a `Secret` can sit inside any struct that derives
 /// `Debug` without leaking. The only way to read the value is [`Secret::expose`], which makes
-/// every use easy to find in review.
+/// every use easy to find in review. Cloning shares the value: a client hands its token to every
+/// call.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     /// Wraps a credential.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self(Arc::from(value.into()))
     }
 
     /// Returns the credential itself. Call this only where the value goes on the wire.
@@ -62,25 +63,28 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Self(value)
+        Self::new(value)
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self(Arc::from(value))
     }
 }
 
-/// The credentials a client holds, to be masked in every body it keeps. Cheap to clone.
+/// The credentials a client holds, to be masked in every body it keeps. Cheap to clone, and
+/// cheap to extend by the one access token a call used: that happens on every call.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
     secrets: Arc<[Secret]>,
+    /// The access token of one call, kept apart so that adding it allocates nothing.
+    call: Option<Secret>,
 }
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Redactor({} credentials)", self.secrets.len())
+        write!(f, "Redactor({} credentials)", self.all().count())
     }
 }
 
@@ -88,22 +92,37 @@ impl Redactor {
     pub(crate) fn new(secrets: impl IntoIterator<Item = Secret>) -> Self {
         Self {
             secrets: secrets.into_iter().filter(|s| !s.is_empty()).collect(),
+            call: None,
         }
     }
 
     /// The same credentials and one more (the access token an attempt used).
     pub(crate) fn with(&self, extra: &Secret) -> Self {
-        self.with_all([extra.clone()])
+        if extra.is_empty() || self.secrets.contains(extra) {
+            return self.clone();
+        }
+        match &self.call {
+            None => Self {
+                secrets: self.secrets.clone(),
+                call: Some(extra.clone()),
+            },
+            Some(_) => self.with_all([extra.clone()]),
+        }
     }
 
     /// The same credentials and these.
     pub(crate) fn with_all(&self, extra: impl IntoIterator<Item = Secret>) -> Self {
-        Self::new(self.secrets.iter().cloned().chain(extra))
+        Self::new(self.all().cloned().chain(extra))
     }
 
     /// `body` as text with every encoding of every credential masked; see [`mask`].
     pub(crate) fn mask(&self, body: &[u8]) -> String {
-        mask(&String::from_utf8_lossy(body), &self.secrets)
+        let secrets: Vec<Secret> = self.all().cloned().collect();
+        mask(&String::from_utf8_lossy(body), &secrets)
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Secret> {
+        self.secrets.iter().chain(&self.call)
     }
 }
 
@@ -176,7 +195,7 @@ fn lower_hex(encoded: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{mask, Secret};
+    use super::{mask, Redactor, Secret};
 
     const CANARY: &str = "CANARY+s3cr3t/XYZ=";
 
@@ -209,6 +228,21 @@ mod tests {
             mask(r#"{"s":"a\"b\\c"}"#, &[secret]),
             r#"{"s":"[redacted]"}"#
         );
+    }
+
+    #[test]
+    fn a_call_token_is_masked_beside_the_client_credentials() {
+        let client = Redactor::new([Secret::new("client-secret")]);
+        let call = client.with(&Secret::new("tok-1"));
+        let body = b"client-secret tok-1 tok-2";
+        assert_eq!(call.mask(body), "[redacted] [redacted] tok-2");
+        assert_eq!(client.mask(body), "[redacted] tok-1 tok-2");
+        let both = call.with(&Secret::new("tok-2"));
+        assert_eq!(both.mask(body), "[redacted] [redacted] [redacted]");
+        assert_eq!(format!("{both:?}"), "Redactor(3 credentials)");
+        // A token the client already masks (a static one) is not counted twice.
+        let same = client.with(&Secret::new("client-secret"));
+        assert_eq!(format!("{same:?}"), "Redactor(1 credentials)");
     }
 
     #[test]

@@ -12,21 +12,20 @@ pub(crate) enum BodyError {
 }
 
 /// Reads the whole body, refusing it as soon as it passes `limit` bytes: a declared
-/// `Content-Length` over the limit is refused before reading, and a chunked body is counted
-/// as it streams, so a huge body is never buffered.
+/// `Content-Length` over the limit is refused before reading, and a chunked body (or one whose
+/// length was stripped by a decoder) is counted as it streams, so a huge body is never buffered.
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     limit: u64,
 ) -> Result<Bytes, BodyError> {
-    if response.content_length().is_some_and(|len| len > limit) {
-        return Err(BodyError::TooLarge);
+    match response.content_length() {
+        Some(len) if len > limit => return Err(BodyError::TooLarge),
+        // hyper reads a body with a declared length up to that length and no further, so
+        // reqwest may collect it in one go: no chunk loop, and no copy of a single chunk.
+        Some(_) => return response.bytes().await.map_err(BodyError::Transport),
+        None => {}
     }
-    let capacity = response
-        .content_length()
-        .unwrap_or(0)
-        .min(limit)
-        .min(1 << 20);
-    let mut body = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    let mut body = BytesMut::new();
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if body.len() as u64 + chunk.len() as u64 > limit {
             return Err(BodyError::TooLarge);

@@ -192,6 +192,32 @@ async fn a_static_token_is_not_refreshed_on_401() {
     assert_eq!(bearers, ["Bearer static-token"]);
 }
 
+#[tokio::test]
+async fn a_token_a_header_cannot_carry_is_an_auth_error_and_is_not_sent() {
+    let server = tenant(
+        vec![token("canary\nA", 749)],
+        vec![ResponseTemplate::new(200)],
+    )
+    .await;
+    for client in [
+        client(&server, &FakeClock::default()),
+        Client::builder()
+            .base_url(server.uri())
+            .access_token("canary\nB")
+            .build()
+            .unwrap(),
+    ] {
+        let err = client.execute::<()>(get()).await.unwrap_err();
+        let Error::Auth(auth) = &err else {
+            panic!("expected an auth error, got {err:?}")
+        };
+        assert!(auth.message.contains("not allowed in a header"), "{err}");
+        assert!(!format!("{err} {err:?}").contains("canary"), "{err:?}");
+    }
+    let (tokens, bearers) = traffic(&server).await;
+    assert_eq!((tokens, bearers.len()), (1, 0));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_calls_with_an_expired_token_make_one_token_request() {
     let server = MockServer::start().await;

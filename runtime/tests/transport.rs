@@ -175,6 +175,23 @@ async fn streamed_body_over_the_limit_is_refused_without_reading_it_all() {
 }
 
 #[tokio::test]
+async fn a_declared_length_bounds_what_is_read() {
+    // A body with a declared length is collected in one go; bytes past the declared length
+    // are not part of it, so a server cannot push a body over the limit that way.
+    let (addr, _) = raw_server(Misbehaviour::MoreThanDeclared).await;
+    let clock = FakeClock::default();
+    let response = builder(&format!("http://{addr}"), &clock)
+        .max_response_bytes(1000)
+        .attempt_timeout(secs(30))
+        .build()
+        .unwrap()
+        .execute::<()>(get())
+        .await
+        .unwrap();
+    assert_eq!(response.body(), b"null");
+}
+
+#[tokio::test]
 async fn body_at_the_limit_is_accepted() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

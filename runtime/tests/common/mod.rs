@@ -73,6 +73,8 @@ pub enum Misbehaviour {
     Silent,
     /// Streams 800-byte chunks of a chunked body and never finishes.
     EndlessChunks,
+    /// Declares a 4-byte body and keeps sending bytes after it.
+    MoreThanDeclared,
 }
 
 /// A server on 127.0.0.1:0; the counter is the number of request heads it has read.
@@ -114,6 +116,13 @@ async fn handle(mut stream: TcpStream, behaviour: Misbehaviour, heads: Arc<Atomi
                 .await;
             let chunk = format!("320\r\n{}\r\n", "x".repeat(800));
             while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+        }
+        Misbehaviour::MoreThanDeclared => {
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 4\r\n\r\nnull")
+                .await;
+            let junk = "x".repeat(800);
+            while stream.write_all(junk.as_bytes()).await.is_ok() {}
         }
     }
 }

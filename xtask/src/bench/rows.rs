@@ -237,7 +237,7 @@ pub fn run_time(b: &Bench) -> Result<Vec<M>> {
     }
     let (s, items) = (&first["stream"], &first["stream"]["items"]);
     let what = format!(
-        "streaming {items} accounts: hand-written ÷ SDK items/s (the paginator hashes every page)"
+        "streaming {items} accounts: hand-written ÷ SDK items/s (the paginator fingerprints every page)"
     );
     let slower = n(&s["baseline_items_per_s"]) / n(&s["sdk_items_per_s"]);
     rows.push(M::new(what, slower, "×", Record));
