@@ -12,7 +12,7 @@ use refs::collect_refs;
 
 use crate::diagnostics::{Diagnostics, Location};
 use serde_json::Value;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// One file of the description.
@@ -123,7 +123,7 @@ pub fn load_memory(name: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<
 fn load_with(
     root_name: String,
     root_dir: PathBuf,
-    read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
     diags: &mut Diagnostics,
 ) -> Option<Sources> {
     let mut sources = Sources {
@@ -131,26 +131,47 @@ fn load_with(
         root: root_name.clone(),
         files: BTreeMap::new(),
     };
-    // Each queued file remembers the reference that asked for it, for error locations.
-    let mut queue: VecDeque<(String, Option<Place>)> = VecDeque::from([(root_name, None)]);
-    let mut queued = std::collections::BTreeSet::new();
-    while let Some((key, referrer)) = queue.pop_front() {
-        if !queued.insert(key.clone()) {
-            continue;
-        }
-        let Some(source) = read_source(&key, read(&key), referrer.as_ref(), diags) else {
-            continue;
-        };
-        let mut refs = Vec::new();
-        collect_refs(&source.value, &Place::new(key.clone(), ""), &mut refs);
-        for (place, reference) in refs {
-            match split_reference(&key, &reference) {
-                Ok((file, _)) if file != key => queue.push_back((file, Some(place))),
-                Ok(_) => {}
-                Err(message) => diags.error(place.location(), message),
+    // Breadth first, a level at a time: the files of one level are read and parsed on every
+    // core, then taken in order, so files, findings and the next level come out as a queue
+    // worked one file at a time would give them. Each file remembers the reference that asked
+    // for it, for error locations.
+    let mut level: Vec<(String, Option<Place>)> = vec![(root_name, None)];
+    let mut queued = BTreeSet::from([level[0].0.clone()]);
+    while !level.is_empty() {
+        let loaded = crate::parallel::map(&level, |(key, referrer)| {
+            let mut found = Diagnostics::default();
+            let source = read_source(key, read(key), referrer.as_ref(), &mut found);
+            let mut refs = Vec::new();
+            if let Some(source) = &source {
+                collect_refs(&source.value, &Place::new(key.clone(), ""), &mut refs);
             }
+            (source, refs, found)
+        });
+        let mut next = Vec::new();
+        for ((key, _), loaded) in level.into_iter().zip(loaded) {
+            let Some((source, refs, found)) = loaded else {
+                diags.error(
+                    Location::new(&key, ""),
+                    "reading this file failed unexpectedly (a panic in the YAML parser)",
+                );
+                continue;
+            };
+            diags.extend(found);
+            let Some(source) = source else { continue };
+            for (place, reference) in refs {
+                match split_reference(&key, &reference) {
+                    Ok((file, _)) if file != key => {
+                        if queued.insert(file.clone()) {
+                            next.push((file, Some(place)));
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(message) => diags.error(place.location(), message),
+                }
+            }
+            sources.files.insert(key, source);
         }
-        sources.files.insert(key, source);
+        level = next;
     }
     if sources.files.contains_key(&sources.root) {
         Some(sources)

@@ -23,7 +23,7 @@ use crate::names;
 use crate::options::Options;
 use crate::output::{self, FileMap};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The templates of this module, registered with the others in `emit::TEMPLATES`.
 pub const METHODS: &str = "markdown/methods.md.tera";
@@ -162,7 +162,7 @@ impl Slugs {
     pub fn new(api: &Api) -> Self {
         // Tag slugs are unique already (`normalize::assign_features`).
         let tags = api.tags.iter().map(|tag| tag.slug.clone()).collect();
-        let mut taken: Vec<String> = vec!["index".into(), "models".into()];
+        let mut taken: BTreeSet<String> = ["index".into(), "models".into()].into();
         let models = api
             .models
             .iter()
@@ -185,14 +185,16 @@ impl Slugs {
     }
 }
 
-fn claim(taken: &mut Vec<String>, wanted: &str) -> String {
+/// `wanted`, or `wanted-2`, `wanted-3`… if taken. A set, not a list: a description with
+/// thousands of models would make a list's lookups quadratic.
+fn claim(taken: &mut BTreeSet<String>, wanted: &str) -> String {
     let mut slug = wanted.to_string();
     let mut n = 2;
     while taken.contains(&slug) {
         slug = format!("{wanted}-{n}");
         n += 1;
     }
-    taken.push(slug.clone());
+    taken.insert(slug.clone());
     slug
 }
 
