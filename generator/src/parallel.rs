@@ -29,8 +29,8 @@ pub(crate) fn by_shares<'i, T: Sync, R: Send>(
 }
 
 /// `work` applied to every item, the results in the order of `items`; `None` for the items a
-/// thread that panicked had taken. Threads take the next item as they finish one, so a few large items
-/// (files of very different sizes) do not leave a core idle.
+/// thread that panicked had taken. Threads take the next item as they finish one, so a few
+/// large items (files of very different sizes) do not leave a core idle.
 pub(crate) fn map<'i, T: Sync, R: Send>(
     items: &'i [T],
     work: impl Fn(&'i T) -> R + Sync,

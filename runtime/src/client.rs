@@ -408,7 +408,7 @@ impl Client {
         })?;
         let next = crate::middleware::Next::new(&inner.http, &inner.middleware, op, sends);
         let exchange = async {
-            let response = next.run(http_request).await.map_err(|e| {
+            let mut response = next.run(http_request).await.map_err(|e| {
                 let (failure, provably_unsent) = match classify_send_error(&e) {
                     Classified::Timeout(kind) => (
                         Failure::Timeout(TimeoutError {
@@ -446,7 +446,6 @@ impl Client {
                     redactor,
                 )));
             }
-            let mut response = response;
             // Taken, not cloned: reading the body needs none of them (reqwest takes the length
             // from the body), and the response keeps them.
             let response_headers = std::mem::take(response.headers_mut());

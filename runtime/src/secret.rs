@@ -73,18 +73,15 @@ impl From<&str> for Secret {
     }
 }
 
-/// The credentials a client holds, to be masked in every body it keeps. Cheap to clone, and
-/// cheap to extend by the one access token a call used: that happens on every call.
+/// The credentials a client holds, to be masked in every body it keeps. Cheap to clone.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
     secrets: Arc<[Secret]>,
-    /// The access token of one call, kept apart so that adding it allocates nothing.
-    call: Option<Secret>,
 }
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Redactor({} credentials)", self.all().count())
+        write!(f, "Redactor({} credentials)", self.secrets.len())
     }
 }
 
@@ -92,37 +89,26 @@ impl Redactor {
     pub(crate) fn new(secrets: impl IntoIterator<Item = Secret>) -> Self {
         Self {
             secrets: secrets.into_iter().filter(|s| !s.is_empty()).collect(),
-            call: None,
         }
     }
 
-    /// The same credentials and one more (the access token an attempt used).
+    /// The same credentials and one more (the access token an attempt used). A token the
+    /// client already holds (a static one) is shared, not added again: that is every call.
     pub(crate) fn with(&self, extra: &Secret) -> Self {
         if extra.is_empty() || self.secrets.contains(extra) {
             return self.clone();
         }
-        match &self.call {
-            None => Self {
-                secrets: self.secrets.clone(),
-                call: Some(extra.clone()),
-            },
-            Some(_) => self.with_all([extra.clone()]),
-        }
+        self.with_all([extra.clone()])
     }
 
     /// The same credentials and these.
     pub(crate) fn with_all(&self, extra: impl IntoIterator<Item = Secret>) -> Self {
-        Self::new(self.all().cloned().chain(extra))
+        Self::new(self.secrets.iter().cloned().chain(extra))
     }
 
     /// `body` as text with every encoding of every credential masked; see [`mask`].
     pub(crate) fn mask(&self, body: &[u8]) -> String {
-        let secrets: Vec<Secret> = self.all().cloned().collect();
-        mask(&String::from_utf8_lossy(body), &secrets)
-    }
-
-    fn all(&self) -> impl Iterator<Item = &Secret> {
-        self.secrets.iter().chain(&self.call)
+        mask(&String::from_utf8_lossy(body), &self.secrets)
     }
 }
 
